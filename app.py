@@ -1,0 +1,19 @@
+"""optviz entry point: page configuration and navigation only; each page is a script in pages/."""
+
+import streamlit as st
+
+from optviz.i18n import t
+from pages.shell import current_language, render_globals
+
+st.set_page_config(page_title="optviz", page_icon="📉", layout="wide")
+render_globals()
+lang = current_language()
+navigation = st.navigation(
+    [
+        st.Page("pages/playground.py", title=t("nav.playground", lang), icon="🎛️", default=True),
+        st.Page("pages/compare.py", title=t("nav.compare", lang), icon="⚖️"),
+        st.Page("pages/sweep.py", title=t("nav.sweep", lang), icon="🗺️"),
+        st.Page("pages/learn.py", title=t("nav.learn", lang), icon="📖"),
+    ]
+)
+navigation.run()

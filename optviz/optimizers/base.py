@@ -1,0 +1,146 @@
+"""What an optimizer is here: a declaration plus two pure functions, ``init`` and ``update``.
+
+``init(p, hp) -> state`` and ``update(g, state, p, t, lr, hp) -> (p_new, state)`` work on
+parameters of any leading batch shape ``(..., 2)``; hyperparameters in ``hp`` are floats or arrays
+broadcastable against ``p`` (shape ``(..., 1)``), so one run and a 10,000-configuration sweep are
+the same code. ``t`` is the step number (1 on the first step) and ``lr`` the learning rate after
+any schedule. Scalar state (Prodigy's d, NAdam's momentum product) has shape ``(..., 1)``.
+
+``derive(rec, grads, t, lr, hp)`` computes the teaching quantities (bias-corrected moments, the
+per-coordinate effective step size) after a run, vectorised over the recorded steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from ..spec import Param, StateVar, Value
+
+Family = Literal["classic", "adaptive", "frontier"]
+HParams = Mapping[str, Value]
+State = tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """One registry entry: everything the app, docs and tests need to know about an optimizer."""
+
+    key: str
+    name: str
+    family: Family
+    paper: str
+    year: int
+    reference: str
+    hparams: tuple[Param, ...]
+    state: tuple[StateVar, ...]
+    latex: str
+    init: Callable[[np.ndarray, HParams], State]
+    update: Callable[
+        [np.ndarray, State, np.ndarray, int, Value, HParams], tuple[np.ndarray, State]
+    ]
+    derive: Callable[..., dict[str, np.ndarray]] | None = None
+    derived: tuple[StateVar, ...] = field(default=())
+    summary: str = ""
+
+    @property
+    def hparam_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.hparams)
+
+    def param(self, name: str) -> Param:
+        """The declaration of hyperparameter ``name``."""
+        for p in self.hparams:
+            if p.name == name:
+                return p
+        raise ValueError(
+            f"{self.key}: unknown hyperparameter {name!r}; allowed: {', '.join(self.hparam_names)}"
+        )
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.hparams}
+
+    @property
+    def all_state(self) -> tuple[StateVar, ...]:
+        """Recorded state variables followed by derived ones, in display order."""
+        return self.state + self.derived
+
+
+# Shared declarations: the names are the public API (see shared/optimizers.md).
+def learning_rate(default: float) -> Param:
+    return Param(
+        "learning_rate", default, 1e-6, 10.0, "log",
+        "Step size: how far each update moves the parameters.", r"\eta",
+    )  # fmt: skip
+
+
+def beta1(default: float = 0.9) -> Param:
+    return Param(
+        "beta1", default, 0.0, 0.9999, "log1m",
+        "Decay of the first-moment EMA (momentum); closer to 1 averages over more steps.",
+        r"\beta_1",
+    )  # fmt: skip
+
+
+def beta2(default: float = 0.999) -> Param:
+    return Param(
+        "beta2", default, 0.0, 0.99999, "log1m",
+        "Decay of the second-moment EMA; small values make the step size jumpy.", r"\beta_2",
+    )  # fmt: skip
+
+
+def epsilon(default: float) -> Param:
+    return Param(
+        "epsilon", default, 1e-20, 1.0, "log",
+        "Added to the denominator for stability; when large it turns the method into plain SGD.",
+        r"\epsilon",
+    )  # fmt: skip
+
+
+def weight_decay(default: float = 0.0) -> Param:
+    return Param(
+        "weight_decay", default, 0.0, 1.0, "linear",
+        "Pull of the parameters towards zero (L2 penalty or decoupled decay).", r"\lambda",
+    )  # fmt: skip
+
+
+def momentum(default: float = 0.9) -> Param:
+    return Param(
+        "momentum", default, 0.0, 0.9999, "log1m",
+        "Fraction of the previous step carried into the next one.", r"\mu",
+    )  # fmt: skip
+
+
+def zeros(p: np.ndarray, k: int = 1) -> tuple[np.ndarray, ...]:
+    """``k`` zero arrays shaped like ``p``."""
+    return tuple(np.zeros_like(p) for _ in range(k))
+
+
+def scalar(p: np.ndarray, value: Value = 0.0) -> np.ndarray:
+    """A per-configuration scalar state, shape ``(..., 1)``, broadcast against ``value``."""
+    return np.zeros(p.shape[:-1] + (1,)) + value
+
+
+def active(x: Value) -> bool:
+    """False only for a scalar zero, so an unused term (weight decay 0) costs nothing."""
+    return not (isinstance(x, float) and x == 0.0)
+
+
+def where(cond: Any, a: Any, b: Any) -> Any:
+    """``np.where`` that keeps plain Python branches plain (one run) and vectorises for sweeps."""
+    if isinstance(cond, (bool, np.bool_)):
+        return a if cond else b
+    return np.where(cond, a, b)
+
+
+def bias(beta: Value, t: np.ndarray | int) -> Any:
+    """``1 - beta**t``: the bias correction of a zero-initialised EMA after t steps."""
+    return 1.0 - beta**t
+
+
+def col(t: np.ndarray) -> np.ndarray:
+    """Steps (k,) as a column (k, 1) so they broadcast against recorded (k, 2) series."""
+    return np.asarray(t, dtype=float)[:, None]

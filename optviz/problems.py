@@ -1,0 +1,455 @@
+"""Problems to optimise: the linear-regression model our users start from and classic 2-D test functions.
+
+Every problem maps parameters ``P`` of shape ``(..., 2)`` to ``loss(P)`` of shape ``(...)`` and
+``grad(P)`` of shape ``(..., 2)``, analytically, so a whole sweep or a whole contour grid is one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .spec import Param, choose, resolve
+
+Window = tuple[tuple[float, float], tuple[float, float]]
+
+#: A run whose parameters leave this box (in absolute value) is declared diverged.
+PARAM_BOUND = 1e6
+
+
+class Problem:
+    """A differentiable 2-D objective with what the UI needs to draw it."""
+
+    key: str = ""
+    name: str = ""
+    latex: str = ""
+    param_names: tuple[str, str] = ("x", "y")
+    start: np.ndarray
+    window: Window
+    minima: np.ndarray  # (m, 2); empty when there is no minimum
+    min_loss: float | None = None
+    #: Largest eigenvalue of the Hessian for quadratics (for the 2/lambda_max stability limit).
+    max_curvature: float | None = None
+    bound: float = PARAM_BOUND
+
+    def loss(self, P: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def optimum(self) -> np.ndarray | None:
+        """The (first) global minimiser, or None for problems unbounded below."""
+        return self.minima[0] if len(self.minima) else None
+
+    def contour_grid(
+        self, resolution: int = 200, window: Window | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(xs, ys, Z)`` with ``Z[j, i] = loss(xs[i], ys[j])`` (Plotly's row = y convention)."""
+        (x0, x1), (y0, y1) = window or self.window
+        xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+        P = np.empty((resolution, resolution, 2))
+        P[..., 0], P[..., 1] = xs[None, :], ys[:, None]
+        with np.errstate(all="ignore"):
+            return xs, ys, self.loss(P)
+
+    def stochastic(self, batch_size: int | None, steps: int, seed: int):
+        """Per-step gradient oracle for minibatch training; None when only full-batch is defined."""
+        return None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.key}>"
+
+
+class LinearRegression(Problem):
+    """Mean squared error of the line ``w*x + b`` on data ``(x, y)``; parameters ``(w, b)``.
+
+    The loss is a quadratic in (w, b), so it is evaluated from five sums of the data: after
+    construction, ``loss`` and ``grad`` cost the same for 100 points or 10 million.
+    """
+
+    key = "linear_regression"
+    name = "Linear regression"
+    latex = r"L(w, b) = \frac1n \sum_i (w x_i + b - y_i)^2"
+    param_names = ("w", "b")
+
+    def __init__(
+        self, x: np.ndarray, y: np.ndarray, *, start: tuple[float, float] = (0.0, 0.0)
+    ):
+        x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+        if x.shape != y.shape:
+            raise ValueError(
+                f"x and y must have the same length, got {x.size} and {y.size}"
+            )
+        if x.size < 2 or np.ptp(x) == 0:
+            raise ValueError("linear regression needs at least 2 distinct x values")
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise ValueError("linear regression data must be finite")
+        self.x, self.y, self.n = x, y, x.size
+        n = float(x.size)
+        sx, sxx, sy, sxy = x.sum(), x @ x, y.sum(), x @ y
+        self.hessian = 2.0 * np.array([[sxx, sx], [sx, n]]) / n  # d^2 L / d(w, b)^2
+        self._rhs = 2.0 * np.array([sxy, sy]) / n
+        w, b = np.linalg.solve(self.hessian, self._rhs)
+        self.minima = np.array([[w, b]])
+        self.min_loss = float(np.mean((w * x + b - y) ** 2))
+        self.max_curvature = float(np.linalg.eigvalsh(self.hessian)[-1])
+        self.start = np.asarray(start, dtype=float)
+        self.window = self._window_around(self.start)
+
+    def _window_around(self, start: np.ndarray) -> Window:
+        opt = self.minima[0]
+        half = np.maximum(1.2 * np.abs(start - opt), 1.0)
+        return (
+            (opt[0] - half[0], opt[0] + half[0]),
+            (opt[1] - half[1], opt[1] + half[1]),
+        )
+
+    # Elementwise 2x2 products, not matmul: BLAS may round a (2,) and an (N, 2) product
+    # differently, and a sweep cell must equal its single run bit for bit.
+    def loss(self, P: np.ndarray) -> np.ndarray:
+        d = np.asarray(P, dtype=float) - self.minima[0]
+        dw, db = d[..., 0], d[..., 1]
+        (hww, hwb), (_, hbb) = self.hessian
+        return self.min_loss + 0.5 * (dw * (dw * hww + db * hwb) + db * (dw * hwb + db * hbb))
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        d = np.asarray(P, dtype=float) - self.minima[0]
+        return d[..., :1] * self.hessian[0] + d[..., 1:] * self.hessian[1]
+
+    def batch_indices(self, step: int, batch_size: int, seed: int) -> np.ndarray:
+        """Indices of the minibatch used at 0-based ``step``: epochs of a seeded shuffle, drop-last."""
+        per_epoch = self.n // batch_size
+        epoch, j = divmod(step, per_epoch)
+        perm = np.random.default_rng([seed, epoch]).permutation(self.n)
+        return perm[j * batch_size : (j + 1) * batch_size]
+
+    def stochastic(self, batch_size: int | None, steps: int, seed: int):
+        """``grad(P, i)`` on the minibatch of step i: each batch's Hessian and offset, precomputed."""
+        if batch_size is None or batch_size >= self.n:
+            return None
+        per_epoch = self.n // batch_size
+        H = np.empty((steps, 2, 2))
+        c = np.empty((steps, 2))
+        for epoch in range(-(-steps // per_epoch)):
+            perm = np.random.default_rng([seed, epoch]).permutation(self.n)
+            idx = perm[: per_epoch * batch_size].reshape(per_epoch, batch_size)
+            lo, hi = epoch * per_epoch, min((epoch + 1) * per_epoch, steps)
+            xb, yb = self.x[idx[: hi - lo]], self.y[idx[: hi - lo]]
+            sx, sxx = xb.sum(1), (xb * xb).sum(1)
+            H[lo:hi] = (
+                2.0
+                / batch_size
+                * np.stack(
+                    [
+                        np.stack([sxx, sx], -1),
+                        np.stack([sx, np.full_like(sx, batch_size)], -1),
+                    ],
+                    -2,
+                )
+            )
+            c[lo:hi] = 2.0 / batch_size * np.stack([(xb * yb).sum(1), yb.sum(1)], -1)
+
+        def grad(P: np.ndarray, i: int) -> np.ndarray:
+            return P[..., :1] * H[i, 0] + P[..., 1:] * H[i, 1] - c[i]
+
+        return grad
+
+
+class TestFunction(Problem):
+    """A 2-D function given by closed-form loss and gradient."""
+
+    def __init__(
+        self,
+        key,
+        name,
+        latex,
+        loss,
+        grad,
+        start,
+        window,
+        minima,
+        min_loss=0.0,
+        max_curvature=None,
+    ):
+        self.key, self.name, self.latex = key, name, latex
+        self._loss, self._grad = loss, grad
+        self.start = np.asarray(start, dtype=float)
+        self.window = window
+        self.minima = np.asarray(minima, dtype=float).reshape(-1, 2)
+        self.min_loss = min_loss if len(self.minima) else None
+        self.max_curvature = max_curvature
+
+    def loss(self, P: np.ndarray) -> np.ndarray:
+        P = np.asarray(P, dtype=float)
+        return self._loss(P[..., 0], P[..., 1])
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        P = np.asarray(P, dtype=float)
+        gx, gy = self._grad(P[..., 0], P[..., 1])
+        out = np.empty(np.broadcast_shapes(np.shape(gx), np.shape(gy)) + (2,))
+        out[..., 0], out[..., 1] = gx, gy
+        return out
+
+
+# --- the classic test functions ------------------------------------------------------------------
+def _rosenbrock(x, y):
+    return (1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2
+
+
+def _rosenbrock_grad(x, y):
+    r = y - x * x
+    return -2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r
+
+
+def _beale_terms(x, y):
+    return 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3
+
+
+def _beale(x, y):
+    a, b, c = _beale_terms(x, y)
+    return a * a + b * b + c * c
+
+
+def _beale_grad(x, y):
+    a, b, c = _beale_terms(x, y)
+    gx = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y**3 - 1)
+    gy = 2 * a * x + 2 * b * 2 * x * y + 2 * c * 3 * x * y * y
+    return gx, gy
+
+
+def _himmelblau(x, y):
+    return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+
+
+def _himmelblau_grad(x, y):
+    a, b = x * x + y - 11, x + y * y - 7
+    return 4 * x * a + 2 * b, 2 * a + 4 * y * b
+
+
+def _booth(x, y):
+    return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+
+
+def _booth_grad(x, y):
+    a, b = x + 2 * y - 7, 2 * x + y - 5
+    return 2 * a + 4 * b, 4 * a + 2 * b
+
+
+def _rastrigin(x, y):
+    tau = 2 * np.pi
+    return 20.0 + x * x - 10 * np.cos(tau * x) + y * y - 10 * np.cos(tau * y)
+
+
+def _rastrigin_grad(x, y):
+    tau = 2 * np.pi
+    return 2 * x + 10 * tau * np.sin(tau * x), 2 * y + 10 * tau * np.sin(tau * y)
+
+
+def _ackley(x, y):
+    r = np.sqrt(0.5 * (x * x + y * y))
+    e = 0.5 * (np.cos(2 * np.pi * x) + np.cos(2 * np.pi * y))
+    return -20.0 * np.exp(-0.2 * r) - np.exp(e) + np.e + 20.0
+
+
+def _ackley_grad(x, y):
+    r = np.sqrt(0.5 * (x * x + y * y))
+    e = np.exp(0.5 * (np.cos(2 * np.pi * x) + np.cos(2 * np.pi * y)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(
+            r > 0, 2.0 * np.exp(-0.2 * r) / np.where(r > 0, r, 1.0), 0.0
+        )  # 0 at the origin
+    return k * x + np.pi * np.sin(2 * np.pi * x) * e, k * y + np.pi * np.sin(
+        2 * np.pi * y
+    ) * e
+
+
+HIMMELBLAU_MINIMA = [
+    (3.0, 2.0),
+    (-2.805118086952745, 3.131312518250573),
+    (-3.779310253377747, -3.283185991286170),
+    (3.584428340330492, -1.848126526964404),
+]
+
+
+def rosenbrock() -> TestFunction:
+    return TestFunction(
+        "rosenbrock", "Rosenbrock (banana valley)", r"(1-x)^2 + 100\,(y-x^2)^2",
+        _rosenbrock, _rosenbrock_grad, (-1.2, 1.0), ((-2.0, 2.0), (-1.0, 3.0)), [(1.0, 1.0)],
+    )  # fmt: skip
+
+
+def beale() -> TestFunction:
+    return TestFunction(
+        "beale", "Beale",
+        r"(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+        _beale, _beale_grad, (1.0, 1.0), ((-4.5, 4.5), (-4.5, 4.5)), [(3.0, 0.5)],
+    )  # fmt: skip
+
+
+def himmelblau() -> TestFunction:
+    return TestFunction(
+        "himmelblau", "Himmelblau (four minima)", r"(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        _himmelblau, _himmelblau_grad, (0.0, 0.0), ((-5.0, 5.0), (-5.0, 5.0)), HIMMELBLAU_MINIMA,
+    )  # fmt: skip
+
+
+def booth() -> TestFunction:
+    return TestFunction(
+        "booth", "Booth", r"(x + 2y - 7)^2 + (2x + y - 5)^2",
+        _booth, _booth_grad, (-6.0, -4.0), ((-10.0, 10.0), (-10.0, 10.0)), [(1.0, 3.0)],
+        max_curvature=18.0,
+    )  # fmt: skip
+
+
+def rastrigin() -> TestFunction:
+    return TestFunction(
+        "rastrigin", "Rastrigin (many local minima)",
+        r"20 + \sum_{i} \left(x_i^2 - 10\cos(2\pi x_i)\right)",
+        _rastrigin, _rastrigin_grad, (-4.0, 4.4), ((-5.12, 5.12), (-5.12, 5.12)), [(0.0, 0.0)],
+    )  # fmt: skip
+
+
+def ackley() -> TestFunction:
+    return TestFunction(
+        "ackley", "Ackley",
+        r"-20 e^{-0.2\sqrt{(x^2+y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20",
+        _ackley, _ackley_grad, (3.0, -2.0), ((-5.0, 5.0), (-5.0, 5.0)), [(0.0, 0.0)],
+    )  # fmt: skip
+
+
+def saddle() -> TestFunction:
+    # A start on the ridge y = 0 never leaves it (the y-gradient is 0 there), so it is offset.
+    return TestFunction(
+        "saddle", "Saddle point", r"x^2 - y^2",
+        lambda x, y: x * x - y * y, lambda x, y: (2 * x, -2 * y),
+        (-1.5, 1e-3), ((-2.0, 2.0), (-2.0, 2.0)), [], max_curvature=2.0,
+    )  # fmt: skip
+
+
+def ill_conditioned(condition_number: float = 20.0) -> TestFunction:
+    k = float(condition_number)
+    return TestFunction(
+        "ill_conditioned", "Ill-conditioned quadratic (ravine)", rf"0.1\,x^2 + {0.1 * k:g}\,y^2",
+        lambda x, y: 0.1 * x * x + 0.1 * k * y * y, lambda x, y: (0.2 * x, 0.2 * k * y),
+        (-5.0, -2.0), ((-6.0, 6.0), (-3.0, 3.0)), [(0.0, 0.0)], max_curvature=0.2 * max(k, 1.0),
+    )  # fmt: skip
+
+
+def linear_regression(
+    n: int = 100,
+    noise: float = 0.1,
+    w_true: float = 3.0,
+    b_true: float = 4.0,
+    x_low: float = 0.0,
+    x_high: float = 1.0,
+    seed: int = 0,
+) -> LinearRegression:
+    """The seed's data: ``y = w_true * x + b_true + noise * N(0, 1)``, x uniform in [x_low, x_high)."""
+    if not x_high > x_low:
+        raise ValueError(
+            f"linear_regression: x_high ({x_high}) must be greater than x_low ({x_low})"
+        )
+    rng = np.random.default_rng(int(seed))
+    x = rng.random(int(n)) * (x_high - x_low) + x_low
+    y = w_true * x + b_true + noise * rng.standard_normal(int(n))
+    return LinearRegression(x, y)
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """Registry entry: how to build a problem and which parameters it takes."""
+
+    key: str
+    name: str
+    kind: str  # "regression" or "function"
+    params: tuple[Param, ...]
+    factory: Callable[..., Problem]
+    summary: str = ""
+
+    def __call__(self, **params: Any) -> Problem:
+        values = resolve(self.params, params, self.key)
+        for p in self.params:
+            if p.integer:
+                values[p.name] = int(values[p.name])
+        return self.factory(**values)
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {p.name: p.default for p in self.params}
+
+
+_REGRESSION_PARAMS = (
+    Param("n", 100, 2, 1_000_000, "log", "Number of data points.", "n", integer=True),
+    Param(
+        "noise",
+        0.1,
+        0.0,
+        10.0,
+        "linear",
+        "Standard deviation of the Gaussian noise on y.",
+        r"\sigma",
+    ),
+    Param("w_true", 3.0, -100.0, 100.0, "linear", "Slope of the true line.", "w^*"),
+    Param("b_true", 4.0, -100.0, 100.0, "linear", "Intercept of the true line.", "b^*"),
+    Param(
+        "x_low",
+        0.0,
+        -100.0,
+        100.0,
+        "linear",
+        "Smallest x; a range far from 0 makes a ravine.",
+        "x_{lo}",
+    ),
+    Param("x_high", 1.0, -100.0, 100.0, "linear", "Largest x (exclusive).", "x_{hi}"),
+    Param(
+        "seed", 0, 0, 2**31 - 1, "linear", "Random seed of the data.", "", integer=True
+    ),
+)
+
+PROBLEMS: dict[str, ProblemSpec] = {
+    s.key: s
+    for s in (
+        ProblemSpec(
+            "linear_regression", "Linear regression: y = 3x + 4 + noise", "regression",
+            _REGRESSION_PARAMS, linear_regression,
+            "Fit a line to noisy points by mean squared error: a convex quadratic bowl in (w, b).",
+        ),
+        ProblemSpec("rosenbrock", "Rosenbrock", "function", (), rosenbrock,
+                    "A curved, flat-bottomed valley: easy to find, hard to follow to (1, 1)."),
+        ProblemSpec("beale", "Beale", "function", (), beale,
+                    "Sharp ridges and flat plateaus around a minimum at (3, 0.5)."),
+        ProblemSpec("himmelblau", "Himmelblau", "function", (), himmelblau,
+                    "Four equal minima: where you end up depends on where you start."),
+        ProblemSpec("booth", "Booth", "function", (), booth,
+                    "A tilted quadratic bowl with its minimum at (1, 3)."),
+        ProblemSpec("rastrigin", "Rastrigin", "function", (), rastrigin,
+                    "A bowl covered in bumps: a local minimum every unit step."),
+        ProblemSpec("ackley", "Ackley", "function", (), ackley,
+                    "A nearly flat plate with ripples and one deep hole at the origin."),
+        ProblemSpec("saddle", "Saddle", "function", (), saddle,
+                    "x^2 - y^2: a minimum along x, a maximum along y; unbounded below."),
+        ProblemSpec(
+            "ill_conditioned", "Ill-conditioned quadratic", "function",
+            (Param("condition_number", 20.0, 1.0, 1000.0, "log",
+                   "Ratio of the steepest to the flattest curvature.", r"\kappa"),),
+            ill_conditioned,
+            "A long narrow ravine: SGD zig-zags across it, momentum runs along it.",
+        ),
+    )
+}  # fmt: skip
+
+
+def get_problem(
+    problem: str | Problem, params: Mapping[str, Any] | None = None
+) -> Problem:
+    """A problem instance from a registry key (with its parameters) or an instance itself."""
+    if isinstance(problem, Problem):
+        if params:
+            raise ValueError("problem parameters can only be given with a problem key")
+        return problem
+    return choose(PROBLEMS, problem, "problem")(**(params or {}))

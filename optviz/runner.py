@@ -1,0 +1,409 @@
+"""Training runs: ``run`` records one trajectory with every state variable; ``sweep`` lives in sweep.py.
+
+Both share ``prepare`` (validation, schedule, gradient oracle) and the two stopping rules below, so
+a sweep cell is the same computation as the matching run.
+
+- **Diverged** at step t: the loss at the new point is not finite, or it is more than
+  ``DIVERGENCE_FACTOR`` times further from the reference loss (the known minimum, else 0) than the
+  start was (at least 1 unit). The run stops there; recorded arrays hold only the finite steps.
+- **Converged** at step t: the first step whose loss is within ``CONVERGENCE_RTOL`` of the start's
+  gap to the known minimum, ``loss - min_loss <= 1e-6 * (loss(start) - min_loss)``. Problems without
+  a known minimum never converge.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .optimizers import Optimizer, get_optimizer
+from .problems import Problem, get_problem
+from .schedules import get_schedule
+from .spec import Param, Value
+
+MAX_STEPS = 100_000
+DIVERGENCE_FACTOR = 1e6
+CONVERGENCE_RTOL = 1e-6
+CHECK_EVERY = 64  # a run checks for blow-ups in chunks of this many steps
+
+GRAD_NOISE = Param(
+    "grad_noise",
+    0.0,
+    0.0,
+    1e3,
+    "linear",
+    "Std of Gaussian noise added to each gradient.",
+)
+
+
+@dataclass
+class Setup:
+    """Everything a run or sweep needs, validated once."""
+
+    optimizer: Optimizer
+    problem: Problem
+    steps: int
+    start: np.ndarray
+    hparams: dict[str, Value]
+    schedule: str
+    schedule_params: dict[str, float]
+    lr_factor: np.ndarray  # (steps,)
+    grad_at: Callable[[np.ndarray, int], np.ndarray]
+    batch_size: int | None
+    grad_noise: float
+    seed: int
+    loss0: float
+    reference_loss: float
+    divergence_bound: float
+    convergence_tol: float | None
+
+    def diverged(self, loss: np.ndarray) -> np.ndarray:
+        """True where a loss counts as a blow-up (NaN included)."""
+        return ~(np.abs(loss - self.reference_loss) <= self.divergence_bound)
+
+
+def _whole(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name}={value} is outside [{low}, {high}]")
+    return int(value)
+
+
+def _start(start: Any, problem: Problem) -> np.ndarray:
+    if start is None:
+        return problem.start.astype(float).copy()
+    try:
+        arr = np.asarray(start, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be two numbers, got {start!r}") from None
+    if arr.shape != (2,) or not np.isfinite(arr).all():
+        raise ValueError(f"start must be two finite numbers, got {start!r}")
+    if np.abs(arr).max() > problem.bound:
+        raise ValueError(
+            f"start {tuple(arr)} is outside the allowed box |x| <= {problem.bound:g}"
+        )
+    return arr
+
+
+def prepare(
+    optimizer: str | Optimizer,
+    problem: str | Problem,
+    *,
+    steps: int,
+    start: Sequence[float] | None = None,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, Any] | None = None,
+    batch_size: int | None = None,
+    grad_noise: float = 0.0,
+    seed: int = 0,
+    allow_arrays: bool = False,
+) -> Setup:
+    """Validate every input of a run or sweep and build its schedule and gradient oracle."""
+    opt = get_optimizer(optimizer)
+    prob = get_problem(problem)
+    steps = _whole(steps, "steps", 1, MAX_STEPS)
+    seed = _whole(seed, "seed", 0, 2**32 - 1)
+    x0 = _start(start, prob)
+    if hparams is not None and not isinstance(hparams, Mapping):
+        raise ValueError(
+            f"hparams must be a mapping of name -> value, got {type(hparams).__name__}"
+        )
+    hp = {}
+    given = dict(hparams or {})
+    for name in given:
+        if name not in opt.hparam_names:
+            raise ValueError(
+                f"{opt.key}: unknown hyperparameter {name!r}; allowed: {', '.join(opt.hparam_names)}"
+            )
+    for spec in opt.hparams:
+        value = (
+            spec.check(given[spec.name], opt.key)
+            if spec.name in given
+            else spec.default
+        )
+        if isinstance(value, np.ndarray) and not allow_arrays:
+            raise ValueError(
+                f"{opt.key}: {spec.name} must be a single number in run(); use sweep()"
+            )
+        hp[spec.name] = value
+    sched = get_schedule(schedule)
+    factor = sched(steps, schedule_params)
+    grad_noise = float(GRAD_NOISE.check(grad_noise, "run"))
+    if batch_size is not None:
+        n = getattr(prob, "n", None)
+        if n is None:
+            raise ValueError(
+                f"batch_size only applies to linear regression, not {prob.key!r}"
+            )
+        batch_size = _whole(batch_size, "batch_size", 1, n)
+    grad_at = _gradient_oracle(prob, steps, batch_size, grad_noise, seed)
+    with np.errstate(all="ignore"):
+        loss0 = float(prob.loss(x0))
+    if not np.isfinite(loss0):
+        raise ValueError(f"the loss is not finite at the start point {tuple(x0)}")
+    ref = prob.min_loss if prob.min_loss is not None else 0.0
+    gap0 = loss0 - ref
+    tol = CONVERGENCE_RTOL * gap0 if prob.min_loss is not None else None
+    return Setup(
+        optimizer=opt,
+        problem=prob,
+        steps=steps,
+        start=x0,
+        hparams=hp,
+        schedule=sched.key,
+        schedule_params={
+            k: float(v)
+            for k, v in sched.defaults.items() | dict(schedule_params or {}).items()
+        },
+        lr_factor=factor,
+        grad_at=grad_at,
+        batch_size=batch_size,
+        grad_noise=grad_noise,
+        seed=seed,
+        loss0=loss0,
+        reference_loss=ref,
+        divergence_bound=DIVERGENCE_FACTOR * max(1.0, abs(gap0)),
+        convergence_tol=tol,
+    )
+
+
+def _gradient_oracle(
+    prob: Problem, steps: int, batch_size: int | None, grad_noise: float, seed: int
+):
+    """``grad_at(P, i)``: the (possibly minibatch, possibly noisy) gradient used at 0-based step i.
+
+    Noise and minibatches are drawn per step and shared by every configuration of a sweep.
+    """
+    stochastic = prob.stochastic(batch_size, steps, seed)
+    base = stochastic if stochastic is not None else (lambda P, i: prob.grad(P))
+    if grad_noise == 0.0:
+        return base
+    noise = grad_noise * np.random.default_rng([seed, 1]).standard_normal((steps, 2))
+    return lambda P, i: base(P, i) + noise[i]
+
+
+@dataclass
+class Trace:
+    """One recorded run. Row i of ``params``/``loss`` is the point after step i (row 0: the start);
+    row i of ``grads``/``lr``/``state`` belongs to step i + 1."""
+
+    optimizer: str
+    problem: Problem
+    hparams: dict[str, float]
+    schedule: str
+    schedule_params: dict[str, float]
+    start: np.ndarray
+    steps: int
+    batch_size: int | None
+    grad_noise: float
+    seed: int
+    params: np.ndarray
+    loss: np.ndarray
+    grads: np.ndarray
+    lr: np.ndarray
+    state: dict[str, np.ndarray] = field(default_factory=dict)
+    diverged_at: int | None = None
+    converged_at: int | None = None
+
+    @property
+    def k(self) -> int:
+        """Number of steps completed with finite values."""
+        return len(self.grads)
+
+    @property
+    def updates(self) -> np.ndarray:
+        """Parameter change of every step, (k, 2)."""
+        return np.diff(self.params, axis=0)
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.loss[-1])
+
+    @property
+    def optimum_distance(self) -> float | None:
+        """Distance from the final point to the nearest known minimum."""
+        if not len(self.problem.minima):
+            return None
+        return float(
+            np.min(np.linalg.norm(self.problem.minima - self.params[-1], axis=1))
+        )
+
+    def config(self) -> dict[str, Any]:
+        """The inputs that reproduce this run, as plain JSON-able values."""
+        return {
+            "optimizer": self.optimizer,
+            "problem": self.problem.key,
+            "steps": self.steps,
+            "start": [float(v) for v in self.start],
+            "hparams": dict(self.hparams),
+            "schedule": self.schedule,
+            "schedule_params": dict(self.schedule_params),
+            "batch_size": self.batch_size,
+            "grad_noise": self.grad_noise,
+            "seed": self.seed,
+        }
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Per-step table (k + 1 rows, step 0 first): params, loss, lr, gradient, update, state."""
+        k = self.k
+        a, b = self.problem.param_names
+        cols: dict[str, np.ndarray] = {
+            "step": np.arange(k + 1),
+            a: self.params[:, 0],
+            b: self.params[:, 1],
+            "loss": self.loss,
+        }
+
+        def pad(x):  # step 0 has no gradient, lr or state
+            x = np.asarray(x, dtype=float)
+            return np.concatenate([np.full((1,) + x.shape[1:], np.nan), x])
+
+        cols["lr"] = pad(self.lr)
+        for name, series in {
+            "grad": self.grads,
+            "update": self.updates,
+            **self.state,
+        }.items():
+            s = pad(series)
+            if s.ndim == 1:
+                cols[name] = s
+            else:
+                cols[f"{name}_{a}"], cols[f"{name}_{b}"] = s[:, 0], s[:, 1]
+        return cols
+
+    def to_csv(self) -> str:
+        """The trace as CSV text, one row per step (step 0 has empty gradient and state cells)."""
+        cols = self.columns()
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(cols)
+        for row in zip(*cols.values()):
+            w.writerow(
+                [
+                    "" if (isinstance(v, float) and np.isnan(v)) else repr(v.item())
+                    for v in row
+                ]
+            )
+        return out.getvalue()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary plus every recorded array."""
+        return {
+            "config": self.config(),
+            "diverged_at": self.diverged_at,
+            "converged_at": self.converged_at,
+            "final_loss": self.final_loss,
+            "optimum_distance": self.optimum_distance,
+            "params": self.params.tolist(),
+            "loss": self.loss.tolist(),
+            "grads": self.grads.tolist(),
+            "lr": self.lr.tolist(),
+            "state": {k: v.tolist() for k, v in self.state.items()},
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
+
+
+def run(
+    optimizer: str | Optimizer,
+    problem: str | Problem,
+    *,
+    steps: int,
+    start: Sequence[float] | None = None,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, Any] | None = None,
+    batch_size: int | None = None,
+    grad_noise: float = 0.0,
+    seed: int = 0,
+) -> Trace:
+    """Train ``optimizer`` on ``problem`` for ``steps`` steps, recording every state variable.
+
+    ``problem`` is a registry key (default parameters) or an instance from ``PROBLEMS[key](...)``.
+    Omitted hyperparameters take their defaults. Raises ValueError for any invalid input.
+    """
+    s = prepare(
+        optimizer, problem, steps=steps, start=start, hparams=hparams, schedule=schedule,
+        schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise, seed=seed,
+    )  # fmt: skip
+    opt, prob, steps, hp = s.optimizer, s.problem, s.steps, s.hparams
+    lrs = (hp["learning_rate"] * s.lr_factor).tolist()
+    update, grad_at = opt.update, s.grad_at
+
+    P = np.empty((steps + 1, 2))
+    L = np.empty(steps + 1)
+    G = np.empty((steps, 2))
+    P[0], L[0] = s.start, s.loss0
+    p = s.start.copy()
+    state = opt.init(p, hp)
+    bufs = [np.empty((steps,) + np.shape(x)) for x in state]
+    k = steps
+    with np.errstate(all="ignore"):
+        for lo in range(0, steps, CHECK_EVERY):
+            hi = min(lo + CHECK_EVERY, steps)
+            for i in range(lo, hi):
+                g = grad_at(p, i)
+                p, state = update(g, state, p, i + 1, lrs[i], hp)
+                P[i + 1] = p
+                G[i] = g
+                for buf, x in zip(bufs, state):
+                    buf[i] = x
+            L[lo + 1 : hi + 1] = prob.loss(P[lo + 1 : hi + 1])
+            bad = s.diverged(L[lo + 1 : hi + 1])
+            if bad.any():
+                k = lo + int(np.argmax(bad))  # steps completed before the blow-up
+                break
+
+        rec = {
+            v.name: b[:k] if v.per_coordinate else b[:k, 0]
+            for v, b in zip(opt.state, bufs)
+        }
+        t = np.arange(1, k + 1)
+        lr = np.asarray(lrs[:k])
+        derived = (
+            opt.derive(rec, G[:k], P[: k + 1], t, lr, hp) if opt.derive and k else {}
+        )
+    if k == 0 and opt.derived:
+        derived = {
+            v.name: np.empty((0, 2) if v.per_coordinate else (0,)) for v in opt.derived
+        }
+    state_out = {
+        **rec,
+        **{name: np.asarray(v, dtype=float) for name, v in derived.items()},
+    }
+    loss = L[: k + 1]
+    converged_at = None
+    if s.convergence_tol is not None:
+        hit = loss - prob.min_loss <= s.convergence_tol
+        converged_at = int(np.argmax(hit)) if hit.any() else None
+    return Trace(
+        optimizer=opt.key,
+        problem=prob,
+        hparams={name: float(v) for name, v in hp.items()},
+        schedule=s.schedule,
+        schedule_params=s.schedule_params,
+        start=s.start,
+        steps=steps,
+        batch_size=s.batch_size,
+        grad_noise=s.grad_noise,
+        seed=s.seed,
+        params=P[: k + 1].copy(),
+        loss=loss.copy(),
+        grads=G[:k].copy(),
+        lr=lr,
+        state=state_out,
+        diverged_at=k + 1 if k < steps else None,
+        converged_at=converged_at,
+    )

@@ -1,0 +1,196 @@
+"""Hyperparameter sweeps: the same update code as ``run``, over a batch of configurations at once.
+
+Memory is O(configurations): per configuration only the current state, the best and last finite
+loss, and the step where it converged or diverged are kept, never the trajectory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .optimizers import Optimizer
+from .problems import Problem
+from .runner import prepare
+
+MAX_CONFIGS = 250_000
+
+
+@dataclass
+class SweepResult:
+    """Per-configuration outcomes, each shaped like the grid (axes in ``grid`` order).
+
+    ``steps_to_converge`` and ``diverged_at`` hold -1 where the event never happened; a diverged
+    configuration reports the last finite loss and parameters, exactly as its ``run`` trace ends.
+    """
+
+    optimizer: str
+    problem: Problem
+    steps: int
+    grid: dict[str, np.ndarray]
+    hparams: dict[str, float]
+    final_loss: np.ndarray
+    best_loss: np.ndarray
+    steps_to_converge: np.ndarray
+    diverged_at: np.ndarray
+    final_params: np.ndarray  # grid shape + (2,)
+
+    @property
+    def diverged(self) -> np.ndarray:
+        return self.diverged_at >= 0
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.final_loss.shape
+
+    def config(self, index: Sequence[int]) -> dict[str, float]:
+        """The full hyperparameters of the cell at ``index``."""
+        hp = dict(self.hparams)
+        for (name, values), i in zip(self.grid.items(), index):
+            hp[name] = float(values[i])
+        return hp
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per cell: grid values then outcomes (for CSV/JSON output)."""
+        out = []
+        for index in np.ndindex(*self.shape):
+            row = {
+                name: float(values[i])
+                for (name, values), i in zip(self.grid.items(), index)
+            }
+            row.update(
+                final_loss=float(self.final_loss[index]),
+                best_loss=float(self.best_loss[index]),
+                steps_to_converge=int(self.steps_to_converge[index]),
+                diverged_at=int(self.diverged_at[index]),
+            )
+            out.append(row)
+        return out
+
+
+def _grid_values(opt: Optimizer, grid: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    if not isinstance(grid, Mapping) or not grid:
+        raise ValueError(
+            "grid must be a non-empty mapping of hyperparameter name -> values"
+        )
+    out = {}
+    for name, values in grid.items():
+        spec = opt.param(name)
+        arr = np.atleast_1d(
+            spec.check(
+                np.asarray(values, dtype=float)
+                if not isinstance(values, str)
+                else values,
+                opt.key,
+            )
+        )
+        if arr.ndim != 1:
+            raise ValueError(f"grid values for {name} must be one-dimensional")
+        out[name] = arr
+    return out
+
+
+def sweep(
+    optimizer: str | Optimizer,
+    problem: str | Problem,
+    *,
+    steps: int,
+    grid: Mapping[str, Sequence[float] | np.ndarray],
+    start: Sequence[float] | None = None,
+    hparams: Mapping[str, Any] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, Any] | None = None,
+    batch_size: int | None = None,
+    grad_noise: float = 0.0,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> SweepResult:
+    """Run every configuration in the Cartesian product of ``grid`` at once.
+
+    Cell ``(i, j, ...)`` equals ``run(...)`` with ``grid`` values ``i, j, ...`` merged into
+    ``hparams``. ``progress`` (optional) is called with the fraction done, about 50 times.
+    """
+    from .optimizers import get_optimizer
+
+    opt = get_optimizer(optimizer)
+    values = _grid_values(opt, grid)
+    clash = set(values) & set(hparams or {})
+    if clash:
+        raise ValueError(
+            f"{sorted(clash)[0]!r} is both swept in grid and fixed in hparams"
+        )
+    shape = tuple(len(v) for v in values.values())
+    n = int(np.prod(shape))
+    if n > MAX_CONFIGS:
+        raise ValueError(f"grid has {n} configurations; the limit is {MAX_CONFIGS}")
+    mesh = np.meshgrid(*values.values(), indexing="ij")
+    swept = {name: m.reshape(n, 1) for name, m in zip(values, mesh)}
+    s = prepare(
+        opt, problem, steps=steps, start=start, hparams={**(hparams or {}), **swept},
+        schedule=schedule, schedule_params=schedule_params, batch_size=batch_size,
+        grad_noise=grad_noise, seed=seed, allow_arrays=True,
+    )  # fmt: skip
+    hp = {k: _collapse(v) for k, v in s.hparams.items()}
+    base_lr, factor = hp["learning_rate"], s.lr_factor.tolist()
+    update, grad_at, loss_fn = opt.update, s.grad_at, s.problem.loss
+    ref, bound, tol = s.reference_loss, s.divergence_bound, s.convergence_tol
+
+    p = np.broadcast_to(s.start, (n, 2)).copy()
+    state = opt.init(p, hp)
+    best = np.full(n, s.loss0)
+    last_loss, last_p = best.copy(), p.copy()
+    alive = np.ones(n, dtype=bool)
+    any_dead = False
+    diverged_at = np.full(n, -1)
+    converged = np.full(n, -1)
+    if tol is not None and s.loss0 - s.problem.min_loss <= tol:
+        converged[:] = 0
+    target = None if tol is None else s.problem.min_loss + tol
+    every = max(1, steps // 50)
+    with np.errstate(all="ignore"):
+        for i in range(steps):
+            g = grad_at(p, i)
+            p, state = update(g, state, p, i + 1, base_lr * factor[i], hp)
+            loss = loss_fn(p)
+            bad = ~(np.abs(loss - ref) <= bound)
+            if any_dead:
+                bad &= alive
+            if bad.any():
+                diverged_at[bad] = i + 1
+                alive &= ~bad
+                any_dead = True
+            if any_dead:
+                loss = np.where(alive, loss, np.inf)
+                last_loss = np.where(alive, loss, last_loss)
+                last_p = np.where(alive[:, None], p, last_p)
+            else:
+                last_loss, last_p = loss, p
+            np.minimum(best, loss, out=best)
+            if target is not None:
+                hit = (best <= target) & (converged < 0)
+                if hit.any():
+                    converged[hit] = i + 1
+            if progress is not None and (i + 1) % every == 0:
+                progress((i + 1) / steps)
+    return SweepResult(
+        optimizer=opt.key,
+        problem=s.problem,
+        steps=s.steps,
+        grid=values,
+        hparams={k: float(v) for k, v in s.hparams.items() if k not in values},
+        final_loss=np.asarray(last_loss, dtype=float).reshape(shape),
+        best_loss=best.reshape(shape),
+        steps_to_converge=converged.reshape(shape),
+        diverged_at=diverged_at.reshape(shape),
+        final_params=np.asarray(last_p).reshape(shape + (2,)),
+    )
+
+
+def _collapse(v: Any) -> Any:
+    """A swept array whose entries are all equal becomes a float (zero terms then cost nothing)."""
+    if isinstance(v, np.ndarray) and v.size and np.all(v == v.flat[0]):
+        return float(v.flat[0])
+    return v
