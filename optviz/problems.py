@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -77,14 +78,10 @@ class LinearRegression(Problem):
     latex = r"L(w, b) = \frac1n \sum_i (w x_i + b - y_i)^2"
     param_names = ("w", "b")
 
-    def __init__(
-        self, x: np.ndarray, y: np.ndarray, *, start: tuple[float, float] = (0.0, 0.0)
-    ):
+    def __init__(self, x: np.ndarray, y: np.ndarray, *, start: tuple[float, float] = (0.0, 0.0)):
         x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
         if x.shape != y.shape:
-            raise ValueError(
-                f"x and y must have the same length, got {x.size} and {y.size}"
-            )
+            raise ValueError(f"x and y must have the same length, got {x.size} and {y.size}")
         if x.size < 2 or np.ptp(x) == 0:
             raise ValueError("linear regression needs at least 2 distinct x values")
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
@@ -260,12 +257,8 @@ def _ackley_grad(x, y):
     r = np.sqrt(0.5 * (x * x + y * y))
     e = np.exp(0.5 * (np.cos(2 * np.pi * x) + np.cos(2 * np.pi * y)))
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.where(
-            r > 0, 2.0 * np.exp(-0.2 * r) / np.where(r > 0, r, 1.0), 0.0
-        )  # 0 at the origin
-    return k * x + np.pi * np.sin(2 * np.pi * x) * e, k * y + np.pi * np.sin(
-        2 * np.pi * y
-    ) * e
+        k = np.where(r > 0, 2.0 * np.exp(-0.2 * r) / np.where(r > 0, r, 1.0), 0.0)  # 0 at the origin
+    return k * x + np.pi * np.sin(2 * np.pi * x) * e, k * y + np.pi * np.sin(2 * np.pi * y) * e
 
 
 HIMMELBLAU_MINIMA = [
@@ -322,11 +315,27 @@ def ackley() -> TestFunction:
     )  # fmt: skip
 
 
+def _saddle(x, y):
+    return x * x - y * y
+
+
+def _saddle_grad(x, y):
+    return 2 * x, -2 * y
+
+
+def _quadratic(x, y, k=20.0):
+    return 0.1 * x * x + 0.1 * k * y * y
+
+
+def _quadratic_grad(x, y, k=20.0):
+    return 0.2 * x, 0.2 * k * y
+
+
 def saddle() -> TestFunction:
     # A start on the ridge y = 0 never leaves it (the y-gradient is 0 there), so it is offset.
     return TestFunction(
         "saddle", "Saddle point", r"x^2 - y^2",
-        lambda x, y: x * x - y * y, lambda x, y: (2 * x, -2 * y),
+        _saddle, _saddle_grad,
         (-1.5, 1e-3), ((-2.0, 2.0), (-2.0, 2.0)), [], max_curvature=2.0,
     )  # fmt: skip
 
@@ -335,7 +344,7 @@ def ill_conditioned(condition_number: float = 20.0) -> TestFunction:
     k = float(condition_number)
     return TestFunction(
         "ill_conditioned", "Ill-conditioned quadratic (ravine)", rf"0.1\,x^2 + {0.1 * k:g}\,y^2",
-        lambda x, y: 0.1 * x * x + 0.1 * k * y * y, lambda x, y: (0.2 * x, 0.2 * k * y),
+        partial(_quadratic, k=k), partial(_quadratic_grad, k=k),
         (-5.0, -2.0), ((-6.0, 6.0), (-3.0, 3.0)), [(0.0, 0.0)], max_curvature=0.2 * max(k, 1.0),
     )  # fmt: skip
 
@@ -351,9 +360,7 @@ def linear_regression(
 ) -> LinearRegression:
     """The seed's data: ``y = w_true * x + b_true + noise * N(0, 1)``, x uniform in [x_low, x_high)."""
     if not x_high > x_low:
-        raise ValueError(
-            f"linear_regression: x_high ({x_high}) must be greater than x_low ({x_low})"
-        )
+        raise ValueError(f"linear_regression: x_high ({x_high}) must be greater than x_low ({x_low})")
     rng = np.random.default_rng(int(seed))
     x = rng.random(int(n)) * (x_high - x_low) + x_low
     y = w_true * x + b_true + noise * rng.standard_normal(int(n))
@@ -406,9 +413,7 @@ _REGRESSION_PARAMS = (
         "x_{lo}",
     ),
     Param("x_high", 1.0, -100.0, 100.0, "linear", "Largest x (exclusive).", "x_{hi}"),
-    Param(
-        "seed", 0, 0, 2**31 - 1, "linear", "Random seed of the data.", "", integer=True
-    ),
+    Param("seed", 0, 0, 2**31 - 1, "linear", "Random seed of the data.", "", integer=True),
 )
 
 PROBLEMS: dict[str, ProblemSpec] = {
@@ -444,9 +449,7 @@ PROBLEMS: dict[str, ProblemSpec] = {
 }  # fmt: skip
 
 
-def get_problem(
-    problem: str | Problem, params: Mapping[str, Any] | None = None
-) -> Problem:
+def get_problem(problem: str | Problem, params: Mapping[str, Any] | None = None) -> Problem:
     """A problem instance from a registry key (with its parameters) or an instance itself."""
     if isinstance(problem, Problem):
         if params:

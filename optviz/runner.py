@@ -89,9 +89,7 @@ def _start(start: Any, problem: Problem) -> np.ndarray:
     if arr.shape != (2,) or not np.isfinite(arr).all():
         raise ValueError(f"start must be two finite numbers, got {start!r}")
     if np.abs(arr).max() > problem.bound:
-        raise ValueError(
-            f"start {tuple(arr)} is outside the allowed box |x| <= {problem.bound:g}"
-        )
+        raise ValueError(f"start {tuple(arr)} is outside the allowed box |x| <= {problem.bound:g}")
     return arr
 
 
@@ -116,9 +114,7 @@ def prepare(
     seed = _whole(seed, "seed", 0, 2**32 - 1)
     x0 = _start(start, prob)
     if hparams is not None and not isinstance(hparams, Mapping):
-        raise ValueError(
-            f"hparams must be a mapping of name -> value, got {type(hparams).__name__}"
-        )
+        raise ValueError(f"hparams must be a mapping of name -> value, got {type(hparams).__name__}")
     hp = {}
     given = dict(hparams or {})
     for name in given:
@@ -127,15 +123,9 @@ def prepare(
                 f"{opt.key}: unknown hyperparameter {name!r}; allowed: {', '.join(opt.hparam_names)}"
             )
     for spec in opt.hparams:
-        value = (
-            spec.check(given[spec.name], opt.key)
-            if spec.name in given
-            else spec.default
-        )
+        value = spec.check(given[spec.name], opt.key) if spec.name in given else spec.default
         if isinstance(value, np.ndarray) and not allow_arrays:
-            raise ValueError(
-                f"{opt.key}: {spec.name} must be a single number in run(); use sweep()"
-            )
+            raise ValueError(f"{opt.key}: {spec.name} must be a single number in run(); use sweep()")
         hp[spec.name] = value
     sched = get_schedule(schedule)
     factor = sched(steps, schedule_params)
@@ -143,9 +133,7 @@ def prepare(
     if batch_size is not None:
         n = getattr(prob, "n", None)
         if n is None:
-            raise ValueError(
-                f"batch_size only applies to linear regression, not {prob.key!r}"
-            )
+            raise ValueError(f"batch_size only applies to linear regression, not {prob.key!r}")
         batch_size = _whole(batch_size, "batch_size", 1, n)
     grad_at = _gradient_oracle(prob, steps, batch_size, grad_noise, seed)
     with np.errstate(all="ignore"):
@@ -163,8 +151,7 @@ def prepare(
         hparams=hp,
         schedule=sched.key,
         schedule_params={
-            k: float(v)
-            for k, v in sched.defaults.items() | dict(schedule_params or {}).items()
+            k: float(v) for k, v in sched.defaults.items() | dict(schedule_params or {}).items()
         },
         lr_factor=factor,
         grad_at=grad_at,
@@ -178,9 +165,7 @@ def prepare(
     )
 
 
-def _gradient_oracle(
-    prob: Problem, steps: int, batch_size: int | None, grad_noise: float, seed: int
-):
+def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noise: float, seed: int):
     """``grad_at(P, i)``: the (possibly minibatch, possibly noisy) gradient used at 0-based step i.
 
     Noise and minibatches are drawn per step and shared by every configuration of a sweep.
@@ -235,9 +220,7 @@ class Trace:
         """Distance from the final point to the nearest known minimum."""
         if not len(self.problem.minima):
             return None
-        return float(
-            np.min(np.linalg.norm(self.problem.minima - self.params[-1], axis=1))
-        )
+        return float(np.min(np.linalg.norm(self.problem.minima - self.params[-1], axis=1)))
 
     def config(self) -> dict[str, Any]:
         """The inputs that reproduce this run, as plain JSON-able values."""
@@ -289,12 +272,7 @@ class Trace:
         w = csv.writer(out, lineterminator="\n")
         w.writerow(cols)
         for row in zip(*cols.values()):
-            w.writerow(
-                [
-                    "" if (isinstance(v, float) and np.isnan(v)) else repr(v.item())
-                    for v in row
-                ]
-            )
+            w.writerow(["" if (isinstance(v, float) and np.isnan(v)) else repr(v.item()) for v in row])
         return out.getvalue()
 
     def to_dict(self) -> dict[str, Any]:
@@ -366,19 +344,12 @@ def run(
                 k = lo + int(np.argmax(bad))  # steps completed before the blow-up
                 break
 
-        rec = {
-            v.name: b[:k] if v.per_coordinate else b[:k, 0]
-            for v, b in zip(opt.state, bufs)
-        }
+        rec = {v.name: b[:k] if v.per_coordinate else b[:k, 0] for v, b in zip(opt.state, bufs)}
         t = np.arange(1, k + 1)
         lr = np.asarray(lrs[:k])
-        derived = (
-            opt.derive(rec, G[:k], P[: k + 1], t, lr, hp) if opt.derive and k else {}
-        )
+        derived = opt.derive(rec, G[:k], P[: k + 1], t, lr, hp) if opt.derive and k else {}
     if k == 0 and opt.derived:
-        derived = {
-            v.name: np.empty((0, 2) if v.per_coordinate else (0,)) for v in opt.derived
-        }
+        derived = {v.name: np.empty((0, 2) if v.per_coordinate else (0,)) for v in opt.derived}
     state_out = {
         **rec,
         **{name: np.asarray(v, dtype=float) for name, v in derived.items()},

@@ -27,9 +27,7 @@ class Schedule:
     factor: Callable[..., np.ndarray]
     summary: str = ""
 
-    def __call__(
-        self, steps: int, params: Mapping[str, Any] | None = None
-    ) -> np.ndarray:
+    def __call__(self, steps: int, params: Mapping[str, Any] | None = None) -> np.ndarray:
         """Multipliers for steps 1..steps, validated against the declared parameters."""
         values = resolve(self.params, params, f"schedule {self.key}")
         t = np.arange(1, steps + 1, dtype=float)

@@ -39,9 +39,7 @@ class Param:
 
     def __post_init__(self) -> None:
         if not self.low <= self.default <= self.high:
-            raise ValueError(
-                f"{self.name}: default {self.default} outside [{self.low}, {self.high}]"
-            )
+            raise ValueError(f"{self.name}: default {self.default} outside [{self.low}, {self.high}]")
         if self.scale == "log" and self.low <= 0:
             raise ValueError(f"{self.name}: a log scale needs low > 0")
         if self.scale == "log1m" and self.high >= 1:
@@ -59,14 +57,8 @@ class Param:
 
     def check(self, value: Any, owner: str) -> Value:
         """Return ``value`` as a float (or float array) if it is a number inside the range; else raise."""
-        if (
-            isinstance(value, (bool, np.bool_))
-            or value is None
-            or isinstance(value, (str, bytes))
-        ):
-            raise ValueError(
-                f"{owner}: {self.name} must be a number, got {type(value).__name__} {value!r}"
-            )
+        if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
+            raise ValueError(f"{owner}: {self.name} must be a number, got {type(value).__name__} {value!r}")
         if isinstance(value, (int, float, np.integer, np.floating)):
             x = float(value)
             if not math.isfinite(x):
@@ -76,9 +68,7 @@ class Param:
                     f"{owner}: {self.name}={x!r} is outside its range [{self.low:g}, {self.high:g}]"
                 )
             if self.integer and x != int(x):
-                raise ValueError(
-                    f"{owner}: {self.name} must be a whole number, got {x!r}"
-                )
+                raise ValueError(f"{owner}: {self.name} must be a whole number, got {x!r}")
             return x
         try:
             arr = np.asarray(value, dtype=float)
@@ -91,9 +81,7 @@ class Param:
         if arr.size == 0:
             raise ValueError(f"{owner}: {self.name} got an empty array")
         if not np.isfinite(arr).all():
-            raise ValueError(
-                f"{owner}: {self.name} must be finite, got a non-finite value"
-            )
+            raise ValueError(f"{owner}: {self.name} must be finite, got a non-finite value")
         lo, hi = float(arr.min()), float(arr.max())
         if lo < self.low or hi > self.high:
             bad = lo if lo < self.low else hi
@@ -120,9 +108,7 @@ class StateVar:
     derived: bool = False
 
 
-def resolve(
-    params: Iterable[Param], given: Mapping[str, Any] | None, owner: str
-) -> dict[str, Value]:
+def resolve(params: Iterable[Param], given: Mapping[str, Any] | None, owner: str) -> dict[str, Value]:
     """Fill defaults and validate ``given`` against ``params``; unknown names raise ValueError."""
     specs = {p.name: p for p in params}
     given = dict(given or {})
@@ -131,9 +117,7 @@ def resolve(
     unknown = [k for k in given if k not in specs]
     if unknown:
         allowed = ", ".join(specs) or "none"
-        raise ValueError(
-            f"{owner}: unknown parameter {unknown[0]!r}; allowed: {allowed}"
-        )
+        raise ValueError(f"{owner}: unknown parameter {unknown[0]!r}; allowed: {allowed}")
     return {
         name: spec.check(given[name], owner) if name in given else spec.default
         for name, spec in specs.items()

@@ -57,10 +57,7 @@ class SweepResult:
         """One dict per cell: grid values then outcomes (for CSV/JSON output)."""
         out = []
         for index in np.ndindex(*self.shape):
-            row = {
-                name: float(values[i])
-                for (name, values), i in zip(self.grid.items(), index)
-            }
+            row = {name: float(values[i]) for (name, values), i in zip(self.grid.items(), index)}
             row.update(
                 final_loss=float(self.final_loss[index]),
                 best_loss=float(self.best_loss[index]),
@@ -73,17 +70,13 @@ class SweepResult:
 
 def _grid_values(opt: Optimizer, grid: Mapping[str, Any]) -> dict[str, np.ndarray]:
     if not isinstance(grid, Mapping) or not grid:
-        raise ValueError(
-            "grid must be a non-empty mapping of hyperparameter name -> values"
-        )
+        raise ValueError("grid must be a non-empty mapping of hyperparameter name -> values")
     out = {}
     for name, values in grid.items():
         spec = opt.param(name)
         arr = np.atleast_1d(
             spec.check(
-                np.asarray(values, dtype=float)
-                if not isinstance(values, str)
-                else values,
+                np.asarray(values, dtype=float) if not isinstance(values, str) else values,
                 opt.key,
             )
         )
@@ -119,9 +112,7 @@ def sweep(
     values = _grid_values(opt, grid)
     clash = set(values) & set(hparams or {})
     if clash:
-        raise ValueError(
-            f"{sorted(clash)[0]!r} is both swept in grid and fixed in hparams"
-        )
+        raise ValueError(f"{sorted(clash)[0]!r} is both swept in grid and fixed in hparams")
     shape = tuple(len(v) for v in values.values())
     n = int(np.prod(shape))
     if n > MAX_CONFIGS:

@@ -8,17 +8,22 @@ import numpy as np
 
 from ..spec import Param, StateVar
 from .base import (
-    Optimizer, active, beta1, beta2, bias, col, epsilon, learning_rate, momentum, weight_decay,
+    Optimizer,
+    active,
+    beta1,
+    beta2,
+    bias,
+    col,
+    epsilon,
+    learning_rate,
+    momentum,
+    weight_decay,
 )  # fmt: skip
 
 M = StateVar("m", "First moment: an EMA of the gradient g.", "m")
 V = StateVar("v", "Second moment: an EMA of the squared gradient g^2.", "v")
-M_HAT = StateVar(
-    "m_hat", "Bias-corrected first moment m / (1 - beta1^t).", r"\hat m", derived=True
-)
-V_HAT = StateVar(
-    "v_hat", "Bias-corrected second moment v / (1 - beta2^t).", r"\hat v", derived=True
-)
+M_HAT = StateVar("m_hat", "Bias-corrected first moment m / (1 - beta1^t).", r"\hat m", derived=True)
+V_HAT = StateVar("v_hat", "Bias-corrected second moment v / (1 - beta2^t).", r"\hat v", derived=True)
 EFFECTIVE_LR = StateVar(
     "effective_lr",
     "Per-coordinate step size multiplying the (bias-corrected) momentum: lr / (sqrt(v_hat) + eps).",
@@ -225,9 +230,7 @@ ADAGRAD = Optimizer(
         epsilon(1e-10),
         weight_decay(),
     ),  # fmt: skip
-    state=(
-        StateVar("sum", "Sum of all squared gradients so far: it only grows.", "G"),
-    ),
+    state=(StateVar("sum", "Sum of all squared gradients so far: it only grows.", "G"),),
     latex=(
         L2 + r"\tilde\eta_t = \frac{\eta}{1 + (t-1)\delta} \\ G_t = G_{t-1} + g_t^2 \\ "
         r"\theta_t = \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}"
@@ -344,13 +347,10 @@ AMSGRAD = Optimizer(
     state=(
         M,
         V,
-        StateVar(
-            "vmax", "Running maximum of v: the denominator never shrinks.", r"v^{\max}"
-        ),
+        StateVar("vmax", "Running maximum of v: the denominator never shrinks.", r"v^{\max}"),
     ),
     latex=(
-        L2
-        + r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\ v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\ "
+        L2 + r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\ v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\ "
         r"v^{\max}_t = \max(v^{\max}_{t-1}, v_t) \\ "
         r"\theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\, "
         r"\frac{m_t}{\sqrt{v^{\max}_t / (1-\beta_2^t)} + \epsilon}"
@@ -381,9 +381,7 @@ ADAMAX = Optimizer(
     hparams=(learning_rate(2e-3), beta1(), beta2(), epsilon(1e-8), weight_decay()),
     state=(
         M,
-        StateVar(
-            "u", "Exponentially weighted infinity norm: max(beta2*u, |g| + eps).", "u"
-        ),
+        StateVar("u", "Exponentially weighted infinity norm: max(beta2*u, |g| + eps).", "u"),
     ),
     latex=(
         L2 + r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t \\ "

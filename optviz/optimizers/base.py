@@ -39,9 +39,7 @@ class Optimizer:
     state: tuple[StateVar, ...]
     latex: str
     init: Callable[[np.ndarray, HParams], State]
-    update: Callable[
-        [np.ndarray, State, np.ndarray, int, Value, HParams], tuple[np.ndarray, State]
-    ]
+    update: Callable[[np.ndarray, State, np.ndarray, int, Value, HParams], tuple[np.ndarray, State]]
     derive: Callable[..., dict[str, np.ndarray]] | None = None
     derived: tuple[StateVar, ...] = field(default=())
     summary: str = ""

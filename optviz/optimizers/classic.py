@@ -14,9 +14,7 @@ DAMPENING = Param(
     "Shrinks the new gradient's share of the momentum buffer: buf = mu*buf + (1 - tau)*g.", r"\tau",
 )  # fmt: skip
 
-BUF = StateVar(
-    "buf", "Momentum buffer: a running (undamped) sum of past gradients.", r"b"
-)
+BUF = StateVar("buf", "Momentum buffer: a running (undamped) sum of past gradients.", r"b")
 EFFECTIVE_LR = StateVar(
     "effective_lr", "Per-coordinate step size applied to the update direction.", r"\eta_{\text{eff}}",
     derived=True,

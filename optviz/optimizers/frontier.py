@@ -8,11 +8,32 @@ import numpy as np
 
 from ..spec import Param, StateVar
 from .adaptive import (
-    ADAM_HPARAMS, ADAM_LATEX, EFFECTIVE_LR, M, M_HAT, V, V_HAT, AdamState, adam_derive, adam_init,
-    adam_step, coupled, moments,
+    ADAM_HPARAMS,
+    ADAM_LATEX,
+    EFFECTIVE_LR,
+    M_HAT,
+    V_HAT,
+    AdamState,
+    M,
+    V,
+    adam_derive,
+    adam_init,
+    adam_step,
+    coupled,
+    moments,
 )  # fmt: skip
 from .base import (
-    Optimizer, active, beta1, beta2, bias, col, epsilon, learning_rate, scalar, weight_decay, where,
+    Optimizer,
+    active,
+    beta1,
+    beta2,
+    bias,
+    col,
+    epsilon,
+    learning_rate,
+    scalar,
+    weight_decay,
+    where,
 )  # fmt: skip
 
 
@@ -110,9 +131,7 @@ def radam_derive(rec, grads, params, t, lr, hp):
         "m_hat": rec["m"] / bias(hp["beta1"], tc),
         "rho_t": rho_t,
         "r_t": np.where(rectified, r, 0.0),
-        "effective_lr": np.where(
-            rectified[:, None], col(lr) * adaptive * r[:, None], col(lr)
-        ),
+        "effective_lr": np.where(rectified[:, None], col(lr) * adaptive * r[:, None], col(lr)),
     }
 
 
@@ -131,9 +150,7 @@ def adabelief_update(g, st, p, t, lr, hp):
     b1, b2, eps = hp["beta1"], hp["beta2"], hp["epsilon"]
     m = b1 * st.m + (1.0 - b1) * g
     r = g - m
-    s = (
-        b2 * st.s + (1.0 - b2) * (r * r) + eps
-    )  # epsilon accumulates in the state, as the reference
+    s = b2 * st.s + (1.0 - b2) * (r * r) + eps  # epsilon accumulates in the state, as the reference
     denom = np.sqrt(s) / np.sqrt(bias(b2, t)) + eps
     return p - (lr / bias(b1, t)) * (m / denom), AdaBeliefState(m, s)
 
@@ -243,9 +260,7 @@ class ScheduleFreeAdamWState(NamedTuple):
 
 def schedule_free_step(p, z, gh, weight_sum, lr_max, lr, b):
     """The shared y/z update: average y towards z with weight c_t = lr_max^2 / sum(lr_max^2)."""
-    lr_max = np.maximum(
-        lr_max, lr
-    )  # the reference weights by the largest lr seen so far
+    lr_max = np.maximum(lr_max, lr)  # the reference weights by the largest lr seen so far
     weight_sum = weight_sum + lr_max**2
     c = lr_max**2 / weight_sum
     y = lerp(p, z, c)
@@ -259,9 +274,7 @@ def sf_sgd_init(p, hp):
 
 def sf_sgd_update(g, s, p, t, lr, hp):
     g = coupled(g, p, hp)
-    y, z, w, lr_max = schedule_free_step(
-        p, s.z, g, s.weight_sum, s.lr_max, lr, hp["momentum"]
-    )
+    y, z, w, lr_max = schedule_free_step(p, s.z, g, s.weight_sum, s.lr_max, lr, hp["momentum"])
     return y, ScheduleFreeSGDState(z, w, lr_max)
 
 
@@ -276,9 +289,7 @@ def sf_adamw_update(g, s, p, t, lr, hp):
     wd = hp["weight_decay"]
     if active(wd):
         gh = gh + wd * p
-    y, z, w, lr_max = schedule_free_step(
-        p, s.z, gh, s.weight_sum, s.lr_max, lr, hp["beta1"]
-    )
+    y, z, w, lr_max = schedule_free_step(p, s.z, gh, s.weight_sum, s.lr_max, lr, hp["beta1"])
     return y, ScheduleFreeAdamWState(z, v, w, lr_max)
 
 
@@ -326,9 +337,7 @@ def prodigy_update(g, st, p, t, lr, hp):
     d = st.d
     dlr = d * lr
     scale = (d / d0) * dlr
-    numerator = b3 * st.numerator + scale * np.sum(
-        g * (st.p0 - p), axis=-1, keepdims=True
-    )
+    numerator = b3 * st.numerator + scale * np.sum(g * (st.p0 - p), axis=-1, keepdims=True)
     m = b1 * st.m + d * (1.0 - b1) * g
     v = b2 * st.v + d * d * (1.0 - b2) * (g * g)
     s = b3 * st.s + scale * g
@@ -347,8 +356,7 @@ def prodigy_derive(rec, grads, params, t, lr, hp):
     d_prev = np.concatenate([[hp["d0"]], rec["d"][:-1]])
     return {
         "dlr": d_prev * lr,
-        "effective_lr": (d_prev * lr)[:, None]
-        / (np.sqrt(rec["v"]) + rec["d"][:, None] * hp["epsilon"]),
+        "effective_lr": (d_prev * lr)[:, None] / (np.sqrt(rec["v"]) + rec["d"][:, None] * hp["epsilon"]),
     }
 
 
@@ -357,9 +365,7 @@ def sf_param(name: str, symbol: str, text: str) -> Param:
     return Param(name, 0.9, 0.01, 0.9999, "log1m", text, symbol)
 
 
-SCALAR_C = StateVar(
-    "c", "Averaging weight c_t = lr_max^2 / sum of lr_max^2.", "c_t", False, True
-)
+SCALAR_C = StateVar("c", "Averaging weight c_t = lr_max^2 / sum of lr_max^2.", "c_t", False, True)
 X_AVG = StateVar(
     "x",
     "The averaged point x = (y - (1-b) z) / b, the one to evaluate.",
@@ -367,12 +373,8 @@ X_AVG = StateVar(
     derived=True,
 )
 Z = StateVar("z", "The plain SGD iterate that y is pulled towards.", "z")
-WEIGHT_SUM = StateVar(
-    "weight_sum", "Sum of lr_max^2 over the steps so far.", "W", per_coordinate=False
-)
-LR_MAX = StateVar(
-    "lr_max", "Largest learning rate seen so far.", r"\eta_{\max}", per_coordinate=False
-)
+WEIGHT_SUM = StateVar("weight_sum", "Sum of lr_max^2 over the steps so far.", "W", per_coordinate=False)
+LR_MAX = StateVar("lr_max", "Largest learning rate seen so far.", r"\eta_{\max}", per_coordinate=False)
 
 ADAMW = Optimizer(
     key="adamw",
@@ -509,9 +511,7 @@ ADABELIEF = Optimizer(
     derive=adabelief_derive,
     derived=(
         M_HAT,
-        StateVar(
-            "s_hat", "Bias-corrected belief s / (1 - beta2^t).", r"\hat s", derived=True
-        ),
+        StateVar("s_hat", "Bias-corrected belief s / (1 - beta2^t).", r"\hat s", derived=True),
         EFFECTIVE_LR,
     ),
     summary="Adam that scales steps by how surprising the gradient is, not by how large it is.",
@@ -535,9 +535,7 @@ LION = Optimizer(
     update=lion_update,
     derive=lion_derive,
     derived=(
-        StateVar(
-            "c", "Interpolation whose sign is the step direction.", "c", derived=True
-        ),
+        StateVar("c", "Interpolation whose sign is the step direction.", "c", derived=True),
         StateVar(
             "effective_lr",
             "Every coordinate moves by exactly lr (times the sign).",
@@ -617,9 +615,7 @@ ADAN = Optimizer(
     derive=adan_derive,
     derived=(
         M_HAT,
-        StateVar(
-            "v_hat", "Bias-corrected gradient-difference EMA.", r"\hat v", derived=True
-        ),
+        StateVar("v_hat", "Bias-corrected gradient-difference EMA.", r"\hat v", derived=True),
         StateVar("n_hat", "Bias-corrected squared-term EMA.", r"\hat n", derived=True),
         EFFECTIVE_LR,
     ),

@@ -97,9 +97,7 @@ def rosenbrock_loss(p: np.ndarray) -> float:
 
 def rosenbrock_grad(p: np.ndarray) -> np.ndarray:
     x, y = p
-    return np.array(
-        [-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], dtype=np.float64
-    )
+    return np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)], dtype=np.float64)
 
 
 PROBLEMS: dict[str, tuple[list[float], Callable, Callable]] = {
@@ -516,9 +514,7 @@ REFERENCES: dict[str, Callable[[dict[str, float]], Reference]] = {
         momentum_decay=h["momentum_decay"],
         decoupled_weight_decay=False,
     ),
-    "radam": lambda h: _torch_adam_like(
-        "torch.optim.RAdam", h, decoupled_weight_decay=False
-    ),
+    "radam": lambda h: _torch_adam_like("torch.optim.RAdam", h, decoupled_weight_decay=False),
     "adabelief": lambda h: (
         "adabelief_pytorch.AdaBelief",
         {
@@ -632,9 +628,7 @@ def _resolve(name: str) -> Callable:
 # --------------------------------------------------------------------------
 
 
-def run_torch(
-    name: str, kwargs: dict[str, object], start: list[float], grad: Callable
-) -> np.ndarray:
+def run_torch(name: str, kwargs: dict[str, object], start: list[float], grad: Callable) -> np.ndarray:
     import torch
 
     torch.set_default_dtype(torch.float64)
@@ -653,9 +647,7 @@ def run_torch(
     return np.array(rows)
 
 
-def run_optax(
-    name: str, kwargs: dict[str, object], start: list[float], grad: Callable
-) -> np.ndarray:
+def run_optax(name: str, kwargs: dict[str, object], start: list[float], grad: Callable) -> np.ndarray:
     import jax
     import jax.numpy as jnp
     import optax
@@ -758,10 +750,7 @@ def main(argv: list[str] | None = None) -> int:
             "versions": vers,
         }
         (args.out / f"{case}.json").write_text(to_json(fixture))
-        print(
-            f"{case:<32} {start!s:>22} "
-            f"[{final[0]:>18.12g}, {final[1]:>18.12g}] {loss(final):>12.6g}"
-        )
+        print(f"{case:<32} {start!s:>22} [{final[0]:>18.12g}, {final[1]:>18.12g}] {loss(final):>12.6g}")
     print(f"wrote {len(cases)} fixtures to {args.out}")
     if failures:
         print(f"NOT FINITE OR NOT MOVING: {', '.join(failures)}", file=sys.stderr)

@@ -1,0 +1,15 @@
+"""Standalone exports: a figure as one HTML file that plays offline (plotly.js embedded)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+
+def standalone_html(fig: go.Figure, title: str = "optviz") -> str:
+    """The figure as a complete HTML page with plotly.js inlined: no network needed to open or play it."""
+    html = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    return html.replace("<head>", f"<head><meta charset='utf-8'><title>{_escape(title)}</title>", 1)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
