@@ -42,6 +42,10 @@ class Problem:
     def grad(self, P: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def loss_and_grad(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Both at once; quadratics override it to share work (a sweep calls it every step)."""
+        return self.loss(P), self.grad(P)
+
     @property
     def optimum(self) -> np.ndarray | None:
         """The (first) global minimiser, or None for problems unbounded below."""
@@ -64,6 +68,18 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.key}>"
+
+
+def _stack(gx, gy) -> np.ndarray:
+    """Two coordinate arrays (or floats) of one shape into one (..., 2) array."""
+    if isinstance(gx, float) and isinstance(gy, float):
+        return np.array((gx, gy))
+    shape = np.shape(gx)
+    if shape != np.shape(gy):
+        shape = np.broadcast_shapes(shape, np.shape(gy))
+    out = np.empty(shape + (2,))
+    out[..., 0], out[..., 1] = gx, gy
+    return out
 
 
 class LinearRegression(Problem):
@@ -93,6 +109,8 @@ class LinearRegression(Problem):
         self._rhs = 2.0 * np.array([sxy, sy]) / n
         w, b = np.linalg.solve(self.hessian, self._rhs)
         self.minima = np.array([[w, b]])
+        self._w, self._b = float(w), float(b)
+        self._h = self.hessian.tolist()
         self.min_loss = float(np.mean((w * x + b - y) ** 2))
         self.max_curvature = float(np.linalg.eigvalsh(self.hessian)[-1])
         self.start = np.asarray(start, dtype=float)
@@ -106,17 +124,27 @@ class LinearRegression(Problem):
             (opt[1] - half[1], opt[1] + half[1]),
         )
 
-    # Elementwise 2x2 products, not matmul: BLAS may round a (2,) and an (N, 2) product
-    # differently, and a sweep cell must equal its single run bit for bit.
-    def loss(self, P: np.ndarray) -> np.ndarray:
-        d = np.asarray(P, dtype=float) - self.minima[0]
-        dw, db = d[..., 0], d[..., 1]
-        (hww, hwb), (_, hbb) = self.hessian
-        return self.min_loss + 0.5 * (dw * (dw * hww + db * hwb) + db * (dw * hwb + db * hbb))
+    # Column-wise 2x2 products, not matmul: BLAS may round a (2,) and an (N, 2) product differently,
+    # and a sweep cell must equal its single run bit for bit. (Columns also beat NumPy's slow
+    # broadcasting over a trailing axis of length 2.)
+    def _g(self, P: np.ndarray):
+        P = np.asarray(P, dtype=float)
+        # One point: Python floats are ~5x faster than NumPy scalars, and round identically.
+        w, b = P.tolist() if P.ndim == 1 else (P[..., 0], P[..., 1])
+        (hww, hwb), (_, hbb) = self._h
+        dw, db = w - self._w, b - self._b
+        return dw, db, dw * hww + db * hwb, dw * hwb + db * hbb
 
     def grad(self, P: np.ndarray) -> np.ndarray:
-        d = np.asarray(P, dtype=float) - self.minima[0]
-        return d[..., :1] * self.hessian[0] + d[..., 1:] * self.hessian[1]
+        _, _, gw, gb = self._g(P)
+        return _stack(gw, gb)
+
+    def loss(self, P: np.ndarray) -> np.ndarray:
+        return self.loss_and_grad(P)[0]
+
+    def loss_and_grad(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        dw, db, gw, gb = self._g(P)
+        return self.min_loss + 0.5 * (dw * gw + db * gb), _stack(gw, gb)
 
     def batch_indices(self, step: int, batch_size: int, seed: int) -> np.ndarray:
         """Indices of the minibatch used at 0-based ``step``: epochs of a seeded shuffle, drop-last."""
@@ -152,7 +180,9 @@ class LinearRegression(Problem):
             c[lo:hi] = 2.0 / batch_size * np.stack([(xb * yb).sum(1), yb.sum(1)], -1)
 
         def grad(P: np.ndarray, i: int) -> np.ndarray:
-            return P[..., :1] * H[i, 0] + P[..., 1:] * H[i, 1] - c[i]
+            ((hww, hwb), (_, hbb)), (cw, cb) = H[i].tolist(), c[i].tolist()
+            w, b = P[..., 0], P[..., 1]
+            return _stack(w * hww + b * hwb - cw, w * hwb + b * hbb - cb)
 
         return grad
 
@@ -187,10 +217,7 @@ class TestFunction(Problem):
 
     def grad(self, P: np.ndarray) -> np.ndarray:
         P = np.asarray(P, dtype=float)
-        gx, gy = self._grad(P[..., 0], P[..., 1])
-        out = np.empty(np.broadcast_shapes(np.shape(gx), np.shape(gy)) + (2,))
-        out[..., 0], out[..., 1] = gx, gy
-        return out
+        return _stack(*self._grad(P[..., 0], P[..., 1]))
 
 
 # --- the classic test functions ------------------------------------------------------------------

@@ -55,6 +55,8 @@ class Setup:
     schedule_params: dict[str, float]
     lr_factor: np.ndarray  # (steps,)
     grad_at: Callable[[np.ndarray, int], np.ndarray]
+    batch_grad: Callable[[np.ndarray, int], np.ndarray] | None
+    noise: np.ndarray | None
     batch_size: int | None
     grad_noise: float
     seed: int
@@ -135,7 +137,7 @@ def prepare(
         if n is None:
             raise ValueError(f"batch_size only applies to linear regression, not {prob.key!r}")
         batch_size = _whole(batch_size, "batch_size", 1, n)
-    grad_at = _gradient_oracle(prob, steps, batch_size, grad_noise, seed)
+    grad_at, batch_grad, noise = _gradient_oracle(prob, steps, batch_size, grad_noise, seed)
     with np.errstate(all="ignore"):
         loss0 = float(prob.loss(x0))
     if not np.isfinite(loss0):
@@ -155,6 +157,8 @@ def prepare(
         },
         lr_factor=factor,
         grad_at=grad_at,
+        batch_grad=batch_grad,
+        noise=noise,
         batch_size=batch_size,
         grad_noise=grad_noise,
         seed=seed,
@@ -166,16 +170,17 @@ def prepare(
 
 
 def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noise: float, seed: int):
-    """``grad_at(P, i)``: the (possibly minibatch, possibly noisy) gradient used at 0-based step i.
+    """``(grad_at, batch_grad, noise)``: ``grad_at(P, i)`` is the gradient used at 0-based step i.
 
-    Noise and minibatches are drawn per step and shared by every configuration of a sweep.
+    ``batch_grad`` is the minibatch oracle (None for full batch) and ``noise`` the (steps, 2) Gaussian
+    noise (None without noise); both are drawn per step and shared by every configuration of a sweep.
     """
-    stochastic = prob.stochastic(batch_size, steps, seed)
-    base = stochastic if stochastic is not None else (lambda P, i: prob.grad(P))
+    batch_grad = prob.stochastic(batch_size, steps, seed)
+    base = batch_grad if batch_grad is not None else (lambda P, i: prob.grad(P))
     if grad_noise == 0.0:
-        return base
+        return base, batch_grad, None
     noise = grad_noise * np.random.default_rng([seed, 1]).standard_normal((steps, 2))
-    return lambda P, i: base(P, i) + noise[i]
+    return (lambda P, i: base(P, i) + noise[i]), batch_grad, noise
 
 
 @dataclass
@@ -320,13 +325,12 @@ def run(
     lrs = (hp["learning_rate"] * s.lr_factor).tolist()
     update, grad_at = opt.update, s.grad_at
 
-    P = np.empty((steps + 1, 2))
+    # Python lists are the cheapest per-step recorder; they become arrays once, at the end.
+    ps, gs, states = [s.start], [], []
     L = np.empty(steps + 1)
-    G = np.empty((steps, 2))
-    P[0], L[0] = s.start, s.loss0
+    L[0] = s.loss0
     p = s.start.copy()
     state = opt.init(p, hp)
-    bufs = [np.empty((steps,) + np.shape(x)) for x in state]
     k = steps
     with np.errstate(all="ignore"):
         for lo in range(0, steps, CHECK_EVERY):
@@ -334,20 +338,23 @@ def run(
             for i in range(lo, hi):
                 g = grad_at(p, i)
                 p, state = update(g, state, p, i + 1, lrs[i], hp)
-                P[i + 1] = p
-                G[i] = g
-                for buf, x in zip(bufs, state):
-                    buf[i] = x
-            L[lo + 1 : hi + 1] = prob.loss(P[lo + 1 : hi + 1])
+                ps.append(p)
+                gs.append(g)
+                states.append(state)
+            L[lo + 1 : hi + 1] = prob.loss(np.array(ps[lo + 1 : hi + 1]))
             bad = s.diverged(L[lo + 1 : hi + 1])
             if bad.any():
                 k = lo + int(np.argmax(bad))  # steps completed before the blow-up
                 break
-
-        rec = {v.name: b[:k] if v.per_coordinate else b[:k, 0] for v, b in zip(opt.state, bufs)}
+        P = np.array(ps[: k + 1])
+        G = np.array(gs[:k]).reshape(k, 2)
+        columns = [np.array(c).reshape((k,) + np.shape(x)) for c, x in zip(zip(*states[:k]), state)]
+        if not k:
+            columns = [np.empty((0,) + np.shape(x)) for x in state]
+        rec = {v.name: c if v.per_coordinate else c[:, 0] for v, c in zip(opt.state, columns)}
         t = np.arange(1, k + 1)
         lr = np.asarray(lrs[:k])
-        derived = opt.derive(rec, G[:k], P[: k + 1], t, lr, hp) if opt.derive and k else {}
+        derived = opt.derive(rec, G, P, t, lr, hp) if opt.derive and k else {}
     if k == 0 and opt.derived:
         derived = {v.name: np.empty((0, 2) if v.per_coordinate else (0,)) for v in opt.derived}
     state_out = {
@@ -370,9 +377,9 @@ def run(
         batch_size=s.batch_size,
         grad_noise=s.grad_noise,
         seed=s.seed,
-        params=P[: k + 1].copy(),
+        params=P,
         loss=loss.copy(),
-        grads=G[:k].copy(),
+        grads=G,
         lr=lr,
         state=state_out,
         diverged_at=k + 1 if k < steps else None,

@@ -17,6 +17,7 @@ from .base import (
     epsilon,
     learning_rate,
     momentum,
+    root,
     weight_decay,
 )  # fmt: skip
 
@@ -134,7 +135,7 @@ def moments(g, m, v, b1, b2):
 
 def adam_step(p, m, v, t, lr, hp):
     """p - (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), in torch's order of operations."""
-    denom = np.sqrt(v) / np.sqrt(bias(hp["beta2"], t)) + hp["epsilon"]
+    denom = np.sqrt(v) / root(bias(hp["beta2"], t)) + hp["epsilon"]
     return p - (lr / bias(hp["beta1"], t)) * (m / denom)
 
 

@@ -31,6 +31,8 @@ from .base import (
     col,
     epsilon,
     learning_rate,
+    power,
+    root,
     scalar,
     weight_decay,
     where,
@@ -72,7 +74,7 @@ class NAdamState(NamedTuple):
 
 def nadam_mu(b1, t, psi):
     """NAdam's momentum schedule mu_t = beta1 (1 - 0.5 * 0.96^(t psi))."""
-    return b1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+    return b1 * (1.0 - 0.5 * power(0.96, t * psi))
 
 
 def nadam_init(p, hp):
@@ -104,7 +106,7 @@ def nadam_derive(rec, grads, params, t, lr, hp):
 def radam_rectifier(b2, t):
     """(rho_t, r_t, rectified?) of RAdam; r_t is only meaningful where rho_t > 5."""
     rho_inf = 2.0 / (1.0 - b2) - 1.0
-    rho_t = rho_inf - 2.0 * t * b2**t / bias(b2, t)
+    rho_t = rho_inf - 2.0 * t * power(b2, t) / bias(b2, t)
     ratio = np.divide(
         (rho_t - 4.0) * (rho_t - 2.0) * rho_inf,
         (rho_inf - 4.0) * (rho_inf - 2.0) * rho_t,
@@ -118,7 +120,7 @@ def radam_update(g, s, p, t, lr, hp):
     m, v = moments(g, s.m, s.v, b1, b2)
     m_hat = m / bias(b1, t)
     _, r, rectified = radam_rectifier(b2, t)
-    adaptive = np.sqrt(bias(b2, t)) / (np.sqrt(v) + hp["epsilon"])
+    adaptive = root(bias(b2, t)) / (np.sqrt(v) + hp["epsilon"])
     step = where(rectified, m_hat * lr * adaptive * r, m_hat * lr)
     return p - step, AdamState(m, v)
 
@@ -151,7 +153,7 @@ def adabelief_update(g, st, p, t, lr, hp):
     m = b1 * st.m + (1.0 - b1) * g
     r = g - m
     s = b2 * st.s + (1.0 - b2) * (r * r) + eps  # epsilon accumulates in the state, as the reference
-    denom = np.sqrt(s) / np.sqrt(bias(b2, t)) + eps
+    denom = np.sqrt(s) / root(bias(b2, t)) + eps
     return p - (lr / bias(b1, t)) * (m / denom), AdaBeliefState(m, s)
 
 

@@ -1,0 +1,130 @@
+"""The registries are complete, consistent and follow shared/optimizers.md."""
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optviz
+from optviz.optimizers import FAMILIES
+
+KEYS = list(optviz.OPTIMIZERS)
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "optimizers.md"
+
+
+def contract_table() -> dict[str, dict[str, float]]:
+    """key -> {hyperparameter: default} parsed from the contract's table ('as Adam' expanded)."""
+    rows = {}
+    for line in CONTRACT.read_text().splitlines():
+        m = re.match(r"\| `(\w+)` \| [^|]+ \| [^|]+ \| (.+) \|$", line)
+        if not m:
+            continue
+        key, spec = m.groups()
+        found = dict(re.findall(r"(\w+) \(([-+.\deE]+)", spec))
+        names = re.findall(r"\b([a-z][a-z0-9_]*)\b(?: \(|,|$)", spec)
+        hp = {}
+        if spec.startswith("as Adam"):
+            hp.update(rows["adam"])
+        for name in names:
+            if name in {"as", "adam", "here", "torch"}:
+                continue
+            hp[name] = float(found[name]) if name in found else None
+        rows[key] = hp
+    return rows
+
+
+@pytest.mark.skipif(not CONTRACT.exists(), reason="shared/optimizers.md is not beside this checkout")
+def test_keys_names_and_defaults_follow_the_contract():
+    table = contract_table()
+    assert set(table) == set(KEYS)
+    for key, hp in table.items():
+        opt = optviz.OPTIMIZERS[key]
+        assert set(hp) == set(opt.hparam_names), key
+        for name, default in hp.items():
+            if default is not None:  # "beta1, beta2" without a number: Adam's defaults
+                assert opt.defaults[name] == pytest.approx(default), (key, name)
+            elif name in ("beta1", "beta2") and key != "adan":
+                assert opt.defaults[name] == {"beta1": 0.9, "beta2": 0.999}[name], (key, name)
+
+
+def test_ranges_reach_the_interesting_regimes():
+    for opt in optviz.OPTIMIZERS.values():
+        lr = opt.param("learning_rate")
+        assert lr.scale == "log" and lr.low <= 1e-5 and lr.high >= 10
+        if "beta1" in opt.hparam_names:
+            assert opt.param("beta1").high >= 0.999 and opt.param("beta1").scale == "log1m"
+        if "beta2" in opt.hparam_names:
+            assert opt.param("beta2").high >= 0.9999 and opt.param("beta2").scale == "log1m"
+        if "epsilon" in opt.hparam_names:
+            eps = opt.param("epsilon")
+            assert eps.scale == "log" and eps.low <= 1e-12 and eps.high >= 1
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_entry_is_complete(key):
+    opt = optviz.OPTIMIZERS[key]
+    assert opt.key == key and opt.name and opt.paper and opt.reference and opt.summary
+    assert opt.family in FAMILIES and 1950 < opt.year <= 2026
+    assert opt.latex.count("\\") > 2
+    for p in opt.hparams:
+        assert p.help and p.low <= p.default <= p.high, (key, p.name)
+    names = [v.name for v in opt.all_state]
+    assert len(names) == len(set(names)), f"{key}: state names repeat"
+    assert all(v.meaning for v in opt.all_state)
+    # Declared state variables are exactly the fields of the state the optimizer keeps.
+    state = opt.init(np.zeros(2), opt.defaults)
+    assert tuple(type(state)._fields) == tuple(v.name for v in opt.state)
+    for v, x in zip(opt.state, state):
+        assert np.shape(x) == ((2,) if v.per_coordinate else (1,)), (key, v.name)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_run_records_every_declared_and_derived_state(key):
+    trace = optviz.run(key, "linear_regression", steps=12)
+    for v in optviz.OPTIMIZERS[key].all_state:
+        series = trace.state[v.name]
+        assert series.shape == ((12, 2) if v.per_coordinate else (12,)), (key, v.name)
+        assert np.isfinite(series).all(), (key, v.name)
+    assert "effective_lr" in trace.state
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_update_works_on_any_batch_shape(key):
+    """One code path: a (3, 4) batch with array hyperparameters equals 12 single runs."""
+    opt = optviz.OPTIMIZERS[key]
+    rng = np.random.default_rng(1)
+    prob = optviz.PROBLEMS["rosenbrock"]()
+    hp_batch = {}
+    for p in opt.hparams:
+        lo = p.default * 0.5 if p.default > 0 else p.low
+        hi = min(p.default * 1.5 if p.default > 0 else p.low + 0.1 * (p.high - p.low), p.high)
+        if p.name == "learning_rate":
+            lo = max(p.low, p.default * 1e-3)  # small enough to stay finite on Rosenbrock
+            hi = 3 * lo
+        hp_batch[p.name] = rng.uniform(lo, hi, size=(3, 4, 1))
+    P = np.broadcast_to(prob.start, (3, 4, 2)).copy()
+    state = opt.init(P, hp_batch)
+    for t in range(1, 6):
+        P, state = opt.update(prob.grad(P), state, P, t, hp_batch["learning_rate"], hp_batch)
+    for idx in np.ndindex(3, 4):
+        hp = {name: float(v[idx][0]) for name, v in hp_batch.items()}
+        trace = optviz.run(key, prob, steps=5, hparams=hp)
+        np.testing.assert_array_equal(P[idx], trace.params[-1])
+
+
+def test_problems_and_schedules_registries():
+    assert list(optviz.PROBLEMS) == [
+        "linear_regression", "rosenbrock", "beale", "himmelblau", "booth", "rastrigin", "ackley",
+        "saddle", "ill_conditioned",
+    ]  # fmt: skip
+    assert set(optviz.SCHEDULES) == {"constant", "step", "exponential", "cosine", "warmup_cosine", "one_cycle"}
+    for spec in optviz.PROBLEMS.values():
+        prob = spec()
+        assert prob.key == spec.key and prob.latex and spec.summary
+        (x0, x1), (y0, y1) = prob.window
+        assert x0 < x1 and y0 < y1
+        assert math.isfinite(float(prob.loss(prob.start)))
+    for sched in optviz.SCHEDULES.values():
+        assert sched.latex and sched.summary

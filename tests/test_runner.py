@@ -1,0 +1,129 @@
+"""optviz.run: recording, derived values, stochastic gradients, divergence and convergence."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import optviz
+from optviz.runner import DIVERGENCE_FACTOR
+
+
+def test_trace_shapes_and_rows():
+    tr = optviz.run("adam", "linear_regression", steps=100, hparams={"learning_rate": 0.01})
+    assert tr.params.shape == (101, 2) and tr.loss.shape == (101,)
+    assert tr.grads.shape == (100, 2) and tr.lr.shape == (100,) and tr.k == 100
+    np.testing.assert_array_equal(tr.params[0], [0.0, 0.0])
+    prob = tr.problem
+    np.testing.assert_array_equal(tr.loss, prob.loss(tr.params))
+    np.testing.assert_array_equal(tr.grads, prob.grad(tr.params[:-1]))  # gradient of step i+1 at row i
+    np.testing.assert_array_equal(tr.updates, np.diff(tr.params, axis=0))
+    assert tr.diverged_at is None and tr.converged_at is None
+
+
+def test_adam_derived_values_are_the_bias_corrected_moments():
+    hp = {"learning_rate": 0.05, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6}
+    tr = optviz.run("adam", "rosenbrock", steps=30, hparams=hp)
+    t = np.arange(1, 31)[:, None]
+    m, v = tr.state["m"], tr.state["v"]
+    np.testing.assert_allclose(tr.state["m_hat"], m / (1 - 0.8**t), rtol=1e-14)
+    np.testing.assert_allclose(tr.state["v_hat"], v / (1 - 0.99**t), rtol=1e-14)
+    eff = 0.05 / (np.sqrt(tr.state["v_hat"]) + 1e-6)
+    np.testing.assert_allclose(tr.state["effective_lr"], eff, rtol=1e-14)
+    # the update really is -effective_lr * m_hat
+    np.testing.assert_allclose(tr.updates, -eff * tr.state["m_hat"], rtol=1e-9)
+    # first step of Adam is about lr * sign(g), whatever the gradient scale
+    np.testing.assert_allclose(tr.updates[0], -0.05 * np.sign(tr.grads[0]), rtol=1e-4)
+
+
+def test_radam_first_rectified_step_is_six_with_beta2_0999():
+    tr = optviz.run("radam", "linear_regression", steps=10)
+    rectified = tr.state["r_t"] > 0
+    assert rectified.tolist() == [False] * 5 + [True] * 5
+
+
+def test_prodigy_and_schedule_free_state():
+    tr = optviz.run("prodigy", "linear_regression", steps=50, hparams={"learning_rate": 0.5})
+    assert tr.state["d"].shape == (50,) and np.all(np.diff(tr.state["d"]) >= 0)  # d never shrinks
+    assert tr.state["d"][-1] > 1e-6
+    sf = optviz.run("sf_sgd", "linear_regression", steps=20, hparams={"learning_rate": 0.1})
+    np.testing.assert_allclose(sf.state["c"], 1 / np.arange(1, 21), rtol=1e-12)  # constant lr: c_t = 1/t
+    b = 0.9  # y = (1-b) z + b x
+    np.testing.assert_allclose(sf.params[1:], (1 - b) * sf.state["z"] + b * sf.state["x"], rtol=1e-12)
+
+
+def test_schedule_sets_the_recorded_learning_rate():
+    tr = optviz.run("sgd", "booth", steps=40, hparams={"learning_rate": 0.02}, schedule="cosine",
+                    schedule_params={"min_ratio": 0.1})  # fmt: skip
+    np.testing.assert_allclose(tr.lr, 0.02 * optviz.SCHEDULES["cosine"](40, {"min_ratio": 0.1}))
+    assert tr.lr[0] == 0.02 and tr.lr[-1] < 0.003
+    np.testing.assert_allclose(tr.updates, -tr.lr[:, None] * tr.grads, rtol=1e-12, atol=1e-15)
+
+
+def test_minibatch_runs_are_reproducible_per_seed_and_record_full_batch_loss():
+    kw = dict(steps=60, batch_size=10, hparams={"learning_rate": 0.05})
+    a = optviz.run("adam", "linear_regression", seed=1, **kw)
+    b = optviz.run("adam", "linear_regression", seed=1, **kw)
+    c = optviz.run("adam", "linear_regression", seed=2, **kw)
+    np.testing.assert_array_equal(a.params, b.params)
+    assert not np.array_equal(a.params, c.params)
+    np.testing.assert_array_equal(a.loss, a.problem.loss(a.params))  # full-batch loss
+    assert not np.allclose(a.grads, a.problem.grad(a.params[:-1]))  # ... but minibatch gradients
+    assert a.batch_size == 10 and a.config()["batch_size"] == 10
+
+
+def test_gradient_noise_is_seeded():
+    kw = dict(steps=30, grad_noise=0.5, hparams={"learning_rate": 0.01})
+    a = optviz.run("sgd", "rosenbrock", seed=4, **kw)
+    b = optviz.run("sgd", "rosenbrock", seed=4, **kw)
+    clean = optviz.run("sgd", "rosenbrock", steps=30, hparams={"learning_rate": 0.01})
+    np.testing.assert_array_equal(a.params, b.params)
+    noise = a.grads - a.problem.grad(a.params[:-1])
+    assert 0.2 < noise.std() < 0.9 and not np.array_equal(a.params, clean.params)
+
+
+def test_divergence_stops_the_run_at_the_step_it_happens():
+    prob = optviz.PROBLEMS["ill_conditioned"]()  # lambda_max = 4, so SGD is stable for lr < 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NumPy overflow warning may leak out
+        stable = optviz.run("sgd", prob, steps=500, hparams={"learning_rate": 0.49})
+        tr = optviz.run("sgd", prob, steps=500, hparams={"learning_rate": 0.6})
+        wild = optviz.run("adam", "rosenbrock", steps=500, hparams={"learning_rate": 10.0, "beta2": 0.0})
+    assert stable.diverged_at is None
+    assert tr.diverged_at is not None and tr.k == tr.diverged_at - 1
+    assert tr.params.shape == (tr.k + 1, 2) and np.isfinite(tr.params).all() and np.isfinite(tr.loss).all()
+    for series in tr.state.values():
+        assert np.isfinite(series).all()
+    # the step that blew up is the first to leave the bound
+    bound = DIVERGENCE_FACTOR * (tr.loss[0] - prob.min_loss)
+    assert np.all(tr.loss - prob.min_loss <= bound)
+    nxt = optviz.run("sgd", prob, steps=tr.diverged_at, hparams={"learning_rate": 0.6})
+    assert nxt.diverged_at == tr.diverged_at
+    assert np.isfinite(wild.params).all()
+
+
+def test_nan_gradients_count_as_divergence():
+    tr = optviz.run("sgd", "linear_regression", steps=50, hparams={"learning_rate": 10.0})
+    assert tr.diverged_at is not None and tr.diverged_at < 50
+
+
+def test_converged_at_is_the_first_step_within_tolerance():
+    tr = optviz.run("momentum", "booth", steps=400, hparams={"learning_rate": 0.02})
+    gap = tr.loss - tr.problem.min_loss
+    tol = optviz.CONVERGENCE_RTOL * gap[0]
+    assert tr.converged_at is not None
+    assert gap[tr.converged_at] <= tol and np.all(gap[: tr.converged_at] > tol)
+    assert optviz.run("sgd", "saddle", steps=50).converged_at is None  # no minimum
+
+
+def test_csv_and_json_exports():
+    tr = optviz.run("adam", "linear_regression", steps=5)
+    lines = tr.to_csv().splitlines()
+    header = lines[0].split(",")
+    assert header[:5] == ["step", "w", "b", "loss", "lr"] and "v_hat_w" in header
+    assert len(lines) == 7
+    assert float(lines[-1].split(",")[1]) == tr.params[-1, 0]  # exact repr round trip
+    d = tr.to_dict()
+    assert d["config"]["optimizer"] == "adam" and len(d["params"]) == 6 and "m_hat" in d["state"]
+    again = optviz.run(**{k: v for k, v in d["config"].items() if k != "problem"}, problem="linear_regression")
+    np.testing.assert_array_equal(again.params, tr.params)
