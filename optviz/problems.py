@@ -128,7 +128,8 @@ class LinearRegression(Problem):
     # and a sweep cell must equal its single run bit for bit. (Columns also beat NumPy's slow
     # broadcasting over a trailing axis of length 2.)
     def _g(self, P: np.ndarray):
-        P = np.asarray(P, dtype=float)
+        if type(P) is not np.ndarray or P.dtype != float:
+            P = np.asarray(P, dtype=float)
         # One point: Python floats are ~5x faster than NumPy scalars, and round identically.
         w, b = P.tolist() if P.ndim == 1 else (P[..., 0], P[..., 1])
         (hww, hwb), (_, hbb) = self._h

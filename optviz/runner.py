@@ -169,6 +169,16 @@ def prepare(
     )
 
 
+class _full_batch:
+    """``grad_at(P, i)`` for the full-batch gradient (a class, not a lambda, so it pickles)."""
+
+    def __init__(self, prob: Problem):
+        self.grad = prob.grad
+
+    def __call__(self, P: np.ndarray, i: int) -> np.ndarray:
+        return self.grad(P)
+
+
 def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noise: float, seed: int):
     """``(grad_at, batch_grad, noise)``: ``grad_at(P, i)`` is the gradient used at 0-based step i.
 
@@ -176,7 +186,7 @@ def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noi
     noise (None without noise); both are drawn per step and shared by every configuration of a sweep.
     """
     batch_grad = prob.stochastic(batch_size, steps, seed)
-    base = batch_grad if batch_grad is not None else (lambda P, i: prob.grad(P))
+    base = batch_grad if batch_grad is not None else _full_batch(prob)
     if grad_noise == 0.0:
         return base, batch_grad, None
     noise = grad_noise * np.random.default_rng([seed, 1]).standard_normal((steps, 2))
@@ -324,6 +334,7 @@ def run(
     opt, prob, steps, hp = s.optimizer, s.problem, s.steps, s.hparams
     lrs = (hp["learning_rate"] * s.lr_factor).tolist()
     update, grad_at = opt.update, s.grad_at
+    grad = prob.grad if s.batch_grad is None and s.noise is None else None  # skip a call per step
 
     # Python lists are the cheapest per-step recorder; they become arrays once, at the end.
     ps, gs, states = [s.start], [], []
@@ -336,7 +347,7 @@ def run(
         for lo in range(0, steps, CHECK_EVERY):
             hi = min(lo + CHECK_EVERY, steps)
             for i in range(lo, hi):
-                g = grad_at(p, i)
+                g = grad(p) if grad is not None else grad_at(p, i)
                 p, state = update(g, state, p, i + 1, lrs[i], hp)
                 ps.append(p)
                 gs.append(g)

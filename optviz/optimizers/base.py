@@ -182,6 +182,9 @@ def power(base: Any, exponent: Any) -> Any:
 
 def bias(beta: Value, t: np.ndarray | int) -> Any:
     """``1 - beta**t``: the bias correction of a zero-initialised EMA after t steps."""
+    table = _POWER_TABLES.get(beta) if type(beta) is float else None  # the one-run fast path
+    if table is not None and type(t) is int and 0 <= t < len(table):
+        return 1.0 - table[t]
     return 1.0 - power(beta, t)
 
 
