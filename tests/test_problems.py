@@ -19,9 +19,7 @@ def test_gradient_matches_central_differences(key):
     prob = optviz.PROBLEMS[key]()
     P = random_points(prob)
     h = 1e-6
-    fd = np.stack(
-        [(prob.loss(P + h * e) - prob.loss(P - h * e)) / (2 * h) for e in np.eye(2)], axis=-1
-    )
+    fd = np.stack([(prob.loss(P + h * e) - prob.loss(P - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
     scale = np.maximum(np.abs(fd), 1.0)
     assert np.max(np.abs(prob.grad(P) - fd) / scale) < 1e-5
 

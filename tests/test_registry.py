@@ -119,7 +119,14 @@ def test_problems_and_schedules_registries():
         "linear_regression", "rosenbrock", "beale", "himmelblau", "booth", "rastrigin", "ackley",
         "saddle", "ill_conditioned",
     ]  # fmt: skip
-    assert set(optviz.SCHEDULES) == {"constant", "step", "exponential", "cosine", "warmup_cosine", "one_cycle"}
+    assert set(optviz.SCHEDULES) == {
+        "constant",
+        "step",
+        "exponential",
+        "cosine",
+        "warmup_cosine",
+        "one_cycle",
+    }
     for spec in optviz.PROBLEMS.values():
         prob = spec()
         assert prob.key == spec.key and prob.latex and spec.summary

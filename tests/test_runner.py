@@ -3,7 +3,6 @@
 import warnings
 
 import numpy as np
-import pytest
 
 import optviz
 from optviz.runner import DIVERGENCE_FACTOR
@@ -125,5 +124,7 @@ def test_csv_and_json_exports():
     assert float(lines[-1].split(",")[1]) == tr.params[-1, 0]  # exact repr round trip
     d = tr.to_dict()
     assert d["config"]["optimizer"] == "adam" and len(d["params"]) == 6 and "m_hat" in d["state"]
-    again = optviz.run(**{k: v for k, v in d["config"].items() if k != "problem"}, problem="linear_regression")
+    again = optviz.run(
+        **{k: v for k, v in d["config"].items() if k != "problem"}, problem="linear_regression"
+    )
     np.testing.assert_array_equal(again.params, tr.params)

@@ -39,7 +39,9 @@ def test_each_cell_equals_its_run(key):
 
 
 def test_cells_diverge_and_converge_like_their_runs():
-    res = assert_cells_equal_runs("momentum", "ill_conditioned", {"learning_rate": np.logspace(-2, 0.5, 9)}, 400)
+    res = assert_cells_equal_runs(
+        "momentum", "ill_conditioned", {"learning_rate": np.logspace(-2, 0.5, 9)}, 400
+    )
     assert res.diverged.any() and (~res.diverged).any()
     assert (res.steps_to_converge >= 0).any()
     assert np.isfinite(res.final_loss).all() and np.isfinite(res.final_params).all()
@@ -68,7 +70,9 @@ def test_progress_is_reported():
 def test_memory_is_o_configurations_not_steps():
     def peak(steps):
         tracemalloc.start()
-        optviz.sweep("adam", "linear_regression", steps=steps, grid={"learning_rate": np.logspace(-4, 0, 5000)})
+        optviz.sweep(
+            "adam", "linear_regression", steps=steps, grid={"learning_rate": np.logspace(-4, 0, 5000)}
+        )
         out = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         return out
@@ -89,4 +93,9 @@ def test_sweep_errors():
     with pytest.raises(ValueError, match="non-empty mapping"):
         optviz.sweep("adam", "booth", steps=5, grid={})
     with pytest.raises(ValueError, match="the limit is"):
-        optviz.sweep("adam", "booth", steps=5, grid={"beta1": np.linspace(0, 0.9, 1000), "beta2": np.linspace(0, 0.9, 1000)})
+        optviz.sweep(
+            "adam",
+            "booth",
+            steps=5,
+            grid={"beta1": np.linspace(0, 0.9, 1000), "beta2": np.linspace(0, 0.9, 1000)},
+        )
