@@ -1,8 +1,275 @@
-"""Playground page (under construction)."""
+"""Playground: pick an optimizer, move its sliders, watch it train (five views on one step cursor).
+
+The page only reads controls, calls optviz and shows figures. Its state lives in the controls'
+stores (pages/ui.py); the URL is parsed once per session by optviz.app_state and rewritten on every
+run, so a copied link reproduces the exact run.
+"""
+
+from __future__ import annotations
+
+import json
 
 import streamlit as st
 
-from optviz.i18n import t
-from pages.shell import current_language
+import optviz
+from optviz import app_state as state
+from optviz.explain import by_hand, diagnose
+from optviz.export import standalone_html
+from optviz.i18n import t, tr
+from optviz.plots import curves, internals, space
+from optviz.plots import data as data_view
+from optviz.spec import Param
+from pages import ui
+from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting
 
-st.title(t("nav.playground", current_language()))
+P = "pg."
+LOADED = "pg:loaded"
+LAST_URL = "pg:url"  # the query parameters this page wrote last (small strings)
+CHART_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "optviz", "scale": 2},
+}
+STEPS_PARAM = Param(
+    "steps", state.DEFAULT_STEPS, 1, state.MAX_PAGE_STEPS, "log",
+    "Number of optimizer steps to run.", "T", integer=True,
+)  # fmt: skip
+GRAD_NOISE_PARAM = Param(
+    "grad_noise", 0.0, 0.0, 100.0, "linear", "Std of Gaussian noise added to each gradient.", r"\sigma_g"
+)
+SEED_PARAM = state.SEED_PARAM
+
+lang = current_language()
+present = presenting()
+
+
+# --- configuration <-> controls -------------------------------------------------------------------
+def load_url() -> list[state.ParseWarning]:
+    """Set every control from the URL on a session's first run, or when the URL was changed from outside
+    (a lesson or another page navigated here with new settings); return what had to be fixed."""
+    current = {k: v for k, v in ui.query_params().items() if state.is_managed_key(k)}
+    if st.session_state.get(LOADED) and (not current or current == st.session_state.get(LAST_URL)):
+        return []
+    config, warnings = state.parse_playground(ui.query_params(), ignore=(LANG_KEY, PRESENT_KEY))
+    ui.set_values(ui.playground_values(config, P))
+    st.session_state[LOADED] = True
+    return warnings
+
+
+def reset() -> None:
+    """Back to the seed's example (the reset button's callback)."""
+    ui.clear_values(P)
+    ui.set_values(ui.playground_values(state.default_config(), P))
+
+
+def problem_label(key: str) -> str:
+    if key in state.CUSTOM_PROBLEMS:
+        return t(f"playground.problem.{key}", lang)
+    return tr(optviz.PROBLEMS[key].name, lang)
+
+
+def custom_problem(kind: str) -> optviz.Problem | None:
+    """The user's own problem from pages/custom_problem.py (imported lazily: it may not exist)."""
+    try:
+        from pages.custom_problem import custom_problem_controls
+    except ImportError:
+        st.info(t("playground.custom_missing", lang))
+        return None
+    return custom_problem_controls(kind, lang)
+
+
+# --- sidebar: every control generated from the registries ----------------------------------------
+warnings = load_url()
+st.title(t("playground.title", lang))
+ui.show_warnings(warnings, lang)
+
+with st.sidebar:
+    st.header(t("playground.controls", lang))
+    opt_key = ui.optimizer_select(P + "opt", lang, default=state.DEFAULT_OPTIMIZER)
+    opt = optviz.OPTIMIZERS[opt_key]
+    st.caption(tr(opt.summary, lang))
+    typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
+    with st.expander(t("playground.hparams", lang, name=opt.name), expanded=True):
+        hparams = ui.hparam_controls(
+            opt_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(opt_key)
+        )
+    with st.expander(t("playground.problem_section", lang), expanded=True):
+        problem_key = ui.choice_select(
+            P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
+            format_func=problem_label,
+        )  # fmt: skip
+        spec = optviz.PROBLEMS.get(problem_key)
+        problem_params = (
+            ui.params_controls(spec.params, f"{P}pp.{problem_key}.", lang, typed=typed) if spec else {}
+        )
+    run_box = st.expander(t("playground.run_section", lang), expanded=True)
+    st.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
+
+if spec is None:
+    with st.expander(t("playground.custom_section", lang), expanded=True):
+        problem = custom_problem(state.CUSTOM_PROBLEMS[problem_key])
+    if problem is None:
+        st.info(t("playground.custom_waiting", lang))
+        st.stop()
+else:
+    try:
+        problem = ui.cached_problem(problem_key, problem_params)
+    except ValueError as error:
+        st.error(t("playground.bad_problem", lang, error=str(error)))
+        st.stop()
+
+regression = isinstance(problem, optviz.LinearRegression)
+a_name, b_name = problem.param_names
+with run_box:
+    steps = ui.param_control(STEPS_PARAM, P + "steps", lang, typed=typed, label=t("playground.steps", lang))
+    starts = []
+    for i, name in enumerate(problem.param_names):
+        default = float(min(max(problem.start[i], -state.START_LIMIT), state.START_LIMIT))
+        param = Param(
+            f"start_{name}", default, -state.START_LIMIT, state.START_LIMIT, "linear", "Start point."
+        )
+        starts.append(
+            ui.param_control(param, f"{P}start.{problem_key}.{i}", lang, typed=True,
+                             label=t("playground.start", lang, name=name))
+        )  # fmt: skip
+    start = None if tuple(starts) == tuple(float(v) for v in problem.start) else (starts[0], starts[1])
+    schedule = ui.choice_select(
+        P + "schedule", list(optviz.SCHEDULES), "constant", t("playground.schedule", lang),
+        format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
+        help=tr(optviz.SCHEDULES["constant"].summary, lang),
+    )  # fmt: skip
+    schedule_params = ui.params_controls(
+        optviz.SCHEDULES[schedule].params, f"{P}sp.{schedule}.", lang, typed=typed
+    )
+    batch_size = None
+    if regression:
+        n = problem.n
+        batch_param = Param(
+            "batch_size", n, 1, n, "log", "Points per minibatch; n is the full batch.", "B", True
+        )
+        chosen = ui.param_control(
+            batch_param, f"{P}batch.{problem_key}", lang, typed=typed, label=t("playground.batch", lang, n=n)
+        )
+        batch_size = None if chosen >= n else int(chosen)
+    grad_noise = ui.param_control(
+        GRAD_NOISE_PARAM, P + "grad_noise", lang, typed=typed, label=t("playground.grad_noise", lang)
+    )
+    seed = 0
+    if batch_size is not None or grad_noise:
+        seed = ui.param_control(SEED_PARAM, P + "seed", lang, typed=True, label=t("playground.seed", lang))
+
+# --- run ------------------------------------------------------------------------------------------
+config = state.PlaygroundConfig(
+    optimizer=opt_key, hparams=hparams, problem=problem_key, problem_params=problem_params,
+    steps=int(steps), start=start, schedule=schedule, schedule_params=schedule_params,
+    batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
+)  # fmt: skip
+try:
+    trace = ui.cached_run(
+        opt_key, problem if spec is None else problem_key, problem_params, **state.run_kwargs(config)
+    )
+except ValueError as error:
+    st.error(t("playground.bad_run", lang, error=str(error)))
+    st.stop()
+
+k = trace.k
+cursor = k
+if k >= 1:
+    stored = ui.bound(
+        st.slider, P + "cursor", None,
+        valid=lambda v: v is None or (isinstance(v, int) and v >= 0),
+        shown=lambda v: k if v is None else min(int(v), k),
+        coerce=lambda v: None if v >= k else int(v),
+        label=t("playground.cursor", lang), min_value=0, max_value=k, step=1,
+        help=t("playground.cursor_help", lang),
+    )  # fmt: skip
+    cursor = k if stored is None else min(int(stored), k)
+config = state.with_changes(config, cursor=None if cursor >= k else cursor)
+url = state.playground_url(config)
+encoded = state.encode_playground(config)
+ui.sync_query_params(encoded, state.is_managed_key)
+st.session_state[LAST_URL] = {k: [v] for k, v in encoded.items()}
+
+# --- summary and explanations ---------------------------------------------------------------------
+cols = st.columns(4)
+cols[0].metric(t("playground.metric_loss", lang, step=k), f"{trace.final_loss:.4g}")
+cols[1].metric(t("playground.metric_steps", lang), f"{k} / {trace.steps}")
+distance = trace.optimum_distance
+cols[2].metric(t("playground.metric_distance", lang), "—" if distance is None else f"{distance:.3g}")
+status = (
+    t("playground.status_diverged", lang, step=trace.diverged_at) if trace.diverged_at is not None
+    else t("playground.status_converged", lang, step=trace.converged_at) if trace.converged_at is not None
+    else t("playground.status_running", lang)
+)  # fmt: skip
+cols[3].metric(t("playground.metric_status", lang), status)
+for finding in diagnose(trace):
+    show = {"error": st.error, "warning": st.warning, "success": st.success}.get(finding.level, st.info)
+    show(t(f"explain.{finding.code}", lang, **finding.fields))
+
+# --- the five views ---------------------------------------------------------------------------------
+window = space.plot_window(problem, trace.params)
+if space.log_loss(problem, window, 40).shift:
+    st.caption(t("playground.shift_note", lang))
+show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
+left, right = (st.container(), st.container()) if present else st.columns(2)
+with left:
+    st.plotly_chart(
+        space.path_figure(trace, cursor, window=window, presentation=present, lang=lang),
+        key="pg.chart.space", config=CHART_CONFIG,
+    )  # fmt: skip
+with right:
+    st.plotly_chart(curves.loss_figure(trace, cursor, presentation=present, lang=lang), key="pg.chart.loss",
+                    config=CHART_CONFIG)  # fmt: skip
+if show_surface:
+    st.plotly_chart(
+        space.surface_figure(trace, cursor, window=window, presentation=present, lang=lang),
+        key="pg.chart.surface", config=CHART_CONFIG,
+    )  # fmt: skip
+
+data_col, hand_col = (st.container(), st.container()) if present or not regression else st.columns(2)
+if regression:
+    with data_col:
+        true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
+        st.plotly_chart(
+            data_view.data_figure(trace, cursor, true_line=true_line, presentation=present, lang=lang),
+            key="pg.chart.data", config=CHART_CONFIG,
+        )  # fmt: skip
+
+with hand_col:
+    st.subheader(t("playground.by_hand", lang))
+    st.latex(opt.latex)
+    if k >= 1:
+        step = max(cursor, 1)
+        if cursor == 0:
+            st.caption(t("playground.by_hand_step0", lang))
+        working = by_hand(trace, step)
+        st.caption(t("playground.by_hand_caption", lang, step=step))
+        for i, name in enumerate(problem.param_names):
+            st.markdown(t("playground.coordinate", lang, name=name))
+            st.latex(working.latex(i))
+    else:
+        st.info(t("playground.no_steps", lang))
+
+if k >= 1:
+    st.plotly_chart(internals.internals_figure(trace, cursor, presentation=present, lang=lang),
+                    key="pg.chart.internals", config=CHART_CONFIG)  # fmt: skip
+
+# --- share and export -------------------------------------------------------------------------------
+st.subheader(t("playground.share", lang))
+ui.share_link(url, lang)
+export = st.columns(3)
+stem = f"optviz-{opt_key}-{problem_key}"
+export[0].download_button(
+    t("playground.csv", lang), data=trace.to_csv, file_name=f"{stem}.csv", mime="text/csv",
+    key="pg.dl.csv", on_click="ignore",
+)  # fmt: skip
+export[1].download_button(
+    t("playground.json", lang),
+    data=lambda: json.dumps({"playground": config.to_dict(), "run": trace.config(), "url": url}, indent=2),
+    file_name=f"{stem}.json", mime="application/json", key="pg.dl.json", on_click="ignore",
+)  # fmt: skip
+export[2].download_button(
+    t("playground.html", lang),
+    data=lambda: standalone_html(space.path_figure(trace, lang=lang), title=f"optviz: {opt.name}"),
+    file_name=f"{stem}.html", mime="text/html", key="pg.dl.html", on_click="ignore",
+)  # fmt: skip
+st.caption(t("playground.png_hint", lang))

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..spec import Param, StateVar
 from .base import (
+    HandStep,
     Optimizer,
     active,
     beta1,
@@ -241,6 +242,13 @@ ADAGRAD = Optimizer(
     derive=adagrad_derive,
     derived=(EFFECTIVE_LR,),
     summary="Divide each coordinate's step by the root of its summed squared gradients.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("clr", "lr/(1 + (t - 1)*lr_decay)", symbol=r"\tilde\eta_t"),
+        HandStep("sum", "sum_prev + g**2"),
+        HandStep("effective_lr", "clr/(sqrt(sum) + epsilon)"),
+        HandStep("p", "p_prev - clr*g/(sqrt(sum) + epsilon)"),
+    ),
 )
 
 RMSPROP = Optimizer(
@@ -282,6 +290,14 @@ RMSPROP = Optimizer(
     derive=rmsprop_derive,
     derived=(EFFECTIVE_LR,),
     summary="Adagrad with a leaky average of squared gradients, so the step size stops shrinking.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("v", "alpha*v_prev + (1 - alpha)*g**2"),
+        HandStep("effective_lr", "lr/(sqrt(v) + epsilon)"),
+        HandStep("buf", "momentum*buf_prev + g/(sqrt(v) + epsilon)", "momentum != 0"),
+        HandStep("p", "p_prev - lr*buf", "momentum != 0"),
+        HandStep("p", "p_prev - lr*g/(sqrt(v) + epsilon)", "momentum == 0"),
+    ),
 )
 
 ADADELTA = Optimizer(
@@ -316,6 +332,14 @@ ADADELTA = Optimizer(
     derive=adadelta_derive,
     derived=(EFFECTIVE_LR,),
     summary="RMSprop whose numerator is a running RMS of past updates, so it needs almost no learning rate.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("v", "rho*v_prev + (1 - rho)*g**2"),
+        HandStep("delta", "sqrt(u_prev + epsilon)/sqrt(v + epsilon)*g", symbol=r"\Delta_t"),
+        HandStep("u", "rho*u_prev + (1 - rho)*delta**2"),
+        HandStep("effective_lr", "lr*sqrt(u_prev + epsilon)/sqrt(v + epsilon)"),
+        HandStep("p", "p_prev - lr*delta"),
+    ),
 )
 
 ADAM_HPARAMS = (learning_rate(1e-3), beta1(), beta2(), epsilon(1e-8), weight_decay())
@@ -335,6 +359,15 @@ ADAM = Optimizer(
     derive=adam_derive,
     derived=(M_HAT, V_HAT, EFFECTIVE_LR),
     summary="Momentum on the gradient plus RMSprop's per-coordinate scaling, both bias-corrected.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + (1 - beta2)*g**2"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("v_hat", "v/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
+        HandStep("p", "p_prev - lr*m_hat/(sqrt(v_hat) + epsilon)"),
+    ),
 )
 
 AMSGRAD = Optimizer(
@@ -370,6 +403,16 @@ AMSGRAD = Optimizer(
         EFFECTIVE_LR,
     ),
     summary="Adam whose second moment can only grow, which repairs Adam's known non-convergence cases.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + (1 - beta2)*g**2"),
+        HandStep("vmax", "max(vmax_prev, v)"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("v_hat", "vmax/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
+        HandStep("p", "p_prev - lr*m_hat/(sqrt(v_hat) + epsilon)"),
+    ),
 )
 
 ADAMAX = Optimizer(
@@ -402,6 +445,14 @@ ADAMAX = Optimizer(
         ),
     ),  # fmt: skip
     summary="Adam with the infinity norm in place of the root mean square.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("u", "max(beta2*u_prev, abs(g) + epsilon)"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("effective_lr", "lr/u"),
+        HandStep("p", "p_prev - lr*m_hat/u"),
+    ),
 )
 
 OPTIMIZERS = (ADAGRAD, RMSPROP, ADADELTA, ADAM, AMSGRAD, ADAMAX)

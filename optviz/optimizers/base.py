@@ -18,7 +18,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -27,6 +27,23 @@ from ..spec import Param, StateVar, Value
 Family = Literal["classic", "adaptive", "frontier"]
 HParams = Mapping[str, Value]
 State = tuple[np.ndarray, ...]
+
+
+class HandStep(NamedTuple):
+    """One line of "this step, by hand": ``target = expr`` in the optimizer's own variables.
+
+    ``expr`` is a small Python expression over the hyperparameters, ``t``, ``lr`` (after the schedule),
+    ``g`` (the gradient), ``p_prev``/``start`` (parameters before the step / at the start), ``g_last``
+    (the previous gradient), ``<state>_prev`` (a state variable before the step), ``<state>`` (after it)
+    and earlier targets, using ``sqrt abs sign max min dot l1``. ``when`` (an expression) shows the line
+    only when true; ``symbol`` is the LaTeX of an intermediate target. ``optviz.explain`` renders it with
+    the step's numbers and tests check it against the recorded trace.
+    """
+
+    target: str
+    expr: str
+    when: str = ""
+    symbol: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,8 @@ class Optimizer:
     derive: Callable[..., dict[str, np.ndarray]] | None = None
     derived: tuple[StateVar, ...] = field(default=())
     summary: str = ""
+    #: The update rule as lines to evaluate with a step's numbers (see ``HandStep``); ends with target "p".
+    by_hand: tuple[HandStep, ...] = ()
 
     @property
     def hparam_names(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..spec import Param, StateVar
-from .base import Optimizer, active, col, learning_rate, momentum, weight_decay
+from .base import HandStep, Optimizer, active, col, learning_rate, momentum, weight_decay
 
 DAMPENING = Param(
     "dampening", 0.0, 0.0, 0.99, "linear",
@@ -82,6 +82,11 @@ SGD = Optimizer(
     derive=_constant_step,
     derived=(EFFECTIVE_LR,),
     summary="Step straight down the gradient, scaled by the learning rate.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("effective_lr", "lr"),
+        HandStep("p", "p_prev - lr*g"),
+    ),
 )
 
 MOMENTUM = Optimizer(
@@ -103,6 +108,13 @@ MOMENTUM = Optimizer(
     derive=_constant_step,
     derived=(EFFECTIVE_LR,),
     summary="Accumulate a velocity from past gradients, so steps build up along consistent directions.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("buf", "g", "t == 1"),
+        HandStep("buf", "momentum*buf_prev + (1 - dampening)*g", "t > 1"),
+        HandStep("effective_lr", "lr"),
+        HandStep("p", "p_prev - lr*buf"),
+    ),
 )
 
 NESTEROV = Optimizer(
@@ -124,6 +136,13 @@ NESTEROV = Optimizer(
     derive=_constant_step,
     derived=(EFFECTIVE_LR,),
     summary="Momentum that looks ahead: the step uses the gradient plus the already-updated velocity.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("buf", "g", "t == 1"),
+        HandStep("buf", "momentum*buf_prev + g", "t > 1"),
+        HandStep("effective_lr", "lr"),
+        HandStep("p", "p_prev - lr*(g + momentum*buf)"),
+    ),
 )
 
 OPTIMIZERS = (SGD, MOMENTUM, NESTEROV)

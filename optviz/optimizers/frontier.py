@@ -23,6 +23,7 @@ from .adaptive import (
     moments,
 )  # fmt: skip
 from .base import (
+    HandStep,
     Optimizer,
     active,
     beta1,
@@ -393,6 +394,15 @@ ADAMW = Optimizer(
     derive=adam_derive,
     derived=(M_HAT, V_HAT, EFFECTIVE_LR),
     summary="Adam with weight decay applied to the weights directly, not mixed into the adaptive gradient.",
+    by_hand=(
+        HandStep("p_prev", "p_prev*(1 - lr*weight_decay)", "weight_decay != 0"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + (1 - beta2)*g**2"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("v_hat", "v/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
+        HandStep("p", "p_prev - lr*m_hat/(sqrt(v_hat) + epsilon)"),
+    ),
 )
 
 NADAM = Optimizer(
@@ -444,6 +454,21 @@ NADAM = Optimizer(
         EFFECTIVE_LR,
     ),
     summary="Adam with a Nesterov look-ahead: the step mixes the current gradient and the next momentum.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("mu", "beta1*(1 - 0.5*0.96**(t*momentum_decay))"),
+        HandStep("mu_next", "beta1*(1 - 0.5*0.96**((t + 1)*momentum_decay))", symbol=r"\mu_{t+1}"),
+        HandStep("mu_product", "mu_product_prev*mu"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + (1 - beta2)*g**2"),
+        HandStep("v_hat", "v/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
+        HandStep(
+            "p",
+            "p_prev - lr*(1 - mu)/(1 - mu_product)*g/(sqrt(v_hat) + epsilon)"
+            " - lr*mu_next/(1 - mu_product*mu_next)*m/(sqrt(v_hat) + epsilon)",
+        ),
+    ),
 )
 
 RADAM = Optimizer(
@@ -484,6 +509,21 @@ RADAM = Optimizer(
         EFFECTIVE_LR,
     ),  # fmt: skip
     summary="Adam that starts as momentum SGD until the variance of its adaptive step can be trusted.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + (1 - beta2)*g**2"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("rho_inf", "2/(1 - beta2) - 1", symbol=r"\rho_\infty"),
+        HandStep("rho_t", "rho_inf - 2*t*beta2**t/(1 - beta2**t)"),
+        HandStep(
+            "r_t", "sqrt((rho_t - 4)*(rho_t - 2)*rho_inf/((rho_inf - 4)*(rho_inf - 2)*rho_t))", "rho_t > 5"
+        ),
+        HandStep("effective_lr", "lr*r_t*sqrt(1 - beta2**t)/(sqrt(v) + epsilon)", "rho_t > 5"),
+        HandStep("p", "p_prev - effective_lr*m_hat", "rho_t > 5"),
+        HandStep("effective_lr", "lr", "rho_t <= 5"),
+        HandStep("p", "p_prev - lr*m_hat", "rho_t <= 5"),
+    ),
 )
 
 ADABELIEF = Optimizer(
@@ -517,6 +557,15 @@ ADABELIEF = Optimizer(
         EFFECTIVE_LR,
     ),
     summary="Adam that scales steps by how surprising the gradient is, not by how large it is.",
+    by_hand=(
+        HandStep("p_prev", "p_prev*(1 - lr*weight_decay)", "weight_decay != 0"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("s", "beta2*s_prev + (1 - beta2)*(g - m)**2 + epsilon"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("s_hat", "s/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(s_hat) + epsilon)"),
+        HandStep("p", "p_prev - lr*m_hat/(sqrt(s_hat) + epsilon)"),
+    ),
 )
 
 LION = Optimizer(
@@ -546,6 +595,13 @@ LION = Optimizer(
         ),
     ),  # fmt: skip
     summary="Move every coordinate by exactly the learning rate, in the sign of a momentum blend.",
+    by_hand=(
+        HandStep("p_prev", "p_prev*(1 - lr*weight_decay)", "weight_decay != 0"),
+        HandStep("c", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("effective_lr", "lr"),
+        HandStep("p", "p_prev - lr*sign(c)"),
+        HandStep("m", "beta2*m_prev + (1 - beta2)*g"),
+    ),
 )
 
 YOGI = Optimizer(
@@ -574,6 +630,14 @@ YOGI = Optimizer(
     derive=adam_derive,
     derived=(M_HAT, V_HAT, EFFECTIVE_LR),
     summary="Adam whose second moment changes additively, so it cannot forget large gradients too fast.",
+    by_hand=(
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "v_prev - (1 - beta2)*sign(v_prev - g**2)*g**2"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("v_hat", "v/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
+        HandStep("p", "p_prev - lr*m_hat/(sqrt(v_hat) + epsilon)"),
+    ),
 )
 
 ADAN = Optimizer(
@@ -622,6 +686,21 @@ ADAN = Optimizer(
         EFFECTIVE_LR,
     ),
     summary="Nesterov momentum estimated from gradient differences, with Adam-style scaling.",
+    by_hand=(
+        HandStep("delta", "0", "t == 1", r"\Delta_t"),
+        HandStep("delta", "g - g_last", "t > 1", r"\Delta_t"),
+        HandStep("m", "beta1*m_prev + (1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + (1 - beta2)*delta"),
+        HandStep("n", "beta3*n_prev + (1 - beta3)*(g + (1 - beta2)*delta)**2"),
+        HandStep("m_hat", "m/(1 - beta1**t)"),
+        HandStep("v_hat", "v/(1 - beta2**t)"),
+        HandStep("n_hat", "n/(1 - beta3**t)"),
+        HandStep("effective_lr", "lr/(sqrt(n_hat + epsilon) + epsilon)"),
+        HandStep(
+            "p",
+            "p_prev - lr*((m_hat + (1 - beta2)*v_hat)/(sqrt(n_hat + epsilon) + epsilon) + weight_decay*p_prev)",
+        ),
+    ),
 )
 
 SF_SGD = Optimizer(
@@ -651,6 +730,16 @@ SF_SGD = Optimizer(
     derive=sf_sgd_derive,
     derived=(X_AVG, SCALAR_C, EFFECTIVE_LR),
     summary="SGD whose gradients are taken between a plain SGD iterate and a running average: no schedule needed.",
+    by_hand=(
+        HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
+        HandStep("lr_max", "max(lr_max_prev, lr)"),
+        HandStep("weight_sum", "weight_sum_prev + lr_max**2"),
+        HandStep("c", "lr_max**2/weight_sum"),
+        HandStep("effective_lr", "lr"),
+        HandStep("p", "(1 - c)*p_prev + c*z_prev + lr*(momentum*(1 - c) - 1)*g"),
+        HandStep("z", "z_prev - lr*g"),
+        HandStep("x", "(p - (1 - momentum)*z)/momentum"),
+    ),
 )
 
 SF_ADAMW = Optimizer(
@@ -683,6 +772,19 @@ SF_ADAMW = Optimizer(
     derive=sf_adamw_derive,
     derived=(X_AVG, SCALAR_C, V_HAT, EFFECTIVE_LR),
     summary="Schedule-free averaging on top of Adam's normalised gradient.",
+    by_hand=(
+        HandStep("v", "beta2*v_prev + (1 - beta2)*g**2"),
+        HandStep("v_hat", "v/(1 - beta2**t)"),
+        HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
+        HandStep("gh", "g/(sqrt(v_hat) + epsilon)", symbol=r"\hat g_t"),
+        HandStep("gh", "gh + weight_decay*p_prev", "weight_decay != 0", r"\hat g_t"),
+        HandStep("lr_max", "max(lr_max_prev, lr)"),
+        HandStep("weight_sum", "weight_sum_prev + lr_max**2"),
+        HandStep("c", "lr_max**2/weight_sum"),
+        HandStep("p", "(1 - c)*p_prev + c*z_prev + lr*(beta1*(1 - c) - 1)*gh"),
+        HandStep("z", "z_prev - lr*gh"),
+        HandStep("x", "(p - (1 - beta1)*z)/beta1"),
+    ),
 )
 
 PRODIGY = Optimizer(
@@ -746,6 +848,19 @@ PRODIGY = Optimizer(
         EFFECTIVE_LR,
     ),
     summary="Adam that estimates its own learning rate from how far it has travelled (D-adaptation).",
+    by_hand=(
+        HandStep("dlr", "d_prev*lr"),
+        HandStep("numerator", "sqrt(beta2)*numerator_prev + d_prev/d0*dlr*dot(g, start - p_prev)"),
+        HandStep("m", "beta1*m_prev + d_prev*(1 - beta1)*g"),
+        HandStep("v", "beta2*v_prev + d_prev**2*(1 - beta2)*g**2"),
+        HandStep("s", "sqrt(beta2)*s_prev + d_prev/d0*dlr*g"),
+        HandStep("d_hat", "numerator/l1(s)", symbol=r"\hat d"),
+        HandStep("d_max", "max(d_max_prev, d_hat)"),
+        HandStep("d", "d_max"),
+        HandStep("p_prev", "p_prev - weight_decay*dlr*p_prev", "weight_decay != 0"),
+        HandStep("effective_lr", "dlr/(sqrt(v) + d*epsilon)"),
+        HandStep("p", "p_prev - dlr*m/(sqrt(v) + d*epsilon)"),
+    ),
 )
 
 OPTIMIZERS = (

@@ -1,0 +1,291 @@
+"""Parameter space: log10 loss contours with the animated trajectory, and the optional 3-D surface.
+
+Plotly contours are linear, so the contour shows log10(loss) with colour-bar ticks labelled 10^k.
+A loss that reaches zero or below (the saddle is unbounded below) is first shifted by the window's
+minimum, and the colour-bar title says so. The animation's frames update only the path traces; the
+contour is drawn once and both axes have fixed ranges.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..i18n import t
+from ..problems import Problem, Window
+from ..runner import Trace
+from .style import (
+    CURSOR_COLOR,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    MAX_POINTS,
+    OPTIMUM_COLOR,
+    START_COLOR,
+    apply_style,
+    display_indices,
+    figure,
+    optimizer_color,
+)
+
+CONTOUR_RESOLUTION = 100
+SURFACE_RESOLUTION = 60
+MAX_FRAMES = 60
+FRAME_POINTS = 300  # path points per animation frame (the static path keeps up to MAX_POINTS)
+ARROWS = 12  # direction markers along the path
+DYNAMIC_RANGE = 10.0  # decades of loss shown below the window's maximum
+
+
+@dataclass(frozen=True)
+class LogLoss:
+    """log10 of the (shifted) loss on a grid: ``z[j, i]`` at ``(xs[i], ys[j])``; ``shift`` was
+    subtracted first (0 unless the loss reaches zero or below in the window)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+    shift: float
+    floor: float
+
+    def of(self, loss: np.ndarray) -> np.ndarray:
+        """The same transform applied to loss values (e.g. along the path), clipped to the floor."""
+        with np.errstate(all="ignore"):
+            out = np.log10(np.maximum(np.asarray(loss, dtype=float) - self.shift, self.floor))
+        return np.where(np.isfinite(out), out, float(np.max(self.z)))
+
+
+def log_loss(problem: Problem, window: Window, resolution: int = CONTOUR_RESOLUTION) -> LogLoss:
+    """log10 loss on a grid over ``window``; shifted by the window minimum when the loss is not > 0."""
+    xs, ys, loss = problem.contour_grid(resolution, window)
+    finite = np.isfinite(loss)
+    if not finite.any():
+        raise ValueError(f"the loss of {problem.key!r} is not finite anywhere in the window")
+    lo, hi = float(loss[finite].min()), float(loss[finite].max())
+    shift = lo if lo <= 0 else 0.0
+    top = max(hi - shift, np.finfo(float).tiny)
+    floor = top * 10.0**-DYNAMIC_RANGE
+    with np.errstate(all="ignore"):
+        z = np.log10(np.maximum(loss - shift, floor))
+    z = np.where(finite, z, math.log10(top))
+    return LogLoss(xs, ys, z, shift, floor)
+
+
+def plot_window(problem: Problem, params: np.ndarray, grow: float = 2.0) -> Window:
+    """The problem's window widened to show the path (by at most ``grow`` widths on each side)."""
+    (x0, x1), (y0, y1) = problem.window
+    w, h = x1 - x0, y1 - y0
+    pts = np.asarray(params, dtype=float).reshape(-1, 2)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if len(pts):
+        px0, py0 = pts.min(axis=0)
+        px1, py1 = pts.max(axis=0)
+        pad_x, pad_y = 0.05 * max(px1 - px0, w * 0.1), 0.05 * max(py1 - py0, h * 0.1)
+        x0, x1 = max(min(x0, px0 - pad_x), x0 - grow * w), min(max(x1, px1 + pad_x), x1 + grow * w)
+        y0, y1 = max(min(y0, py0 - pad_y), y0 - grow * h), min(max(y1, py1 + pad_y), y1 + grow * h)
+    return (float(x0), float(x1)), (float(y0), float(y1))
+
+
+def _colorbar(surface: LogLoss, lang: str) -> dict:
+    lo, hi = float(surface.z.min()), float(surface.z.max())
+    ticks = list(range(math.ceil(lo), math.floor(hi) + 1))
+    if len(ticks) > 8:
+        stride = math.ceil(len(ticks) / 8)
+        ticks = ticks[::stride]
+    title = t("plot.loss", lang)
+    if surface.shift:
+        title = t("plot.loss_shifted", lang, shift=f"{-surface.shift:.3g}")
+    return {
+        "title": {"text": title, "side": "right"},
+        "tickvals": ticks,
+        "ticktext": [f"10<sup>{k}</sup>" for k in ticks],
+    }
+
+
+def _frame_steps(k: int, frames: int) -> np.ndarray:
+    return np.unique(np.linspace(0, k, min(frames, k + 1)).round().astype(int))
+
+
+def _path_trace(params: np.ndarray, upto: int, color: str, max_points: int, names: dict) -> dict:
+    """The path for steps 0..upto as one trace: the line, arrow markers showing the direction of travel
+    (each arrow points away from the previous point), the largest at the head. One trace per animation
+    frame keeps the frames cheap to build and to send."""
+    idx = display_indices(upto, max_points)
+    xy = params[idx] if max_points >= MAX_POINTS else params[idx].astype(np.float32)  # frames: float32
+    n = len(idx)
+    size = np.zeros(n, dtype=np.uint8)
+    if n > 2:
+        arrows = np.unique(np.linspace(1, n - 2, min(ARROWS, n - 2)).round().astype(int))
+        size[arrows] = MARKER_SIZE + 3
+    size[-1] = MARKER_SIZE + 6  # the head: a larger arrow
+    return {
+        "type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "mode": "lines+markers",
+        "line": {"color": color, "width": LINE_WIDTH}, "name": names["path"],
+        "marker": {"color": color, "size": size, "symbol": "arrow", "angleref": "previous",
+                   "line": {"width": 0}},
+        "customdata": idx.astype(np.int32), "hovertemplate": names["step"] + " %{customdata}<extra></extra>",
+    }  # fmt: skip
+
+
+def path_figure(
+    trace: Trace,
+    cursor: int | None = None,
+    *,
+    window: Window | None = None,
+    resolution: int = CONTOUR_RESOLUTION,
+    frames: int = MAX_FRAMES,
+    presentation: bool = False,
+    lang: str = "en",
+) -> go.Figure:
+    """Log-loss contours with the trajectory (direction arrows), start, optimum and cursor markers, and
+    an animation of the path (play/pause and a frame slider) whose frames touch only the path traces."""
+    problem, params, k = trace.problem, trace.params, trace.k
+    cursor = k if cursor is None else int(min(max(cursor, 0), k))
+    window = window or plot_window(problem, params)
+    surface = log_loss(problem, window, resolution)
+    color = optimizer_color(trace.optimizer)
+    a, b = problem.param_names
+    names = {
+        "path": t("plot.path", lang),
+        "step": t("plot.step", lang),
+    }
+    loss_name = t("plot.loss", lang)
+    contour = {
+        "type": "contour", "x": surface.xs, "y": surface.ys, "z": surface.z.astype(np.float32),
+        "colorscale": "Viridis", "reversescale": True, "ncontours": 24, "opacity": 0.85,
+        "contours": {"coloring": "heatmap", "showlines": True},
+        "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
+        "colorbar": _colorbar(surface, lang), "name": loss_name,
+        "hovertemplate": f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{z:.2f}}<extra></extra>",
+    }  # fmt: skip
+    data = [contour, _path_trace(params, cursor, color, MAX_POINTS, names)]
+    data.append(
+        {
+            "type": "scatter", "x": params[:1, 0], "y": params[:1, 1], "mode": "markers",
+            "name": t("plot.start", lang),
+            "marker": {"symbol": "square", "size": MARKER_SIZE + 3, "color": START_COLOR,
+                       "line": {"color": "white", "width": 1}},
+        }
+    )  # fmt: skip
+    if len(problem.minima):
+        data.append(
+            {
+                "type": "scatter", "x": problem.minima[:, 0], "y": problem.minima[:, 1], "mode": "markers",
+                "name": t("plot.optimum", lang),
+                "marker": {"symbol": "x", "size": MARKER_SIZE + 5, "color": OPTIMUM_COLOR,
+                           "line": {"color": "white", "width": 1}},
+            }
+        )  # fmt: skip
+    data.append(
+        {
+            "type": "scatter", "x": params[cursor : cursor + 1, 0], "y": params[cursor : cursor + 1, 1],
+            "mode": "markers", "name": t("plot.cursor", lang, step=cursor),
+            "marker": {"symbol": "star", "size": MARKER_SIZE + 8, "color": CURSOR_COLOR,
+                       "line": {"color": "white", "width": 1}},
+        }
+    )  # fmt: skip
+    (x0, x1), (y0, y1) = window
+    layout = {
+        "title": {"text": t("plot.space_title", lang)},
+        "xaxis": {"title": {"text": a}, "range": [x0, x1], "autorange": False, "showgrid": False,
+                  "zeroline": False},
+        "yaxis": {"title": {"text": b}, "range": [y0, y1], "autorange": False, "showgrid": False,
+                  "zeroline": False},
+        "legend": {"orientation": "h", "y": -0.18, "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 110},
+    }  # fmt: skip
+    frame_list = _animate(layout, params, color, frames, cursor, names, lang)
+    return apply_style(figure(data, layout, frame_list), presentation, height=540)
+
+
+PATH_TRACES = (1,)  # the path trace (line, direction arrows, head): the only one frames change
+
+
+def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[dict]:
+    """Frames (path traces only) plus play/pause buttons and a frame slider added to ``layout``."""
+    k = len(params) - 1
+    if k < 1 or frames < 2:
+        return []
+    steps = _frame_steps(k, frames)
+    frame_list = [
+        {"data": [_path_trace(params, int(s), color, FRAME_POINTS, names)], "traces": list(PATH_TRACES),
+         "name": str(s)}
+        for s in steps
+    ]  # fmt: skip
+    duration = 60
+    play = {
+        "label": "▶ " + t("plot.play", lang), "method": "animate",
+        "args": [None, {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True,
+                        "transition": {"duration": 0}, "mode": "immediate"}],
+    }  # fmt: skip
+    pause = {
+        "label": "⏸ " + t("plot.pause", lang), "method": "animate",
+        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                          "transition": {"duration": 0}}],
+    }  # fmt: skip
+    active = int(np.argmin(np.abs(steps - cursor)))
+    layout["updatemenus"] = [
+        {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 1.02,
+         "xanchor": "left", "yanchor": "bottom", "pad": {"r": 6, "t": 0}, "buttons": [play, pause]},
+    ]  # fmt: skip
+    layout["sliders"] = [
+        {
+            "active": active, "x": 0.25, "len": 0.75, "y": 1.02, "yanchor": "bottom",
+            "pad": {"t": 0, "b": 0},
+            "currentvalue": {"prefix": t("plot.step", lang) + " ", "visible": True},
+            "steps": [
+                {"label": str(s), "method": "animate",
+                 "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                                     "transition": {"duration": 0}}]}
+                for s in steps
+            ],
+        }
+    ]  # fmt: skip
+    return frame_list
+
+
+def surface_figure(
+    trace: Trace,
+    cursor: int | None = None,
+    *,
+    window: Window | None = None,
+    resolution: int = SURFACE_RESOLUTION,
+    presentation: bool = False,
+    lang: str = "en",
+) -> go.Figure:
+    """3-D surface of log10 loss with the path drawn on it (downsampled) and the cursor marked."""
+    problem, params, k = trace.problem, trace.params, trace.k
+    cursor = k if cursor is None else int(min(max(cursor, 0), k))
+    window = window or plot_window(problem, params)
+    surface = log_loss(problem, window, resolution)
+    idx = display_indices(k)
+    path_z = surface.of(trace.loss[idx])
+    color = optimizer_color(trace.optimizer)
+    a, b = problem.param_names
+    data = [
+        {
+            "type": "surface", "x": surface.xs, "y": surface.ys, "z": surface.z.astype(np.float32),
+            "colorscale": "Viridis", "reversescale": True, "opacity": 0.9, "showscale": False,
+            "name": t("plot.loss", lang),
+        },
+        {
+            "type": "scatter3d", "x": params[idx, 0], "y": params[idx, 1], "z": path_z, "mode": "lines",
+            "line": {"color": color, "width": LINE_WIDTH * 3}, "name": t("plot.path", lang),
+        },
+        {
+            "type": "scatter3d", "x": params[cursor : cursor + 1, 0], "y": params[cursor : cursor + 1, 1],
+            "z": surface.of(trace.loss[cursor : cursor + 1]), "mode": "markers",
+            "marker": {"size": MARKER_SIZE, "color": CURSOR_COLOR}, "name": t("plot.cursor", lang, step=cursor),
+        },
+    ]  # fmt: skip
+    ztitle = "log10 " + (
+        t("plot.loss_shifted", lang, shift=f"{-surface.shift:.3g}") if surface.shift else t("plot.loss", lang)
+    )
+    layout = {
+        "title": {"text": t("plot.surface_title", lang)},
+        "scene": {"xaxis": {"title": {"text": a}}, "yaxis": {"title": {"text": b}},
+                  "zaxis": {"title": {"text": ztitle}}},
+        "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+    }  # fmt: skip
+    return apply_style(figure(data, layout), presentation, height=540)

@@ -1,0 +1,532 @@
+"""Streamlit helpers shared by the pages: registry-generated controls, URL sync, share link, cached runs.
+
+Controls keep their value in a plain session-state entry ``<key>:value`` (the *store*); the widget
+with key ``<key>`` is drawn from the store on every run and copies itself back on change. So a value
+survives page switches and optimizer switches, can be set before the widget exists (from a URL, a
+lesson, the reset button) with ``set_values``, and one control can swap between a slider and a typed
+entry (``<key>:typed``) without losing its value. Every widget has a stable key; a page renders
+controls for several optimizers at once by giving each its own ``prefix``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urljoin
+
+import streamlit as st
+
+import optviz
+from optviz.app_state import ParseWarning, PlaygroundConfig, optimizers_by_family
+from optviz.i18n import t, tr
+from optviz.spec import Param
+
+STORE = ":value"
+TYPED = ":typed"
+RUN_CACHE_ENTRIES = 64
+
+
+# --- the value store -------------------------------------------------------------------------------
+def store_key(key: str) -> str:
+    """Session-state name holding the value of the control ``key``."""
+    return key + STORE
+
+
+def get_value(key: str, default: Any = None) -> Any:
+    """Current value of the control ``key`` (``default`` if it was never set)."""
+    return st.session_state.get(store_key(key), default)
+
+
+def set_values(values: Mapping[str, Any]) -> None:
+    """Set controls by key before they are drawn (from a URL, a lesson, a reset)."""
+    for key, value in values.items():
+        st.session_state[store_key(key)] = value
+
+
+def clear_values(prefix: str) -> None:
+    """Forget every control whose key starts with ``prefix`` (so they return to their defaults)."""
+    for name in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        if name.endswith(STORE):
+            del st.session_state[name]
+
+
+def _copy_back(widget_key: str, store: str, coerce: Callable[[Any], Any] | None) -> None:
+    value = st.session_state[widget_key]
+    st.session_state[store] = coerce(value) if coerce else value
+
+
+def bound(
+    widget: Callable[..., Any],
+    key: str,
+    default: Any,
+    *,
+    valid: Callable[[Any], bool] = lambda v: True,
+    widget_key: str | None = None,
+    shown: Callable[[Any], Any] | None = None,
+    coerce: Callable[[Any], Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Draw ``widget`` for the control ``key`` from its store and return the stored value.
+
+    ``valid`` rejects a stale stored value (it falls back to ``default``), ``shown`` maps the stored
+    value to what the widget displays, ``coerce`` cleans what the widget returns (e.g. float noise).
+    """
+    store = store_key(key)
+    state = st.session_state
+    if store not in state or not _safe(valid, state[store]):
+        state[store] = default
+    wkey = widget_key or key
+    state[wkey] = shown(state[store]) if shown else state[store]
+    widget(key=wkey, on_change=_copy_back, args=(wkey, store, coerce), **kwargs)
+    return state[store]
+
+
+def _safe(check: Callable[[Any], bool], value: Any) -> bool:
+    try:
+        return bool(check(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# --- one control per declared Param ---------------------------------------------------------------
+def format_value(x: float) -> str:
+    """A number as a control shows it: 0.01, 0.999, 1e-08, 5000."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e7:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+def log_options(param: Param) -> list[float]:
+    """Round values 1, 2, 5 x 10^k inside the range (of the value, or of 1 - value for ``log1m``),
+    plus the default, so a slider covers decades evenly and always offers the default."""
+    if param.scale == "log1m":
+        lo, hi = max(1.0 - param.high, 1e-12), max(1.0 - param.low, 1e-12)
+    else:
+        lo, hi = param.low, param.high
+    values = set()
+    for k in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for mantissa in (1, 2, 5):
+            x = float(f"{mantissa}e{k}")
+            if lo * (1 - 1e-12) <= x <= hi * (1 + 1e-12):
+                values.add(x)
+    if param.scale == "log1m":
+        values = {round(1.0 - x, 12) for x in values}
+        values = {x for x in values if param.low <= x <= param.high}
+    if param.integer:
+        values = {float(round(x)) for x in values if param.low <= round(x) <= param.high}
+    values.add(float(param.default))
+    return sorted(values)
+
+
+def linear_step(param: Param) -> float:
+    """Slider step for a linear parameter: a power of ten giving about 1,000 positions, fine enough
+    that the default lies on the grid."""
+    if param.integer:
+        return 1
+    step = 10.0 ** math.floor(math.log10((param.high - param.low) / 1000))
+    while (
+        step > 1e-9
+        and abs((param.default - param.low) / step - round((param.default - param.low) / step)) > 1e-6
+    ):
+        step /= 10
+    return step
+
+
+def _decimals(step: float) -> int:
+    return max(0, -math.floor(math.log10(step))) if step < 1 else 0
+
+
+def clamp(param: Param, value: Any) -> float:
+    """``value`` forced into the parameter's range (and to a whole number if declared so)."""
+    x = min(max(float(value), param.low), param.high)
+    return int(round(x)) if param.integer else x
+
+
+def param_control(
+    param: Param,
+    key: str,
+    lang: str,
+    *,
+    typed: bool = False,
+    default: float | None = None,
+    label: str | None = None,
+    help_extra: str = "",
+) -> float:
+    """One control for ``param``: a log-spaced select slider (``log``/``log1m``), a linear slider, or a
+    typed number entry (``typed=True``, or whole numbers with a huge range such as seeds)."""
+    default = param.default if default is None else default
+    default = int(default) if param.integer else float(default)
+    label = label or (f"{param.name} (${param.symbol}$)" if param.symbol else param.name)
+    help_text = _param_help(param, lang, default) + help_extra
+
+    def valid(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+    def in_range(v: Any) -> Any:
+        return clamp(param, v)
+
+    store = store_key(key)
+    if store in st.session_state and valid(st.session_state[store]):
+        st.session_state[store] = in_range(st.session_state[store])
+    common = {"label": label, "help": help_text}
+    huge_integer = param.integer and param.high - param.low > 10_000 and not param.log
+    if typed or huge_integer:
+        number = int if param.integer else float
+        return bound(
+            st.number_input, key, default, valid=valid, widget_key=key + TYPED,
+            shown=number, coerce=number,
+            min_value=number(param.low), max_value=number(param.high),
+            step=1 if param.integer else None, format=None if param.integer else "%g", **common,
+        )  # fmt: skip
+    if param.log:
+        current = st.session_state.get(store, default)
+        options = log_options(param)
+        if valid(current) and current not in options:
+            options = sorted({*options, float(current)})
+        return bound(
+            st.select_slider, key, default, valid=valid, options=options, format_func=format_value,
+            shown=float, coerce=(lambda v: int(v)) if param.integer else float, **common,
+        )  # fmt: skip
+    step = linear_step(param)
+    if param.integer:
+        return bound(
+            st.slider, key, default, valid=valid, shown=int, coerce=int,
+            min_value=int(param.low), max_value=int(param.high), step=1, **common,
+        )  # fmt: skip
+    digits = _decimals(step)
+    return bound(
+        st.slider, key, default, valid=valid, shown=float,
+        coerce=lambda v: round(float(v), digits + 2),
+        min_value=float(param.low), max_value=float(param.high), step=step, **common,
+    )  # fmt: skip
+
+
+def _param_help(param: Param, lang: str, default: float) -> str:
+    scale = {"log": "ui.scale_log", "log1m": "ui.scale_log1m", "linear": "ui.scale_linear"}[param.scale]
+    return (
+        tr(param.help, lang)
+        + "  \n"
+        + t(
+            "ui.param_range", lang, low=format_value(param.low), high=format_value(param.high),
+            default=format_value(default), scale=t(scale, lang),
+        )
+    )  # fmt: skip
+
+
+def params_controls(
+    params: Sequence[Param],
+    prefix: str,
+    lang: str,
+    *,
+    typed: bool = False,
+    defaults: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """One control per declared parameter, keyed ``<prefix><name>``; returns name -> value."""
+    defaults = defaults or {}
+    return {
+        p.name: param_control(p, f"{prefix}{p.name}", lang, typed=typed, default=defaults.get(p.name))
+        for p in params
+    }
+
+
+def hparam_controls(
+    optimizer: str,
+    lang: str,
+    prefix: str,
+    *,
+    typed: bool = False,
+    defaults: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """Controls for every hyperparameter of ``optimizer``, keyed ``<prefix><optimizer>.<name>``.
+
+    Each optimizer keeps its own values, so switching optimizers (or showing several, as the Compare
+    page does with one prefix per slot) never mixes them up.
+    """
+    opt = optviz.OPTIMIZERS[optimizer]
+    return params_controls(opt.hparams, f"{prefix}{optimizer}.", lang, typed=typed, defaults=defaults)
+
+
+def hparam_keys(optimizer: str, prefix: str) -> dict[str, str]:
+    """Control key of each hyperparameter of ``optimizer`` under ``prefix`` (for ``set_values``)."""
+    return {name: f"{prefix}{optimizer}.{name}" for name in optviz.OPTIMIZERS[optimizer].hparam_names}
+
+
+def family_label(family: str, lang: str) -> str:
+    return t(f"ui.family.{family}", lang)
+
+
+def optimizer_label(key: str, lang: str) -> str:
+    """'Adaptive · Adam': the display name with its family, so the select reads as grouped."""
+    opt = optviz.OPTIMIZERS[key]
+    return f"{family_label(opt.family, lang)} · {opt.name}"
+
+
+def optimizer_select(key: str, lang: str, *, default: str = "adam", label: str | None = None) -> str:
+    """A select of every optimizer by display name, grouped classic / adaptive / frontier."""
+    options = optimizers_by_family()
+    return choice_select(
+        key, options, default, label or t("ui.optimizer", lang),
+        format_func=lambda k: optimizer_label(k, lang),
+        help=t("ui.optimizer_help", lang),
+    )  # fmt: skip
+
+
+def choice_select(
+    key: str,
+    options: Sequence[str],
+    default: str,
+    label: str,
+    *,
+    format_func: Callable[[Any], str] = str,
+    help: str | None = None,
+) -> str:
+    """A select box bound to the store ``key``; a stored value no longer offered falls back to ``default``."""
+    options = list(options)
+    return bound(
+        st.selectbox, key, default, valid=lambda v: v in options,
+        label=label, options=options, format_func=format_func, help=help,
+    )  # fmt: skip
+
+
+def toggle(key: str, label: str, *, default: bool = False, help: str | None = None) -> bool:
+    """A toggle bound to the store ``key``."""
+    return bound(st.toggle, key, default, valid=lambda v: isinstance(v, bool), label=label, help=help)
+
+
+# --- the Playground's controls for a configuration ----------------------------------------------------
+def playground_values(config: PlaygroundConfig, prefix: str = "pg.") -> dict[str, Any]:
+    """The Playground's control stores that show ``config``. Another page can open the Playground on a
+    configuration with ``set_values(playground_values(config))`` and ``st.switch_page``, or link to
+    ``optviz.app_state.playground_url(config)``."""
+    p = prefix
+    values: dict[str, Any] = {
+        p + "opt": config.optimizer,
+        p + "problem": config.problem,
+        p + "steps": config.steps,
+        p + "schedule": config.schedule,
+        p + "grad_noise": config.grad_noise,
+        p + "seed": config.seed,
+        p + "cursor": config.cursor,
+    }
+    values.update({f"{p}hp.{config.optimizer}.{k}": v for k, v in config.hparams.items()})
+    values.update({f"{p}pp.{config.problem}.{k}": v for k, v in config.problem_params.items()})
+    values.update({f"{p}sp.{config.schedule}.{k}": v for k, v in config.schedule_params.items()})
+    if config.start is not None:
+        values[f"{p}start.{config.problem}.0"], values[f"{p}start.{config.problem}.1"] = config.start
+    else:  # the problem's own start: forget a start typed earlier
+        values[f"{p}start.{config.problem}.0"] = values[f"{p}start.{config.problem}.1"] = None
+    values[f"{p}batch.{config.problem}"] = config.batch_size  # None: full batch (the control's default)
+    return values
+
+
+# --- URL -----------------------------------------------------------------------------------------------
+def query_params() -> dict[str, list[str]]:
+    """The page's query parameters, every value as a list (repeated keys kept)."""
+    qp = st.query_params
+    return {k: qp.get_all(k) for k in qp}
+
+
+def sync_query_params(encoded: Mapping[str, str], managed: Callable[[str], bool]) -> None:
+    """Make the URL show ``encoded``: set changed keys, drop stale keys the page manages, leave others."""
+    qp = st.query_params
+    for name in [k for k in qp if managed(k) and k not in encoded]:
+        del qp[name]
+    for name, value in encoded.items():
+        if qp.get_all(name) != [value]:
+            qp[name] = value
+
+
+def absolute_url(relative: str) -> str:
+    """``relative`` ('/?opt=...') joined to the address the user opened the app at, when known."""
+    base = getattr(st.context, "url", None)
+    return urljoin(base, relative) if base else relative
+
+
+def share_link(relative: str, lang: str) -> None:
+    """Show the link that reproduces this page's state, ready to copy."""
+    st.caption(t("ui.share_link", lang))
+    st.code(absolute_url(relative), language=None, wrap_lines=True)
+
+
+def show_warnings(warnings: Iterable[ParseWarning], lang: str) -> None:
+    """URL problems, translated, in one warning box."""
+    lines = []
+    for w in warnings:
+        code = getattr(w, "code", None)
+        if code and f"state.warn.{code}" in optviz.i18n.strings():
+            lines.append(t(f"state.warn.{code}", lang, **w.fields))
+        else:
+            lines.append(str(w))
+    if lines:
+        st.warning(t("ui.url_fixed", lang) + "\n\n" + "\n".join(f"- {x}" for x in lines))
+
+
+# --- cached runs -------------------------------------------------------------------------------------
+def _items(mapping: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((k, float(v)) for k, v in (mapping or {}).items()))
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
+def _run(
+    optimizer: str,
+    problem: str,
+    problem_params: tuple[tuple[str, float], ...],
+    _instance: optviz.Problem | None,
+    instance_token: str,
+    steps: int,
+    start: tuple[float, float] | None,
+    hparams: tuple[tuple[str, float], ...],
+    schedule: str,
+    schedule_params: tuple[tuple[str, float], ...],
+    batch_size: int | None,
+    grad_noise: float,
+    seed: int,
+) -> optviz.Trace:
+    prob = _instance if _instance is not None else optviz.PROBLEMS[problem](**dict(problem_params))
+    return optviz.run(
+        optimizer, prob, steps=steps, start=start, hparams=dict(hparams), schedule=schedule,
+        schedule_params=dict(schedule_params), batch_size=batch_size, grad_noise=grad_noise, seed=seed,
+    )  # fmt: skip
+
+
+def problem_token(problem: optviz.Problem) -> str:
+    """A fingerprint of a problem instance, so runs on a user's own problem can be cached too."""
+    return hashlib.sha1(pickle.dumps(problem)).hexdigest()
+
+
+def cached_run(
+    optimizer: str,
+    problem: str | optviz.Problem,
+    problem_params: Mapping[str, float] | None = None,
+    *,
+    steps: int,
+    start: Sequence[float] | None = None,
+    hparams: Mapping[str, float] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, float] | None = None,
+    batch_size: int | None = None,
+    grad_noise: float = 0.0,
+    seed: int = 0,
+) -> optviz.Trace:
+    """``optviz.run`` through ``st.cache_data`` keyed on plain values. Raises ValueError like ``run``.
+
+    ``problem`` is a registry key (built from ``problem_params``) or a Problem instance (a user's own).
+    """
+    instance = problem if isinstance(problem, optviz.Problem) else None
+    return _run(
+        optimizer,
+        instance.key if instance is not None else str(problem),
+        _items(problem_params),
+        instance,
+        problem_token(instance) if instance is not None else "",
+        int(steps),
+        (float(start[0]), float(start[1])) if start is not None else None,
+        _items(hparams),
+        schedule or "constant",
+        _items(schedule_params),
+        None if batch_size is None else int(batch_size),
+        float(grad_noise),
+        int(seed),
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _problem(key: str, params: tuple[tuple[str, float], ...]) -> optviz.Problem:
+    return optviz.PROBLEMS[key](**dict(params))
+
+
+def cached_problem(key: str, params: Mapping[str, float] | None = None) -> optviz.Problem:
+    """A registry problem built once per set of parameters. Raises ValueError on bad parameters."""
+    return _problem(key, _items(params))
+
+
+# --- shared run settings (added for the Compare and Sweep pages) ---------------------------------------
+def run_settings_controls(prefix: str, lang: str, base: Any) -> Any:
+    """Problem (registry problems only), its parameters, steps and the run settings (start, schedule,
+    minibatch, gradient noise, seed) under ``prefix``; returns ``base`` (an app_state.PlaygroundConfig)
+    with those fields replaced. Store values win over ``base``: seed the stores with ``set_values``."""
+    from optviz.app_state import MAX_PAGE_STEPS, SEED_PARAM, START_PARAM, with_changes
+    from optviz.runner import GRAD_NOISE
+
+    problems = list(optviz.PROBLEMS)
+    problem = choice_select(
+        f"{prefix}problem", problems, base.problem if base.problem in problems else problems[0],
+        t("ui.run.problem", lang), format_func=lambda k: tr(optviz.PROBLEMS[k].name, lang),
+    )  # fmt: skip
+    spec = optviz.PROBLEMS[problem]
+    defaults = base.problem_params if base.problem == problem else spec.defaults
+    problem_params = {}
+    if spec.params:
+        with st.expander(t("ui.run.problem_params", lang)):
+            problem_params = params_controls(
+                spec.params, f"{prefix}problem.{problem}.", lang, defaults=defaults
+            )
+    steps_param = Param("steps", 100, 1, MAX_PAGE_STEPS, "log", "Number of optimizer steps.", integer=True)
+    steps = int(
+        param_control(steps_param, f"{prefix}steps", lang, default=base.steps, label=t("ui.run.steps", lang))
+    )
+    instance = cached_problem(problem, problem_params)
+    with st.expander(t("ui.run.settings", lang)):
+        start0 = base.start if (base.start is not None and base.problem == problem) else tuple(instance.start)
+        a, b = instance.param_names
+        sx = param_control(
+            START_PARAM,
+            f"{prefix}start.{problem}.x",
+            lang,
+            typed=True,
+            default=start0[0],
+            label=f"{t('ui.run.start', lang)} {a}",
+        )
+        sy = param_control(
+            START_PARAM,
+            f"{prefix}start.{problem}.y",
+            lang,
+            typed=True,
+            default=start0[1],
+            label=f"{t('ui.run.start', lang)} {b}",
+        )
+        start = None if (sx, sy) == tuple(float(v) for v in instance.start) else (float(sx), float(sy))
+        schedules = list(optviz.SCHEDULES)
+        schedule = choice_select(
+            f"{prefix}schedule", schedules, base.schedule, t("ui.run.schedule", lang),
+            format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
+        )  # fmt: skip
+        sdefaults = base.schedule_params if base.schedule == schedule else None
+        schedule_params = params_controls(
+            optviz.SCHEDULES[schedule].params, f"{prefix}schedule.{schedule}.", lang, defaults=sdefaults
+        )
+        batch_size = None
+        n = getattr(instance, "n", None)
+        if n is not None:
+            batch_param = Param(
+                "batch",
+                n,
+                1,
+                n,
+                "log",
+                "Minibatch size; the full data set is plain gradient descent.",
+                integer=True,
+            )
+            size = int(
+                param_control(
+                    batch_param,
+                    f"{prefix}batch.{problem}",
+                    lang,
+                    default=base.batch_size or n,
+                    label=t("ui.run.batch", lang),
+                )
+            )
+            batch_size = None if size >= n else size
+        grad_noise = float(
+            param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
+        )
+        seed = int(param_control(SEED_PARAM, f"{prefix}seed", lang, typed=True, default=base.seed))
+    return with_changes(
+        base, problem=problem, problem_params=problem_params or spec.defaults, steps=steps, start=start,
+        schedule=schedule, schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise,
+        seed=seed, cursor=None,
+    )  # fmt: skip

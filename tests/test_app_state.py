@@ -1,0 +1,170 @@
+"""URL state of the Playground: parsing never raises, fixes bad input with warnings, round-trips."""
+
+import math
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import optviz
+import optviz.i18n
+from optviz import app_state as state
+from optviz.app_state import ParseWarning, encode_playground, parse_playground, playground_url
+
+DEFAULT = state.default_config()
+
+
+def test_default_is_the_seed_example():
+    c = DEFAULT
+    assert (c.optimizer, c.problem, c.steps) == ("adam", "linear_regression", 100)
+    assert c.hparams == {
+        "learning_rate": 0.01,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "epsilon": 1e-8,
+        "weight_decay": 0.0,
+    }
+    assert c.problem_params["n"] == 100 and c.problem_params["noise"] == 0.1 and c.problem_params["seed"] == 0
+    assert parse_playground({}) == (DEFAULT, [])
+
+
+def test_page_default_learning_rate_only_for_the_default_optimizer():
+    assert state.default_hparams("adam")["learning_rate"] == 0.01
+    assert state.default_hparams("lion") == optviz.OPTIMIZERS["lion"].defaults
+
+
+@pytest.mark.parametrize("opt", list(optviz.OPTIMIZERS))
+def test_every_optimizer_round_trips(opt):
+    o = optviz.OPTIMIZERS[opt]
+    hp = {p.name: (p.high if p.scale != "log" else p.low * 3) for p in o.hparams}
+    c = state.with_changes(DEFAULT, optimizer=opt, hparams=hp, steps=777, cursor=5, seed=9, grad_noise=0.25)
+    back, warnings = parse_playground(encode_playground(c))
+    assert warnings == [] and back == c
+
+
+@pytest.mark.parametrize("problem", state.problem_choices())
+def test_every_problem_round_trips(problem):
+    c = state.with_changes(DEFAULT, problem=problem, start=(-1.5, 2.25), schedule="one_cycle")
+    c = state.with_changes(c, schedule_params={**c.schedule_params, "pct_start": 0.5})
+    back, warnings = parse_playground(encode_playground(c))
+    assert warnings == [] and back == c
+
+
+def test_url_is_relative_and_parses_back():
+    c = state.with_changes(DEFAULT, batch_size=10, start=(1.0, -2.0))
+    url = playground_url(c)
+    assert url.startswith("/?opt=adam&learning_rate=0.01")
+    params = parse_qs(urlsplit(url).query)
+    assert parse_playground(params) == (c, [])
+
+
+def test_exact_floats_survive():
+    c = state.with_changes(
+        DEFAULT, hparams={**DEFAULT.hparams, "learning_rate": 0.1 + 0.2, "epsilon": 1.2345678901234e-9}
+    )
+    assert parse_playground(encode_playground(c))[0].hparams == c.hparams
+
+
+def codes(params):
+    return [w.code for w in parse_playground(params)[1]]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "expected", "code"),
+    [
+        ({"learning_rate": "abc"}, "lr", 0.01, "not_a_number"),
+        ({"learning_rate": "nan"}, "lr", 0.01, "not_finite"),
+        ({"learning_rate": "inf"}, "lr", 0.01, "not_finite"),
+        ({"learning_rate": "-1e400"}, "lr", 0.01, "not_finite"),
+        ({"learning_rate": "1e9"}, "lr", 10.0, "clamped"),
+        ({"learning_rate": "0"}, "lr", 1e-6, "clamped"),
+        ({"lr": "0.5"}, "lr", 0.5, None),
+        ({"beta2": "1"}, "beta2", 0.99999, "clamped"),
+        ({"steps": "12.5"}, "steps", 12, "rounded"),
+        ({"steps": "0"}, "steps", 1, "clamped"),
+        ({"steps": "1e12"}, "steps", state.MAX_PAGE_STEPS, "clamped"),
+        ({"steps": ""}, "steps", 100, "not_a_number"),
+        ({"opt": "ADAM "}, "opt", "adam", None),
+        ({"opt": "adamx"}, "opt", "adam", "unknown_choice"),
+        ({"problem": "moon"}, "problem", "linear_regression", "unknown_choice"),
+        ({"schedule": "zigzag"}, "schedule", "constant", "unknown_choice"),
+        ({"start": "1,2,3"}, "start", None, "bad_start"),
+        ({"start": "1,nan"}, "start", None, "bad_start"),
+        ({"start": "5e9,1"}, "start", (state.START_LIMIT, 1.0), "clamped"),
+        ({"batch": "0"}, "batch", 1, "clamped"),
+        ({"batch": "100000"}, "batch", None, "clamped"),
+        ({"batch": "full"}, "batch", None, None),
+        ({"problem": "rosenbrock", "batch": "5"}, "batch", None, "not_for_problem"),
+        ({"seed": "-3"}, "seed", 0, "clamped"),
+        ({"cursor": "50"}, "cursor", 50, None),
+        ({"cursor": "500"}, "cursor", None, "clamped"),
+        ({"cursor": "end"}, "cursor", None, None),
+        ({"problem.n": "3.5"}, "n", 4, "rounded"),
+        ({"problem.x_low": "5", "problem.x_high": "1"}, "x_low", 0.0, "bad_range"),
+        ({"opt": ["sgd", "adam"]}, "opt", "adam", "repeated"),
+        ({"momentum": "0.5"}, "opt", "adam", "not_for_optimizer"),
+        ({"problem.condition_number": "5"}, "opt", "adam", "not_for_problem"),
+        ({"whatever": "1"}, "opt", "adam", "unknown_key"),
+        ({"learning_rate": "1" * 200}, "lr", 0.01, "too_long"),
+    ],
+)
+def test_bad_values_fall_back_with_a_warning(params, field, expected, code):
+    config, warnings = parse_playground(params)
+    value = {
+        "lr": config.hparams["learning_rate"],
+        "beta2": config.hparams.get("beta2"),
+        "steps": config.steps,
+        "opt": config.optimizer,
+        "problem": config.problem,
+        "schedule": config.schedule,
+        "start": config.start,
+        "batch": config.batch_size,
+        "seed": config.seed,
+        "cursor": config.cursor,
+        "n": config.problem_params.get("n"),
+        "x_low": config.problem_params.get("x_low"),
+    }[field]
+    assert value == expected
+    assert [w.code for w in warnings] == ([code] if code else [])
+    for w in warnings:
+        assert isinstance(w, ParseWarning) and isinstance(w, str) and len(w) < 200
+
+
+def test_global_and_custom_keys_are_not_reported():
+    assert codes({"lang": "zh", "present": "true", "custom_formula": "x**2"}) == []
+
+
+def test_warning_texts_have_translations():
+    strings = optviz.i18n.strings()
+    assert {f"state.warn.{code}" for code in state.WARNING_TEXTS} <= set(strings)
+    w = parse_playground({"learning_rate": "2e9"})[1][0]
+    assert "2000000000" in optviz.i18n.t(f"state.warn.{w.code}", "zh", **w.fields)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        None,
+        42,
+        {1: "x"},
+        {"steps": None},
+        {"steps": []},
+        {"steps": 17},
+        {"learning_rate": ["1", None, "x"]},
+        {"start": ","},
+        {"problem.n": "-0"},
+        {"\x00": "\x00"},
+        {"learning_rate": "0x10"},
+        {"learning_rate": "1_0"},
+    ],
+)
+def test_anything_parses_to_a_runnable_config(params):
+    config, warnings = parse_playground(params)
+    problem = state.build_problem(config)
+    trace = optviz.run(config.optimizer, problem, **{**state.run_kwargs(config), "steps": 3})
+    assert all(math.isfinite(v) for v in config.hparams.values()) and trace.k >= 1
+    assert all(isinstance(w, str) for w in warnings)
+
+
+def test_managed_keys():
+    assert state.is_managed_key("beta1") and state.is_managed_key("problem.n") and state.is_managed_key("opt")
+    assert not state.is_managed_key("lang") and not state.is_managed_key("custom_formula")

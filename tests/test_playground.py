@@ -1,0 +1,247 @@
+"""The Playground page through streamlit's AppTest: defaults, controls, URL state, divergence, by-hand panel."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import optviz
+from optviz import app_state as state
+from optviz.explain import by_hand, fmt
+
+TIMEOUT = 60
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def decode(obj):
+    if isinstance(obj, dict):
+        if set(obj) >= {"dtype", "bdata"} and set(obj) <= {"dtype", "bdata", "shape"}:
+            return np.frombuffer(
+                base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]).newbyteorder("<")
+            )
+        return {k: decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [decode(v) for v in obj]
+    return obj
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every Plotly chart on the page, by its key suffix (space, loss, data, internals, surface)."""
+    out = {}
+    for el in at.get("plotly_chart"):
+        spec = decode(json.loads(el.proto.spec))
+        out[spec["layout"]["title"]["text"]] = spec
+    return out
+
+
+def chart(at: AppTest, title_start: str) -> dict:
+    found = [spec for title, spec in charts(at).items() if title.startswith(title_start)]
+    assert found, f"no chart titled {title_start!r}: {list(charts(at))}"
+    return found[0]
+
+
+def numbers(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from numbers(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from numbers(v)
+    elif isinstance(obj, np.ndarray) and obj.dtype.kind in "fiu":
+        yield from obj.astype(float).ravel()
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        yield float(obj)
+    elif obj is None:
+        yield float("nan")  # a JSON null in a data array would be a NaN that reached the chart
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    return [m.value for m in at.metric if m.label.startswith(label_start)][0]
+
+
+def reference(config: state.PlaygroundConfig) -> optviz.Trace:
+    return optviz.run(config.optimizer, state.build_problem(config), **state.run_kwargs(config))
+
+
+def test_defaults_render_the_seed_example():
+    at = app()
+    assert not at.exception and not at.error
+    space = chart(at, "Parameter space")
+    assert space["data"][0]["type"] == "contour"
+    path = space["data"][1]
+    assert path["type"] == "scatter" and len(path["x"]) == 101
+    assert space["frames"] and all(f["traces"] == [1] for f in space["frames"])
+    loss = chart(at, "Loss")
+    assert loss["layout"]["yaxis"]["type"] == "log"
+    expected = reference(state.default_config())
+    np.testing.assert_array_equal(loss["data"][0]["y"], expected.loss)
+    assert metric(at, "loss at step 100") == f"{expected.final_loss:.4g}"
+    assert chart(at, "Data space") and chart(at, "Optimizer internals")
+    assert dict(at.query_params) == state.encode_playground(state.default_config())
+    assert at.select_slider(key="pg.hp.adam.learning_rate").value == 0.01
+
+
+@pytest.mark.parametrize("param", optviz.OPTIMIZERS["adam"].hparams, ids=lambda p: p.name)
+def test_each_hyperparameter_control_changes_the_run(param):
+    at = app()
+    before = chart(at, "Loss")["data"][0]["y"]
+    key = f"pg.hp.adam.{param.name}"
+    if param.log:
+        widget = at.select_slider(key=key)
+        options = [float(o) for o in widget.options]
+        current = options.index(widget.value)
+        new = options[current - 3] if current >= 3 else options[current + 3]
+    else:
+        widget = at.slider(key=key)
+        new = 0.5
+    widget.set_value(new).run()
+    assert not at.exception
+    assert float(at.query_params[param.name]) == pytest.approx(new)
+    after = chart(at, "Loss")["data"][0]["y"]
+    assert not np.array_equal(before, after)
+    config = state.with_changes(
+        state.default_config(), hparams={**state.default_hparams("adam"), param.name: new}
+    )
+    np.testing.assert_array_equal(after[: len(reference(config).loss)], reference(config).loss[: len(after)])
+
+
+def test_typed_entry_gives_exact_values():
+    at = app()
+    at.toggle(key="pg.typed").set_value(True).run()
+    at.number_input(key="pg.hp.adam.learning_rate:typed").set_value(0.0123).run()
+    assert not at.exception and at.query_params["learning_rate"] == "0.0123"
+    at.toggle(key="pg.typed").set_value(False).run()  # back to the slider: the exact value is kept
+    assert at.select_slider(key="pg.hp.adam.learning_rate").value == 0.0123
+    assert at.query_params["learning_rate"] == "0.0123"
+
+
+def test_every_optimizer_on_every_problem_renders():
+    at = app()
+    at.select_slider(key="pg.steps").set_value(5.0).run()
+    for problem in optviz.PROBLEMS:
+        at.selectbox(key="pg.problem").set_value(problem).run()
+        for opt in optviz.OPTIMIZERS:
+            at.selectbox(key="pg.opt").set_value(opt).run()
+            assert not at.exception, (opt, problem, at.exception)
+            assert at.query_params["opt"] == opt and at.query_params["problem"] == problem
+            assert chart(at, "Parameter space")["data"][0]["type"] == "contour"
+
+
+def test_a_query_string_reproduces_the_run_and_round_trips():
+    config = state.PlaygroundConfig(
+        optimizer="momentum",
+        hparams={**state.default_hparams("momentum"), "learning_rate": 0.05, "momentum": 0.95},
+        problem="ill_conditioned",
+        problem_params={"condition_number": 50.0},
+        steps=321,
+        start=(-4.0, 1.5),
+        schedule="cosine",
+        schedule_params={"min_ratio": 0.1},
+        grad_noise=0.5,
+        seed=7,
+        cursor=100,
+    )
+    at = app(state.encode_playground(config))
+    assert not at.exception and not at.warning
+    assert dict(at.query_params) == state.encode_playground(config)
+    expected = reference(config)
+    np.testing.assert_array_equal(chart(at, "Loss")["data"][0]["y"], expected.loss)
+    space = chart(at, "Parameter space")
+    np.testing.assert_array_equal(space["data"][1]["x"], expected.params[:101, 0])  # path up to the cursor
+    assert at.slider(key="pg.cursor").value == 100
+
+
+def test_a_broken_url_is_fixed_with_a_warning():
+    at = app({"opt": "nope", "learning_rate": "nan", "steps": "-5", "start": "x"})
+    assert not at.exception
+    text = at.warning[0].value
+    assert "nope" in text and "learning_rate" in text and "steps" in text
+    assert at.query_params["opt"] == "adam" and at.query_params["steps"] == "1"
+
+
+def test_divergence_is_explained_without_nan():
+    at = app({"opt": "sgd", "learning_rate": "2", "problem": "linear_regression", "steps": "200"})
+    assert not at.exception
+    trace = optviz.run("sgd", "linear_regression", steps=200, hparams={"learning_rate": 2.0})
+    errors = [e.value for e in at.error]
+    assert any(f"Diverged at step {trace.diverged_at}" in e for e in errors)
+    limit = f"{2 / trace.problem.max_curvature:.4g}"
+    assert any(f"2/λ_max = {limit}" in w.value and "lr = 2" in w.value for w in at.warning)
+    specs = charts(at)
+    assert len(specs) >= 4
+    for spec in specs.values():
+        assert np.isfinite(np.fromiter(numbers(spec["data"]), float)).all()
+        assert np.isfinite(np.fromiter(numbers(spec.get("frames", [])), float)).all()
+
+
+def test_equation_panel_numbers_equal_the_trace_at_the_cursor():
+    at = app({"cursor": "7"})
+    assert not at.exception
+    trace = reference(state.default_config())
+    latex = [el.value.strip().removeprefix("$$").removesuffix("$$").strip() for el in at.latex]
+    work = by_hand(trace, 7)
+    for coord, block in enumerate(latex[-2:]):
+        assert block == work.latex(coord)
+        assert fmt(trace.params[7][coord]) in block
+        assert fmt(abs(trace.grads[6][coord])) in block
+        assert fmt(trace.state["m"][6][coord]).lstrip("-") in block
+        assert fmt(trace.state["v_hat"][6][coord]) in block
+    at.slider(key="pg.cursor").set_value(30).run()
+    assert by_hand(trace, 30).latex(1) in at.latex[-1].value
+    assert at.query_params["cursor"] == "30"
+
+
+def test_reset_restores_the_defaults():
+    at = app({"opt": "rmsprop", "learning_rate": "0.2", "steps": "50"})
+    at.button(key="pg.reset").click().run()
+    assert not at.exception
+    assert dict(at.query_params) == state.encode_playground(state.default_config())
+
+
+def test_minibatch_and_chinese():
+    at = app({"batch": "10", "lang": "zh"})
+    assert not at.exception
+    data = chart(at, "数据空间")
+    assert any(len(t["x"]) == 10 for t in data["data"] if t["type"] == "scattergl")
+    assert at.query_params["batch"] == "10"
+
+
+def test_surface_and_custom_problem_choices():
+    at = app()
+    at.toggle(key="pg.surface").set_value(True).run()
+    assert not at.exception and chart(at, "Loss surface")
+    at.selectbox(key="pg.problem").set_value("custom_formula").run()
+    assert not at.exception
+
+
+def test_navigating_here_with_new_settings_applies_them_in_the_same_session():
+    at = app()
+    at.select_slider(key="pg.hp.adam.learning_rate").set_value(0.1).run()
+    at.query_params.clear()
+    at.query_params.update({"opt": "sgd", "learning_rate": "0.3", "problem": "booth"})
+    at.run()
+    assert not at.exception
+    assert at.query_params["opt"] == "sgd" and at.query_params["learning_rate"] == "0.3"
+    at.query_params.clear()  # a page switch without parameters keeps the current state
+    at.run()
+    assert at.query_params["opt"] == "sgd" and at.query_params["problem"] == "booth"
+
+
+def test_downloads_and_share_link():
+    at = app()
+    assert [b.label for b in at.download_button] == [
+        "Trace (CSV)",
+        "Configuration (JSON)",
+        "Animation (HTML, offline)",
+    ]
+    assert any(state.playground_url(state.default_config()) in c.value for c in at.code)

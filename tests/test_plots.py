@@ -1,0 +1,232 @@
+"""Figure builders, tested on their JSON: traces, axes, ranges, colours, frames, no NaN."""
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import optviz
+from optviz.plots import curves, data, internals, space, style
+
+
+def decode(obj):
+    """A figure dict with Plotly's base64 typed arrays ({"dtype", "bdata"}) turned back into NumPy arrays."""
+    if isinstance(obj, dict):
+        if set(obj) >= {"dtype", "bdata"} and set(obj) <= {"dtype", "bdata", "shape"}:
+            arr = np.frombuffer(
+                base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]).newbyteorder("<")
+            )
+            if "shape" in obj:
+                arr = arr.reshape([int(n) for n in str(obj["shape"]).split(",")])
+            return arr
+        return {k: decode(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [decode(v) for v in obj]
+    return obj
+
+
+def as_dict(fig):
+    return decode(fig.to_dict())
+
+
+def walk_numbers(obj):
+    """Every number in a figure dict (arrays included)."""
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from walk_numbers(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from walk_numbers(v)
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype.kind in "fiu":
+            yield from obj.ravel().astype(float)
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        yield float(obj)
+
+
+def assert_clean(fig):
+    """Valid Plotly (full validation) and no NaN or infinity anywhere."""
+    go.Figure(fig.to_dict())  # raises on any invalid property
+    d = as_dict(fig)
+    values = np.fromiter(walk_numbers(d), float)
+    assert np.isfinite(values).all()
+    return d
+
+
+@pytest.fixture(scope="module")
+def adam():
+    return optviz.run(
+        "adam", optviz.PROBLEMS["linear_regression"](), steps=100, hparams={"learning_rate": 0.01}
+    )
+
+
+@pytest.fixture(scope="module")
+def long_run():
+    return optviz.run("adam", "linear_regression", steps=5000, hparams={"learning_rate": 0.01})
+
+
+def test_optimizer_colours_are_distinct_and_stable():
+    colours = [style.optimizer_color(k) for k in optviz.OPTIMIZERS]
+    assert len(set(colours)) == len(colours)
+    assert style.optimizer_color("adam") == style.PALETTE[list(optviz.OPTIMIZERS).index("adam")]
+    assert style.optimizer_color("not-an-optimizer") == style.FALLBACK_COLOR
+
+
+def test_presentation_mode_enlarges_fonts_lines_and_height(adam):
+    normal, big = as_dict(curves.loss_figure(adam)), as_dict(curves.loss_figure(adam, presentation=True))
+    assert normal["layout"]["font"]["size"] == style.FONT_SIZE
+    assert big["layout"]["font"]["size"] == style.PRESENT_FONT_SIZE
+    assert big["data"][0]["line"]["width"] == normal["data"][0]["line"]["width"] * style.PRESENT_SCALE
+    assert big["layout"]["height"] > normal["layout"]["height"]
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], line={"width": 3}, marker={"size": 5}))
+    style.apply_style(fig, presentation=True)
+    assert (fig.data[0].line.width, fig.data[0].marker.size) == (6, 10)
+
+
+@pytest.mark.parametrize(
+    ("k", "cap"), [(10, 11), (1499, 1500), (5000, style.MAX_POINTS), (100_000, style.MAX_POINTS)]
+)
+def test_display_indices(k, cap):
+    idx = style.display_indices(k, include=(1234 % (k + 1),))
+    assert idx[0] == 0 and idx[-1] == k and np.all(np.diff(idx) > 0)
+    assert len(idx) <= cap and 1234 % (k + 1) in idx
+
+
+def test_path_figure(adam):
+    fig = space.path_figure(adam, cursor=40)
+    d = assert_clean(fig)
+    kinds = [t["type"] for t in d["data"]]
+    assert kinds[0] == "contour" and kinds.count("scatter") == len(kinds) - 1
+    contour = d["data"][0]
+    assert all(text.startswith("10<sup>") for text in contour["colorbar"]["ticktext"])
+    assert contour["colorbar"]["tickvals"] == sorted(contour["colorbar"]["tickvals"])
+    path = d["data"][space.PATH_TRACES[0]]
+    assert path["marker"]["symbol"] == "arrow" and path["marker"]["angleref"] == "previous"
+    np.testing.assert_array_equal(path["x"], adam.params[:41, 0])  # the path up to the cursor
+    names = [t.get("name") for t in d["data"]]
+    assert "start" in names and "optimum" in names and "step 40" in names
+    cursor = d["data"][names.index("step 40")]
+    assert (cursor["x"][0], cursor["y"][0]) == tuple(adam.params[40])
+    for axis in ("xaxis", "yaxis"):
+        assert d["layout"][axis]["autorange"] is False and len(d["layout"][axis]["range"]) == 2
+    # animation: frames touch only the path trace, the last frame is the whole run
+    frames = d["frames"]
+    assert 2 <= len(frames) <= space.MAX_FRAMES
+    assert all(f["traces"] == list(space.PATH_TRACES) and len(f["data"]) == 1 for f in frames)
+    assert frames[-1]["name"] == str(adam.k) and len(frames[-1]["data"][0]["x"]) == adam.k + 1
+    menu = d["layout"]["updatemenus"][0]["buttons"]
+    assert [b["method"] for b in menu] == ["animate", "animate"]
+    assert [s["label"] for s in d["layout"]["sliders"][0]["steps"]] == [f["name"] for f in frames]
+
+
+def test_path_figure_downsamples_long_runs(long_run):
+    d = as_dict(space.path_figure(long_run))
+    assert len(d["data"][1]["x"]) <= style.MAX_POINTS
+    assert all(len(f["data"][0]["x"]) <= space.FRAME_POINTS for f in d["frames"])
+
+
+def test_saddle_contours_are_shifted_and_finite():
+    trace = optviz.run("sgd", "saddle", steps=50, hparams={"learning_rate": 0.05})
+    assert trace.loss.min() < 0
+    surface = space.log_loss(trace.problem, trace.problem.window)
+    assert surface.shift < 0 and np.isfinite(surface.z).all()
+    d = assert_clean(space.path_figure(trace))
+    assert "shifted" in d["data"][0]["colorbar"]["title"]["text"]
+    assert "optimum" not in [t.get("name") for t in d["data"]]
+
+
+def test_window_grows_to_show_the_path_but_is_bounded():
+    problem = optviz.PROBLEMS["rosenbrock"]()
+    (x0, x1), (y0, y1) = space.plot_window(problem, np.array([[-1.2, 1.0], [3.5, 1.0], [1e9, 1e9]]))
+    assert x1 >= 3.5 and x1 <= 2 + 2 * 4 and y1 <= 3 + 2 * 4
+
+
+def test_loss_figure(adam):
+    d = assert_clean(curves.loss_figure(adam, cursor=30))
+    assert d["layout"]["yaxis"]["type"] == "log"
+    ref = [t for t in d["data"] if t["name"].startswith("optimum loss")][0]
+    assert ref["y"] == [adam.problem.min_loss] * 2
+    shapes = d["layout"]["shapes"]
+    assert any(s["x0"] == 30 for s in shapes)
+
+
+def test_loss_figure_marks_divergence_and_convergence():
+    bad = optviz.run("sgd", "linear_regression", steps=100, hparams={"learning_rate": 1.5})
+    d = assert_clean(curves.loss_figure(bad))
+    assert bad.diverged_at is not None
+    assert f"diverged at step {bad.diverged_at}" in [t["name"] for t in d["data"]]
+    assert any(s["x0"] == bad.diverged_at and s["line"]["dash"] == "dash" for s in d["layout"]["shapes"])
+    good = optviz.run("sgd", "linear_regression", steps=200, hparams={"learning_rate": 0.5})
+    names = [t["name"] for t in as_dict(curves.loss_figure(good))["data"]]
+    assert f"converged at step {good.converged_at}" in names
+
+
+def test_loss_axis_is_linear_when_loss_goes_negative():
+    trace = optviz.run("sgd", "saddle", steps=200, hparams={"learning_rate": 0.05})
+    assert trace.loss.min() < 0
+    assert as_dict(curves.loss_figure(trace))["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_data_figure_with_minibatch():
+    problem = optviz.PROBLEMS["linear_regression"](n=50)
+    trace = optviz.run("sgd", problem, steps=20, batch_size=8, seed=3)
+    d = assert_clean(data.data_figure(trace, cursor=7, true_line=(3.0, 4.0)))
+    batch = [t for t in d["data"] if t["name"].startswith("minibatch")][0]
+    idx = problem.batch_indices(6, 8, 3)
+    np.testing.assert_array_equal(batch["x"], problem.x[idx])
+    fit = [t for t in d["data"] if t["name"].startswith("model at step 7")][0]
+    w, b = trace.params[7]
+    np.testing.assert_allclose(fit["y"], w * np.asarray(fit["x"]) + b)
+    true = [t for t in d["data"] if t["name"].startswith("true line")][0]
+    np.testing.assert_allclose(true["y"], 3.0 * np.asarray(true["x"]) + 4.0)
+    assert len(d["data"][0]["x"]) == 50
+
+
+def test_data_figure_rejects_test_functions():
+    with pytest.raises(ValueError):
+        data.data_figure(optviz.run("sgd", "booth", steps=3))
+
+
+@pytest.mark.parametrize("opt", list(optviz.OPTIMIZERS))
+def test_internals_panels_follow_the_registry(opt):
+    trace = optviz.run(opt, "rosenbrock", steps=30, hparams={"learning_rate": 1e-4})
+    d = assert_clean(internals.internals_figure(trace, cursor=10))
+    declared = optviz.OPTIMIZERS[opt].all_state
+    yaxes = [k for k in d["layout"] if k.startswith("yaxis")]
+    assert len(yaxes) == 2 + len(declared)
+    per_coord = sum(2 if v.per_coordinate else 1 for v in declared)
+    assert len(d["data"]) == 2 * 2 + per_coord
+    titles = [a["text"] for a in d["layout"]["annotations"]]
+    for v in declared:
+        assert any(text.startswith(f"<b>{v.name}</b>") for text in titles)
+    assert d["layout"]["shapes"][0]["x0"] == 10
+
+
+def test_internals_log_axis_for_positive_wide_series(adam):
+    d = as_dict(internals.internals_figure(adam))
+    series = [s.name for s in internals.internal_series(adam)]
+    types = {
+        name: d["layout"]["yaxis" if i == 0 else f"yaxis{i + 1}"]["type"] for i, name in enumerate(series)
+    }
+    assert types["v"] == "log" and types["grad"] == "linear"
+
+
+def test_surface_figure(adam):
+    d = assert_clean(space.surface_figure(adam, cursor=5))
+    assert [t["type"] for t in d["data"]] == ["surface", "scatter3d", "scatter3d"]
+
+
+def test_chart_bytes_at_5000_steps(long_run):
+    import plotly.io as pio
+
+    total = sum(
+        len(pio.to_json(f, validate=False))
+        for f in (
+            space.path_figure(long_run),
+            curves.loss_figure(long_run),
+            data.data_figure(long_run),
+            internals.internals_figure(long_run),
+        )
+    )
+    assert total < 1_500_000
