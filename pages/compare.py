@@ -1,8 +1,222 @@
-"""Compare page (under construction)."""
+"""Compare page: 2-8 optimizers from one start, on one problem, with one minibatch seed; overlaid
+paths, loss curves, a synchronised animation, a results table, fair learning-rate tuning and a
+predict-then-reveal mode. The whole state lives in the URL (``optviz.compare.encode_compare``)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
+import optviz
+from optviz.app_state import default_config, default_hparams, optimizers_by_family
+from optviz.compare import (
+    COMPARE_DEFAULTS,
+    MAX_OPTIMIZERS,
+    MIN_OPTIMIZERS,
+    SCAN_POINTS,
+    CompareConfig,
+    compare,
+    encode_compare,
+    is_compare_key,
+    parse_compare,
+    results_table,
+    table_csv,
+    tune_learning_rates,
+    with_tuned_rates,
+)
 from optviz.i18n import t
-from pages.shell import current_language
+from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
+from pages import ui
+from pages.shell import current_language, presenting
 
-st.title(t("nav.compare", current_language()))
+P = "cmp."  # prefix of every control key on this page
+LOADED = "cmp:loaded"  # the URL has been read into the controls in this session
+REVEALED = "cmp:revealed"
+WARNINGS = "cmp:url_warnings"  # shown once, on the run that read the URL
+CACHE_ENTRIES = 32
+
+lang = current_language()
+present = presenting()
+
+
+def _items(mapping) -> tuple:
+    return tuple(sorted((k, float(v)) for k, v in (mapping or {}).items()))
+
+
+def _run_args(base) -> tuple:
+    """The shared settings of a PlaygroundConfig as plain, hashable values (for the caches)."""
+    return (
+        base.problem, _items(base.problem_params), int(base.steps), base.start, base.schedule,
+        _items(base.schedule_params), base.batch_size, float(base.grad_noise), int(base.seed),
+    )  # fmt: skip
+
+
+def _kwargs(problem, problem_params, steps, start, schedule, schedule_params, batch, noise, seed) -> dict:
+    return {
+        "steps": steps, "start": start, "schedule": schedule, "schedule_params": dict(schedule_params),
+        "batch_size": batch, "grad_noise": noise, "seed": seed,
+    }  # fmt: skip
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _compare(setups: tuple, args: tuple) -> dict:
+    problem = ui.cached_problem(args[0], dict(args[1]))
+    return compare({k: dict(hp) for k, hp in setups}, problem, **_kwargs(*args))
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _tune(setups: tuple, args: tuple) -> dict:
+    problem = ui.cached_problem(args[0], dict(args[1]))
+    return tune_learning_rates({k: dict(hp) for k, hp in setups}, problem, **_kwargs(*args))
+
+
+def _load_url() -> None:
+    """First visit in this session: copy the URL's state into the controls (warning about bad values)."""
+    config, warnings = parse_compare(ui.query_params())
+    values = {f"{P}opts": list(config.optimizers), f"{P}fair": config.fair}
+    for key, hp in config.hparams.items():
+        values.update({ui.hparam_keys(key, P)[name]: v for name, v in hp.items()})
+    base = config.base
+    values.update({f"{P}problem": base.problem, f"{P}steps": base.steps, f"{P}schedule": base.schedule})
+    values.update({f"{P}problem.{base.problem}.{k}": v for k, v in base.problem_params.items()})
+    values.update({f"{P}schedule.{base.schedule}.{k}": v for k, v in base.schedule_params.items()})
+    if base.start is not None:
+        values.update(
+            {f"{P}start.{base.problem}.x": base.start[0], f"{P}start.{base.problem}.y": base.start[1]}
+        )
+    if base.batch_size is not None:
+        values[f"{P}batch.{base.problem}"] = base.batch_size
+    values.update({f"{P}grad_noise": base.grad_noise, f"{P}seed": base.seed})
+    ui.set_values(values)
+    st.session_state[LOADED] = True
+    st.session_state[WARNINGS] = warnings
+
+
+if not st.session_state.get(LOADED):
+    _load_url()
+
+st.title(t("nav.compare", lang))
+st.caption(t("compare.caption", lang))
+ui.show_warnings(st.session_state.pop(WARNINGS, []), lang)
+
+# --- controls --------------------------------------------------------------------------------------
+known = set(optviz.OPTIMIZERS)
+with st.sidebar:
+    chosen = ui.bound(
+        st.multiselect, f"{P}opts", list(COMPARE_DEFAULTS),
+        valid=lambda v: isinstance(v, list) and set(v) <= known and len(v) <= MAX_OPTIMIZERS,
+        label=t("compare.optimizers", lang), options=optimizers_by_family(),
+        format_func=lambda k: ui.optimizer_label(k, lang), max_selections=MAX_OPTIMIZERS,
+        help=t("compare.optimizers_help", lang), coerce=list,
+    )  # fmt: skip
+    base = ui.run_settings_controls(P, lang, default_config())
+    fair = ui.toggle(
+        f"{P}fair", t("compare.fair", lang), help=t("compare.fair_help", lang, points=SCAN_POINTS)
+    )
+    predict = ui.toggle(f"{P}predict", t("compare.predict", lang), help=t("compare.predict_help", lang))
+    st.subheader(t("compare.hparams", lang))
+    hparams = {}
+    for key in chosen:
+        with st.expander(optviz.OPTIMIZERS[key].name):
+            hparams[key] = ui.hparam_controls(key, lang, P, defaults=default_hparams(key))
+
+config = CompareConfig(optimizers=tuple(chosen), hparams=hparams, base=base, fair=fair)
+encoded = encode_compare(config)
+ui.sync_query_params(encoded, is_compare_key)
+
+if len(chosen) < MIN_OPTIMIZERS:
+    st.info(t("compare.too_few", lang))
+    st.stop()
+
+# --- runs ------------------------------------------------------------------------------------------
+setups = tuple((k, _items(hparams[k])) for k in chosen)
+args = _run_args(base)
+try:
+    scans = _tune(setups, args) if fair else {}
+    run_setups = with_tuned_rates(dict((k, dict(hp)) for k, hp in setups), scans) if fair else None
+    traces = _compare(tuple((k, _items(hp)) for k, hp in run_setups.items()) if fair else setups, args)
+except ValueError as err:
+    st.error(t("compare.error", lang, message=str(err)))
+    st.stop()
+
+if fair:
+    st.markdown(f"**{t('compare.fair_rates', lang)}**")
+    rate_rows = []
+    for key in chosen:
+        best = scans[key].best_learning_rate
+        set_lr = hparams[key]["learning_rate"]
+        shown = (
+            ui.format_value(best)
+            if best is not None
+            else t("compare.fair_none", lang, lr=ui.format_value(set_lr))
+        )
+        rate_rows.append(
+            {
+                t("compare.col.optimizer", lang): optviz.OPTIMIZERS[key].name,
+                t("compare.col.set_lr", lang): ui.format_value(set_lr),
+                t("compare.col.tuned_lr", lang): shown,
+            }
+        )
+    st.dataframe(rate_rows, hide_index=True, key=f"{P}fair_table")
+    st.warning(t("compare.fair_caveat", lang))
+
+# --- predict, then reveal ----------------------------------------------------------------------------
+hidden = predict and not st.session_state.get(REVEALED, False)
+if predict:
+    if hidden:
+        st.info(t("compare.predict_info", lang))
+        if st.button(t("compare.reveal", lang), key=f"{P}reveal", type="primary"):
+            st.session_state[REVEALED] = True
+            st.rerun()
+    elif st.button(t("compare.hide", lang), key=f"{P}hide"):
+        st.session_state[REVEALED] = False
+        st.rerun()
+
+if hidden:
+    st.plotly_chart(
+        overlay_figure(traces, reveal=False, presentation=present, lang=lang), key=f"{P}predict_chart"
+    )
+    st.stop()
+
+# --- views -------------------------------------------------------------------------------------------
+paths_tab, race_tab, loss_tab = st.tabs(
+    [t("compare.tab.paths", lang), t("compare.tab.race", lang), t("compare.tab.loss", lang)]
+)
+with paths_tab:
+    st.plotly_chart(overlay_figure(traces, presentation=present, lang=lang), key=f"{P}paths_chart")
+with race_tab:
+    st.plotly_chart(race_figure(traces, presentation=present, lang=lang), key=f"{P}race_chart")
+with loss_tab:
+    st.plotly_chart(loss_curves_figure(traces, presentation=present, lang=lang), key=f"{P}loss_chart")
+
+st.subheader(t("compare.results", lang), help=t("compare.results_help", lang))
+rows = results_table(traces)
+columns = (
+    "optimizer",
+    "learning_rate",
+    "final_loss",
+    "optimum_distance",
+    "steps_to_converge",
+    "diverged_at",
+    "hparams",
+)
+number = {"learning_rate", "final_loss", "optimum_distance"}
+st.dataframe(
+    [{c: row[c] for c in columns} for row in rows],
+    hide_index=True,
+    key=f"{P}results",
+    column_config={
+        c: (
+            st.column_config.NumberColumn(t(f"compare.col.{c}", lang), format="%.4g")
+            if c in number
+            else st.column_config.Column(t(f"compare.col.{c}", lang))
+        )
+        for c in columns
+    },
+)
+st.download_button(
+    t("compare.download", lang), table_csv(rows), file_name="optviz-compare.csv", mime="text/csv",
+    key=f"{P}download",
+)  # fmt: skip
+ui.share_link("/compare?" + urlencode(encoded, safe=","), lang)

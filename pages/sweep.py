@@ -1,8 +1,262 @@
-"""Sweep page (under construction)."""
+"""Sweep page: a heatmap of one optimizer over two of its hyperparameters (click a cell to open it in
+the Playground) and learning-rate sensitivity curves of several optimizers. The whole state lives in
+the URL (``optviz.compare.encode_sweep``)."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
 
 import streamlit as st
 
+import optviz
+from optviz.app_state import (
+    default_config,
+    default_hparams,
+    optimizers_by_family,
+    playground_url,
+    with_changes,
+)
+from optviz.compare import (
+    MAX_OPTIMIZERS,
+    MAX_RESOLUTION,
+    SCAN_POINTS,
+    SENSITIVITY_DEFAULTS,
+    SWEEP_METRICS,
+    SweepConfig,
+    cell_config,
+    default_axes,
+    default_range,
+    encode_sweep,
+    is_sweep_key,
+    learning_rate_scan,
+    parse_sweep,
+)
 from optviz.i18n import t
-from pages.shell import current_language
+from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
+from pages import ui
+from pages.shell import current_language, presenting
 
-st.title(t("nav.sweep", current_language()))
+P = "swp."  # prefix of every control key on this page
+LOADED = "swp:loaded"
+WARNINGS = "swp:url_warnings"
+CACHE_ENTRIES = 16
+PROGRESS_AFTER = 0.3  # seconds: quicker sweeps never flash a progress bar
+BEST_LINKS = 5
+
+lang = current_language()
+present = presenting()
+
+
+def _items(mapping) -> tuple:
+    return tuple(sorted((k, float(v)) for k, v in (mapping or {}).items()))
+
+
+def _run_args(base) -> tuple:
+    return (
+        base.problem, _items(base.problem_params), int(base.steps), base.start, base.schedule,
+        _items(base.schedule_params), base.batch_size, float(base.grad_noise), int(base.seed),
+    )  # fmt: skip
+
+
+def _kwargs(problem, problem_params, steps, start, schedule, schedule_params, batch, noise, seed) -> dict:
+    return {
+        "steps": steps, "start": start, "schedule": schedule, "schedule_params": dict(schedule_params),
+        "batch_size": batch, "grad_noise": noise, "seed": seed,
+    }  # fmt: skip
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _sweep(
+    optimizer: str, fixed: tuple, x: tuple, y: tuple, args: tuple, _progress=None
+) -> optviz.SweepResult:
+    """The 2-D sweep; ``x``/``y`` are (name, low, high, n). ``_progress`` is not part of the cache key."""
+    opt = optviz.OPTIMIZERS[optimizer]
+    grid = {name: axis_values(opt.param(name), lo, hi, n) for name, lo, hi, n in (x, y)}
+    problem = ui.cached_problem(args[0], dict(args[1]))
+    return optviz.sweep(
+        optimizer, problem, grid=grid, hparams=dict(fixed), progress=_progress, **_kwargs(*args)
+    )
+
+
+@st.cache_data(max_entries=4 * CACHE_ENTRIES, show_spinner=False)
+def _scan(optimizer: str, args: tuple):
+    problem = ui.cached_problem(args[0], dict(args[1]))
+    return learning_rate_scan(optimizer, problem, hparams=default_hparams(optimizer), **_kwargs(*args))
+
+
+class _Progress:
+    """A progress callback that shows a bar only once a sweep has run for ``PROGRESS_AFTER`` seconds."""
+
+    def __init__(self, slot, text: str) -> None:
+        self.slot, self.text, self.bar, self.t0 = slot, text, None, time.perf_counter()
+
+    def __call__(self, fraction: float) -> None:
+        if self.bar is None and time.perf_counter() - self.t0 > PROGRESS_AFTER:
+            self.bar = self.slot.progress(0.0, text=self.text)
+        if self.bar is not None:
+            self.bar.progress(min(max(fraction, 0.0), 1.0), text=self.text)
+
+
+def _range_keys(optimizer: str, name: str) -> tuple[str, str]:
+    return f"{P}range.{optimizer}.{name}.lo", f"{P}range.{optimizer}.{name}.hi"
+
+
+def _load_url() -> None:
+    """First visit in this session: copy the URL's state into the controls (warning about bad values)."""
+    config, warnings = parse_sweep(ui.query_params())
+    base = config.base
+    opt = base.optimizer
+    values = {f"{P}opt": opt, f"{P}x.{opt}": config.x, f"{P}y.{opt}": config.y}
+    values.update({ui.hparam_keys(opt, P)[name]: v for name, v in base.hparams.items()})
+    for name, (lo, hi) in ((config.x, config.x_range), (config.y, config.y_range)):
+        klo, khi = _range_keys(opt, name)
+        values.update({klo: lo, khi: hi})
+    values.update(
+        {f"{P}res": config.resolution, f"{P}metric": config.metric, f"{P}sens": list(config.sensitivity)}
+    )
+    values.update({f"{P}problem": base.problem, f"{P}steps": base.steps, f"{P}schedule": base.schedule})
+    values.update({f"{P}problem.{base.problem}.{k}": v for k, v in base.problem_params.items()})
+    values.update({f"{P}schedule.{base.schedule}.{k}": v for k, v in base.schedule_params.items()})
+    if base.start is not None:
+        values.update(
+            {f"{P}start.{base.problem}.x": base.start[0], f"{P}start.{base.problem}.y": base.start[1]}
+        )
+    if base.batch_size is not None:
+        values[f"{P}batch.{base.problem}"] = base.batch_size
+    values.update({f"{P}grad_noise": base.grad_noise, f"{P}seed": base.seed})
+    ui.set_values(values)
+    st.session_state[LOADED] = True
+    st.session_state[WARNINGS] = warnings
+
+
+if not st.session_state.get(LOADED):
+    _load_url()
+
+st.title(t("nav.sweep", lang))
+st.caption(t("sweep.caption", lang))
+ui.show_warnings(st.session_state.pop(WARNINGS, []), lang)
+
+# --- controls --------------------------------------------------------------------------------------
+with st.sidebar:
+    optimizer = ui.optimizer_select(f"{P}opt", lang, default="adam")
+    opt = optviz.OPTIMIZERS[optimizer]
+    names = list(opt.hparam_names)
+    dx, dy = default_axes(optimizer)
+    x = ui.choice_select(f"{P}x.{optimizer}", names, dx, t("sweep.x", lang))
+    y = ui.choice_select(f"{P}y.{optimizer}", names, dy if dy != x else dx, t("sweep.y", lang))
+    ranges = {}
+    for name in dict.fromkeys((x, y)):
+        param, (lo0, hi0) = opt.param(name), default_range(optimizer, name)
+        klo, khi = _range_keys(optimizer, name)
+        cols = st.columns(2)
+        with cols[0]:
+            lo = ui.param_control(param, klo, lang, default=lo0, label=t("sweep.from", lang, name=name))
+        with cols[1]:
+            hi = ui.param_control(param, khi, lang, default=hi0, label=t("sweep.to", lang, name=name))
+        ranges[name] = (float(lo), float(hi))
+    resolution = ui.bound(
+        st.slider, f"{P}res", 30, valid=lambda v: isinstance(v, int) and 2 <= v <= MAX_RESOLUTION,
+        label=t("sweep.resolution", lang), min_value=2, max_value=MAX_RESOLUTION, step=1,
+        help=t("sweep.resolution_help", lang), coerce=int,
+    )  # fmt: skip
+    metric = ui.bound(
+        st.radio, f"{P}metric", SWEEP_METRICS[0], valid=lambda v: v in SWEEP_METRICS,
+        label=t("sweep.metric", lang), options=list(SWEEP_METRICS),
+        format_func=lambda m: t(f"sweep.metric.{m}", lang), horizontal=True,
+    )  # fmt: skip
+    with st.expander(t("sweep.fixed", lang)):
+        st.caption(t("sweep.fixed_help", lang))
+        hparams = ui.hparam_controls(optimizer, lang, P, defaults=default_hparams(optimizer))
+    base = ui.run_settings_controls(P, lang, default_config(optimizer))
+    sensitivity = ui.bound(
+        st.multiselect, f"{P}sens", list(SENSITIVITY_DEFAULTS),
+        valid=lambda v: isinstance(v, list) and set(v) <= set(optviz.OPTIMIZERS),
+        label=t("sweep.sensitivity_optimizers", lang), options=optimizers_by_family(),
+        format_func=lambda k: ui.optimizer_label(k, lang), max_selections=MAX_OPTIMIZERS, coerce=list,
+    )  # fmt: skip
+
+base = with_changes(base, optimizer=optimizer, hparams=hparams)
+config = SweepConfig(
+    base=base, x=x, y=y, x_range=ranges[x], y_range=ranges[y], resolution=int(resolution),
+    metric=metric, sensitivity=tuple(sensitivity),
+)  # fmt: skip
+encoded = encode_sweep(config)
+ui.sync_query_params(encoded, is_sweep_key)
+ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)
+
+# --- heatmap -----------------------------------------------------------------------------------------
+args = _run_args(base)
+if x == y:
+    st.warning(t("sweep.same_axis", lang))
+else:
+    fixed = tuple((k, float(v)) for k, v in sorted(hparams.items()) if k not in (x, y))
+    slot = st.empty()
+    cells = int(resolution) ** 2
+    progress = _Progress(slot, t("sweep.progress", lang, cells=f"{cells:,}", steps=base.steps))
+    try:
+        result = _sweep(
+            optimizer,
+            fixed,
+            (x, *ranges[x], int(resolution)),
+            (y, *ranges[y], int(resolution)),
+            args,
+            progress,
+        )
+    except ValueError as err:
+        result = None
+        st.error(t("sweep.error", lang, message=str(err)))
+    slot.empty()
+    if result is not None:
+        st.caption(
+            t(
+                "sweep.summary", lang, cells=f"{result.final_loss.size:,}", diverged=int(result.diverged.sum()),
+                converged=int((result.steps_to_converge >= 0).sum()), steps=result.steps,
+            )
+        )  # fmt: skip
+        event = st.plotly_chart(
+            heatmap_figure(result, metric, presentation=present, lang=lang),
+            key=f"{P}heatmap", on_select="rerun", selection_mode="points",
+        )  # fmt: skip
+        st.caption(t("sweep.click_hint", lang))
+        cell = cell_from_selection(event.selection if event else None, result.shape)
+        if cell is not None:
+            values = result.config(cell)
+            shown = ", ".join(f"{n} = {ui.format_value(values[n])}" for n in (x, y))
+            st.markdown(t("sweep.clicked", lang, values=shown))
+            st.link_button(
+                t("sweep.open", lang),
+                ui.absolute_url(playground_url(cell_config(config, values))),
+                type="primary",
+            )
+        # Fallback where a click cannot be read: links to the best cells.
+        order = result.final_loss.ravel().argsort(kind="stable")
+        best = [i for i in order if not result.diverged.ravel()[i]][:BEST_LINKS]
+        top = best_cell(result, metric)
+        if best:
+            lines = []
+            for flat in best:
+                index = tuple(int(i) for i in divmod(int(flat), result.shape[1]))
+                values = result.config(index)
+                label = ", ".join(f"{n} = {ui.format_value(values[n])}" for n in (x, y))
+                loss = ui.format_value(float(result.final_loss[index]))
+                star = " ★" if index == top else ""
+                lines.append(
+                    f"- [{label}]({ui.absolute_url(playground_url(cell_config(config, values)))}): {loss}{star}"
+                )
+            st.markdown(t("sweep.best_links", lang) + "\n" + "\n".join(lines))
+
+# --- sensitivity -------------------------------------------------------------------------------------
+st.subheader(t("sweep.sensitivity", lang), help=t("sweep.sensitivity_help", lang, points=SCAN_POINTS))
+if not sensitivity:
+    st.info(t("sweep.sensitivity_empty", lang))
+else:
+    try:
+        scans = {key: _scan(key, args) for key in sensitivity}
+    except ValueError as err:
+        st.error(t("sweep.error", lang, message=str(err)))
+    else:
+        problem = ui.cached_problem(args[0], dict(args[1]))
+        st.plotly_chart(
+            sensitivity_figure(scans, problem, presentation=present, lang=lang), key=f"{P}sensitivity"
+        )

@@ -1,0 +1,293 @@
+"""Several optimizers on one problem: overlaid paths on one contour, overlaid loss curves, and one
+synchronised animation of every path.
+
+Each optimizer keeps its registry colour (``optimizer_color``) in every chart and one legend group, so
+clicking its legend entry hides all of its traces. Paths are downsampled for display
+(``display_indices``); the statistics behind them use every step.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..i18n import t
+from ..optimizers import get_optimizer
+from ..problems import Problem
+from ..runner import Trace
+from .curves import loss_axis_type
+from .space import CONTOUR_RESOLUTION, LogLoss, log_loss, plot_window
+from .style import (
+    DIVERGED_COLOR,
+    LINE_WIDTH,
+    MARKER_SIZE,
+    OPTIMUM_COLOR,
+    START_COLOR,
+    apply_style,
+    display_indices,
+    optimizer_color,
+)
+
+MAX_FRAMES = 100
+FRAME_MS = 60
+
+
+def _first(traces: Mapping[str, Trace]) -> Trace:
+    if not traces:
+        raise ValueError("nothing to plot: no traces given")
+    return next(iter(traces.values()))
+
+
+def _window(traces: Mapping[str, Trace]):
+    problem = _first(traces).problem
+    return plot_window(problem, np.concatenate([tr.params for tr in traces.values()]))
+
+
+def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
+    """The log10-loss background shared by the overlay and the animation."""
+    lo, hi = float(surface.z.min()), float(surface.z.max())
+    ticks = list(range(math.ceil(lo), math.floor(hi) + 1))
+    if len(ticks) > 8:
+        ticks = ticks[:: math.ceil(len(ticks) / 8)]
+    a, b = problem.param_names
+    title = t("compare.fig.loss", lang)
+    if surface.shift:
+        title = t("compare.fig.loss_shifted", lang, shift=f"{-surface.shift:.3g}")
+    return go.Contour(
+        x=surface.xs, y=surface.ys, z=surface.z.astype(np.float32), colorscale="Greys",
+        reversescale=True, ncontours=24, opacity=0.6, contours={"coloring": "heatmap", "showlines": True},
+        line={"width": 0.5, "color": "rgba(255,255,255,0.6)"}, name=title, showlegend=False,
+        colorbar={"title": {"text": title, "side": "right"}, "tickvals": ticks,
+                  "ticktext": [f"10<sup>{k}</sup>" for k in ticks]},
+        hovertemplate=f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<extra></extra>",
+    )  # fmt: skip
+
+
+def _landmarks(problem: Problem, start: np.ndarray, lang: str) -> list[go.Scatter]:
+    """The shared start point and the known minima."""
+    out = [
+        go.Scatter(
+            x=start[:1], y=start[1:], mode="markers", name=t("compare.fig.start", lang),
+            marker={"symbol": "square", "size": MARKER_SIZE + 3, "color": START_COLOR,
+                    "line": {"color": "white", "width": 1}},
+        )
+    ]  # fmt: skip
+    if len(problem.minima):
+        out.append(
+            go.Scatter(
+                x=problem.minima[:, 0], y=problem.minima[:, 1], mode="markers",
+                name=t("compare.fig.optimum", lang),
+                marker={"symbol": "x", "size": MARKER_SIZE + 5, "color": OPTIMUM_COLOR,
+                        "line": {"color": "white", "width": 1}},
+            )
+        )  # fmt: skip
+    return out
+
+
+def _axes(fig: go.Figure, problem: Problem, window) -> None:
+    (x0, x1), (y0, y1) = window
+    a, b = problem.param_names
+    fig.update_xaxes(title_text=a, range=[x0, x1], autorange=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(title_text=b, range=[y0, y1], autorange=False, showgrid=False, zeroline=False)
+
+
+def _end_label(tr: Trace, lang: str) -> str:
+    if tr.diverged_at is not None:
+        return t("compare.fig.diverged_at", lang, step=tr.diverged_at)
+    return t("compare.fig.final", lang, loss=f"{tr.final_loss:.4g}")
+
+
+def overlay_figure(
+    traces: Mapping[str, Trace],
+    *,
+    reveal: bool = True,
+    resolution: int = CONTOUR_RESOLUTION,
+    presentation: bool = False,
+    lang: str = "en",
+) -> go.Figure:
+    """Every path on one log-loss contour, one colour per optimizer.
+
+    Traces: the contour, then per optimizer its path and its end point (an x where it diverged), then
+    the start and the minima. With ``reveal=False`` the paths are left out altogether (not merely
+    hidden, so nobody can peek through the legend) for a predict-then-reveal moment.
+    """
+    first = _first(traces)
+    problem = first.problem
+    window = _window(traces) if reveal else plot_window(problem, first.params[:1])
+    fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
+    if reveal:
+        for key, tr in traces.items():
+            name, color = get_optimizer(key).name, optimizer_color(key)
+            idx = display_indices(tr.k)
+            fig.add_trace(
+                go.Scatter(
+                    x=tr.params[idx, 0], y=tr.params[idx, 1], mode="lines", name=name, legendgroup=key,
+                    line={"color": color, "width": LINE_WIDTH}, customdata=idx,
+                    hovertemplate=f"{name}<br>{t('compare.fig.step', lang)} %{{customdata}}<extra></extra>",
+                )
+            )  # fmt: skip
+            end = tr.params[-1:]
+            dead = tr.diverged_at is not None
+            fig.add_trace(
+                go.Scatter(
+                    x=end[:, 0], y=end[:, 1], mode="markers", name=_end_label(tr, lang), legendgroup=key,
+                    showlegend=False,
+                    marker={"symbol": "x" if dead else "circle", "size": MARKER_SIZE + 3, "color": color,
+                            "line": {"color": DIVERGED_COLOR if dead else "white", "width": 1.5}},
+                    hovertemplate=f"{name}: {_end_label(tr, lang)}<extra></extra>",
+                )
+            )  # fmt: skip
+    for trace in _landmarks(problem, first.start, lang):
+        fig.add_trace(trace)
+    _axes(fig, problem, window)
+    title = t("compare.fig.paths_title", lang) if reveal else t("compare.fig.predict_title", lang)
+    fig.update_layout(title={"text": title}, legend={"orientation": "h", "y": -0.18, "x": 0},
+                      margin={"b": 110})  # fmt: skip
+    return apply_style(fig, presentation, height=540)
+
+
+def loss_curves_figure(
+    traces: Mapping[str, Trace], *, presentation: bool = False, lang: str = "en"
+) -> go.Figure:
+    """Loss against step for every optimizer (log y when every loss is positive).
+
+    Traces: per optimizer its curve and its end marker (an x at the last finite step where it
+    diverged), then a dotted line at the minimum's loss when that is known and positive.
+    """
+    problem = _first(traces).problem
+    every = np.concatenate([tr.loss for tr in traces.values()])
+    axis = loss_axis_type(every)
+    longest = max(tr.k for tr in traces.values())
+    fig = go.Figure()
+    for key, tr in traces.items():
+        name, color = get_optimizer(key).name, optimizer_color(key)
+        idx = display_indices(tr.k)
+        dead = tr.diverged_at is not None
+        fig.add_trace(
+            go.Scatter(
+                x=idx, y=tr.loss[idx], mode="lines", name=name, legendgroup=key,
+                line={"color": color, "width": LINE_WIDTH},
+                hovertemplate=f"{name}<br>{t('compare.fig.step', lang)} %{{x}}: %{{y:.6g}}<extra></extra>",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[tr.k], y=tr.loss[-1:], mode="markers", name=_end_label(tr, lang), legendgroup=key,
+                showlegend=False,
+                marker={"symbol": "x" if dead else "circle", "size": MARKER_SIZE + (4 if dead else 0),
+                        "color": color},
+                hovertemplate=f"{name}: {_end_label(tr, lang)}<extra></extra>",
+            )
+        )  # fmt: skip
+    if problem.min_loss is not None and (axis == "linear" or problem.min_loss > 0):
+        fig.add_trace(
+            go.Scatter(
+                x=[0, max(longest, 1)], y=[problem.min_loss] * 2, mode="lines",
+                name=t("compare.fig.optimum_loss", lang, value=f"{problem.min_loss:.4g}"),
+                line={"color": OPTIMUM_COLOR, "width": LINE_WIDTH / 2, "dash": "dot"},
+            )
+        )  # fmt: skip
+    fig.update_xaxes(title_text=t("compare.fig.step", lang), range=[0, max(longest, 1)])
+    fig.update_yaxes(title_text=t("compare.fig.loss", lang), type=axis, exponentformat="power")
+    fig.update_layout(title={"text": t("compare.fig.loss_title", lang)},
+                      legend={"orientation": "h", "y": -0.25, "x": 0}, margin={"b": 90})  # fmt: skip
+    return apply_style(fig, presentation)
+
+
+def _heads(traces: Mapping[str, Trace], step: int) -> list[dict]:
+    """Per optimizer, its position at ``step`` (its last finite point once it has diverged)."""
+    out = []
+    for tr in traces.values():
+        upto = min(step, tr.k)
+        x, y = tr.params[upto].tolist()
+        out.append(
+            {"type": "scatter", "x": [x], "y": [y], "marker": {"symbol": "x" if upto < step else "circle"}}
+        )
+    return out
+
+
+def race_figure(
+    traces: Mapping[str, Trace],
+    *,
+    frames: int = MAX_FRAMES,
+    resolution: int = CONTOUR_RESOLUTION,
+    presentation: bool = False,
+    lang: str = "en",
+) -> go.Figure:
+    """One animation of every optimizer moving in step along its (faint) path, with play/pause and a
+    frame slider.
+
+    All optimizers share the frame's step number; one that diverged stops at its last finite point
+    (drawn as an x). Traces: the contour, then per optimizer its faint path and its moving head, then
+    the landmarks. Frames move only the heads (one point each), so even 8 paths x 1,000 steps
+    animate from a small figure.
+    """
+    first = _first(traces)
+    problem = first.problem
+    window = _window(traces)
+    fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
+    longest = max(tr.k for tr in traces.values())
+    for key, tr in traces.items():
+        name, color = get_optimizer(key).name, optimizer_color(key)
+        idx = display_indices(tr.k)
+        fig.add_trace(
+            go.Scatter(
+                x=tr.params[idx, 0], y=tr.params[idx, 1], mode="lines", name=name, legendgroup=key,
+                line={"color": color, "width": LINE_WIDTH * 0.75}, opacity=0.45, hoverinfo="skip",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=tr.params[:1, 0], y=tr.params[:1, 1], mode="markers", name=name, legendgroup=key,
+                showlegend=False, marker={"color": color, "size": MARKER_SIZE + 5, "symbol": "circle",
+                                          "line": {"color": "white", "width": 1.5}},
+                hovertemplate=f"{name}<extra></extra>",
+            )
+        )  # fmt: skip
+    for trace in _landmarks(problem, first.start, lang):
+        fig.add_trace(trace)
+    heads = list(range(2, 2 + 2 * len(traces), 2))
+    steps = np.unique(np.linspace(0, longest, min(max(frames, 2), longest + 1)).round().astype(int))
+    # plain dicts, validated once on assignment (go.Frame objects would be validated twice: 3x slower)
+    fig.frames = [{"data": _heads(traces, int(s)), "traces": heads, "name": str(s)} for s in steps]
+    _player(fig, steps, lang)
+    _axes(fig, problem, window)
+    fig.update_layout(title={"text": t("compare.fig.race_title", lang)},
+                      legend={"orientation": "h", "y": -0.18, "x": 0}, margin={"b": 110, "t": 90})  # fmt: skip
+    return apply_style(fig, presentation, height=540)
+
+
+def _player(fig: go.Figure, steps: np.ndarray, lang: str) -> None:
+    still = {"duration": 0, "redraw": False}
+    play = {
+        "label": "▶ " + t("compare.fig.play", lang), "method": "animate",
+        "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False}, "fromcurrent": True,
+                        "transition": {"duration": 0}, "mode": "immediate"}],
+    }  # fmt: skip
+    pause = {
+        "label": "⏸ " + t("compare.fig.pause", lang), "method": "animate",
+        "args": [[None], {"frame": still, "mode": "immediate", "transition": {"duration": 0}}],
+    }  # fmt: skip
+    fig.update_layout(
+        updatemenus=[
+            {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 1.02,
+             "xanchor": "left", "yanchor": "bottom", "pad": {"r": 6, "t": 0}, "buttons": [play, pause]},
+        ],
+        sliders=[
+            {
+                "active": 0, "x": 0.22, "len": 0.78, "y": 1.02, "yanchor": "bottom", "pad": {"t": 0, "b": 0},
+                "currentvalue": {"prefix": t("compare.fig.step", lang) + " ", "visible": True},
+                "steps": [
+                    {"label": str(s), "method": "animate",
+                     "args": [[str(s)], {"mode": "immediate", "frame": still, "transition": {"duration": 0}}]}
+                    for s in steps
+                ],
+            }
+        ],
+    )  # fmt: skip
+
+
+__all__ = ["loss_curves_figure", "overlay_figure", "race_figure"]
