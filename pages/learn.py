@@ -1,8 +1,148 @@
-"""Learn page (under construction)."""
+"""Learn page: one card per optimizer (generated from the registry), the history line, and the lessons."""
 
 import streamlit as st
 
-from optviz.i18n import t
-from pages.shell import current_language
+import optviz
+from optviz.i18n import t, tr
+from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
+from optviz.plots.space import path_figure
+from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting
+from pages.ui import absolute_url
 
-st.title(t("nav.learn", current_language()))
+PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
+PAGE_ICONS = {"playground": "🎛️", "compare": "⚖️"}
+#: Each page's "URL already read in this session" flag (set by pages/playground.py and
+#: pages/compare.py). Clearing it makes the page read the scene's query parameters again, so a
+#: lesson opens even after the page was visited; tests/test_learn.py checks the names.
+URL_READ_FLAGS = {"playground": "pg:loaded", "compare": "cmp:loaded"}
+EXAMPLE_CACHE = 2 * 2 * len(optviz.OPTIMIZERS)  # every card, in both languages, with and without presenting
+
+lang = current_language()
+present = presenting()
+#: The app-wide settings a scene's link keeps (language, presentation mode).
+app_params = {LANG_KEY: lang} | ({PRESENT_KEY: "true"} if present else {})
+
+
+@st.cache_data(max_entries=EXAMPLE_CACHE, show_spinner=False)
+def example(key: str, lang: str, present: bool):
+    """The card's live example: figure, caption values and Playground query (None if it all diverged)."""
+    scene = card_example(key)
+    if scene is None:
+        return None
+    trace = scene.runs()[key]
+    fig = path_figure(trace, frames=30, presentation=present, lang=lang)
+    info = {
+        "steps": trace.k,
+        "problem": tr(trace.problem.name, lang),
+        "start": f"({trace.start[0]:g}, {trace.start[1]:g})",
+        "lr": trace.hparams["learning_rate"],
+        "loss": trace.final_loss,
+    }
+    return fig, info, lesson_query(scene)
+
+
+def defaults_table(opt: optviz.Optimizer) -> str:
+    """The hyperparameters as a Markdown table (symbols render as maths)."""
+    head = [t(f"learn.card.col.{c}", lang) for c in ("name", "symbol", "default", "help")]
+    rows = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
+    for p in opt.hparams:
+        meaning = tr(p.help, lang).replace("|", "\\|")
+        rows.append(f"| `{p.name}` | ${p.latex}$ | {p.default:g} | {meaning} |")
+    return "\n".join(rows)
+
+
+def state_list(opt: optviz.Optimizer) -> str:
+    """The state variables, one Markdown bullet each (derived ones marked)."""
+    lines = []
+    for s in opt.all_state:
+        symbol = f"${s.symbol}$ " if s.symbol else ""
+        derived = f" *({t('learn.card.derived', lang)})*" if s.derived else ""
+        lines.append(f"- {symbol}`{s.name}`: {tr(s.meaning, lang)}{derived}")
+    return "\n".join(lines)
+
+
+def card(opt: optviz.Optimizer) -> None:
+    """The full card of one optimizer (drawn only while its expander is open)."""
+    key = opt.key
+    st.markdown(f"#### {t('learn.card.what', lang)}")
+    st.markdown(t(f"learn.card.{key}.what", lang))
+    st.markdown(f"#### {t('learn.card.rule', lang)}")
+    st.latex(opt.latex)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"#### {t('learn.card.state', lang)}")
+        st.markdown(state_list(opt) if opt.all_state else t("learn.card.no_state", lang))
+        st.markdown(t("learn.card.paper", lang, paper=opt.paper, year=opt.year))
+        st.markdown(t("learn.card.reference", lang, reference=opt.reference))
+    with right:
+        st.markdown(f"#### {t('learn.card.defaults', lang)}")
+        st.markdown(defaults_table(opt))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"#### {t('learn.card.uses', lang)}")
+        st.markdown(t(f"learn.card.{key}.uses", lang))
+    with right:
+        st.markdown(f"#### {t('learn.card.fails', lang)}")
+        st.markdown(t(f"learn.card.{key}.fails", lang))
+    st.markdown(f"#### {t('learn.card.example', lang)}")
+    try:
+        shown = example(key, lang, present)
+    except ValueError as err:
+        st.warning(str(err))
+        return
+    if shown is None:
+        st.info(t("learn.card.example.diverged", lang))
+        return
+    fig, info, query = shown
+    st.plotly_chart(fig, key=f"learn.example.{key}", config={"displaylogo": False})
+    st.caption(t("learn.card.example.caption", lang, **info))
+    open_scene("playground", query, f"learn.example.open.{key}", t("learn.card.open", lang))
+
+
+def open_scene(page: str, query: dict[str, str], key: str, label: str) -> None:
+    """A button that opens ``page`` on the scene in ``query`` (the page re-reads its URL)."""
+    if st.button(label, key=key, icon=PAGE_ICONS[page], type="primary"):
+        st.session_state.pop(URL_READ_FLAGS[page], None)
+        st.switch_page(PAGE_FILES[page], query_params=query | app_params)
+
+
+def lesson_block(number: int, lesson: Lesson) -> None:
+    """One lesson: title, explanation, question for the class and the link that opens it."""
+    with st.container(border=True):
+        st.markdown(f"### {number}. {t(lesson.title_key, lang)}")
+        names = ", ".join(tr(optviz.OPTIMIZERS[o].name, lang) for o in lesson.optimizers)
+        problem = tr(optviz.PROBLEMS[lesson.problem].name, lang)
+        st.caption(t("learn.lesson.setup", lang, optimizers=names, problem=problem, steps=lesson.steps))
+        st.markdown(t(lesson.text_key, lang))
+        st.markdown(f"**{t('learn.lesson.question', lang)}** {t(lesson.question_key, lang)}")
+        open_scene(
+            lesson.page, lesson_query(lesson), f"learn.lesson.{lesson.key}",
+            t(f"learn.lesson.open.{lesson.page}", lang),
+        )  # fmt: skip
+        st.caption(t("learn.lesson.link", lang))
+        st.code(absolute_url(lesson_url(lesson, app_params)), language=None, wrap_lines=True)
+
+
+st.title(t("nav.learn", lang))
+st.markdown(t("learn.intro", lang))
+
+st.header(t("learn.history.title", lang))
+st.markdown(t("learn.history.text", lang))
+by_year = sorted(optviz.OPTIMIZERS.values(), key=lambda o: o.year)
+st.markdown(" → ".join(f"**{o.year}** {tr(o.name, lang)}" for o in by_year))
+
+st.header(t("learn.cards.title", lang))
+tabs = st.tabs([t(f"learn.family.{family}", lang) for family in optviz.FAMILIES], key="learn.family")
+for family, tab in zip(optviz.FAMILIES, tabs):
+    with tab:
+        for opt in (o for o in optviz.OPTIMIZERS.values() if o.family == family):
+            label = t("learn.card.label", lang, name=tr(opt.name, lang), year=opt.year)
+            with st.expander(label, key=f"learn.card.{opt.key}", on_change="rerun") as box:
+                st.caption(tr(opt.summary, lang))
+                if box.open:
+                    card(opt)
+
+st.header(t("learn.lessons.title", lang))
+st.markdown(t("learn.lessons.intro", lang))
+for number, lesson in enumerate(LESSONS.values(), start=1):
+    lesson_block(number, lesson)

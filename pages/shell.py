@@ -1,4 +1,9 @@
-"""App-wide controls that every page shares: language and presentation mode (both bound to the URL)."""
+"""App-wide controls that every page shares: language and presentation mode (both bound to the URL).
+
+``?lang=zh`` opens the app in Chinese and ``?present=true`` opens it ready for a projector: larger
+type, a high-contrast theme, the sidebar collapsed; figure builders get ``presentation=presenting()``
+for bigger fonts, thicker lines and taller charts.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,27 @@ from optviz.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise, t
 
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
+_PRESENT_APPLIED = "_present_applied"  # presentation mode was already on in the previous run
+
+#: Presentation theme: fixed CSS (no user-supplied content), black on white, large type, bold labels.
+PRESENT_CSS = """<style>
+html { font-size: 22px; }
+[data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stSidebar"] {
+  background: #ffffff; color: #000000;
+}
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stCaptionContainer"] { font-size: 1.25rem; line-height: 1.5; color: #000000; }
+h1 { font-size: 2.6rem !important; color: #000000 !important; }
+h2 { font-size: 2.1rem !important; color: #000000 !important; }
+h3 { font-size: 1.7rem !important; color: #000000 !important; }
+[data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 700; color: #000000; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem; font-weight: 700; }
+a, a:visited { color: #0033cc; text-decoration: underline; }
+button, [data-baseweb="select"] > div, input, textarea { border-width: 2px !important; border-color: #000000 !important; }
+.katex { font-size: 1.3em; }
+</style>"""
 
 
 def render_globals() -> None:
@@ -23,6 +49,23 @@ def render_globals() -> None:
             key=LANG_KEY,
             bind="query-params",
         )
+        st.toggle(
+            t("common.present", current_language()),
+            key=PRESENT_KEY,
+            help=t("common.present.help", current_language()),
+            bind="query-params",
+        )
+    apply_presentation()
+
+
+def apply_presentation() -> None:
+    """In presentation mode, inject the projector theme and collapse the sidebar once when it turns on."""
+    on = presenting()
+    if on:
+        st.html(PRESENT_CSS)
+        if not st.session_state.get(_PRESENT_APPLIED, False):
+            st.set_page_config(initial_sidebar_state="collapsed", layout="wide")
+    st.session_state[_PRESENT_APPLIED] = on
 
 
 def current_language() -> str:

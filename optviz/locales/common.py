@@ -7,4 +7,11 @@ STRINGS = {
     "nav.sweep": ("Sweep", "超参数扫描"),
     "nav.learn": ("Learn", "学习"),
     "common.language": ("Language", "语言"),
+    "common.present": ("Presentation mode", "演示模式"),
+    "common.present.help": (
+        "Large type, thick lines, high contrast and the sidebar collapsed, for a projector. "
+        "The setting is part of the link, so a prepared link opens ready to present.",
+        "为投影准备：大号字体、粗线条、高对比度，并收起侧边栏。该设置会写入链接，"
+        "因此事先准备好的链接打开时就已处于演示状态。",
+    ),
 }

@@ -1,0 +1,287 @@
+"""Lessons: ready-made scenes that each make one point, declared as data like the other registries.
+
+A lesson names the page it opens ("playground": one optimizer; "compare": two or more, all on the
+same problem, start, schedule, minibatches and noise), its optimizers with the hyperparameters that
+differ from the defaults, and the run settings. Its title, explanation and question for the class are
+translation keys ``lesson.<key>.title|text|question`` (optviz/locales/lessons.py). tests/test_lessons.py
+runs every lesson and checks that it really shows its point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .compare import MAX_OPTIMIZERS, MIN_OPTIMIZERS, learning_rate_scan
+from .optimizers import get_optimizer
+from .problems import PROBLEMS, Problem
+from .runner import Trace, run
+from .schedules import get_schedule
+from .spec import resolve
+
+LessonPage = Literal["playground", "compare"]
+PAGES: tuple[LessonPage, ...] = ("playground", "compare")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One scene: which page, which optimizers (key -> hyperparameters), which problem and settings."""
+
+    key: str
+    page: LessonPage
+    problem: str
+    setups: Mapping[str, Mapping[str, float]]
+    steps: int
+    problem_params: Mapping[str, float] = field(default_factory=dict)
+    start: tuple[float, float] | None = None
+    schedule: str = "constant"
+    schedule_params: Mapping[str, float] = field(default_factory=dict)
+    batch_size: int | None = None
+    grad_noise: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        owner = f"lesson {self.key}"
+        if self.page not in PAGES:
+            raise ValueError(f"{owner}: page must be one of {PAGES}, got {self.page!r}")
+        count = len(self.setups)
+        if self.page == "playground" and count != 1:
+            raise ValueError(f"{owner}: a playground lesson has exactly one optimizer, got {count}")
+        if self.page == "compare" and not MIN_OPTIMIZERS <= count <= MAX_OPTIMIZERS:
+            raise ValueError(f"{owner}: a compare lesson has {MIN_OPTIMIZERS}-{MAX_OPTIMIZERS} optimizers")
+        for opt, hparams in self.setups.items():
+            resolve(get_optimizer(opt).hparams, hparams, f"{owner} ({opt})")
+        if self.problem not in PROBLEMS:
+            raise ValueError(f"{owner}: unknown problem {self.problem!r}; allowed: {', '.join(PROBLEMS)}")
+        resolve(PROBLEMS[self.problem].params, self.problem_params, owner)
+        get_schedule(self.schedule)(1, self.schedule_params)
+
+    @property
+    def optimizers(self) -> tuple[str, ...]:
+        return tuple(self.setups)
+
+    @property
+    def title_key(self) -> str:
+        return f"lesson.{self.key}.title"
+
+    @property
+    def text_key(self) -> str:
+        return f"lesson.{self.key}.text"
+
+    @property
+    def question_key(self) -> str:
+        return f"lesson.{self.key}.question"
+
+    def build_problem(self) -> Problem:
+        """The lesson's problem instance (its parameters applied)."""
+        return PROBLEMS[self.problem](**dict(self.problem_params))
+
+    def run_kwargs(self) -> dict[str, Any]:
+        """Settings shared by every optimizer of the lesson, as keyword arguments of ``optviz.run``."""
+        return {
+            "steps": self.steps,
+            "start": self.start,
+            "schedule": self.schedule,
+            "schedule_params": dict(self.schedule_params),
+            "batch_size": self.batch_size,
+            "grad_noise": self.grad_noise,
+            "seed": self.seed,
+        }
+
+    def runs(self) -> dict[str, Trace]:
+        """One trace per optimizer, exactly as the lesson's page computes them."""
+        problem = self.build_problem()
+        kwargs = self.run_kwargs()
+        return {opt: run(opt, problem, hparams=dict(hp), **kwargs) for opt, hp in self.setups.items()}
+
+
+def _lessons(*items: Lesson) -> dict[str, Lesson]:
+    out: dict[str, Lesson] = {}
+    for lesson in items:
+        if lesson.key in out:
+            raise ValueError(f"lesson {lesson.key!r} is declared twice")
+        out[lesson.key] = lesson
+    return out
+
+
+#: key -> Lesson, in teaching order.
+LESSONS: dict[str, Lesson] = _lessons(
+    Lesson(
+        "ravine_momentum", "compare", "ill_conditioned",
+        {"sgd": {"learning_rate": 0.4}, "momentum": {"learning_rate": 0.4, "momentum": 0.5}},
+        steps=100,
+    ),
+    Lesson(
+        "momentum_overshoot", "playground", "ill_conditioned",
+        {"momentum": {"learning_rate": 0.02, "momentum": 0.95}},
+        steps=200,
+    ),
+    Lesson(
+        "stability_limit", "playground", "ill_conditioned",
+        {"sgd": {"learning_rate": 0.55}},
+        steps=100,
+    ),
+    Lesson(
+        "adam_sign", "compare", "linear_regression",
+        {"sgd": {"learning_rate": 0.1}, "adam": {"learning_rate": 0.1}},
+        steps=100,
+    ),
+    Lesson(
+        "epsilon_dominates", "playground", "ill_conditioned",
+        {"adam": {"learning_rate": 0.1, "epsilon": 1.0}},
+        steps=300,
+    ),
+    Lesson(
+        "beta2_noisy", "playground", "linear_regression",
+        {"adam": {"learning_rate": 0.05, "beta2": 0.9}},
+        steps=300, batch_size=4,
+    ),
+    Lesson(
+        "adagrad_stalls", "compare", "linear_regression",
+        {"adagrad": {"learning_rate": 0.1}, "rmsprop": {"learning_rate": 0.1}},
+        steps=500,
+    ),
+    Lesson(
+        "adamw_vs_adam", "compare", "linear_regression",
+        {"adam": {"learning_rate": 0.2, "weight_decay": 0.1}, "adamw": {"learning_rate": 0.2, "weight_decay": 0.1}},
+        steps=300,
+    ),
+    Lesson(
+        "saddle_escape", "compare", "saddle",
+        {"sgd": {"learning_rate": 0.05}, "momentum": {"learning_rate": 0.05}, "adam": {"learning_rate": 0.05}},
+        steps=100,
+    ),
+    Lesson(
+        "rastrigin_local_minima", "compare", "rastrigin",
+        {
+            "sgd": {"learning_rate": 0.002},
+            "momentum": {"learning_rate": 0.002, "momentum": 0.9},
+            "adam": {"learning_rate": 0.5},
+        },
+        steps=300,
+    ),
+    Lesson(
+        "warmup", "playground", "beale",
+        {"momentum": {"learning_rate": 0.05}},
+        steps=200, schedule="warmup_cosine", schedule_params={"warmup_fraction": 0.2},
+    ),
+    Lesson(
+        "minibatch_noise", "playground", "linear_regression",
+        {"sgd": {"learning_rate": 0.1}},
+        steps=300, problem_params={"noise": 1.0}, batch_size=1,
+    ),
+    Lesson(
+        "lion_sign", "playground", "ill_conditioned",
+        {"lion": {"learning_rate": 0.03}},
+        steps=500,
+    ),
+    Lesson(
+        "schedule_free", "compare", "ill_conditioned",
+        {"sgd": {"learning_rate": 0.3}, "sf_sgd": {"learning_rate": 0.3}},
+        steps=500, grad_noise=1.0,
+    ),
+    Lesson(
+        "prodigy_finds_step", "playground", "linear_regression",
+        {"prodigy": {"learning_rate": 1.0}},
+        steps=300,
+    ),
+    Lesson(
+        "rosenbrock_valley", "compare", "rosenbrock",
+        {
+            "sgd": {"learning_rate": 1e-3},
+            "momentum": {"learning_rate": 1e-3},
+            "adam": {"learning_rate": 0.05},
+        },
+        steps=1000,
+    ),
+)  # fmt: skip
+
+
+def get_lesson(key: str) -> Lesson:
+    """The lesson ``key``; a ValueError lists the allowed keys otherwise."""
+    if isinstance(key, str) and key in LESSONS:
+        return LESSONS[key]
+    raise ValueError(f"unknown lesson {key!r}; allowed: {', '.join(LESSONS)}")
+
+
+def playground_config(lesson: Lesson, optimizer: str | None = None):
+    """The Playground state that shows ``lesson`` (for a compare lesson, one of its optimizers)."""
+    from . import app_state
+
+    opt = optimizer or lesson.optimizers[0]
+    if opt not in lesson.setups:
+        raise ValueError(f"lesson {lesson.key}: {opt!r} is not one of its optimizers {lesson.optimizers}")
+    return app_state.PlaygroundConfig(
+        optimizer=opt,
+        hparams=app_state.default_hparams(opt) | dict(lesson.setups[opt]),
+        problem=lesson.problem,
+        problem_params=app_state.default_problem_params(lesson.problem) | dict(lesson.problem_params),
+        steps=lesson.steps,
+        start=lesson.start,
+        schedule=lesson.schedule,
+        schedule_params=app_state.default_schedule_params(lesson.schedule) | dict(lesson.schedule_params),
+        batch_size=lesson.batch_size,
+        grad_noise=lesson.grad_noise,
+        seed=lesson.seed,
+    )
+
+
+def lesson_query(lesson: Lesson) -> dict[str, str]:
+    """Query parameters that open ``lesson`` on its page (what its URL carries)."""
+    from . import app_state
+
+    if lesson.page == "playground":
+        return app_state.encode_playground(playground_config(lesson))
+    return _compare_query(lesson)
+
+
+def lesson_url(lesson: Lesson, extra: Mapping[str, str] | None = None) -> str:
+    """Relative URL of ``lesson``: the page path and its query string (plus ``extra`` parameters,
+    such as the app's ``lang`` and ``present``)."""
+    from urllib.parse import urlencode
+
+    path = "/" if lesson.page == "playground" else f"/{lesson.page}"
+    return f"{path}?{urlencode(lesson_query(lesson) | dict(extra or {}), safe=',')}"
+
+
+def compare_config(lesson: Lesson):
+    """The Compare page state that shows ``lesson`` (every optimizer, the shared run settings)."""
+    from . import app_state, compare
+
+    return compare.CompareConfig(
+        optimizers=lesson.optimizers,
+        hparams={opt: app_state.default_hparams(opt) | dict(hp) for opt, hp in lesson.setups.items()},
+        base=playground_config(lesson),
+    )
+
+
+def _compare_query(lesson: Lesson) -> dict[str, str]:
+    from .compare import encode_compare
+
+    return encode_compare(compare_config(lesson))
+
+
+#: The Learn cards' live example: every optimizer on the ravine, at its best learning rate.
+CARD_EXAMPLE_PROBLEM = "ill_conditioned"
+CARD_EXAMPLE_STEPS = 100
+
+
+def card_example(optimizer: str) -> Lesson | None:
+    """The live example of ``optimizer``'s Learn card, as a one-optimizer Playground scene: the ravine at
+    the best learning rate of a scan (optviz.compare's rule; other hyperparameters at their defaults).
+    None if every learning rate of the scan diverged."""
+    scan = learning_rate_scan(optimizer, CARD_EXAMPLE_PROBLEM, steps=CARD_EXAMPLE_STEPS)
+    lr = scan.best_learning_rate
+    if lr is None:
+        return None
+    return Lesson(
+        f"card_{optimizer}", "playground", CARD_EXAMPLE_PROBLEM, {optimizer: {"learning_rate": lr}},
+        steps=CARD_EXAMPLE_STEPS,
+    )  # fmt: skip
+
+
+def lessons_for(optimizer: str) -> list[Lesson]:
+    """Lessons that feature ``optimizer`` (for links from its Learn card)."""
+    get_optimizer(optimizer)
+    return [lesson for lesson in LESSONS.values() if optimizer in lesson.setups]

@@ -1,0 +1,482 @@
+"""Learn page: page chrome and one card per optimizer (what it does, when it is used, how it fails).
+
+Card keys are ``learn.card.<optimizer key>.<what|uses|fails>``; tests/test_i18n.py fails when an
+optimizer in the registry has no card, so a new optimizer cannot ship without one.
+"""
+
+_CARDS = {
+    "sgd": {
+        "what": (
+            "SGD moves the parameters a fixed multiple of the negative gradient: θ ← θ − η g. "
+            "It keeps no memory between steps, so each step depends only on the gradient at the current "
+            "point. With minibatches that gradient is a noisy estimate, hence the word stochastic.",
+            "SGD 每一步都沿负梯度方向移动固定倍数：θ ← θ − η g。它在步与步之间不保留任何记忆，"
+            "每一步只取决于当前点的梯度。使用小批量数据时，这个梯度只是一个带噪声的估计，"
+            "“随机”二字正是由此而来。",
+        ),
+        "uses": (
+            "With momentum and a step or cosine schedule it is still the baseline for image classification "
+            "(ResNets on ImageNet), where it often generalises as well as adaptive methods or better. "
+            "Also the method to teach first, and a safe choice for convex problems of known curvature.",
+            "配合动量和阶梯或余弦学习率调度，它至今仍是图像分类（如在 ImageNet 上训练 ResNet）的基准方法，"
+            "泛化效果常常不输甚至优于自适应方法。它也是教学中最先讲的方法，在曲率已知的凸问题上是稳妥的选择。",
+        ),
+        "fails": (
+            "The steepest direction sets the pace: η must stay below 2/L (L the largest curvature), "
+            "so flat directions crawl and narrow ravines cause zig-zags. It is sensitive to the learning "
+            "rate and to feature scaling, and slows to a crawl on plateaus and near saddle points.",
+            "最陡的方向决定了速度：η 必须小于 2/L（L 为最大曲率），于是平缓方向上进展缓慢，"
+            "狭长的峡谷里则会来回折返。它对学习率和特征缩放都很敏感，在平台区和鞍点附近几乎停滞。",
+        ),
+    },
+    "momentum": {
+        "what": (
+            "Heavy-ball momentum keeps a velocity b, a running sum of past gradients, and steps along it. "
+            "Where successive gradients agree the velocity builds up (up to 1/(1 − μ) times the plain "
+            "step); where they alternate they cancel. Polyak proposed it in 1964 for ill-conditioned problems.",
+            "重球动量法维护一个速度 b，即过去梯度的累加，并沿着它前进。相邻梯度方向一致时，"
+            "速度不断积累（最多可达普通步长的 1/(1 − μ) 倍）；方向来回变化时则相互抵消。"
+            "Polyak 于 1964 年为病态问题提出了这一方法。",
+        ),
+        "uses": (
+            "The standard partner of SGD in computer vision (μ = 0.9 with a decaying learning rate), "
+            "and anywhere the loss surface has long, shallow valleys.",
+            "计算机视觉中 SGD 的标准搭档（μ = 0.9，配合逐步衰减的学习率），"
+            "也适用于任何损失曲面存在狭长平缓山谷的场合。",
+        ),
+        "fails": (
+            "It overshoots: with a large μ it runs past the minimum and circles around it before settling. "
+            "The effective step is up to 1/(1 − μ) times larger than η suggests, so a learning rate "
+            "tuned without momentum can diverge once momentum is added.",
+            "它会冲过头：μ 较大时会越过最小值，在其附近绕圈后才停下。实际步长最多是 η 所示的 "
+            "1/(1 − μ) 倍，因此在不带动量时调好的学习率，加上动量后可能发散。",
+        ),
+    },
+    "nesterov": {
+        "what": (
+            "Nesterov momentum corrects for where the velocity is about to carry the parameters: the step "
+            "is g + μ b instead of b, which is equivalent to taking the gradient at the look-ahead point. "
+            "On smooth convex problems it attains the optimal O(1/k²) rate.",
+            "Nesterov 动量会提前考虑速度即将把参数带到哪里：更新方向是 g + μ b 而不是 b，"
+            "这等价于在“前瞻点”处计算梯度。在光滑凸问题上，它达到了最优的 O(1/k²) 收敛速度。",
+        ),
+        "uses": (
+            "A drop-in replacement for heavy-ball momentum when training CNNs with SGD; at the same μ "
+            "it damps oscillations a little better.",
+            "用 SGD 训练卷积网络时，可直接替换重球动量；在相同 μ 下，它对振荡的抑制稍好一些。",
+        ),
+        "fails": (
+            "It shares momentum's sensitivity to the learning rate. Its acceleration guarantee holds for "
+            "convex problems with exact gradients and mostly disappears with noisy minibatch gradients.",
+            "它和动量法一样对学习率敏感。它的加速保证只对使用精确梯度的凸问题成立，"
+            "在带噪声的小批量梯度下基本消失。",
+        ),
+    },
+    "adagrad": {
+        "what": (
+            "Adagrad gives every coordinate its own learning rate: it divides the step by the square root "
+            "of that coordinate's summed squared gradients. Rarely updated coordinates keep large steps, "
+            "frequent ones get small steps. The sum only grows, so the steps shrink roughly like 1/√t.",
+            "Adagrad 给每个坐标各自的学习率：把步长除以该坐标梯度平方累加和的平方根。"
+            "很少被更新的坐标保持较大的步长，频繁更新的坐标步长变小。这个累加和只增不减，"
+            "所以步长大致按 1/√t 缩小。",
+        ),
+        "uses": (
+            "Sparse features: linear models for click-through prediction, word embeddings, bag-of-words "
+            "NLP; convex online learning, where its regret bound applies.",
+            "稀疏特征场景：点击率预测中的线性模型、词向量、词袋模型的自然语言处理；"
+            "以及其遗憾界适用的凸在线学习。",
+        ),
+        "fails": (
+            "The accumulated sum never forgets, so on long or non-convex runs the steps shrink until "
+            "training stalls short of the minimum. A few large early gradients slow a coordinate down for good.",
+            "累加和从不遗忘，因此在较长或非凸的训练中，步长会一直缩小，直到还没到达最小值就停滞。"
+            "早期少数几个大梯度会让某个坐标永久地变慢。",
+        ),
+    },
+    "rmsprop": {
+        "what": (
+            "RMSprop replaces Adagrad's ever-growing sum with an exponential moving average v of squared "
+            "gradients, so old gradients are forgotten at rate α. Each coordinate's step is g/√v, "
+            "normalised to roughly unit size. Hinton proposed it in a Coursera lecture; it has no paper.",
+            "RMSprop 把 Adagrad 不断增长的累加和换成梯度平方的指数滑动平均 v，旧梯度以速率 α 被遗忘。"
+            "每个坐标的更新量是 g/√v，大小被归一化到大约一个单位。"
+            "它由 Hinton 在 Coursera 课程中提出，从未正式发表论文。",
+        ),
+        "uses": (
+            "Recurrent networks and reinforcement learning (DQN, A3C) before Adam became the default; "
+            "still common in reinforcement learning.",
+            "在 Adam 成为默认选择之前，广泛用于循环神经网络和强化学习（DQN、A3C）；在强化学习中至今仍很常见。",
+        ),
+        "fails": (
+            "There is no bias correction: v starts at zero, so the first steps are much larger than lr "
+            "(about lr/√(1 − α), ten times lr at α = 0.99). With a constant learning rate it keeps "
+            "jittering around the minimum, because the normalised step does not shrink as g does.",
+            "它没有偏差修正：v 从零开始，所以最初几步远大于 lr（约为 lr/√(1 − α)，α = 0.99 时是 lr 的十倍）。"
+            "在恒定学习率下，它会在最小值附近不停抖动，因为归一化后的步长不会随 g 一起变小。",
+        ),
+    },
+    "adadelta": {
+        "what": (
+            "Adadelta extends RMSprop by putting a running RMS of past updates in the numerator, so the "
+            "step has the units of the parameters. The ratio √(u + ε)/√(v + ε) sets each coordinate's "
+            "step size and lr (default 1) only rescales it: it was designed to need no learning rate.",
+            "Adadelta 在 RMSprop 的基础上，把过去更新量的均方根放到分子上，让步长具有参数本身的量纲。"
+            "比值 √(u + ε)/√(v + ε) 决定每个坐标的步长，lr（默认为 1）只起缩放作用："
+            "它的设计目标就是不需要学习率。",
+        ),
+        "uses": (
+            "Used for speech and text models around 2013-2015; rarely chosen today.",
+            "在 2013-2015 年前后用于语音和文本模型；如今很少被选用。",
+        ),
+        "fails": (
+            "It starts very slowly: u begins at zero, so the first steps are about √(ε/(1 − ρ)) long "
+            "(about 0.003 with the defaults) whatever the gradient. ε acts as a hidden learning rate: "
+            "the tuning moves into ε and ρ rather than going away.",
+            "它起步非常慢：u 从零开始，所以无论梯度多大，最初几步的长度都约为 √(ε/(1 − ρ))"
+            "（默认参数下约 0.003）。ε 实际上成了隐藏的学习率：调参并没有消失，只是转移到了 ε 和 ρ 上。",
+        ),
+    },
+    "adam": {
+        "what": (
+            "Adam combines momentum (a moving average m of gradients) with RMSprop's scaling (a moving "
+            "average v of squared gradients), both corrected for starting at zero. Each coordinate moves "
+            "by about η·m̂/√v̂, so η, not the gradient's scale, sets the step size.",
+            "Adam 把动量（梯度的滑动平均 m）和 RMSprop 的缩放（梯度平方的滑动平均 v）结合起来，"
+            "并修正两者从零开始带来的偏差。每个坐标大约移动 η·m̂/√v̂，"
+            "所以决定步长的是 η，而不是梯度的尺度。",
+        ),
+        "uses": (
+            "Transformers, GANs, VAEs, reinforcement learning and most research code: the robust first "
+            "choice for an unfamiliar problem (lr 1e-3 or 3e-4).",
+            "Transformer、GAN、VAE、强化学习以及大多数科研代码都在用：面对陌生问题时稳妥的首选"
+            "（lr 取 1e-3 或 3e-4）。",
+        ),
+        "fails": (
+            "It can fail to converge on simple convex problems (Reddi et al., 2018) because v may shrink "
+            "and let steps grow again. On image classification it often generalises worse than SGD with "
+            "momentum; L2 weight decay gets rescaled per coordinate (hence AdamW); when v̂ is tiny, ε dominates.",
+            "它在一些简单的凸问题上可能不收敛（Reddi 等，2018），因为 v 可能变小、让步长重新变大。"
+            "在图像分类上，它的泛化往往不如带动量的 SGD；L2 权重衰减会被逐坐标地重新缩放（AdamW 因此诞生）；"
+            "当 v̂ 很小时，ε 会主导分母。",
+        ),
+    },
+    "amsgrad": {
+        "what": (
+            "AMSGrad divides by the running maximum of Adam's second moment, so a coordinate's effective "
+            "step size can never increase. This repairs the counter-examples in which Adam forgets a rare "
+            "large gradient and drifts away from the optimum. Otherwise it is Adam.",
+            "AMSGrad 用 Adam 二阶矩的历史最大值作分母，因此每个坐标的有效步长永远不会变大。"
+            "这修复了 Adam 忘掉罕见的大梯度、从而偏离最优点的反例。除此之外，它与 Adam 完全相同。",
+        ),
+        "uses": (
+            "When Adam is unstable late in training or gradients contain rare large values; it is a flag "
+            "(amsgrad=True) of torch.optim.Adam.",
+            "适用于 Adam 在训练后期不稳定、或梯度中偶尔出现极大值的情形；在 torch.optim.Adam 中只需设置 "
+            "amsgrad=True。",
+        ),
+        "fails": (
+            "In practice it is rarely better than Adam, and one early large gradient keeps that "
+            "coordinate's steps small for ever, much like Adagrad's stalling.",
+            "实践中它很少比 Adam 更好；早期一个大梯度就会让该坐标的步长永远偏小，和 Adagrad 的停滞很像。",
+        ),
+    },
+    "adamax": {
+        "what": (
+            "Adamax is the infinity-norm variant from the Adam paper. Instead of an average of squared "
+            "gradients it keeps u = max(β2·u, |g|), a slowly decaying maximum of gradient magnitudes, and "
+            "steps by (η/(1 − β1^t))·m/u. The maximum is not biased towards zero, so u needs no correction.",
+            "Adamax 是 Adam 论文中提出的无穷范数变体。它不保存梯度平方的平均，而是保存 u = max(β2·u, |g|)，"
+            "即缓慢衰减的梯度幅值最大值，每步移动 (η/(1 − β1^t))·m/u。"
+            "最大值不会偏向零，所以 u 不需要偏差修正。",
+        ),
+        "uses": (
+            "Models with embeddings and sparse or heavy-tailed gradients, where it is sometimes more stable than Adam.",
+            "带有嵌入层、梯度稀疏或重尾的模型；在这些场合它有时比 Adam 更稳定。",
+        ),
+        "fails": (
+            "One outlier gradient sets u for a long time (it decays only by β2 per step) and freezes that "
+            "coordinate. Fewer tuned defaults are published for it than for Adam.",
+            "一个异常大的梯度会在很长时间内决定 u（每步只按 β2 衰减），让该坐标几乎冻结。"
+            "公开的经验参数也比 Adam 少得多。",
+        ),
+    },
+    "adamw": {
+        "what": (
+            "AdamW is Adam with decoupled weight decay. Adam's L2 penalty λθ goes through the division by "
+            "√v̂, which weakens it where gradients are large; AdamW instead shrinks the weights directly "
+            "by (1 − ηλ) each step, so every coordinate is regularised the same way.",
+            "AdamW 是带解耦权重衰减的 Adam。Adam 的 L2 惩罚 λθ 会经过除以 √v̂ 的缩放，"
+            "在梯度大的坐标上被削弱；AdamW 则每步直接把权重乘以 (1 − ηλ)，"
+            "让每个坐标受到同样的正则化。",
+        ),
+        "uses": (
+            "The standard optimizer for transformers and large language models (BERT, GPT, ViT), usually "
+            "with warm-up, cosine decay and λ between 0.01 and 0.1.",
+            "训练 Transformer 和大语言模型（BERT、GPT、ViT）的标准优化器，通常配合预热、余弦衰减，"
+            "λ 取 0.01 到 0.1。",
+        ),
+        "fails": (
+            "The shrink factor is ηλ, so changing the learning rate changes the effective decay. Decay pulls "
+            "towards zero, away from the unregularised minimum (a biased end point), and Adam's other "
+            "failure modes remain.",
+            "收缩系数是 ηλ，所以改变学习率也会改变实际的衰减强度。权重衰减把参数拉向零、"
+            "偏离无正则化时的最小值（终点有偏差），Adam 的其他失效模式也依然存在。",
+        ),
+    },
+    "nadam": {
+        "what": (
+            "NAdam puts Nesterov's look-ahead into Adam: the step mixes the bias-corrected current gradient "
+            "with the next momentum, so it reacts one step earlier. The torch version also warms the "
+            "momentum coefficient μ_t up through momentum_decay.",
+            "NAdam 把 Nesterov 的前瞻思想放进 Adam：更新混合了偏差修正后的当前梯度和下一步的动量，"
+            "因此反应早一步。torch 的实现还通过 momentum_decay 让动量系数 μ_t 逐渐升温。",
+        ),
+        "uses": (
+            "A drop-in alternative to Adam, sometimes faster early in training of language and recurrent models.",
+            "Adam 的直接替代品，在语言模型和循环网络的训练初期有时更快。",
+        ),
+        "fails": (
+            "In practice the difference from Adam is small; it keeps Adam's sensitivity to ε and its "
+            "coupled L2 weight decay.",
+            "实践中它与 Adam 的差别不大；它保留了 Adam 对 ε 的敏感性以及耦合的 L2 权重衰减。",
+        ),
+    },
+    "radam": {
+        "what": (
+            "RAdam notices that Adam's adaptive step has a huge variance in the first steps, when v̂ "
+            "averages only a few gradients. It takes plain momentum steps until the approximate averaging "
+            "length ρ_t exceeds 5, then switches on the scaling, damped by a factor r_t that rises to 1.",
+            "RAdam 注意到：最初几步 v̂ 只平均了少数几个梯度，Adam 的自适应步长方差极大。"
+            "因此它先走普通的动量步，直到近似平均长度 ρ_t 超过 5，才开启自适应缩放，"
+            "并乘上一个逐渐升到 1 的修正系数 r_t。",
+        ),
+        "uses": (
+            "Training that would need a learning-rate warm-up with Adam (transformers, NLP) when you would "
+            "rather not tune one: it acts as an automatic warm-up.",
+            "用 Adam 时需要学习率预热、但又不想去调预热的训练（Transformer、自然语言处理）：它相当于自动预热。",
+        ),
+        "fails": (
+            "Its first steps are un-normalised momentum SGD, so their size depends on the gradient's scale: "
+            "a large gradient makes a large jump. In experiments a plain linear warm-up does about as well.",
+            "它最初几步是未经归一化的动量 SGD，步长取决于梯度的尺度：梯度大，跳得就远。"
+            "实验表明，简单的线性预热效果与之相当。",
+        ),
+    },
+    "adabelief": {
+        "what": (
+            "AdaBelief replaces Adam's v (an average of g²) by s, an average of (g − m)²: how far the "
+            "gradient strays from its prediction m. Consistent gradients give a small s and large steps; "
+            "surprising ones give small steps. In steep but straight regions it moves faster than Adam.",
+            "AdaBelief 把 Adam 的 v（g² 的平均）换成 s，即 (g − m)² 的平均：梯度偏离其预测值 m 的程度。"
+            "梯度一致时 s 小、步长大；梯度出乎意料时步长变小。在陡峭但笔直的区域，它比 Adam 走得更快。",
+        ),
+        "uses": (
+            "Proposed to combine Adam's speed with SGD's generalisation on image classification and GANs; "
+            "used in some vision and generative models.",
+            "提出它是为了在图像分类和 GAN 上兼顾 Adam 的速度与 SGD 的泛化能力；在一些视觉和生成模型中有应用。",
+        ),
+        "fails": (
+            "With very consistent gradients s becomes tiny, so ε (added inside s every step) decides the "
+            "step size and steps can grow large. Its ε convention (1e-16, inside the root) differs from "
+            "Adam's, and mixing the two changes the behaviour.",
+            "梯度非常一致时 s 会变得极小，此时每步加进 s 的 ε 决定了步长，步子可能变得很大。"
+            "它的 ε 约定（1e-16，加在根号内）与 Adam 不同，混用两者会改变行为。",
+        ),
+    },
+    "lion": {
+        "what": (
+            "Lion (EvoLved Sign Momentum) was found by a program search at Google. It takes the sign of an "
+            "interpolation between momentum and the current gradient, so every coordinate moves by exactly "
+            "η. It keeps a single moment, so it needs less memory than Adam.",
+            "Lion（EvoLved Sign Momentum，演化出的符号动量）是 Google 通过程序搜索发现的。"
+            "它取动量与当前梯度插值的符号，因此每个坐标恰好移动 η。它只保存一个矩，比 Adam 更省内存。",
+        ),
+        "uses": (
+            "Large vision, language and diffusion models, with a learning rate 3-10 times smaller than "
+            "AdamW's and a larger weight decay.",
+            "大型视觉、语言和扩散模型；学习率取 AdamW 的 1/10 到 1/3，权重衰减取得更大。",
+        ),
+        "fails": (
+            "Its steps never shrink by themselves: near the minimum it hops back and forth by ±η per "
+            "coordinate and needs a decaying schedule to settle. Sign updates discard magnitudes, which "
+            "hurts with small, noisy batches.",
+            "它的步长不会自己变小：在最小值附近，每个坐标以 ±η 来回跳动，需要衰减的学习率调度才能停稳。"
+            "符号更新丢弃了梯度的大小信息，在小而嘈杂的批量下效果变差。",
+        ),
+    },
+    "yogi": {
+        "what": (
+            "Yogi changes how Adam's second moment moves: v ← v − (1 − β2)·sign(v − g²)·g². The change is "
+            "additive and bounded by g², so v cannot collapse quickly after a burst of large gradients and "
+            "the effective learning rate rises more slowly. It also starts m and v at 1e-6 and uses ε = 1e-3.",
+            "Yogi 改变了 Adam 二阶矩的更新方式：v ← v − (1 − β2)·sign(v − g²)·g²。"
+            "这个变化是加法式的、且不超过 g²，所以在一阵大梯度之后 v 不会迅速塌缩，有效学习率上升得更慢。"
+            "它还把 m 和 v 初始化为 1e-6，并取 ε = 1e-3。",
+        ),
+        "uses": (
+            "Problems with sparse or heavy-tailed gradients where Adam's effective learning rate jumps, "
+            "such as some recommendation and NLP tasks.",
+            "梯度稀疏或重尾、Adam 的有效学习率容易突变的问题，例如一些推荐系统和自然语言处理任务。",
+        ),
+        "fails": (
+            "Its large default ε makes it behave like momentum SGD when gradients are small, and its "
+            "defaults are less battle-tested than Adam's.",
+            "默认的 ε 较大，梯度很小时它的行为接近动量 SGD；它的默认参数也不如 Adam 的经受过充分检验。",
+        ),
+    },
+    "adan": {
+        "what": (
+            "Adan estimates Nesterov momentum from the difference of consecutive gradients, without an "
+            "extra gradient evaluation. It keeps three moving averages, of gradients (m), gradient "
+            "differences (v) and the squared corrected gradient (n), each with its own β.",
+            "Adan 利用相邻两步梯度之差来估计 Nesterov 动量，无需额外计算梯度。"
+            "它维护三个滑动平均：梯度（m）、梯度差（v）以及修正后梯度的平方（n），各有自己的 β。",
+        ),
+        "uses": (
+            "Proposed for vision transformers, CNNs and language models, where it reported reaching "
+            "Adam/AdamW accuracy in fewer epochs.",
+            "为视觉 Transformer、卷积网络和语言模型而提出，论文报告它能用更少的轮数达到 Adam/AdamW 的精度。",
+        ),
+        "fails": (
+            "Three β values and an extra state vector (more memory to tune and store); with noisy minibatch "
+            "gradients the gradient difference is mostly noise.",
+            "有三个 β 和一个额外的状态向量（需要调的参数和内存都更多）；小批量梯度噪声大时，梯度差大部分是噪声。",
+        ),
+    },
+    "sf_sgd": {
+        "what": (
+            "Schedule-Free SGD removes the learning-rate schedule. It keeps a plain SGD iterate z and a "
+            "running average x of it, and takes gradients at y, an interpolation between the two set by β. "
+            "The averaging does the work of a decaying schedule, so a constant learning rate converges.",
+            "Schedule-Free SGD 去掉了学习率调度。它维护一个普通的 SGD 迭代点 z 以及 z 的滑动平均 x，"
+            "并在两者之间由 β 决定的插值点 y 处计算梯度。平均操作起到了衰减调度的作用，"
+            "因此恒定学习率也能收敛。",
+        ),
+        "uses": (
+            "Training when the number of steps is not known in advance (no cosine length to choose), or a "
+            "run may be extended later.",
+            "事先不知道训练步数（无需选择余弦周期长度）、或训练之后可能延长的场合。",
+        ),
+        "fails": (
+            "The point to evaluate is the average x, not y where gradients are taken (the trajectory drawn "
+            "here), and evaluating the wrong one looks worse. Deep networks still need a short warm-up, and "
+            "the best learning rate is often larger than for scheduled SGD.",
+            "应当评估的是平均点 x，而不是计算梯度的点 y（这里画出的轨迹），评估错了点效果会显得更差。"
+            "深度网络仍需要短暂的预热，最佳学习率也往往比带调度的 SGD 更大。",
+        ),
+    },
+    "sf_adamw": {
+        "what": (
+            "Schedule-Free AdamW applies schedule-free averaging to Adam's normalised gradient: g is divided "
+            "by √v̂ (plus decoupled weight decay) and then drives the z, x and y updates of Schedule-Free SGD. "
+            "It needs no cosine or linear decay: its average x converges with a constant learning rate.",
+            "Schedule-Free AdamW 把免调度平均用在 Adam 归一化后的梯度上：g 先除以 √v̂（再加上解耦权重衰减），"
+            "然后驱动 Schedule-Free SGD 中 z、x、y 的更新。它不需要余弦或线性衰减：平均点 x 在恒定学习率下就能收敛。",
+        ),
+        "uses": (
+            "Language-model and vision training where the run length is unknown or may grow; it won the "
+            "self-tuning track of the 2024 AlgoPerf competition.",
+            "运行长度未知或可能延长的语言模型和视觉模型训练；它赢得了 2024 年 AlgoPerf 竞赛的自调参赛道。",
+        ),
+        "fails": (
+            "It is sensitive to β1 (the interpolation) and usually wants a short warm-up; batch-norm "
+            "statistics must be recomputed at x, and evaluation must use x, not y.",
+            "它对 β1（插值系数）敏感，通常需要短暂预热；批归一化的统计量必须在 x 处重新计算，评估也必须用 x 而不是 y。",
+        ),
+    },
+    "prodigy": {
+        "what": (
+            "Prodigy estimates the distance d from the start to the solution as it goes and uses d·η as its "
+            "step scale, so the learning rate stays at 1. The estimate only grows: d starts at a tiny d0 and "
+            "increases while gradients keep pointing away from the start. It refines D-Adaptation for Adam.",
+            "Prodigy 在训练过程中估计从起点到最优解的距离 d，并以 d·η 作为步长尺度，所以学习率保持为 1 即可。"
+            "这个估计只增不减：d 从很小的 d0 开始，只要梯度一直指向远离起点的方向就不断增大。"
+            "它是 D-Adaptation 在 Adam 上的改进版。",
+        ),
+        "uses": (
+            "Fine-tuning (for example LoRA adapters for diffusion models) and experiments where tuning the "
+            "learning rate is too expensive.",
+            "微调（例如扩散模型的 LoRA 适配器），以及调学习率代价太高的实验。",
+        ),
+        "fails": (
+            "d can overshoot and never comes back down, giving steps that are too large late in training; "
+            "it depends on d0 and on the start point, and on non-convex losses the distance estimate has "
+            "no guarantee.",
+            "d 可能估计过头且永远不会回落，导致训练后期步子过大；它依赖于 d0 和起点，"
+            "在非凸损失上，距离估计没有理论保证。",
+        ),
+    },
+}
+
+STRINGS = {f"learn.card.{key}.{part}": pair for key, parts in _CARDS.items() for part, pair in parts.items()}
+
+STRINGS |= {
+    "learn.intro": (
+        "Every optimizer in the app, one card each: what it does, its update rule, the state it keeps, "
+        "where it comes from, when people use it and how it fails. Then ready-made lessons for class.",
+        "本页为应用中的每个优化器准备了一张卡片：它做什么、更新规则、保存的状态、出处、"
+        "人们何时使用它以及它会怎样失效。之后是可直接用于课堂的现成课例。",
+    ),
+    "learn.history.title": ("From SGD to today", "从 SGD 到今天"),
+    "learn.history.text": (
+        "Stochastic gradient descent dates from 1951. Momentum (1964) and Nesterov's acceleration (1983) "
+        "made it faster on ravines; 2011-2012 brought per-coordinate learning rates (Adagrad, RMSprop, "
+        "Adadelta); Adam (2014) became deep learning's default; later work repaired and extended it "
+        "(AMSGrad, AdamW, RAdam, AdaBelief); and the newest methods were found by program search (Lion) "
+        "or drop the schedule and the learning rate altogether (Schedule-Free, Prodigy).",
+        "随机梯度下降诞生于 1951 年。动量法（1964）和 Nesterov 加速（1983）让它在峡谷中走得更快；"
+        "2011-2012 年出现了逐坐标学习率（Adagrad、RMSprop、Adadelta）；Adam（2014）成为深度学习的默认选择；"
+        "随后的工作修补并扩展了它（AMSGrad、AdamW、RAdam、AdaBelief）；最新的方法或由程序搜索发现（Lion），"
+        "或干脆去掉学习率调度乃至学习率本身（Schedule-Free、Prodigy）。",
+    ),
+    "learn.family.classic": ("Classic", "经典方法"),
+    "learn.family.adaptive": ("Adaptive", "自适应方法"),
+    "learn.family.frontier": ("Frontier", "前沿方法"),
+    "learn.cards.title": ("Optimizers", "优化器"),
+    "learn.card.label": ("{name} · {year}", "{name} · {year}"),
+    "learn.card.what": ("What it does", "它做什么"),
+    "learn.card.rule": ("Update rule", "更新规则"),
+    "learn.card.state": ("State it keeps", "保存的状态"),
+    "learn.card.no_state": (
+        "No state: each step uses only the current gradient.",
+        "无状态：每一步只用当前梯度。",
+    ),
+    "learn.card.derived": ("derived, for display", "派生量，仅用于展示"),
+    "learn.card.paper": ("Paper: {paper} ({year}).", "论文：{paper}（{year}）。"),
+    "learn.card.reference": ("Reproduces: `{reference}`.", "与参考实现一致：`{reference}`。"),
+    "learn.card.defaults": ("Defaults", "默认值"),
+    "learn.card.col.name": ("hyperparameter", "超参数"),
+    "learn.card.col.symbol": ("symbol", "符号"),
+    "learn.card.col.default": ("default", "默认值"),
+    "learn.card.col.help": ("meaning", "含义"),
+    "learn.card.uses": ("When people use it", "什么时候用"),
+    "learn.card.fails": ("Known failure modes", "已知的失效模式"),
+    "learn.card.example": ("Live example", "实时示例"),
+    "learn.card.example.caption": (
+        "{steps} steps on {problem} from {start}, learning rate {lr:.3g} (the best of a small sweep; "
+        "other hyperparameters at their defaults). Final loss {loss:.3g}.",
+        "在{problem}上从 {start} 出发运行 {steps} 步，学习率 {lr:.3g}（小规模扫描中的最佳值；"
+        "其他超参数取默认值）。最终损失 {loss:.3g}。",
+    ),
+    "learn.card.example.diverged": (
+        "Every learning rate in the sweep diverged or stalled on this problem.",
+        "在这个问题上，扫描中的所有学习率都发散或停滞了。",
+    ),
+    "learn.card.open": ("Open this example in the Playground", "在实验场中打开这个示例"),
+    "learn.lessons.title": ("Lessons", "课例"),
+    "learn.lessons.intro": (
+        "Each lesson opens a prepared scene in the Playground or the Compare page. Read the explanation, "
+        "ask the question, then press the link and let the class predict before the animation plays.",
+        "每个课例都会在实验场或对比页中打开一个准备好的场景。先读说明、提出问题，"
+        "再点击链接，在动画播放前让全班先预测结果。",
+    ),
+    "learn.lesson.question": ("Question for the class", "课堂提问"),
+    "learn.lesson.open.playground": ("Open in the Playground", "在实验场中打开"),
+    "learn.lesson.open.compare": ("Open in Compare", "在对比页中打开"),
+    "learn.lesson.link": ("Link to this lesson (for slides):", "本课例的链接（可放进幻灯片）："),
+    "learn.lesson.setup": (
+        "Setup: {optimizers} on {problem}, {steps} steps.",
+        "设置：{optimizers}，问题为{problem}，共 {steps} 步。",
+    ),
+}

@@ -1,0 +1,255 @@
+"""Lessons (optviz/lessons.py): a title, an explanation and a question for the class, per lesson.
+
+Keys are ``lesson.<key>.title|text|question``; tests/test_lessons.py fails when a lesson lacks one.
+"""
+
+_LESSONS = {
+    "ravine_momentum": {
+        "title": ("SGD zig-zags down a ravine; momentum runs along it", "SGD 在峡谷中折返，动量顺谷而下"),
+        "text": (
+            "The quadratic 0.1x² + 2y² is twenty times steeper across (y) than along (x). At learning rate "
+            "0.4 SGD overshoots in y every step, so it bounces from wall to wall, while along x it moves only "
+            "8% of the remaining distance per step. Momentum with the same learning rate averages the "
+            "alternating y-gradients away and accumulates speed along x: it converges in about a third of the steps.",
+            "二次函数 0.1x² + 2y² 在横向（y）上比纵向（x）陡二十倍。学习率为 0.4 时，SGD 每一步都在 y 方向冲过头，"
+            "于是在两壁之间来回弹跳，而在 x 方向每步只前进剩余距离的 8%。同样学习率的动量法会把来回变号的 y 梯度"
+            "平均掉，并在 x 方向不断积累速度：它只用大约三分之一的步数就收敛了。",
+        ),
+        "question": (
+            "Why does a larger learning rate not fix SGD here? What limits it?",
+            "为什么在这里加大学习率救不了 SGD？是什么限制了它？",
+        ),
+    },
+    "momentum_overshoot": {
+        "title": ("Momentum overshoots", "动量会冲过头"),
+        "text": (
+            "With momentum 0.95 the velocity remembers about twenty past steps. The ball rolls down, builds up "
+            "speed, runs straight past the minimum and has to turn around: the loss goes up and down again "
+            "and again before it settles.",
+            "动量取 0.95 时，速度大约记住了过去二十步。小球滚下山坡、越滚越快，径直冲过最小值后不得不折返："
+            "损失一次又一次地先降后升，最后才稳定下来。",
+        ),
+        "question": (
+            "Predict what happens with momentum 0.5, then try it. Which value would you pick, and why?",
+            "先预测动量取 0.5 时会怎样，再动手试一试。你会选哪个值？为什么？",
+        ),
+    },
+    "stability_limit": {
+        "title": ("A learning rate past the stability limit", "超过稳定性极限的学习率"),
+        "text": (
+            "On a quadratic, SGD multiplies the distance to the minimum along each curvature direction by "
+            "(1 − η·curvature) every step. The largest curvature here is 4, so any η above 2/4 = 0.5 makes "
+            "that factor larger than 1 in size: at η = 0.55 each step overshoots further than the last and "
+            "the run blows up.",
+            "在二次函数上，SGD 每一步都把沿各曲率方向到最小值的距离乘以 (1 − η·曲率)。这里最大曲率是 4，"
+            "所以只要 η 超过 2/4 = 0.5，这个因子的绝对值就大于 1：η = 0.55 时，每一步都比上一步冲得更远，"
+            "训练最终发散。",
+        ),
+        "question": (
+            "What is the largest safe learning rate for this problem, and which direction decides it?",
+            "这个问题的最大安全学习率是多少？是哪个方向决定了它？",
+        ),
+    },
+    "adam_sign": {
+        "title": ("Adam's first steps are about lr · sign(g)", "Adam 的头几步约等于 lr · sign(g)"),
+        "text": (
+            "On its first step Adam's m̂ equals g and √v̂ equals |g|, so it moves every coordinate by exactly "
+            "η in the direction of −sign(g), however large or small the gradient is. SGD moves along the "
+            "gradient itself: steeply in b, where the gradient is larger. Adam sets off diagonally.",
+            "第一步时，Adam 的 m̂ 等于 g，√v̂ 等于 |g|，所以无论梯度多大或多小，它都让每个坐标沿 −sign(g) 方向"
+            "恰好移动 η。SGD 则沿梯度本身移动：在梯度更大的 b 方向上走得更多。Adam 却沿对角线出发。",
+        ),
+        "question": (
+            "If the inputs x were 100 times larger, how would SGD's first step change? And Adam's?",
+            "如果输入 x 放大 100 倍，SGD 的第一步会怎样变化？Adam 的呢？",
+        ),
+    },
+    "epsilon_dominates": {
+        "title": ("ε takes over when v̂ is tiny", "当 v̂ 很小时，ε 接管一切"),
+        "text": (
+            "Adam divides by √v̂ + ε. The x-gradient of this ravine is small (curvature 0.2), so there √v̂ "
+            "soon falls below ε = 1 and the step becomes η·m̂/ε: plain momentum SGD with learning rate η/ε. "
+            "The steep y coordinate, whose √v̂ stays above ε, still behaves like Adam and settles fast; x crawls.",
+            "Adam 的分母是 √v̂ + ε。这个峡谷在 x 方向的梯度很小（曲率 0.2），那里的 √v̂ 很快就小于 ε = 1，"
+            "更新变成 η·m̂/ε：相当于学习率为 η/ε 的普通动量 SGD。陡峭的 y 坐标的 √v̂ 始终大于 ε，仍然像 Adam 一样很快稳定，"
+            "x 坐标却在缓慢爬行。",
+        ),
+        "question": (
+            "Look at the effective learning rate of each coordinate. Which one is Adam and which one is SGD? "
+            "What does ε = 1e-8 change?",
+            "看看每个坐标的有效学习率：哪个坐标像 Adam，哪个像 SGD？把 ε 改成 1e-8 会有什么变化？",
+        ),
+    },
+    "beta2_noisy": {
+        "title": ("β2 too small makes Adam noisy", "β2 太小会让 Adam 很不稳定"),
+        "text": (
+            "With minibatches of 4 points each gradient is noisy. β2 = 0.9 averages the squared gradients "
+            "over only about 10 steps, so √v̂ and with it the effective learning rate jump from step to "
+            "step, and the path keeps jittering. The default 0.999 averages over about 1000 steps.",
+            "每个小批量只有 4 个数据点，梯度噪声很大。β2 = 0.9 只对大约 10 步的梯度平方做平均，"
+            "因此 √v̂ 以及有效学习率每一步都在跳动，路径一直在抖。默认值 0.999 则对大约 1000 步做平均。",
+        ),
+        "question": (
+            "Watch the effective learning rate in the internals panel. What happens with β2 = 0.999?",
+            "观察内部状态面板中的有效学习率。换成 β2 = 0.999 会怎样？",
+        ),
+    },
+    "adagrad_stalls": {
+        "title": ("Adagrad stalls; RMSprop keeps going", "Adagrad 停滞，RMSprop 继续前进"),
+        "text": (
+            "Adagrad divides by the root of the sum of all squared gradients so far. That sum only grows, so "
+            "the steps shrink roughly like 1/√t and Adagrad stops short of the minimum. RMSprop replaces the "
+            "sum by a moving average that forgets old gradients, so its steps stay useful and it converges.",
+            "Adagrad 除以迄今所有梯度平方之和的平方根。这个和只增不减，所以步长大致按 1/√t 缩小，"
+            "Adagrad 还没到最小值就停了下来。RMSprop 把累加和换成会遗忘旧梯度的滑动平均，"
+            "步长一直保持有效，最终收敛。",
+        ),
+        "question": (
+            "Adagrad was designed for sparse features. Why is a shrinking step helpful there and harmful here?",
+            "Adagrad 是为稀疏特征设计的。为什么不断缩小的步长在那里有用，在这里却有害？",
+        ),
+    },
+    "adamw_vs_adam": {
+        "title": ("AdamW vs Adam with weight decay", "AdamW 与带权重衰减的 Adam"),
+        "text": (
+            "Both use weight_decay = 0.1, yet they stop at different points. Adam adds λθ to the gradient, so "
+            "it ends exactly at the minimum of loss + λ/2·‖θ‖² (ridge regression). AdamW shrinks the weights by "
+            "(1 − ηλ) outside the adaptive scaling, so its balance point depends on √v̂: the decay acts in "
+            "units of the normalised step, the same for every coordinate.",
+            "两者都设置 weight_decay = 0.1，却停在不同的位置。Adam 把 λθ 加到梯度上，所以它恰好停在 "
+            "loss + λ/2·‖θ‖² 的最小值处（岭回归）。AdamW 在自适应缩放之外把权重乘以 (1 − ηλ)，"
+            "它的平衡点取决于 √v̂：衰减以归一化步长为单位，对每个坐标一视同仁。",
+        ),
+        "question": (
+            "In a network with millions of weights, some with huge gradients and some with tiny ones, which "
+            "of the two regularises all of them evenly?",
+            "在一个有数百万权重、有的梯度极大有的极小的网络里，这两种方法哪一种能对所有权重均匀地正则化？",
+        ),
+    },
+    "saddle_escape": {
+        "title": ("Escaping a saddle point", "逃离鞍点"),
+        "text": (
+            "On x² − y² the start sits almost on the ridge (y = 0.001), where the gradient pushing it off is "
+            "tiny. SGD's escape grows by a factor (1 + 2η) per step and takes about 70 steps; momentum "
+            "builds speed and escapes sooner; Adam normalises the tiny y-gradient to a full step of size η "
+            "and leaves first.",
+            "在 x² − y² 上，起点几乎就在山脊上（y = 0.001），把它推离山脊的梯度极小。SGD 的偏离每步只放大 "
+            "(1 + 2η) 倍，需要约 70 步才能逃离；动量法积累速度，逃得更早；Adam 把微小的 y 梯度归一化成"
+            "大小为 η 的完整一步，最先离开。",
+        ),
+        "question": (
+            "What would happen with a start exactly at y = 0? Why are exact saddles rare with minibatch noise?",
+            "如果起点恰好在 y = 0 会怎样？为什么在有小批量噪声时，恰好卡在鞍点上的情况很少见？",
+        ),
+    },
+    "rastrigin_local_minima": {
+        "title": ("Local minima on Rastrigin", "Rastrigin 函数上的局部极小值"),
+        "text": (
+            "Rastrigin's bowl is covered in bumps: there is a local minimum near every point with whole-number "
+            "coordinates. SGD and momentum slide into the nearest one; Adam with a large step jumps a few "
+            "bumps further before getting caught. None of them reaches the global minimum at the origin, "
+            "because the gradient only describes the neighbourhood.",
+            "Rastrigin 的碗面布满凸起：几乎每个整数坐标点附近都有一个局部极小值。SGD 和动量法滑进最近的那个；"
+            "步长较大的 Adam 先跳过几个凸起，然后也被困住。它们都没能到达原点处的全局最小值，"
+            "因为梯度只能描述附近的情况。",
+        ),
+        "question": (
+            "What could help an optimizer find the origin: a bigger step, noise, or restarts from many points?",
+            "什么能帮助优化器找到原点：更大的步长、噪声，还是从许多起点重新出发？",
+        ),
+    },
+    "warmup": {
+        "title": ("Learning-rate warm-up", "学习率预热"),
+        "text": (
+            "On Beale's function momentum at learning rate 0.05 flies off the sharp ridges near the start and "
+            "diverges within a few steps. With a linear warm-up over the first 20% of the steps the early "
+            "steps stay small while the path finds the valley; by the time the full rate arrives, the "
+            "gradients are gentler and the run converges to (3, 0.5).",
+            "在 Beale 函数上，学习率为 0.05 的动量法会从起点附近的陡峭山脊上飞出去，几步之内就发散。"
+            "若在前 20% 的步数里线性预热，早期步长保持较小，路径先找到山谷；等学习率升到峰值时，"
+            "梯度已经平缓，训练收敛到 (3, 0.5)。",
+        ),
+        "question": (
+            "Switch the schedule to constant. At which step does it blow up, and why there?",
+            "把调度改成常数。它在第几步发散？为什么是在那里？",
+        ),
+    },
+    "minibatch_noise": {
+        "title": ("Minibatch noise", "小批量噪声"),
+        "text": (
+            "Each step uses the gradient of a single random point instead of all 100. On average that "
+            "gradient is right, but each one is noisy, so with a constant learning rate the path never "
+            "settles: it keeps wandering around the minimum in a cloud whose size grows with η and shrinks "
+            "with the batch size.",
+            "每一步只用一个随机数据点的梯度，而不是全部 100 个点。平均来看这个梯度是对的，但每一个都带噪声，"
+            "所以在恒定学习率下路径永远不会停稳：它一直在最小值周围的一团区域里游荡，"
+            "这团区域随 η 增大而变大、随批量增大而变小。",
+        ),
+        "question": (
+            "Name two ways to make the cloud smaller. What does each cost?",
+            "说出两种让这团区域变小的方法。它们各自的代价是什么？",
+        ),
+    },
+    "lion_sign": {
+        "title": ("Lion's sign updates", "Lion 的符号更新"),
+        "text": (
+            "Lion moves every coordinate by exactly η at every step, in the direction of the sign of a "
+            "momentum blend. Far from the minimum this is fast and steady; near it, the step cannot shrink, "
+            "so Lion hops back and forth across the minimum by ±η per coordinate.",
+            "Lion 每一步都让每个坐标恰好移动 η，方向由动量混合值的符号决定。远离最小值时，这样走得又快又稳；"
+            "靠近最小值时，步长却无法缩小，于是 Lion 在最小值两侧以每个坐标 ±η 来回跳动。",
+        ),
+        "question": (
+            "What would make Lion settle? Try a cosine schedule.",
+            "怎样才能让 Lion 停稳？试试余弦调度。",
+        ),
+    },
+    "schedule_free": {
+        "title": ("Schedule-Free needs no schedule", "Schedule-Free 不需要学习率调度"),
+        "text": (
+            "Both runs use the same constant learning rate and the same noisy gradients. SGD keeps bouncing "
+            "in a wide cloud around the minimum, since only a decaying schedule would calm it. Schedule-Free "
+            "SGD takes its gradients at an interpolation between a fast iterate and its running average, and "
+            "the averaging does the job of the schedule: it ends much closer.",
+            "两次运行使用相同的恒定学习率和相同的带噪声梯度。SGD 一直在最小值周围的一大片区域里跳动，"
+            "只有逐步衰减的调度才能让它安定下来。Schedule-Free SGD 在快速迭代点与其滑动平均之间的插值点处计算梯度，"
+            "平均操作起到了调度的作用：它最终离最小值近得多。",
+        ),
+        "question": (
+            "Why is it useful not to need the run length in advance, as a cosine schedule does?",
+            "余弦调度需要事先知道训练长度。为什么不需要这一点是有用的？",
+        ),
+    },
+    "prodigy_finds_step": {
+        "title": ("Prodigy finds its own step size", "Prodigy 自己找到步长"),
+        "text": (
+            "Prodigy starts with a step scale d = 1e-6, far too small, and the learning rate left at 1. "
+            "While the gradients keep pointing away from the start, its estimate of the distance to the "
+            "solution grows by orders of magnitude within a few dozen steps, and the run converges without "
+            "any learning-rate tuning.",
+            "Prodigy 的初始步长尺度 d = 1e-6，小得离谱，学习率保持为 1。只要梯度一直指向远离起点的方向，"
+            "它对到最优解距离的估计就在几十步内增长好几个数量级，无需调学习率就能收敛。",
+        ),
+        "question": (
+            "Plot d in the internals panel. Why can d only grow? When could that be a problem?",
+            "在内部状态面板中画出 d。为什么 d 只能增大？什么时候这会成为问题？",
+        ),
+    },
+    "rosenbrock_valley": {
+        "title": ("Finding the valley is easy, following it is hard", "找到山谷容易，沿着山谷走难"),
+        "text": (
+            "Rosenbrock's banana-shaped valley is steep across and almost flat along its floor. Every "
+            "optimizer drops into the valley quickly; then SGD, held back by the steep walls, crawls along "
+            "the floor, momentum accumulates speed along it, and Adam, whose steps are about η per coordinate, "
+            "makes slow but steady progress.",
+            "Rosenbrock 的香蕉形山谷横向陡峭、谷底却几乎平坦。每个优化器都能很快落入山谷；之后 SGD 受制于陡峭的谷壁，"
+            "沿谷底缓慢爬行，动量法沿谷底积累速度，而每个坐标每步约移动 η 的 Adam 进展缓慢但稳定。",
+        ),
+        "question": (
+            "Which optimizer is first to reach (1, 1), and what does its learning-rate limit depend on?",
+            "哪个优化器最先到达 (1, 1)？它的学习率上限取决于什么？",
+        ),
+    },
+}
+
+STRINGS = {f"lesson.{key}.{part}": pair for key, parts in _LESSONS.items() for part, pair in parts.items()}

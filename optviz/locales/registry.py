@@ -1,0 +1,240 @@
+"""Simplified Chinese for every English text declared in the registries.
+
+Keys are the exact English strings of ``Param.help``, ``StateVar.meaning``, ``Optimizer.summary``,
+``Optimizer.name``, problem and schedule names and summaries; ``optviz.i18n.tr`` looks them up.
+``tests/test_i18n.py`` enumerates the registries and fails on any text missing here. Maths symbols
+and code names (lr, beta1, v_hat) stay as they are.
+"""
+
+TEXTS = {
+    # --- shared hyperparameters (optviz/optimizers/base.py) ---
+    "Step size: how far each update moves the parameters.": "步长：每次更新让参数移动多远。",
+    "Decay of the first-moment EMA (momentum); closer to 1 averages over more steps.": (
+        "一阶矩指数滑动平均（动量）的衰减率；越接近 1，平均的步数越多。"
+    ),
+    "Decay of the second-moment EMA; small values make the step size jumpy.": (
+        "二阶矩指数滑动平均的衰减率；取值太小会让步长忽大忽小。"
+    ),
+    "Added to the denominator for stability; when large it turns the method into plain SGD.": (
+        "加在分母上以保证数值稳定；取值很大时，方法会退化成普通的 SGD。"
+    ),
+    "Pull of the parameters towards zero (L2 penalty or decoupled decay).": (
+        "把参数拉向零的力度（L2 惩罚或解耦的权重衰减）。"
+    ),
+    "Fraction of the previous step carried into the next one.": "上一步中被带入下一步的比例。",
+    # --- optimizer names ---
+    "SGD": "SGD（随机梯度下降）",
+    "SGD + momentum (heavy ball)": "SGD + 动量（重球法）",
+    "Nesterov momentum": "Nesterov 动量",
+    "Adagrad": "Adagrad",
+    "RMSprop": "RMSprop",
+    "Adadelta": "Adadelta",
+    "Adam": "Adam",
+    "AMSGrad": "AMSGrad",
+    "Adamax": "Adamax",
+    "AdamW": "AdamW",
+    "NAdam": "NAdam",
+    "RAdam": "RAdam",
+    "AdaBelief": "AdaBelief",
+    "Lion": "Lion",
+    "Yogi": "Yogi",
+    "Adan": "Adan",
+    "Schedule-Free SGD": "Schedule-Free SGD（免调度 SGD）",
+    "Schedule-Free AdamW": "Schedule-Free AdamW（免调度 AdamW）",
+    "Prodigy": "Prodigy",
+    # --- sgd, momentum, nesterov ---
+    "Step straight down the gradient, scaled by the learning rate.": "沿梯度方向直接下降，步长由学习率决定。",
+    "Per-coordinate step size applied to the update direction.": "作用在更新方向上的逐坐标步长。",
+    "Accumulate a velocity from past gradients, so steps build up along consistent directions.": (
+        "用过去的梯度累积出一个速度，让步子在方向一致的地方越走越大。"
+    ),
+    "Shrinks the new gradient's share of the momentum buffer: buf = mu*buf + (1 - tau)*g.": (
+        "减小新梯度在动量缓冲中的占比：buf = mu*buf + (1 - tau)*g。"
+    ),
+    "Momentum buffer: a running (undamped) sum of past gradients.": "动量缓冲：过去梯度的累加（无阻尼）。",
+    "Momentum that looks ahead: the step uses the gradient plus the already-updated velocity.": (
+        "向前看一步的动量：更新方向是梯度加上已经更新过的速度。"
+    ),
+    # --- adagrad, rmsprop, adadelta ---
+    "Divide each coordinate's step by the root of its summed squared gradients.": (
+        "把每个坐标的步长除以该坐标梯度平方累加和的平方根。"
+    ),
+    "Divides the learning rate by 1 + (t-1)*lr_decay.": "把学习率除以 1 + (t-1)*lr_decay。",
+    "Starting value of the sum of squared gradients.": "梯度平方累加和的初始值。",
+    "Sum of all squared gradients so far: it only grows.": "到目前为止所有梯度平方的和：它只增不减。",
+    "Per-coordinate step size multiplying the (bias-corrected) momentum: lr / (sqrt(v_hat) + eps).": (
+        "乘在（偏差修正后的）动量上的逐坐标步长：lr / (sqrt(v_hat) + eps)。"
+    ),
+    "Adagrad with a leaky average of squared gradients, so the step size stops shrinking.": (
+        "把 Adagrad 的梯度平方累加换成会“遗忘”的滑动平均，于是步长不再一直缩小。"
+    ),
+    "Decay of the squared-gradient EMA (smoothing constant).": "梯度平方指数滑动平均的衰减率（平滑常数）。",
+    "Second moment: an EMA of the squared gradient g^2.": "二阶矩：梯度平方 g^2 的指数滑动平均。",
+    "Momentum buffer of normalised gradients (used when momentum > 0).": (
+        "归一化梯度的动量缓冲（momentum > 0 时使用）。"
+    ),
+    "RMSprop whose numerator is a running RMS of past updates, so it needs almost no learning rate.": (
+        "分子换成过去更新量的均方根的 RMSprop，因此几乎不需要设置学习率。"
+    ),
+    "Decay of both running averages (squared gradients and squared updates).": (
+        "两个滑动平均（梯度平方与更新量平方）共同的衰减率。"
+    ),
+    "EMA of squared updates: gives the step its units.": "更新量平方的指数滑动平均：让步长具有参数的量纲。",
+    # --- adam family ---
+    "Momentum on the gradient plus RMSprop's per-coordinate scaling, both bias-corrected.": (
+        "梯度上的动量加上 RMSprop 的逐坐标缩放，两者都做了偏差修正。"
+    ),
+    "First moment: an EMA of the gradient g.": "一阶矩：梯度 g 的指数滑动平均。",
+    "Bias-corrected first moment m / (1 - beta1^t).": "偏差修正后的一阶矩 m / (1 - beta1^t)。",
+    "Bias-corrected second moment v / (1 - beta2^t).": "偏差修正后的二阶矩 v / (1 - beta2^t)。",
+    "Adam whose second moment can only grow, which repairs Adam's known non-convergence cases.": (
+        "二阶矩只增不减的 Adam，修复了 Adam 已知的不收敛情形。"
+    ),
+    "Running maximum of v: the denominator never shrinks.": "v 的历史最大值：分母永不变小。",
+    "Bias-corrected running maximum vmax / (1 - beta2^t).": "偏差修正后的历史最大值 vmax / (1 - beta2^t)。",
+    "Adam with the infinity norm in place of the root mean square.": "用无穷范数代替均方根的 Adam。",
+    "Exponentially weighted infinity norm: max(beta2*u, |g| + eps).": "指数加权的无穷范数：max(beta2*u, |g| + eps)。",
+    "Per-coordinate step size lr / u multiplying m_hat.": "乘在 m_hat 上的逐坐标步长 lr / u。",
+    "Adam with weight decay applied to the weights directly, not mixed into the adaptive gradient.": (
+        "把权重衰减直接作用在权重上、而不混进自适应梯度里的 Adam。"
+    ),
+    "Adam with a Nesterov look-ahead: the step mixes the current gradient and the next momentum.": (
+        "带 Nesterov 前瞻的 Adam：更新混合了当前梯度和下一步的动量。"
+    ),
+    "Warms the momentum up: mu_t = beta1 (1 - 0.5 * 0.96^(t*psi)).": (
+        "让动量逐渐升温：mu_t = beta1 (1 - 0.5 * 0.96^(t*psi))。"
+    ),
+    "Product of the momentum schedule mu_1 ... mu_t.": "动量系数的连乘 mu_1 ... mu_t。",
+    "Momentum coefficient mu_t this step.": "本步的动量系数 mu_t。",
+    "Adam that starts as momentum SGD until the variance of its adaptive step can be trusted.": (
+        "先以动量 SGD 起步、直到自适应步长的方差可信后才切换的 Adam。"
+    ),
+    "Length of the approximated SMA; adaptive steps start once it exceeds 5.": (
+        "近似简单移动平均（SMA）的长度；超过 5 后才开始自适应步长。"
+    ),
+    "Variance rectification factor (0 while still un-rectified).": "方差修正系数（尚未修正时为 0）。",
+    "Adam that scales steps by how surprising the gradient is, not by how large it is.": (
+        "按梯度有多“出乎意料”而不是有多大来缩放步长的 Adam。"
+    ),
+    "EMA of (g - m)^2: how far the gradient strays from its prediction.": (
+        "(g - m)^2 的指数滑动平均：梯度偏离其预测值的程度。"
+    ),
+    "Bias-corrected belief s / (1 - beta2^t).": "偏差修正后的“信念” s / (1 - beta2^t)。",
+    # --- lion, yogi, adan ---
+    "Move every coordinate by exactly the learning rate, in the sign of a momentum blend.": (
+        "每个坐标都恰好移动一个学习率的距离，方向取动量混合值的符号。"
+    ),
+    "Interpolation whose sign is the step direction.": "插值量，它的符号就是更新方向。",
+    "Every coordinate moves by exactly lr (times the sign).": "每个坐标恰好移动 lr（乘以符号）。",
+    "Adam whose second moment changes additively, so it cannot forget large gradients too fast.": (
+        "二阶矩以加法方式变化的 Adam，因此不会太快忘掉大梯度。"
+    ),
+    "First moment (starts at 1e-6).": "一阶矩（初始值为 1e-6）。",
+    "Second moment, moved additively by sign(v - g^2) g^2 (starts at 1e-6).": (
+        "二阶矩，按 sign(v - g^2) g^2 加法更新（初始值为 1e-6）。"
+    ),
+    "Nesterov momentum estimated from gradient differences, with Adam-style scaling.": (
+        "用梯度差估计 Nesterov 动量，并采用 Adam 式的缩放。"
+    ),
+    "Decay of the squared-term EMA n.": "平方项指数滑动平均 n 的衰减率。",
+    "EMA of gradient differences g_t - g_{t-1}.": "梯度差 g_t - g_{t-1} 的指数滑动平均。",
+    "EMA of the squared Nesterov-corrected gradient.": "经 Nesterov 修正的梯度平方的指数滑动平均。",
+    "Previous gradient.": "上一步的梯度。",
+    "Bias-corrected gradient-difference EMA.": "偏差修正后的梯度差指数滑动平均。",
+    "Bias-corrected squared-term EMA.": "偏差修正后的平方项指数滑动平均。",
+    # --- schedule-free, prodigy ---
+    "SGD whose gradients are taken between a plain SGD iterate and a running average: no schedule needed.": (
+        "在普通 SGD 迭代点与其滑动平均之间取梯度的 SGD：不需要学习率调度。"
+    ),
+    "Interpolation between the SGD iterate z and the average x.": "SGD 迭代点 z 与平均点 x 之间的插值系数。",
+    "The plain SGD iterate that y is pulled towards.": "y 被拉向的普通 SGD 迭代点。",
+    "Sum of lr_max^2 over the steps so far.": "到目前为止各步 lr_max^2 的和。",
+    "Largest learning rate seen so far.": "到目前为止出现过的最大学习率。",
+    "The averaged point x = (y - (1-b) z) / b, the one to evaluate.": "平均点 x = (y - (1-b) z) / b，评估时用的就是它。",
+    "Averaging weight c_t = lr_max^2 / sum of lr_max^2.": "平均权重 c_t = lr_max^2 / lr_max^2 之和。",
+    "Schedule-free averaging on top of Adam's normalised gradient.": "在 Adam 归一化梯度之上做免调度平均。",
+    "Interpolation between the iterate z and the average x.": "迭代点 z 与平均点 x 之间的插值系数。",
+    "Adam that estimates its own learning rate from how far it has travelled (D-adaptation).": (
+        "根据自己走过的距离来估计学习率的 Adam（D-adaptation）。"
+    ),
+    "Initial estimate of the distance to the solution.": "到最优解距离的初始估计。",
+    "Weighted sum of gradients used in the denominator of the d estimate.": "用于 d 估计分母的梯度加权和。",
+    "Weighted sum of <g, x0 - x>: the numerator of the d estimate.": "<g, x0 - x> 的加权和：d 估计的分子。",
+    "Current estimate of the distance to the solution (the step scale).": "当前对到最优解距离的估计（即步长尺度）。",
+    "Largest d estimate so far.": "到目前为止最大的 d 估计。",
+    "The start point.": "起点。",
+    "The step scale d * lr used this step.": "本步使用的步长尺度 d * lr。",
+    # --- problems ---
+    "Linear regression: y = 3x + 4 + noise": "线性回归：y = 3x + 4 + 噪声",
+    "Linear regression": "线性回归",
+    "Fit a line to noisy points by mean squared error: a convex quadratic bowl in (w, b).": (
+        "用均方误差给带噪声的数据点拟合一条直线：在 (w, b) 上是一个凸的二次碗。"
+    ),
+    "Number of data points.": "数据点个数。",
+    "Standard deviation of the Gaussian noise on y.": "y 上高斯噪声的标准差。",
+    "Slope of the true line.": "真实直线的斜率。",
+    "Intercept of the true line.": "真实直线的截距。",
+    "Smallest x; a range far from 0 makes a ravine.": "x 的最小值；远离 0 的取值范围会形成狭长的峡谷。",
+    "Largest x (exclusive).": "x 的最大值（不含）。",
+    "Random seed of the data.": "数据的随机种子。",
+    "Rosenbrock": "Rosenbrock 函数",
+    "Rosenbrock (banana valley)": "Rosenbrock 函数（香蕉形山谷）",
+    "A curved, flat-bottomed valley: easy to find, hard to follow to (1, 1).": (
+        "一条弯曲、谷底平坦的山谷：容易找到，却很难沿着它走到 (1, 1)。"
+    ),
+    "Beale": "Beale 函数",
+    "Sharp ridges and flat plateaus around a minimum at (3, 0.5).": "最小值 (3, 0.5) 周围布满陡峭的山脊和平坦的高原。",
+    "Himmelblau": "Himmelblau 函数",
+    "Himmelblau (four minima)": "Himmelblau 函数（四个极小值）",
+    "Four equal minima: where you end up depends on where you start.": "四个同样低的极小值：最后落在哪一个，取决于从哪里出发。",
+    "Booth": "Booth 函数",
+    "A tilted quadratic bowl with its minimum at (1, 3).": "一个倾斜的二次碗，最小值在 (1, 3)。",
+    "Rastrigin": "Rastrigin 函数",
+    "Rastrigin (many local minima)": "Rastrigin 函数（大量局部极小值）",
+    "A bowl covered in bumps: a local minimum every unit step.": "布满凸起的碗：每隔一个单位就有一个局部极小值。",
+    "Ackley": "Ackley 函数",
+    "A nearly flat plate with ripples and one deep hole at the origin.": "几乎平坦、带着波纹的平板，原点处有一个深洞。",
+    "Saddle": "鞍面",
+    "Saddle point": "鞍点",
+    "x^2 - y^2: a minimum along x, a maximum along y; unbounded below.": (
+        "x^2 - y^2：沿 x 方向是极小，沿 y 方向是极大；没有下界。"
+    ),
+    "Ill-conditioned quadratic": "病态二次函数",
+    "Ill-conditioned quadratic (ravine)": "病态二次函数（峡谷）",
+    "A long narrow ravine: SGD zig-zags across it, momentum runs along it.": (
+        "一条狭长的峡谷：SGD 在两壁之间来回折返，动量法则顺着谷底前进。"
+    ),
+    "Ratio of the steepest to the flattest curvature.": "最陡方向与最平方向曲率之比。",
+    "Std of Gaussian noise added to each gradient.": "加在每个梯度上的高斯噪声的标准差。",
+    # --- run settings declared as Params (optviz/runner.py, optviz/app_state.py) ---
+    "Seed of minibatches and gradient noise.": "小批量抽样与梯度噪声的随机种子。",
+    "Start coordinate.": "起点坐标。",
+    # --- schedules ---
+    "Constant": "常数",
+    "The same learning rate every step.": "每一步都使用相同的学习率。",
+    "Step decay": "阶梯衰减",
+    "Multiply the learning rate by gamma every step_size steps.": "每隔 step_size 步，把学习率乘以 gamma。",
+    "Steps between decays.": "两次衰减之间的步数。",
+    "Multiplier applied at each decay.": "每次衰减时乘上的系数。",
+    "Exponential decay": "指数衰减",
+    "Shrink the learning rate a little every step.": "每一步都把学习率缩小一点。",
+    "Per-step multiplier.": "每步乘上的系数。",
+    "Cosine annealing": "余弦退火",
+    "Follow half a cosine from the full rate down to min_ratio of it.": (
+        "沿半个余弦周期，从完整的学习率降到它的 min_ratio 倍。"
+    ),
+    "Final rate as a fraction of the initial.": "最终学习率占初始学习率的比例。",
+    "Linear warm-up, then cosine": "线性预热，然后余弦退火",
+    "Ramp up linearly (so early noisy steps stay small), then anneal.": (
+        "先线性升高学习率（让早期不稳定的步子保持较小），再退火。"
+    ),
+    "Share of the steps spent warming up.": "用于预热的步数占比。",
+    "Final rate as a fraction of the peak.": "最终学习率占峰值学习率的比例。",
+    "One-cycle": "单周期（One-cycle）",
+    "Rise to the peak rate, then anneal far below the start (Smith's one-cycle).": (
+        "先升到峰值学习率，再退火到远低于起始值（Smith 的单周期策略）。"
+    ),
+    "Share of the steps spent rising.": "学习率上升阶段的步数占比。",
+    "Initial rate = peak / div_factor.": "初始学习率 = 峰值 / div_factor。",
+    "Final rate = initial / final_div_factor.": "最终学习率 = 初始学习率 / final_div_factor。",
+}

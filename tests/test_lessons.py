@@ -1,0 +1,315 @@
+"""Every lesson is valid data, has its texts in both languages, opens from a URL, and really shows
+the point its explanation makes (checked on the runs its page computes)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import optviz
+from optviz import i18n
+from optviz.lessons import (
+    LESSONS,
+    Lesson,
+    compare_config,
+    get_lesson,
+    lesson_query,
+    lesson_url,
+    lessons_for,
+    playground_config,
+)
+
+
+def _sign_changes(a: np.ndarray) -> int:
+    s = np.sign(a)
+    s = s[s != 0]
+    return int((s[1:] != s[:-1]).sum())
+
+
+def _late_mean(loss: np.ndarray, n: int = 100) -> float:
+    return float(np.mean(loss[-n:]))
+
+
+def _variant(lesson: Lesson, optimizer: str | None = None, **changes) -> dict[str, optviz.Trace]:
+    """Runs of ``lesson`` with settings changed (hparams of ``optimizer`` merged, others replaced)."""
+    hp = changes.pop("hparams", None)
+    setups = {k: dict(v) for k, v in lesson.setups.items()}
+    if hp:
+        setups[optimizer or lesson.optimizers[0]].update(hp)
+    return dataclasses.replace(lesson, setups=setups, **changes).runs()
+
+
+# --- one check per lesson: the point its explanation makes -------------------------------------------
+def check_ravine_momentum(lesson, runs):
+    sgd, mom = runs["sgd"], runs["momentum"]
+    # SGD overshoots in y on every one of its first 20 steps: a zig-zag.
+    assert _sign_changes(sgd.params[:21, 1]) == 20
+    assert mom.converged_at is not None and sgd.converged_at is not None
+    assert mom.converged_at < sgd.converged_at / 2
+    assert lesson.setups["sgd"]["learning_rate"] == lesson.setups["momentum"]["learning_rate"]
+
+
+def check_momentum_overshoot(lesson, runs):
+    tr = runs["momentum"]
+    x_star = tr.problem.minima[0, 0]
+    assert _sign_changes(tr.params[:, 0] - x_star) >= 2  # runs past the minimum and back
+    assert np.sum(np.diff(tr.loss) > 0) > 0.2 * tr.k  # the loss goes up again and again
+    calm = _variant(lesson, hparams={"momentum": 0.5})["momentum"]
+    assert _sign_changes(calm.params[:, 0] - x_star) == 0
+
+
+def check_stability_limit(lesson, runs):
+    tr = runs["sgd"]
+    limit = 2.0 / lesson.build_problem().max_curvature
+    assert lesson.setups["sgd"]["learning_rate"] > limit
+    assert tr.diverged_at is not None
+    safe = _variant(lesson, hparams={"learning_rate": 0.9 * limit})["sgd"]
+    assert safe.diverged_at is None and safe.converged_at is not None
+
+
+def check_adam_sign(lesson, runs):
+    lr = lesson.setups["adam"]["learning_rate"]
+    for problem in ({}, {"x_high": 100.0}):  # inputs x 100: gradients ~1000 times larger
+        trs = _variant(lesson, problem_params=problem, steps=5) if problem else runs
+        adam, sgd = trs["adam"], trs["sgd"]
+        g0 = adam.grads[0]
+        np.testing.assert_allclose(adam.updates[0], -lr * np.sign(g0), rtol=1e-6)
+        np.testing.assert_allclose(np.abs(adam.updates[:5]), lr, rtol=0.01)
+        np.testing.assert_allclose(sgd.updates[0], -lesson.setups["sgd"]["learning_rate"] * g0, rtol=1e-12)
+    # SGD's first step follows the gradient, which is not diagonal; Adam's is.
+    first = runs["sgd"].updates[0]
+    assert abs(abs(first[0]) - abs(first[1])) > 0.2 * np.abs(first).max()
+
+
+def check_epsilon_dominates(lesson, runs):
+    tr = runs["adam"]
+    hp = lesson.setups["adam"]
+    lr, eps = hp["learning_rate"], hp["epsilon"]
+    root = np.sqrt(tr.state["v_hat"][-1])
+    assert root[0] < 0.5 * eps  # on x, eps is more than twice sqrt(v_hat)
+    assert root[1] > eps  # on y it is not
+    np.testing.assert_allclose(tr.state["effective_lr"][-1, 0], lr / (root[0] + eps))
+    assert tr.state["effective_lr"][-1, 0] > 0.7 * lr / eps
+    # x crawls: still far from 0 at the end, while y has settled; eps = 1e-8 reaches x = 0.
+    assert abs(tr.params[-1, 0]) > 0.03 and abs(tr.params[-1, 1]) < 1e-5
+    default = _variant(lesson, hparams={"epsilon": 1e-8})["adam"]
+    assert abs(default.params[-1, 0]) < 1e-4
+    assert tr.final_loss > 100 * default.final_loss
+
+
+def check_beta2_noisy(lesson, runs):
+    noisy = runs["adam"]
+    calm = _variant(lesson, hparams={"beta2": 0.999})["adam"]
+
+    def jumpiness(tr):
+        return float(np.log10(tr.state["effective_lr"][50:]).std(axis=0).mean())
+
+    assert jumpiness(noisy) > 3 * jumpiness(calm)
+    step = lambda tr: np.linalg.norm(tr.updates[-100:], axis=1).mean()  # noqa: E731
+    assert step(noisy) > 5 * step(calm)
+
+
+def check_adagrad_stalls(lesson, runs):
+    ada, rms = runs["adagrad"], runs["rmsprop"]
+    eff = ada.state["effective_lr"]
+    assert np.all(np.diff(eff, axis=0) <= 0)  # the step size only shrinks
+    steps = np.linalg.norm(ada.updates, axis=1)
+    assert steps[-1] < steps[0] / 50
+    problem = lesson.build_problem()
+    assert ada.converged_at is None and ada.final_loss - problem.min_loss > 10 * problem.min_loss
+    assert rms.converged_at is not None
+
+
+def check_adamw_vs_adam(lesson, runs):
+    problem = lesson.build_problem()
+    lam = lesson.setups["adam"]["weight_decay"]
+    assert lesson.setups["adamw"]["weight_decay"] == lam
+    # Adam + L2 ends at the minimum of loss + lam/2 |theta|^2 (ridge regression); AdamW does not.
+    H = problem.hessian
+    ridge = np.linalg.solve(H + lam * np.eye(2), H @ problem.minima[0])
+    np.testing.assert_allclose(runs["adam"].params[-1], ridge, atol=1e-4)
+    assert np.linalg.norm(runs["adamw"].params[-1] - ridge) > 0.3
+
+
+def check_saddle_escape(lesson, runs):
+    escaped = {}
+    for key, tr in runs.items():
+        out = np.abs(tr.params[:, 1]) > 1.0
+        assert out.any(), key
+        escaped[key] = int(np.argmax(out))
+    assert escaped["adam"] < escaped["momentum"] < escaped["sgd"]
+    assert 60 <= escaped["sgd"] <= 80  # "about 70 steps"
+
+
+def check_rastrigin_local_minima(lesson, runs):
+    ends = []
+    for key, tr in runs.items():
+        assert tr.diverged_at is None, key
+        assert np.linalg.norm(tr.grads[-1]) < 1e-2, key  # stopped at a stationary point ...
+        assert tr.final_loss > 1.0, key  # ... which is not the global minimum (loss 0)
+        ends.append(tuple(np.round(tr.params[-1], 2)))
+    assert ends[0] == ends[1] != ends[2]  # SGD and momentum: the nearest one; Adam: further
+
+
+def check_warmup(lesson, runs):
+    tr = runs["momentum"]
+    assert tr.diverged_at is None and tr.converged_at is not None
+    np.testing.assert_allclose(tr.params[-1], [3.0, 0.5], atol=1e-3)
+    constant = _variant(lesson, schedule="constant", schedule_params={})["momentum"]
+    assert constant.diverged_at is not None and constant.diverged_at < 10
+
+
+def check_minibatch_noise(lesson, runs):
+    tr = runs["sgd"]
+    full = _variant(lesson, batch_size=None)["sgd"]
+    assert full.converged_at is not None and tr.converged_at is None
+    assert tr.loss[-100:].std() > 1000 * full.loss[-100:].std()
+    opt = tr.problem.minima[0]
+    assert np.linalg.norm(tr.params[-1] - opt) > 10 * np.linalg.norm(full.params[-1] - opt)
+
+
+def check_lion_sign(lesson, runs):
+    tr = runs["lion"]
+    lr = lesson.setups["lion"]["learning_rate"]
+    np.testing.assert_allclose(np.abs(tr.updates), lr, rtol=1e-9)  # every coordinate, every step
+    assert tr.converged_at is None
+    tail = tr.params[-20:]
+    assert np.abs(tail).max() < 3 * lr  # hopping around the minimum ...
+    assert _sign_changes(tail[:, 0]) >= 5  # ... back and forth
+
+
+def check_schedule_free(lesson, runs):
+    assert lesson.schedule == "constant" and lesson.grad_noise > 0
+    problem = lesson.build_problem()
+    for seed in range(3):  # not a lucky seed
+        trs = runs if seed == lesson.seed else _variant(lesson, seed=seed)
+        sgd = _late_mean(trs["sgd"].loss)
+        sf_x = float(problem.loss(trs["sf_sgd"].state["x"][-100:]).mean())
+        sf_y = _late_mean(trs["sf_sgd"].loss)
+        assert sf_x < sgd / 3 and sf_y < sgd / 2, seed
+
+
+def check_prodigy_finds_step(lesson, runs):
+    tr = runs["prodigy"]
+    d0 = optviz.OPTIMIZERS["prodigy"].param("d0").default
+    assert tr.state["d"][0] == pytest.approx(d0)
+    assert tr.state["d"][50] > 1e5 * d0
+    assert np.all(np.diff(tr.state["d"]) >= 0)
+    assert tr.converged_at is not None
+
+
+def check_rosenbrock_valley(lesson, runs):
+    dist = {}
+    for key, tr in runs.items():
+        x, y = tr.params[:, 0], tr.params[:, 1]
+        assert np.argmax(np.abs(y - x**2) < 0.05) <= 5, key  # in the valley within 5 steps
+        dist[key] = float(np.hypot(x[-1] - 1, y[-1] - 1))
+    assert dist["momentum"] < 0.05 < dist["adam"] < dist["sgd"]
+
+
+CHECKS = {name.removeprefix("check_"): fn for name, fn in globals().items() if name.startswith("check_")}
+
+
+def test_every_lesson_has_a_check():
+    assert set(CHECKS) == set(LESSONS)
+
+
+@pytest.mark.parametrize("key", list(LESSONS))
+def test_lesson_shows_its_point(key):
+    lesson = LESSONS[key]
+    CHECKS[key](lesson, lesson.runs())
+
+
+# --- the registry as data ------------------------------------------------------------------------------
+def test_enough_lessons_on_both_pages():
+    assert len(LESSONS) >= 14
+    assert {lesson.page for lesson in LESSONS.values()} == {"playground", "compare"}
+
+
+@pytest.mark.parametrize("key", list(LESSONS))
+@pytest.mark.parametrize("part", ["title", "text", "question"])
+def test_lesson_texts_in_both_languages(key, part):
+    en, zh = i18n.strings()[f"lesson.{key}.{part}"]
+    assert en.strip() and zh.strip() and en != zh
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+    assert i18n.t(LESSONS[key].title_key, "zh") == i18n.strings()[f"lesson.{key}.title"][1]
+
+
+def test_no_lesson_texts_without_a_lesson():
+    keys = {k.split(".")[1] for k in i18n.strings() if k.startswith("lesson.")}
+    assert keys == set(LESSONS)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"page": "sweep"}, "page must be one of"),
+        ({"setups": {"adam": {}, "sgd": {}}}, "exactly one optimizer"),
+        ({"setups": {"nope": {}}}, "unknown optimizer 'nope'"),
+        ({"setups": {"adam": {"learning_rate": 100.0}}}, "learning_rate=100.0 is outside"),
+        ({"setups": {"adam": {"momentum": 0.9}}}, "unknown parameter 'momentum'"),
+        ({"problem": "nope"}, "unknown problem 'nope'"),
+        ({"problem_params": {"noise": -1.0}}, "noise=-1.0 is outside"),
+        ({"schedule": "nope"}, "unknown schedule 'nope'"),
+    ],
+)
+def test_bad_lesson_data_is_rejected(changes, message):
+    base = dict(key="x", page="playground", problem="linear_regression", setups={"adam": {}}, steps=10)
+    with pytest.raises(ValueError, match=message):
+        Lesson(**(base | changes))
+
+
+def test_compare_lesson_needs_two_optimizers():
+    with pytest.raises(ValueError, match="2-8 optimizers"):
+        Lesson("x", "compare", "booth", {"adam": {}}, steps=10)
+
+
+def test_get_lesson_and_lessons_for():
+    assert get_lesson("warmup") is LESSONS["warmup"]
+    with pytest.raises(ValueError, match="allowed: ravine_momentum"):
+        get_lesson("nope")
+    assert [lesson.key for lesson in lessons_for("lion")] == ["lion_sign"]
+    assert all("adam" in lesson.setups for lesson in lessons_for("adam"))
+
+
+# --- URLs ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("key", [k for k, v in LESSONS.items() if v.page == "playground"])
+def test_playground_lesson_url_round_trips(key):
+    from optviz.app_state import parse_playground, run_kwargs
+
+    lesson = LESSONS[key]
+    config, warnings = parse_playground(lesson_query(lesson))
+    assert warnings == []
+    assert config == playground_config(lesson)
+    # The Playground runs exactly the lesson's run.
+    kwargs = run_kwargs(config)
+    trace = optviz.run(config.optimizer, lesson.build_problem(), **kwargs)
+    np.testing.assert_array_equal(trace.params, lesson.runs()[config.optimizer].params)
+
+
+@pytest.mark.parametrize("key", [k for k, v in LESSONS.items() if v.page == "compare"])
+def test_compare_lesson_url_round_trips(key):
+    from optviz.app_state import run_kwargs
+    from optviz.compare import compare, parse_compare
+
+    lesson = LESSONS[key]
+    config, warnings = parse_compare(lesson_query(lesson))
+    assert warnings == []
+    expected = compare_config(lesson)
+    assert config.optimizers == expected.optimizers and dict(config.hparams) == dict(expected.hparams)
+    base = dataclasses.replace(config.base, optimizer=expected.base.optimizer, hparams=expected.base.hparams)
+    assert base == expected.base
+    # The Compare page computes exactly the lesson's runs.
+    kwargs = {k: v for k, v in run_kwargs(config.base).items() if k != "hparams"}
+    traces = compare(dict(config.hparams), lesson.build_problem(), **kwargs)
+    for opt, trace in lesson.runs().items():
+        np.testing.assert_array_equal(traces[opt].params, trace.params)
+
+
+def test_lesson_url_paths_and_extra_parameters():
+    assert lesson_url(LESSONS["warmup"]).startswith("/?opt=momentum&")
+    assert lesson_url(LESSONS["ravine_momentum"]).startswith("/compare?opts=sgd,momentum&")
+    url = lesson_url(LESSONS["warmup"], {"lang": "zh", "present": "true"})
+    assert url.endswith("&lang=zh&present=true")
