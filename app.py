@@ -10,10 +10,10 @@ render_globals()
 lang = current_language()
 navigation = st.navigation(
     [
-        st.Page("pages/playground.py", title=t("nav.playground", lang), icon="🎛️", default=True),
-        st.Page("pages/compare.py", title=t("nav.compare", lang), icon="⚖️"),
-        st.Page("pages/sweep.py", title=t("nav.sweep", lang), icon="🗺️"),
-        st.Page("pages/learn.py", title=t("nav.learn", lang), icon="📖"),
+        st.Page("pages/playground.py", title=t("nav.playground", lang), icon=":material/tune:", default=True),
+        st.Page("pages/compare.py", title=t("nav.compare", lang), icon=":material/compare_arrows:"),
+        st.Page("pages/sweep.py", title=t("nav.sweep", lang), icon=":material/grid_on:"),
+        st.Page("pages/learn.py", title=t("nav.learn", lang), icon=":material/school:"),
     ]
 )
 navigation.run()

@@ -25,6 +25,7 @@ from optviz.compare import (
     tune_learning_rates,
     with_tuned_rates,
 )
+from optviz.export import standalone_html
 from optviz.i18n import t
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from pages import ui
@@ -215,8 +216,19 @@ st.dataframe(
         for c in columns
     },
 )
-st.download_button(
+downloads = st.columns(3)
+downloads[0].download_button(
     t("compare.download", lang), table_csv(rows), file_name="optviz-compare.csv", mime="text/csv",
     key=f"{P}download",
+)  # fmt: skip
+downloads[1].download_button(  # built only when clicked: plotly.js inlined is ~5 MB
+    t("compare.download_paths_html", lang),
+    data=lambda: standalone_html(overlay_figure(traces, lang=lang), title="optviz: compare"),
+    file_name="optviz-compare-paths.html", mime="text/html", key=f"{P}download_paths", on_click="ignore",
+)  # fmt: skip
+downloads[2].download_button(
+    t("compare.download_race_html", lang),
+    data=lambda: standalone_html(race_figure(traces, lang=lang), title="optviz: compare"),
+    file_name="optviz-compare-animation.html", mime="text/html", key=f"{P}download_race", on_click="ignore",
 )  # fmt: skip
 ui.share_link("/compare?" + urlencode(encoded, safe=","), lang)

@@ -225,7 +225,8 @@ if show_surface:
         key="pg.chart.surface", config=CHART_CONFIG,
     )  # fmt: skip
 
-data_col, hand_col = (st.container(), st.container()) if present or not regression else st.columns(2)
+# The data view sits beside the update rule; the worked step gets the full width (its lines are long).
+data_col, rule_col = st.columns(2) if regression and not present else (st.container(), st.container())
 if regression:
     with data_col:
         true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
@@ -234,20 +235,20 @@ if regression:
             key="pg.chart.data", config=CHART_CONFIG,
         )  # fmt: skip
 
-with hand_col:
+with rule_col:
     st.subheader(t("playground.by_hand", lang))
     st.latex(opt.latex)
-    if k >= 1:
-        step = max(cursor, 1)
-        if cursor == 0:
-            st.caption(t("playground.by_hand_step0", lang))
-        working = by_hand(trace, step)
-        st.caption(t("playground.by_hand_caption", lang, step=step))
-        for i, name in enumerate(problem.param_names):
-            st.markdown(t("playground.coordinate", lang, name=name))
-            st.latex(working.latex(i))
-    else:
-        st.info(t("playground.no_steps", lang))
+if k >= 1:
+    step = max(cursor, 1)
+    if cursor == 0:
+        st.caption(t("playground.by_hand_step0", lang))
+    working = by_hand(trace, step)
+    st.caption(t("playground.by_hand_caption", lang, step=step))
+    for i, name in enumerate(problem.param_names):
+        st.markdown(t("playground.coordinate", lang, name=name))
+        st.latex(working.latex(i))
+else:
+    st.info(t("playground.no_steps", lang))
 
 if k >= 1:
     st.plotly_chart(internals.internals_figure(trace, cursor, presentation=present, lang=lang),

@@ -233,7 +233,11 @@ def test_compare_page_defaults():
     assert names == ["SGD", "SGD + momentum (heavy ball)", "RMSprop", "Adam"]
     table = at.dataframe[0].value
     assert list(table["optimizer"]) == names and len(table) == 4
-    assert at.get("download_button")
+    assert [b.label for b in at.get("download_button")] == [
+        "Download the table (CSV)",
+        "Paths (HTML, offline)",
+        "Animation (HTML, offline)",
+    ]
     assert at.query_params["opts"] == "sgd,momentum,rmsprop,adam"
     assert any("/compare?opts=sgd,momentum,rmsprop,adam" in c.value for c in at.code)
 

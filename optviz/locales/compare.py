@@ -75,6 +75,8 @@ STRINGS = {
     "compare.results": ("Results", "结果"),
     "compare.results_help": ("Click a column header to sort.", "点击列标题即可排序。"),
     "compare.download": ("Download the table (CSV)", "下载表格（CSV）"),
+    "compare.download_paths_html": ("Paths (HTML, offline)", "路径图（HTML，可离线）"),
+    "compare.download_race_html": ("Animation (HTML, offline)", "动画（HTML，可离线）"),
     "compare.col.optimizer": ("optimizer", "优化器"),
     "compare.col.learning_rate": ("learning_rate", "学习率"),
     "compare.col.final_loss": ("final loss", "最终损失"),

@@ -88,12 +88,25 @@ def loss_figure(
     layout = {
         "title": {"text": title},
         "xaxis": {"title": {"text": step_name}, "range": [0, max(k, 1, trace.diverged_at or 0)]},
-        "yaxis": {"title": {"text": t("plot.loss", lang)}, "type": axis, "exponentformat": "power"},
+        "yaxis": {
+            "title": {"text": t("plot.loss", lang)},
+            "type": axis,
+            "exponentformat": "power",
+            **_decade_ticks(np.append(trace.loss, trace.problem.min_loss or np.nan), axis),
+        },
         "shapes": shapes,
         "legend": {"orientation": "h", "y": -0.25, "x": 0},
         "margin": {"l": 60, "r": 20, "t": 50, "b": 90},
     }
     return apply_style(figure(data, layout), presentation)
+
+
+def _decade_ticks(loss: np.ndarray, axis: str) -> dict:
+    """Label only powers of ten when a log axis spans two decades or more (2 and 5 clutter it)."""
+    positive = loss[loss > 0]
+    if axis == "log" and len(positive) and np.log10(positive.max() / positive.min()) >= 2:
+        return {"dtick": 1}
+    return {}
 
 
 def _vline(x: float, color: str, dash: str, width: float = 1.0) -> dict:

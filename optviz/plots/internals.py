@@ -106,7 +106,7 @@ def internals_figure(
         key_x, key_y = ("xaxis", "yaxis") if i == 0 else (f"xaxis{i + 1}", f"yaxis{i + 1}")
         layout[key_y] = {
             "domain": [max(top - height, 0.0), top], "anchor": axis_x, "type": axis_type(s.values),
-            "exponentformat": "power", "title": {"text": f"${s.symbol}$" if s.symbol else s.name},
+            "exponentformat": "power", "title": {"text": s.name},
         }  # fmt: skip
         layout[key_x] = {
             "anchor": axis_y, **({"matches": "x"} if i else {}), "range": [0.5, max(k, 1) + 0.5],

@@ -187,13 +187,14 @@ def path_figure(
     )  # fmt: skip
     (x0, x1), (y0, y1) = window
     layout = {
-        "title": {"text": t("plot.space_title", lang)},
+        # the title sits at the very top, above the play buttons and frame slider
+        "title": {"text": t("plot.space_title", lang), "y": 0.99, "yref": "container", "yanchor": "top"},
         "xaxis": {"title": {"text": a}, "range": [x0, x1], "autorange": False, "showgrid": False,
                   "zeroline": False},
         "yaxis": {"title": {"text": b}, "range": [y0, y1], "autorange": False, "showgrid": False,
                   "zeroline": False},
         "legend": {"orientation": "h", "y": -0.18, "x": 0},
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 110},
+        "margin": {"l": 60, "r": 20, "t": 130, "b": 110},
     }  # fmt: skip
     frame_list = _animate(layout, params, color, frames, cursor, names, lang)
     return apply_style(figure(data, layout, frame_list), presentation, height=540)
@@ -220,7 +221,7 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
                         "transition": {"duration": 0}, "mode": "immediate"}],
     }  # fmt: skip
     pause = {
-        "label": "⏸ " + t("plot.pause", lang), "method": "animate",
+        "label": "❚❚ " + t("plot.pause", lang), "method": "animate",
         "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
                           "transition": {"duration": 0}}],
     }  # fmt: skip
@@ -231,9 +232,10 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
     ]  # fmt: skip
     layout["sliders"] = [
         {
-            "active": active, "x": 0.25, "len": 0.75, "y": 1.02, "yanchor": "bottom",
-            "pad": {"t": 0, "b": 0},
-            "currentvalue": {"prefix": t("plot.step", lang) + " ", "visible": True},
+            # right of the buttons; frame numbers hidden (the current step is shown above the slider)
+            "active": active, "x": 0.56, "len": 0.44, "y": 1.02, "yanchor": "bottom",
+            "pad": {"t": 0, "b": 0}, "ticklen": 0, "minorticklen": 0, "font": {"color": "rgba(0,0,0,0)"},
+            "currentvalue": {"prefix": t("plot.step", lang) + " ", "visible": True, "font": {"color": "#444"}},
             "steps": [
                 {"label": str(s), "method": "animate",
                  "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
