@@ -41,35 +41,16 @@ lang = current_language()
 present = presenting()
 
 
-def _items(mapping) -> tuple:
-    return tuple(sorted((k, float(v)) for k, v in (mapping or {}).items()))
-
-
-def _run_args(base) -> tuple:
-    """The shared settings of a PlaygroundConfig as plain, hashable values (for the caches)."""
-    return (
-        base.problem, _items(base.problem_params), int(base.steps), base.start, base.schedule,
-        _items(base.schedule_params), base.batch_size, float(base.grad_noise), int(base.seed),
-    )  # fmt: skip
-
-
-def _kwargs(problem, problem_params, steps, start, schedule, schedule_params, batch, noise, seed) -> dict:
-    return {
-        "steps": steps, "start": start, "schedule": schedule, "schedule_params": dict(schedule_params),
-        "batch_size": batch, "grad_noise": noise, "seed": seed,
-    }  # fmt: skip
-
-
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def _compare(setups: tuple, args: tuple) -> dict:
     problem = ui.cached_problem(args[0], dict(args[1]))
-    return compare({k: dict(hp) for k, hp in setups}, problem, **_kwargs(*args))
+    return compare({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def _tune(setups: tuple, args: tuple) -> dict:
     problem = ui.cached_problem(args[0], dict(args[1]))
-    return tune_learning_rates({k: dict(hp) for k, hp in setups}, problem, **_kwargs(*args))
+    return tune_learning_rates({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
 
 
 def _load_url() -> None:
@@ -131,12 +112,12 @@ if len(chosen) < MIN_OPTIMIZERS:
     st.stop()
 
 # --- runs ------------------------------------------------------------------------------------------
-setups = tuple((k, _items(hparams[k])) for k in chosen)
-args = _run_args(base)
+setups = tuple((k, ui.items(hparams[k])) for k in chosen)
+args = ui.run_args(base)
 try:
     scans = _tune(setups, args) if fair else {}
     run_setups = with_tuned_rates(dict((k, dict(hp)) for k, hp in setups), scans) if fair else None
-    traces = _compare(tuple((k, _items(hp)) for k, hp in run_setups.items()) if fair else setups, args)
+    traces = _compare(tuple((k, ui.items(hp)) for k, hp in run_setups.items()) if fair else setups, args)
 except ValueError as err:
     st.error(t("compare.error", lang, message=str(err)))
     st.stop()

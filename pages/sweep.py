@@ -48,24 +48,6 @@ lang = current_language()
 present = presenting()
 
 
-def _items(mapping) -> tuple:
-    return tuple(sorted((k, float(v)) for k, v in (mapping or {}).items()))
-
-
-def _run_args(base) -> tuple:
-    return (
-        base.problem, _items(base.problem_params), int(base.steps), base.start, base.schedule,
-        _items(base.schedule_params), base.batch_size, float(base.grad_noise), int(base.seed),
-    )  # fmt: skip
-
-
-def _kwargs(problem, problem_params, steps, start, schedule, schedule_params, batch, noise, seed) -> dict:
-    return {
-        "steps": steps, "start": start, "schedule": schedule, "schedule_params": dict(schedule_params),
-        "batch_size": batch, "grad_noise": noise, "seed": seed,
-    }  # fmt: skip
-
-
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def _sweep(
     optimizer: str, fixed: tuple, x: tuple, y: tuple, args: tuple, _progress=None
@@ -75,14 +57,14 @@ def _sweep(
     grid = {name: axis_values(opt.param(name), lo, hi, n) for name, lo, hi, n in (x, y)}
     problem = ui.cached_problem(args[0], dict(args[1]))
     return optviz.sweep(
-        optimizer, problem, grid=grid, hparams=dict(fixed), progress=_progress, **_kwargs(*args)
+        optimizer, problem, grid=grid, hparams=dict(fixed), progress=_progress, **ui.run_kwargs(args)
     )
 
 
 @st.cache_data(max_entries=4 * CACHE_ENTRIES, show_spinner=False)
 def _scan(optimizer: str, args: tuple):
     problem = ui.cached_problem(args[0], dict(args[1]))
-    return learning_rate_scan(optimizer, problem, hparams=default_hparams(optimizer), **_kwargs(*args))
+    return learning_rate_scan(optimizer, problem, hparams=default_hparams(optimizer), **ui.run_kwargs(args))
 
 
 class _Progress:
@@ -186,7 +168,7 @@ ui.sync_query_params(encoded, is_sweep_key)
 ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)
 
 # --- heatmap -----------------------------------------------------------------------------------------
-args = _run_args(base)
+args = ui.run_args(base)
 if x == y:
     st.warning(t("sweep.same_axis", lang))
 else:

@@ -366,8 +366,26 @@ def show_warnings(warnings: Iterable[ParseWarning], lang: str) -> None:
 
 
 # --- cached runs -------------------------------------------------------------------------------------
-def _items(mapping: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
+def items(mapping: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
+    """A mapping of numbers as a sorted tuple: a plain, hashable cache key."""
     return tuple(sorted((k, float(v)) for k, v in (mapping or {}).items()))
+
+
+def run_args(base: PlaygroundConfig) -> tuple:
+    """The shared run settings of a configuration as plain, hashable values (for st.cache_data)."""
+    return (
+        base.problem, items(base.problem_params), int(base.steps), base.start, base.schedule,
+        items(base.schedule_params), base.batch_size, float(base.grad_noise), int(base.seed),
+    )  # fmt: skip
+
+
+def run_kwargs(args: tuple) -> dict[str, Any]:
+    """``run_args`` back as keyword arguments of optviz.run / sweep / compare (the problem aside)."""
+    _, _, steps, start, schedule, schedule_params, batch, noise, seed = args
+    return {
+        "steps": steps, "start": start, "schedule": schedule, "schedule_params": dict(schedule_params),
+        "batch_size": batch, "grad_noise": noise, "seed": seed,
+    }  # fmt: skip
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
@@ -420,14 +438,14 @@ def cached_run(
     return _run(
         optimizer,
         instance.key if instance is not None else str(problem),
-        _items(problem_params),
+        items(problem_params),
         instance,
         problem_token(instance) if instance is not None else "",
         int(steps),
         (float(start[0]), float(start[1])) if start is not None else None,
-        _items(hparams),
+        items(hparams),
         schedule or "constant",
-        _items(schedule_params),
+        items(schedule_params),
         None if batch_size is None else int(batch_size),
         float(grad_noise),
         int(seed),
@@ -441,7 +459,7 @@ def _problem(key: str, params: tuple[tuple[str, float], ...]) -> optviz.Problem:
 
 def cached_problem(key: str, params: Mapping[str, float] | None = None) -> optviz.Problem:
     """A registry problem built once per set of parameters. Raises ValueError on bad parameters."""
-    return _problem(key, _items(params))
+    return _problem(key, items(params))
 
 
 # --- shared run settings (added for the Compare and Sweep pages) ---------------------------------------
