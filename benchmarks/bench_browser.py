@@ -1,0 +1,83 @@
+"""Slider change -> redrawn chart, in a real browser: p50/p95 over 20 changes (goal: p50 < 300 ms).
+
+Starts ``streamlit run app.py`` on a free loopback port, opens the Playground in Debian's Chromium,
+and moves the learning_rate and beta1 sliders in turn, one notch at a time with the keyboard, so no
+run comes from the cache. Each latency is the time from the key press to the moment the
+parameter-space chart holds different data. Usage: ``python benchmarks/bench_browser.py [--changes N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from e2e.browser import (  # noqa: E402
+    chart_digest,
+    free_port,
+    key_selector,
+    launch,
+    open_app,
+    start_server,
+    stop_server,
+    wait_chart_change,
+    wait_healthy,
+)
+
+URL = "/?opt=adam&learning_rate=0.00001&problem=rosenbrock&steps=300"
+#: Two sliders, moved in turn, so every change is a (learning_rate, beta1) pair not run before.
+SLIDERS = [key_selector(f"pg.hp.adam.{name}") + ' input[type="range"]' for name in ("learning_rate", "beta1")]
+CHART = key_selector("pg.chart.space")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=20)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            open_app(page, base + URL)
+            page.wait_for_selector(CHART + " .js-plotly-plot")
+            latencies, values = [], []
+            for i in range(args.changes):
+                slider = page.locator(SLIDERS[i % len(SLIDERS)])
+                at_end = slider.get_attribute("value") == slider.get_attribute("max")
+                before = chart_digest(page.locator(CHART))
+                slider.focus()
+                began = time.perf_counter()
+                page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+                wait_chart_change(page, CHART, before)
+                latencies.append((time.perf_counter() - began) * 1000)
+                values.append(slider.get_attribute("aria-valuetext"))
+            browser.close()
+    finally:
+        stop_server(proc)
+    p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+    print(f"values set (learning_rate and beta1 in turn): {', '.join(values)}")
+    print(f"slider change -> redrawn chart over {len(latencies)} changes:")
+    print(
+        f"  p50 {p50:.0f} ms   p95 {p95:.0f} ms   min {min(latencies):.0f} ms   max {max(latencies):.0f} ms"
+    )
+    print(f"  goal p50 < 300 ms: {'met' if p50 < 300 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

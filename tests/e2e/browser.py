@@ -1,0 +1,126 @@
+"""Browser-test plumbing shared by tests/e2e and benchmarks/: the app server, Chromium, page probes.
+
+Loopback only: the server listens on 127.0.0.1 and the browser talks to nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+STARTUP_TIMEOUT_S = 90
+#: Generous: two cores are shared by the server, the browser and the test runner.
+TIMEOUT_MS = 45_000
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, log_path: Path | None = None) -> subprocess.Popen:
+    """``streamlit run app.py`` on 127.0.0.1:port, headless, no file watcher, no telemetry."""
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false", "--server.runOnSave", "false",
+    ]  # fmt: skip
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                if r.status == 200 and r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not become healthy within {timeout} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
+APP = '[data-testid="stApp"]'
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+EXCEPTION = '[data-testid="stException"]'
+CHART = ".js-plotly-plot"
+
+#: Digest of a chart's drawn data (trace kinds and x/y values; contour z left out for speed).
+_DIGEST_JS = """(root) => {
+  const gd = root.matches('.js-plotly-plot') ? root : root.querySelector('.js-plotly-plot');
+  if (!gd || !gd.data) return null;
+  const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+  return JSON.stringify(gd.data.map((t) => [t.type, t.name, t.x, t.y]), plain);
+}"""
+
+
+def chromium_available() -> bool:
+    return os.access(CHROMIUM, os.X_OK)
+
+
+def launch(playwright):
+    """Debian's Chromium, headless, with the flags CI needs (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
+    """Wait until the app's script is not running (after a load or a rerun)."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_app(page, url: str, timeout: float = TIMEOUT_MS) -> None:
+    """Load ``url`` and wait for the first run to finish."""
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def chart_digest(locator) -> str | None:
+    """A string that changes whenever the chart inside ``locator`` is drawn with new data."""
+    return locator.first.evaluate(_DIGEST_JS)
+
+
+def wait_chart_change(page, selector: str, before: str | None, timeout: float = TIMEOUT_MS) -> str:
+    """Wait until the chart under ``selector`` holds data different from ``before``; return it."""
+    js = "([sel, before]) => { const el = document.querySelector(sel); if (!el) return false;" + (
+        " const d = (" + _DIGEST_JS + ")(el); return d !== null && d !== before ? d : false; }"
+    )
+    return page.wait_for_function(js, arg=[selector, before], timeout=timeout, polling=20).json_value()
+
+
+def exception_texts(page) -> list[str]:
+    return page.locator(EXCEPTION).all_inner_texts()
+
+
+def key_selector(key: str) -> str:
+    """CSS selector of the element Streamlit renders for widget/element ``key``: its class is
+    ``st-key-`` plus the key with every character outside [a-zA-Z0-9_-] replaced by '-'."""
+    # During a rerun Streamlit may keep the previous element (data-stale="true") beside the new one.
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip()) + ':not([data-stale="true"])'

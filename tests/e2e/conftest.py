@@ -1,0 +1,61 @@
+"""Real-browser fixtures: ``streamlit run app.py`` on a free loopback port, and Debian's Chromium.
+
+The server starts once per session and is waited for on ``/_stcore/health``. Browsers are never
+downloaded: Playwright drives ``/usr/bin/chromium`` (``.ci/run`` installs it with apt-get); without
+it, or without the playwright package, these tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .browser import (
+    TIMEOUT_MS,
+    chromium_available,
+    exception_texts,
+    free_port,
+    launch,
+    start_server,
+    stop_server,
+    wait_healthy,
+)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    proc = start_server(port, log_path)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc)
+    except RuntimeError as error:
+        stop_server(proc)
+        pytest.fail(f"{error}\n{log_path.read_text(errors='replace')[-3000:]}")
+    yield base
+    stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    if not chromium_available():
+        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    p = context.new_page()
+    yield p
+    try:
+        assert exception_texts(p) == [], "an element shows an exception"
+    finally:
+        context.close()

@@ -1,0 +1,168 @@
+"""What a person sees, in a real browser: pages render their charts, sliders redraw them, a shared
+URL restores the exact state, the animation plays, and no element ever shows an exception.
+
+The ``page`` fixture fails a test whose page shows a Streamlit exception box when it ends.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+
+import optviz
+from optviz import app_state
+from pages.ui import format_value as ui_format
+
+from .browser import CHART, chart_digest, key_selector, open_app, wait_chart_change, wait_idle
+
+# url path of each page in app.py's navigation (the Playground is the default page, at "/")
+PAGES = ["", "compare", "sweep", "learn"]
+SPACE = key_selector("pg.chart.space")
+LOSS = key_selector("pg.chart.loss")
+
+
+def _plot_summary(page) -> list[dict]:
+    """For every Plotly chart on the page: how many traces it holds and whether its SVG was drawn."""
+    return page.eval_on_selector_all(
+        CHART,
+        "els => els.map(gd => ({traces: (gd.data || []).length, drawn: !!gd.querySelector('.main-svg')}))",
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "playground" for p in PAGES])
+def test_each_page_loads_and_draws_its_charts(page, server, path):
+    open_app(page, f"{server}/{path}")
+    if path == "learn":  # a card draws its example chart once its expander is opened
+        first = next(iter(optviz.OPTIMIZERS))
+        page.locator(key_selector(f"learn.card.{first}") + " summary").first.click()
+    page.wait_for_selector(CHART, state="attached")
+    wait_idle(page)
+    charts = _plot_summary(page)
+    assert charts and all(c["traces"] >= 1 and c["drawn"] for c in charts), charts
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _space_data(page) -> dict:
+    """The parameter-space chart's path: the trace whose points move with the optimizer."""
+    return page.eval_on_selector(
+        SPACE + " " + CHART,
+        # _fullData holds decoded arrays (data may keep Plotly's base64 "bdata" form)
+        """gd => gd._fullData.map(t => ({type: t.type, name: t.name,
+              x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null}))""",
+    )
+
+
+def test_moving_a_slider_redraws_the_chart_with_new_data(page, server):
+    open_app(page, f"{server}/?opt=sgd&learning_rate=0.0005&problem=rosenbrock&steps=200")
+    page.wait_for_selector(SPACE + " " + CHART)
+    before_space = chart_digest(page.locator(SPACE))
+    before_loss = chart_digest(page.locator(LOSS))
+    slider = page.locator(key_selector("pg.hp.sgd.learning_rate") + ' input[type="range"]')
+    old_value = slider.get_attribute("aria-valuetext")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    after_space = wait_chart_change(page, SPACE, before_space)
+    wait_idle(page)
+    new_value = slider.get_attribute("aria-valuetext")
+    assert new_value != old_value
+    assert after_space != before_space
+    assert chart_digest(page.locator(LOSS)) != before_loss
+    # The URL follows the slider, and the drawn path is the run at the new learning rate.
+    query = parse_qs(urlparse(page.url).query)
+    lr = float(query["learning_rate"][0])
+    assert lr > 0.0005 and new_value == ui_format(lr)
+    trace = optviz.run("sgd", "rosenbrock", steps=200, hparams={"learning_rate": lr})
+    _assert_path_drawn(page, trace)
+
+
+def _assert_path_drawn(page, trace: optviz.Trace) -> None:
+    """Some trace of the space chart ends exactly at the run's final point."""
+    end = trace.params[-1]
+    for t in _space_data(page):
+        if (
+            t["x"] and t["y"] and len(t["x"]) >= 2
+            and np.allclose([t["x"][-1], t["y"][-1]], end, rtol=1e-6, atol=1e-9)
+        ):  # fmt: skip
+            return
+    ends = [(t["name"], t["x"][-1:], t["y"][-1:]) for t in _space_data(page) if t["type"] == "scatter"]
+    raise AssertionError(f"no drawn path ends at {end}; drawn: {ends}; url {page.url}")
+
+
+def test_a_shared_url_restores_the_exact_state(page, browser, server):
+    config = app_state.with_changes(
+        app_state.default_config("adam", "rosenbrock"),
+        hparams={**app_state.default_hparams("adam"), "learning_rate": 0.05, "beta1": 0.8},
+        steps=300,
+        start=(-1.5, 2.0),
+    )
+    url = server + app_state.playground_url(config)
+    open_app(page, url)
+    page.wait_for_selector(SPACE + " " + CHART)
+    # The controls show the URL's values, and the chart is that exact run.
+    parsed, warnings = app_state.parse_playground(parse_qs(urlparse(page.url).query))
+    assert warnings == [] and parsed.key() == config.key()
+    trace = optviz.run("adam", "rosenbrock", **app_state.run_kwargs(config))
+    _assert_path_drawn(page, trace)
+    first = chart_digest(page.locator(SPACE))
+    # The link the page shows opens the same state in a fresh browser context (a new session).
+    shared = page.locator('[data-testid="stCode"]').first.inner_text().strip()
+    assert parse_qs(urlparse(shared).query) == parse_qs(urlparse(page.url).query)
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        open_app(other, shared)
+        other.wait_for_selector(SPACE + " " + CHART)
+        assert chart_digest(other.locator(SPACE)) == first
+        assert other.locator('[data-testid="stException"]').count() == 0
+    finally:
+        other.context.close()
+
+
+def test_the_play_button_advances_the_animation(page, server):
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
+    chart = page.locator(SPACE + " " + CHART)
+    chart.wait_for()
+    frame_js = "gd => (gd._fullLayout.sliders && gd._fullLayout.sliders[0]) ? gd._fullLayout.sliders[0].active : null"
+    heads_js = "gd => JSON.stringify(gd._fullData.map(t => t.x ? Array.from(t.x).slice(-1) : null))"
+    start_frame = chart.evaluate(frame_js)
+    assert start_frame is not None, "the chart has no frame slider"
+    heads = chart.evaluate(heads_js)
+    play = chart.locator(".updatemenu-button").first
+    play.click()
+    page.wait_for_function(
+        "([sel, f]) => { const gd = document.querySelector(sel); const s = gd._fullLayout.sliders[0];"
+        " return s.active !== f; }",
+        arg=[SPACE + " " + CHART, start_frame],
+    )
+    assert chart.evaluate(frame_js) != start_frame
+    assert chart.evaluate(heads_js) != heads  # the drawn path moved with the frames
+
+
+def test_bad_urls_show_a_warning_and_a_working_page(page, server):
+    open_app(page, f"{server}/?opt=nope&learning_rate=nan&steps=1e99&beta1=abc&opt=adam&start=1,2,3")
+    page.wait_for_selector(SPACE + " " + CHART)
+    warning = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
+    assert "learning_rate" in warning and "steps" in warning
+    assert _plot_summary(page)
+
+
+def test_a_typed_formula_is_drawn_and_a_malicious_one_is_refused(page, server):
+    open_app(page, f"{server}/?problem=custom_formula&custom_f=" + "(x-1)**2%2B(y%2B2)**2")
+    page.wait_for_selector(SPACE + " " + CHART)
+    assert page.locator(".katex").count() >= 1  # the formula is shown typeset
+    open_app(page, f"{server}/?problem=custom_formula&custom_f=" + "__import__('os').system('true')")
+    error = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert "not an allowed function" in error
+
+
+def test_the_config_download_matches_the_url(page, server):
+    """The JSON download names the same configuration as the URL it carries."""
+    open_app(page, f"{server}/?opt=lion&learning_rate=0.0003&problem=booth&steps=50")
+    with page.expect_download() as info:
+        page.locator(key_selector("pg.dl.json") + " button").click()
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert data["playground"]["optimizer"] == "lion" and data["playground"]["steps"] == 50
+    assert data["run"]["hparams"]["learning_rate"] == 0.0003
