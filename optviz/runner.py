@@ -5,7 +5,7 @@ a sweep cell is the same computation as the matching run.
 
 - **Diverged** at step t: the loss at the new point is not finite, or it is more than
   ``DIVERGENCE_FACTOR`` times further from the reference loss (the known minimum, else 0) than the
-  start was (at least 1 unit). The run stops there; recorded arrays hold only the finite steps.
+  start was (at least 1 unit), or the optimizer's state holds a non-finite value. The run stops there; recorded arrays hold only the finite steps.
 - **Converged** at step t: the first step whose loss is within ``CONVERGENCE_RTOL`` of the start's
   gap to the known minimum, ``loss - min_loss <= 1e-6 * (loss(start) - min_loss)``. Problems without
   a known minimum never converge.
@@ -30,7 +30,7 @@ from .spec import Param, Value
 MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 1e6
 CONVERGENCE_RTOL = 1e-6
-CHECK_EVERY = 64  # a run checks for blow-ups in chunks of this many steps
+CHECK_EVERY = 128  # a run checks for blow-ups in chunks of this many steps
 
 GRAD_NOISE = Param(
     "grad_noise",
@@ -193,6 +193,19 @@ def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noi
     return (lambda P, i: base(P, i) + noise[i]), batch_grad, noise
 
 
+def _state_overflow(states: list) -> np.ndarray:
+    """Per recorded step: True where the optimizer state holds a non-finite value.
+
+    A bounded loss (Ackley) can hide an overflowing state (Prodigy's numerator at extreme settings);
+    that counts as divergence too, so no inf or NaN is ever recorded.
+    """
+    bad = np.zeros(len(states), dtype=bool)
+    for column in zip(*states):
+        arr = np.array(column)
+        bad |= ~np.isfinite(arr.reshape(len(states), -1)).all(axis=1)
+    return bad
+
+
 @dataclass
 class Trace:
     """One recorded run. Row i of ``params``/``loss`` is the point after step i (row 0: the start);
@@ -353,7 +366,7 @@ def run(
                 gs.append(g)
                 states.append(state)
             L[lo + 1 : hi + 1] = prob.loss(np.array(ps[lo + 1 : hi + 1]))
-            bad = s.diverged(L[lo + 1 : hi + 1])
+            bad = s.diverged(L[lo + 1 : hi + 1]) | _state_overflow(states[lo:hi])
             if bad.any():
                 k = lo + int(np.argmax(bad))  # steps completed before the blow-up
                 break

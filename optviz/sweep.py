@@ -141,14 +141,22 @@ def sweep(
     n_hit = int(np.count_nonzero(converged == 0))
     any_dead = False
 
-    def record(t: int, loss: np.ndarray, p: np.ndarray) -> None:
+    def record(t: int, loss: np.ndarray, p: np.ndarray, state: tuple) -> None:
         """Book-keeping for the point reached by step t (the same rules as run)."""
         nonlocal any_dead, last_loss, last_p, alive, n_hit
         dev = np.abs(loss - ref)
         if any_dead:
             dev[~alive] = 0.0
-        if not dev.max() <= bound:  # also true for NaN: max propagates it
+        overflow = None
+        if not all(np.isfinite(x).all() for x in state):  # a state can overflow under a bounded loss
+            overflow = np.zeros(n, dtype=bool)
+            for x in state:
+                overflow |= ~np.isfinite(x).reshape(n, -1).all(axis=1)
+            overflow &= alive
+        if not dev.max() <= bound or overflow is not None:  # also true for NaN: max propagates it
             bad = ~(dev <= bound)
+            if overflow is not None:
+                bad |= overflow
             diverged_at[bad] = t
             alive &= ~bad
             any_dead = True
@@ -172,18 +180,18 @@ def sweep(
             if batch_grad is None:
                 loss, g = prob.loss_and_grad(p)  # the loss of step i's point, shared with the gradient
                 if i:
-                    record(i, loss, p)
+                    record(i, loss, p, state)
             else:
                 g = batch_grad(p, i)
             if noise is not None:
                 g = g + noise[i]
             p, state = update(g, state, p, i + 1, base_lr * factor[i], hp)
             if batch_grad is not None:
-                record(i + 1, prob.loss(p), p)
+                record(i + 1, prob.loss(p), p, state)
             if progress is not None and (i + 1) % every == 0:
                 progress((i + 1) / steps)
         if batch_grad is None:
-            record(steps, prob.loss(p), p)
+            record(steps, prob.loss(p), p, state)
     return SweepResult(
         optimizer=opt.key,
         problem=s.problem,

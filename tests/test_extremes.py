@@ -60,18 +60,7 @@ def _assert_finite_trace(trace: optviz.Trace, what: str) -> None:
         assert trace.k == trace.diverged_at - 1, what
 
 
-#: Known gaps in the core, reported to its owner: Prodigy's numerator N grows with d until it
-#: overflows to -inf on Ackley (a bounded loss, so the run never counts as diverged). Strict: the
-#: mark fails as soon as the runner stops such runs, so it is removed then.
-KNOWN_GAPS = {("prodigy", "ackley"): "runner: Prodigy's state N overflows while the loss stays bounded"}
-
-PAIRS = [
-    pytest.param(o, p, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[o, p]))
-    if (o, p) in KNOWN_GAPS
-    else (o, p)
-    for o in optviz.OPTIMIZERS
-    for p in PROBLEM_KEYS
-]
+PAIRS = [(o, p) for o in optviz.OPTIMIZERS for p in PROBLEM_KEYS]
 
 
 @pytest.mark.parametrize("optimizer, problem_key", PAIRS)

@@ -128,3 +128,17 @@ def test_csv_and_json_exports():
         **{k: v for k, v in d["config"].items() if k != "problem"}, problem="linear_regression"
     )
     np.testing.assert_array_equal(again.params, tr.params)
+
+
+def test_overflowing_state_under_a_bounded_loss_counts_as_divergence():
+    """Ackley's loss is bounded, but Prodigy's numerator can overflow at extreme settings."""
+    hp = {p.name: p.high for p in optviz.OPTIMIZERS["prodigy"].hparams}  # every setting at its top
+    tr = optviz.run("prodigy", "ackley", steps=5000, hparams=hp)
+    with np.errstate(over="ignore"):
+        assert tr.problem.loss(tr.params).max() < 23  # the loss itself stays bounded (Ackley < 22.4)
+    assert tr.diverged_at is not None
+    for series in tr.state.values():
+        assert np.isfinite(series).all()
+    res = optviz.sweep("prodigy", "ackley", steps=5000, grid={"learning_rate": [1.0, 10.0]},
+                       hparams={k: v for k, v in hp.items() if k != "learning_rate"})  # fmt: skip
+    assert res.diverged_at[1] == tr.diverged_at
