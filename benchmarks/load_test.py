@@ -109,22 +109,26 @@ async def run(args) -> None:
         print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB")
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            latencies: list[float] = []
-            errors: list[str] = []
-            began = time.perf_counter()
-            await asyncio.gather(
-                *(session(browser, base, i, args.changes, latencies, errors) for i in range(args.concurrent))
-            )
-            wall = time.perf_counter() - began
-            print(
-                f"\n{args.concurrent} concurrent sessions x {args.changes} slider changes in {wall:.0f} s:"
-                f"\n  errors {len(errors)}"
-                f"\n  rerun latency over {len(latencies)} changes: p50 {statistics.median(latencies):.0f} ms,"
-                f" p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
-                f"\n  server RSS after: {rss_mb(proc.pid):.0f} MB"
-            )
-            for e in errors[:10]:
-                print("  ", e)
+            if args.concurrent:  # phase 1 (skip with --concurrent 0)
+                latencies: list[float] = []
+                errors: list[str] = []
+                began = time.perf_counter()
+                await asyncio.gather(
+                    *(
+                        session(browser, base, i, args.changes, latencies, errors)
+                        for i in range(args.concurrent)
+                    )
+                )
+                wall = time.perf_counter() - began
+                print(
+                    f"\n{args.concurrent} concurrent sessions x {args.changes} slider changes in {wall:.0f} s:"
+                    f"\n  errors {len(errors)}"
+                    f"\n  rerun latency over {len(latencies)} changes: p50 {statistics.median(latencies):.0f} ms,"
+                    f" p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
+                    f"\n  server RSS after: {rss_mb(proc.pid):.0f} MB"
+                )
+                for e in errors[:10]:
+                    print("  ", e)
             if args.sequential:
                 print(f"\n{args.sequential} sessions in sequence (open, move a slider once, close):")
                 seq_errors: list[str] = []

@@ -1,4 +1,7 @@
-"""The Playground's configuration as plain values, and its URL form.
+"""Each page's configuration as plain values, and its URL form (a shared link reproduces it).
+
+The Compare and Sweep pages (``CompareConfig``, ``SweepConfig``, at the end) reuse the Playground's
+names and parser for the settings they share, and add their own keys.
 
 A page state is a ``PlaygroundConfig``: optimizer and every hyperparameter, problem and its
 parameters, run settings and the step cursor. ``parse_playground`` reads it from query parameters and
@@ -15,12 +18,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from .optimizers import FAMILIES, OPTIMIZERS
+from .compare import MAX_OPTIMIZERS
+from .optimizers import FAMILIES, OPTIMIZERS, get_optimizer
 from .problems import PROBLEMS, Problem
 from .runner import GRAD_NOISE
 from .schedules import SCHEDULES
@@ -471,3 +475,290 @@ def with_changes(config: PlaygroundConfig, **changes: Any) -> PlaygroundConfig:
     if "schedule" in changes and "schedule_params" not in changes:
         changes["schedule_params"] = default_schedule_params(changes["schedule"])
     return replace(config, **changes)
+
+
+# --- page state: the Compare and Sweep pages as plain values, and their URL form ---------------------
+# Shared settings (problem, steps, start, schedule, batch, noise, seed, and the Sweep page's optimizer
+# and fixed hyperparameters) use the Playground's names and parser (``app_state``); the keys below are
+# the pages' own. Parsers never raise: a bad value is replaced, with a ParseWarning saying so.
+
+COMPARE_DEFAULTS = ("sgd", "momentum", "rmsprop", "adam")
+SENSITIVITY_DEFAULTS = ("sgd", "momentum", "rmsprop", "adam")
+SWEEP_METRICS = ("final_loss", "steps_to_converge")
+DEFAULT_RESOLUTION = 30
+MAX_RESOLUTION = 200
+COMPARE_KEYS = ("opts", "fair")
+SWEEP_KEYS = ("x", "y", "x_range", "y_range", "res", "metric", "sens")
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    """Everything the Compare page shows: the optimizers with their hyperparameters, shared settings."""
+
+    optimizers: tuple[str, ...]
+    hparams: Mapping[str, Mapping[str, float]]  # complete, for every optimizer in ``optimizers``
+    base: Any  # PlaygroundConfig: problem and run settings (its optimizer is unused)
+    fair: bool = False
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    """Everything the Sweep page shows: ``base`` holds the optimizer, its fixed hyperparameters and
+    the run settings; ``x``/``y`` are the swept hyperparameters with their ranges."""
+
+    base: Any  # PlaygroundConfig
+    x: str
+    y: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    resolution: int = DEFAULT_RESOLUTION
+    metric: str = "final_loss"
+    sensitivity: tuple[str, ...] = SENSITIVITY_DEFAULTS
+
+
+def default_range(optimizer: str, name: str) -> tuple[float, float]:
+    """A sweep range that shows the interesting regimes of a hyperparameter around its default:
+    three decades either side on a log scale, 0.9/0.99-style decades for log1m, the full range else."""
+    p = get_optimizer(optimizer).param(name)
+    centre = default_hparams(optimizer).get(name, p.default)
+    if p.scale == "log":
+        return max(p.low, centre * 1e-3), min(p.high, max(centre, p.low) * 1e3)
+    if p.scale == "log1m":
+        gap = max(1.0 - centre, 1e-12)
+        lo, hi = round(1.0 - min(1.0, gap * 10), 12), round(1.0 - gap / 100, 12)
+        return max(p.low, lo), min(p.high, hi)
+    return p.low, p.high
+
+
+def default_axes(optimizer: str) -> tuple[str, str]:
+    """learning_rate against the optimizer's next declared hyperparameter."""
+    names = get_optimizer(optimizer).hparam_names
+    return names[0], names[1] if len(names) > 1 else names[0]
+
+
+def _one(raw: Any, name: str, warnings: list) -> str | None:
+    if isinstance(raw, (list, tuple)):
+        if not raw:
+            return None
+        if len(raw) > 1:
+            warnings.append(ParseWarning("repeated", WARNING_TEXTS["repeated"], name=name, count=len(raw)))
+        raw = raw[-1]
+    text = None if raw is None else str(raw)
+    if text is not None and len(text) > 400:
+        warnings.append(ParseWarning("too_long", WARNING_TEXTS["too_long"], name=name))
+        return None
+    return text
+
+
+def _warn(code: str, **fields: Any):
+    return ParseWarning(code, WARNING_TEXTS[code], **fields)
+
+
+def _keys_list(
+    text: str | None, name: str, fallback: Sequence[str], warnings: list, limit: int
+) -> tuple[str, ...]:
+    """Comma-separated optimizer keys: unknown ones dropped (warned), duplicates merged, at most ``limit``."""
+    if text is None:
+        return tuple(fallback)
+    out: list[str] = []
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        if part not in OPTIMIZERS:
+            warnings.append(_warn("unknown_key", name=f"{name}={part}"))
+        elif part not in out:
+            out.append(part)
+    if len(out) > limit:
+        warnings.append(_warn("unknown_key", name=f"{name}: {','.join(out[limit:])}"))
+        out = out[:limit]
+    return tuple(out)
+
+
+def _flag(text: str | None, name: str, warnings: list) -> bool:
+    if text is None:
+        return False
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value not in ("0", "false", "no", "off", ""):
+        warnings.append(_warn("unknown_choice", what=name, value=text, fallback="0"))
+    return False
+
+
+def _prefixed(w: Any, prefix: str):
+    """A ParseWarning about ``name`` re-issued about ``prefix.name``."""
+    if "name" not in w.fields or w.code not in WARNING_TEXTS:
+        return w
+    return ParseWarning(w.code, WARNING_TEXTS[w.code], **{**w.fields, "name": f"{prefix}.{w.fields['name']}"})
+
+
+def _optimizer_hparams(key: str, raw: Mapping[str, str], warnings: list) -> dict[str, float]:
+    """``key.<name>`` query values of one optimizer, parsed and clamped like the Playground's."""
+    sub = {name[len(key) + 1 :]: value for name, value in raw.items() if name.startswith(key + ".")}
+    cfg, found = parse_playground({"opt": key, **sub}, ignore=())
+    warnings.extend(_prefixed(w, key) for w in found)
+    return dict(cfg.hparams)
+
+
+def _is_optimizer_key(name: str) -> bool:
+    return "." in name and name.split(".", 1)[0] in OPTIMIZERS
+
+
+def _split(params: Mapping[str, Any], own: Sequence[str], warnings: list) -> tuple[dict[str, str], dict]:
+    """Query parameters split into the page's own keys and the rest (for ``parse_playground``)."""
+    mine, rest = {}, {}
+    try:
+        items = list(params.items())
+    except Exception:
+        items = []
+    for name, value in items:
+        if not isinstance(name, str):
+            continue
+        if name in own or _is_optimizer_key(name):
+            text = _one(value, name, warnings)
+            if text is not None:
+                mine[name] = text
+        else:
+            rest[name] = value
+    return mine, rest
+
+
+def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
+    """The Compare page's state from query parameters, plus a warning for everything that was fixed."""
+    warnings: list = []
+    mine, rest = _split(params, COMPARE_KEYS, warnings)
+    base, found = parse_playground(rest)
+    warnings.extend(found)
+    if base.is_custom:
+        warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
+        base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)
+    optimizers = _keys_list(mine.pop("opts", None), "opts", COMPARE_DEFAULTS, warnings, MAX_OPTIMIZERS)
+    if not optimizers:
+        optimizers = COMPARE_DEFAULTS
+    fair = _flag(mine.pop("fair", None), "fair", warnings)
+    hparams = {key: _optimizer_hparams(key, mine, warnings) for key in optimizers}
+    for name in mine:
+        if name.split(".", 1)[0] not in optimizers:
+            warnings.append(_warn("unknown_key", name=name))
+    return CompareConfig(optimizers=optimizers, hparams=hparams, base=base, fair=fair), warnings
+
+
+def _shared(base: Any) -> dict[str, str]:
+    """The Playground's encoding of ``base`` without its optimizer and hyperparameters."""
+    out = encode_playground(base)
+    drop = {"opt", *get_optimizer(base.optimizer).hparam_names}
+    return {k: v for k, v in out.items() if k not in drop}
+
+
+def encode_compare(config: CompareConfig) -> dict[str, str]:
+    """Query parameters for ``config``; ``parse_compare`` reads them back to an equal configuration.
+    Hyperparameters appear as ``<optimizer>.<name>`` only where they differ from the page default."""
+    out = {"opts": ",".join(config.optimizers)}
+    for key in config.optimizers:
+        defaults = default_hparams(key)
+        for name, value in config.hparams.get(key, {}).items():
+            if name in defaults and float(value) != float(defaults[name]):
+                out[f"{key}.{name}"] = _fmt(value)
+    if config.fair:
+        out["fair"] = "1"
+    out.update(_shared(config.base))
+    return out
+
+
+def is_compare_key(name: str) -> bool:
+    """True for query keys the Compare page writes (so stale ones can be dropped)."""
+    return name in COMPARE_KEYS or _is_optimizer_key(name) or (is_managed_key(name) and name != "cursor")
+
+
+def _range(text: str | None, optimizer: str, name: str, warnings: list) -> tuple[float, float]:
+    fallback = default_range(optimizer, name)
+    if text is None:
+        return fallback
+    parts = text.split(",")
+    param = get_optimizer(optimizer).param(name)
+    if len(parts) != 2:
+        warnings.append(
+            _warn(
+                "not_a_number", name=f"{name} range", value=text, fallback=f"{fallback[0]:g},{fallback[1]:g}"
+            )
+        )
+        return fallback
+    lo = _number(parts[0], param, f"{name} range", fallback[0], warnings)
+    hi = _number(parts[1], param, f"{name} range", fallback[1], warnings)
+    if not lo < hi:
+        warnings.append(
+            _warn(
+                "not_a_number", name=f"{name} range", value=text, fallback=f"{fallback[0]:g},{fallback[1]:g}"
+            )
+        )
+        return fallback
+    return float(lo), float(hi)
+
+
+def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
+    """The Sweep page's state from query parameters, plus a warning for everything that was fixed."""
+    warnings: list = []
+    mine, rest = _split(params, SWEEP_KEYS, warnings)
+    for name in [n for n in mine if n not in SWEEP_KEYS]:  # 'adam.beta1' style keys belong to Compare
+        warnings.append(_warn("unknown_key", name=name))
+        del mine[name]
+    base, found = parse_playground(rest)
+    warnings.extend(found)
+    if base.is_custom:
+        warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
+        base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)
+    opt = get_optimizer(base.optimizer)
+    dx, dy = default_axes(opt.key)
+    x = _choose(mine.get("x"), opt.hparam_names, dx, "hyperparameter", warnings)
+    y = _choose(mine.get("y"), opt.hparam_names, dy if dy != x else dx, "hyperparameter", warnings)
+    if x == y:
+        other = next(n for n in opt.hparam_names if n != x)
+        warnings.append(_warn("unknown_choice", what="hyperparameter", value=y, fallback=other))
+        y = other
+    res_param = Param("res", DEFAULT_RESOLUTION, 2, MAX_RESOLUTION, integer=True)
+    res = DEFAULT_RESOLUTION
+    if "res" in mine:
+        res = int(_number(mine["res"], res_param, "res", DEFAULT_RESOLUTION, warnings))
+    metric = _choose(mine.get("metric"), SWEEP_METRICS, "final_loss", "metric", warnings)
+    sens = _keys_list(mine.get("sens"), "sens", SENSITIVITY_DEFAULTS, warnings, MAX_OPTIMIZERS)
+    config = SweepConfig(
+        base=base, x=x, y=y,
+        x_range=_range(mine.get("x_range"), opt.key, x, warnings),
+        y_range=_range(mine.get("y_range"), opt.key, y, warnings),
+        resolution=res, metric=metric, sensitivity=sens,
+    )  # fmt: skip
+    return config, warnings
+
+
+def _choose(text: str | None, allowed: Sequence[str], fallback: str, what: str, warnings: list) -> str:
+    if text is None:
+        return fallback
+    if text.strip() in allowed:
+        return text.strip()
+    warnings.append(_warn("unknown_choice", what=what, value=text, fallback=fallback))
+    return fallback
+
+
+def encode_sweep(config: SweepConfig) -> dict[str, str]:
+    """Query parameters for ``config`` (the swept hyperparameters' fixed values are left out)."""
+    out = {k: v for k, v in encode_playground(config.base).items() if k not in (config.x, config.y)}
+    out.update(
+        x=config.x,
+        y=config.y,
+        x_range=f"{_fmt(config.x_range[0])},{_fmt(config.x_range[1])}",
+        y_range=f"{_fmt(config.y_range[0])},{_fmt(config.y_range[1])}",
+        res=str(int(config.resolution)),
+        metric=config.metric,
+        sens=",".join(config.sensitivity),
+    )
+    return out
+
+
+def is_sweep_key(name: str) -> bool:
+    """True for query keys the Sweep page writes."""
+    return name in SWEEP_KEYS or (is_managed_key(name) and name != "cursor")
+
+
+def cell_config(config: SweepConfig, hparams: Mapping[str, float]) -> Any:
+    """The Playground configuration of one sweep cell: the base with the cell's full hyperparameters."""
+    return with_changes(config.base, hparams={**config.base.hparams, **hparams}, cursor=None)

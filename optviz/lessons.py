@@ -247,9 +247,9 @@ def lesson_url(lesson: Lesson, extra: Mapping[str, str] | None = None) -> str:
 
 def compare_config(lesson: Lesson):
     """The Compare page state that shows ``lesson`` (every optimizer, the shared run settings)."""
-    from . import app_state, compare
+    from . import app_state
 
-    return compare.CompareConfig(
+    return app_state.CompareConfig(
         optimizers=lesson.optimizers,
         hparams={opt: app_state.default_hparams(opt) | dict(hp) for opt, hp in lesson.setups.items()},
         base=playground_config(lesson),
@@ -257,7 +257,7 @@ def compare_config(lesson: Lesson):
 
 
 def _compare_query(lesson: Lesson) -> dict[str, str]:
-    from .compare import encode_compare
+    from .app_state import encode_compare
 
     return encode_compare(compare_config(lesson))
 

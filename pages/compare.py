@@ -1,6 +1,6 @@
 """Compare page: 2-8 optimizers from one start, on one problem, with one minibatch seed; overlaid
 paths, loss curves, a synchronised animation, a results table, fair learning-rate tuning and a
-predict-then-reveal mode. The whole state lives in the URL (``optviz.compare.encode_compare``)."""
+predict-then-reveal mode. The whole state lives in the URL (``optviz.app_state.encode_compare``)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import optviz
-from optviz.app_state import default_config, default_hparams, optimizers_by_family
-from optviz.compare import (
+from optviz.app_state import (
     COMPARE_DEFAULTS,
+    CompareConfig,
+    default_config,
+    default_hparams,
+    encode_compare,
+    is_compare_key,
+    optimizers_by_family,
+    parse_compare,
+)
+from optviz.compare import (
     MAX_OPTIMIZERS,
     MIN_OPTIMIZERS,
     SCAN_POINTS,
-    CompareConfig,
     compare,
-    encode_compare,
-    is_compare_key,
-    parse_compare,
     results_table,
     table_csv,
     tune_learning_rates,

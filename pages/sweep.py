@@ -1,6 +1,6 @@
 """Sweep page: a heatmap of one optimizer over two of its hyperparameters (click a cell to open it in
 the Playground) and learning-rate sensitivity curves of several optimizers. The whole state lives in
-the URL (``optviz.compare.encode_sweep``)."""
+the URL (``optviz.app_state.encode_sweep``)."""
 
 from __future__ import annotations
 
@@ -11,27 +11,23 @@ import streamlit as st
 
 import optviz
 from optviz.app_state import (
-    default_config,
-    default_hparams,
-    optimizers_by_family,
-    playground_url,
-    with_changes,
-)
-from optviz.compare import (
-    MAX_OPTIMIZERS,
     MAX_RESOLUTION,
-    SCAN_POINTS,
     SENSITIVITY_DEFAULTS,
     SWEEP_METRICS,
     SweepConfig,
     cell_config,
     default_axes,
+    default_config,
+    default_hparams,
     default_range,
     encode_sweep,
     is_sweep_key,
-    learning_rate_scan,
+    optimizers_by_family,
     parse_sweep,
+    playground_url,
+    with_changes,
 )
+from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
 from optviz.i18n import t
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
 from pages import ui

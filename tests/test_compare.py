@@ -164,7 +164,7 @@ def test_with_tuned_rates_keeps_other_settings_and_an_all_diverged_rate():
 
 
 # --- URL form of the Compare and Sweep pages ----------------------------------------------------------
-from optviz.compare import encode_compare, encode_sweep, parse_compare, parse_sweep  # noqa: E402
+from optviz.app_state import encode_compare, encode_sweep, parse_compare, parse_sweep  # noqa: E402
 
 
 def test_compare_url_round_trips_and_fixes_bad_values():

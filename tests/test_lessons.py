@@ -291,8 +291,8 @@ def test_playground_lesson_url_round_trips(key):
 
 @pytest.mark.parametrize("key", [k for k, v in LESSONS.items() if v.page == "compare"])
 def test_compare_lesson_url_round_trips(key):
-    from optviz.app_state import run_kwargs
-    from optviz.compare import compare, parse_compare
+    from optviz.app_state import parse_compare, run_kwargs
+    from optviz.compare import compare
 
     lesson = LESSONS[key]
     config, warnings = parse_compare(lesson_query(lesson))
