@@ -33,7 +33,7 @@ from optviz.export import standalone_html
 from optviz.i18n import t
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from pages import ui
-from pages.shell import current_language, presenting
+from pages.shell import current_language, presenting, route_through_app
 
 P = "cmp."  # prefix of every control key on this page
 LOADED = "cmp:loaded"  # the URL has been read into the controls in this session
@@ -41,6 +41,7 @@ REVEALED = "cmp:revealed"
 WARNINGS = "cmp:url_warnings"  # shown once, on the run that read the URL
 CACHE_ENTRIES = 32
 
+route_through_app()
 lang = current_language()
 present = presenting()
 

@@ -6,7 +6,7 @@ import optviz
 from optviz.i18n import t, tr
 from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
 from optviz.plots.space import path_figure
-from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting
+from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 from pages.ui import absolute_url
 
 PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
@@ -17,6 +17,7 @@ PAGE_ICONS = {"playground": "🎛️", "compare": "⚖️"}
 URL_READ_FLAGS = {"playground": "pg:loaded", "compare": "cmp:loaded"}
 EXAMPLE_CACHE = 2 * 2 * len(optviz.OPTIMIZERS)  # every card, in both languages, with and without presenting
 
+route_through_app()
 lang = current_language()
 present = presenting()
 #: The app-wide settings a scene's link keeps (language, presentation mode).

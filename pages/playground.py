@@ -20,7 +20,7 @@ from optviz.plots import curves, internals, space
 from optviz.plots import data as data_view
 from optviz.spec import Param
 from pages import ui
-from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting
+from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 
 P = "pg."
 LOADED = "pg:loaded"
@@ -38,6 +38,7 @@ GRAD_NOISE_PARAM = Param(
 )
 SEED_PARAM = state.SEED_PARAM
 
+route_through_app()
 lang = current_language()
 present = presenting()
 

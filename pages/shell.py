@@ -76,3 +76,19 @@ def current_language() -> str:
 def presenting() -> bool:
     """True when presentation mode (large fonts, thick lines) is on."""
     return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def route_through_app() -> None:
+    """Make sure this page runs inside app.py's navigation; call it first thing in every page.
+
+    Because a ``pages/`` folder exists, a fresh Streamlit server starts in its old (v1) multipage mode
+    and, if its first visitor opens a shared link such as ``/compare``, runs ``pages/compare.py`` on its
+    own: no app.py, no language switch, and every helper module listed as a page. Only a call to
+    ``st.navigation`` switches that mode off, so switch it off here and rerun through app.py (the
+    URL path and query string are kept, and map to the same page).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -31,7 +31,7 @@ from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
 from optviz.i18n import t
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
 from pages import ui
-from pages.shell import current_language, presenting
+from pages.shell import current_language, presenting, route_through_app
 
 P = "swp."  # prefix of every control key on this page
 LOADED = "swp:loaded"
@@ -40,6 +40,7 @@ CACHE_ENTRIES = 16
 PROGRESS_AFTER = 0.3  # seconds: quicker sweeps never flash a progress bar
 BEST_LINKS = 5
 
+route_through_app()
 lang = current_language()
 present = presenting()
 

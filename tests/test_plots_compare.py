@@ -174,6 +174,8 @@ def test_heatmap_rejects_a_bad_metric_or_a_1d_sweep(sgd_sweep):
     [
         ({"points": [{"curve_number": sp.CELLS, "customdata": [3, 1, 0.1, 0.5, 1.0, -1, -1]}]}, (3, 1)),
         ({"points": [{"curve_number": sp.BEST, "customdata": [3, 1]}]}, None),  # not the cell layer
+        # a browser sends a typed-array row as an object with string keys (seen in Chromium)
+        ({"points": [{"curve_number": sp.CELLS, "customdata": {"0": 3, "1": 1, "2": 0.1}}]}, (3, 1)),
         ({"points": [{"curve_number": sp.CELLS, "customdata": [9, 1]}]}, None),  # outside the grid
         ({"points": []}, None),
         (None, None),

@@ -265,6 +265,8 @@ def cell_from_selection(selection: Mapping[str, Any] | None, shape: Sequence[int
         if point.get("curve_number", point.get("curveNumber")) not in (None, CELLS):
             continue
         custom = point.get("customdata")
+        if isinstance(custom, Mapping):  # a typed-array row reaches Python as {"0": i, "1": j, ...}
+            custom = [custom[k] for k in sorted(custom, key=lambda k: int(k))]
         if not custom or len(custom) < 2:
             continue
         i, j = int(custom[0]), int(custom[1])

@@ -166,3 +166,32 @@ def test_the_config_download_matches_the_url(page, server):
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert data["playground"]["optimizer"] == "lion" and data["playground"]["steps"] == 50
     assert data["run"]["hparams"]["learning_rate"] == 0.0003
+
+
+def test_a_shared_link_is_the_first_visit_of_a_fresh_server(browser):
+    """Streamlit starts in its old multipage mode because pages/ exists; a first visitor arriving on
+    /sweep must still get app.py's navigation, language switch and the link's settings."""
+    from .browser import free_port, start_server, stop_server, wait_healthy
+
+    port = free_port()
+    proc = start_server(port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base, proc)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        open_app(page, f"{base}/sweep?res=12")
+        page.wait_for_selector(CHART, state="attached")
+        wait_idle(page)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Playground" in nav and "Sweep" in nav
+        assert "shell" not in nav and "custom problem" not in nav  # no helper module listed as a page
+        assert page.locator(key_selector("lang")).count() == 1
+        assert "144 runs" in page.inner_text("body")  # res=12 from the link: 12 x 12 cells
+        # a click on a heatmap cell offers that configuration in the Playground
+        box = page.locator(key_selector("swp.heatmap") + " .nsewdrag").first.bounding_box()
+        page.mouse.click(box["x"] + 0.75 * box["width"], box["y"] + 0.75 * box["height"])
+        page.get_by_text("Open in the Playground").first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.close()
+    finally:
+        stop_server(proc)
