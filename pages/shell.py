@@ -13,6 +13,7 @@ from optviz.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise, t
 
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
+APP_RAN_KEY = "shell:app_ran"  # set by app.py's first run in a session
 _PRESENT_APPLIED = "_present_applied"  # presentation mode was already on in the previous run
 
 #: Presentation theme: fixed CSS (no user-supplied content), black on white, large type, bold labels.
@@ -38,6 +39,7 @@ button, [data-baseweb="select"] > div, input, textarea { border-width: 2px !impo
 
 def render_globals() -> None:
     """Draw the language switch and presentation toggle at the top of the sidebar."""
+    st.session_state[APP_RAN_KEY] = True
     if LANG_KEY not in st.session_state:
         raw = st.query_params.get(LANG_KEY) or getattr(st.context, "locale", None) or DEFAULT_LANGUAGE
         st.session_state[LANG_KEY] = normalise(raw)
@@ -89,6 +91,7 @@ def route_through_app() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    # Only when app.py has never run in this session (a rerun would drop a pending button click).
+    if PagesManager.uses_pages_directory and APP_RAN_KEY not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -175,6 +175,8 @@ def test_presentation_mode_is_bound_to_the_url():
     at = fresh_app(present="true")
     assert at.toggle(key="present").value is True
     assert [h.proto.body for h in at.get("html")] == [PRESENT_CSS]
+    # A browser rewrites the bound URL parameter when the toggle moves; AppTest does not, so do it here.
+    at.query_params["present"] = "false"
     at.toggle(key="present").set_value(False).run()
     assert not at.exception
     assert at.session_state["present"] is False
