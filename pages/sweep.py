@@ -94,16 +94,7 @@ def _load_url() -> None:
     values.update(
         {f"{P}res": config.resolution, f"{P}metric": config.metric, f"{P}sens": list(config.sensitivity)}
     )
-    values.update({f"{P}problem": base.problem, f"{P}steps": base.steps, f"{P}schedule": base.schedule})
-    values.update({f"{P}problem.{base.problem}.{k}": v for k, v in base.problem_params.items()})
-    values.update({f"{P}schedule.{base.schedule}.{k}": v for k, v in base.schedule_params.items()})
-    if base.start is not None:
-        values.update(
-            {f"{P}start.{base.problem}.x": base.start[0], f"{P}start.{base.problem}.y": base.start[1]}
-        )
-    if base.batch_size is not None:
-        values[f"{P}batch.{base.problem}"] = base.batch_size
-    values.update({f"{P}grad_noise": base.grad_noise, f"{P}seed": base.seed})
+    values.update(ui.run_settings_values(P, base))
     ui.set_values(values)
     st.session_state[LOADED] = True
     st.session_state[WARNINGS] = warnings

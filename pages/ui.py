@@ -463,6 +463,26 @@ def cached_problem(key: str, params: Mapping[str, float] | None = None) -> optvi
 
 
 # --- shared run settings (added for the Compare and Sweep pages) ---------------------------------------
+def run_settings_values(prefix: str, base: PlaygroundConfig) -> dict[str, Any]:
+    """Control values (for ``set_values``) that make ``run_settings_controls(prefix, ...)`` show ``base``."""
+    P = prefix
+    values: dict[str, Any] = {
+        f"{P}problem": base.problem,
+        f"{P}steps": base.steps,
+        f"{P}schedule": base.schedule,
+    }
+    values.update({f"{P}problem.{base.problem}.{k}": v for k, v in base.problem_params.items()})
+    values.update({f"{P}schedule.{base.schedule}.{k}": v for k, v in base.schedule_params.items()})
+    if base.start is not None:
+        values.update(
+            {f"{P}start.{base.problem}.x": base.start[0], f"{P}start.{base.problem}.y": base.start[1]}
+        )
+    if base.batch_size is not None:
+        values[f"{P}batch.{base.problem}"] = base.batch_size
+    values.update({f"{P}grad_noise": base.grad_noise, f"{P}seed": base.seed})
+    return values
+
+
 def run_settings_controls(prefix: str, lang: str, base: Any) -> Any:
     """Problem (registry problems only), its parameters, steps and the run settings (start, schedule,
     minibatch, gradient noise, seed) under ``prefix``; returns ``base`` (an app_state.PlaygroundConfig)
