@@ -245,9 +245,15 @@ if k >= 1:
         st.caption(t("playground.by_hand_step0", lang))
     working = by_hand(trace, step)
     st.caption(t("playground.by_hand_caption", lang, step=step))
-    for i, name in enumerate(problem.param_names):
-        st.markdown(t("playground.coordinate", lang, name=name))
-        st.latex(working.latex(i))
+    # One coordinate at a time: typesetting both doubled the redraw time after a slider change.
+    names = problem.param_names
+    coord = ui.bound(
+        st.segmented_control, P + "by_hand_coord", 0, valid=lambda v: v in (0, 1),
+        coerce=lambda v: 0 if v is None else int(v),
+        label=t("playground.coordinate_pick", lang), options=[0, 1], format_func=names.__getitem__,
+    )  # fmt: skip
+    st.markdown(t("playground.coordinate", lang, name=names[coord]))
+    st.latex(working.latex(coord))
 else:
     st.info(t("playground.no_steps", lang))
 

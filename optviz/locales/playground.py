@@ -159,6 +159,7 @@ STRINGS = {
         "Step 0 is the start point; showing step 1.",
         "第 0 步是起点；此处显示第 1 步。",
     ),
+    "playground.coordinate_pick": ("Work through coordinate", "逐步演算的坐标"),
     "playground.coordinate": ("Coordinate **{name}**", "坐标 **{name}**"),
     "playground.no_steps": ("The run stopped before its first step.", "运行在第一步之前就停止了。"),
     "playground.share": ("Share and export", "分享与导出"),
