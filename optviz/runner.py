@@ -25,7 +25,7 @@ import numpy as np
 from .optimizers import Optimizer, get_optimizer
 from .problems import Problem, get_problem
 from .schedules import get_schedule
-from .spec import Param, Value
+from .spec import Param, Value, resolve
 
 MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 1e6
@@ -117,18 +117,10 @@ def prepare(
     x0 = _start(start, prob)
     if hparams is not None and not isinstance(hparams, Mapping):
         raise ValueError(f"hparams must be a mapping of name -> value, got {type(hparams).__name__}")
-    hp = {}
-    given = dict(hparams or {})
-    for name in given:
-        if name not in opt.hparam_names:
-            raise ValueError(
-                f"{opt.key}: unknown hyperparameter {name!r}; allowed: {', '.join(opt.hparam_names)}"
-            )
-    for spec in opt.hparams:
-        value = spec.check(given[spec.name], opt.key) if spec.name in given else spec.default
+    hp = resolve(opt.hparams, hparams, opt.key, what="hyperparameter")
+    for name, value in hp.items():
         if isinstance(value, np.ndarray) and not allow_arrays:
-            raise ValueError(f"{opt.key}: {spec.name} must be a single number in run(); use sweep()")
-        hp[spec.name] = value
+            raise ValueError(f"{opt.key}: {name} must be a single number in run(); use sweep()")
     sched = get_schedule(schedule)
     factor = sched(steps, schedule_params)
     grad_noise = float(GRAD_NOISE.check(grad_noise, "run"))

@@ -108,16 +108,19 @@ class StateVar:
     derived: bool = False
 
 
-def resolve(params: Iterable[Param], given: Mapping[str, Any] | None, owner: str) -> dict[str, Value]:
+def resolve(
+    params: Iterable[Param], given: Mapping[str, Any] | None, owner: str, what: str = "parameter"
+) -> dict[str, Value]:
     """Fill defaults and validate ``given`` against ``params``; unknown names raise ValueError."""
     specs = {p.name: p for p in params}
-    given = dict(given or {})
-    if not isinstance(given, dict):
-        raise ValueError(f"{owner}: parameters must be a mapping of name -> value")
+    try:
+        given = dict(given or {})
+    except (TypeError, ValueError):
+        raise ValueError(f"{owner}: parameters must be a mapping of name -> value") from None
     unknown = [k for k in given if k not in specs]
     if unknown:
         allowed = ", ".join(specs) or "none"
-        raise ValueError(f"{owner}: unknown parameter {unknown[0]!r}; allowed: {allowed}")
+        raise ValueError(f"{owner}: unknown {what} {unknown[0]!r}; allowed: {allowed}")
     return {
         name: spec.check(given[name], owner) if name in given else spec.default
         for name, spec in specs.items()
