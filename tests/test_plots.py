@@ -80,7 +80,7 @@ def test_presentation_mode_enlarges_fonts_lines_and_height(adam):
     assert big["data"][0]["line"]["width"] == normal["data"][0]["line"]["width"] * style.PRESENT_SCALE
     assert big["layout"]["height"] > normal["layout"]["height"]
     fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], line={"width": 3}, marker={"size": 5}))
-    style.apply_style(fig, presentation=True)
+    fig = style.apply_style(fig, presentation=True)
     assert (fig.data[0].line.width, fig.data[0].marker.size) == (6, 10)
 
 
@@ -123,7 +123,10 @@ def test_path_figure(adam):
 def test_path_figure_downsamples_long_runs(long_run):
     d = as_dict(space.path_figure(long_run))
     assert len(d["data"][1]["x"]) <= style.MAX_POINTS
-    assert all(len(f["data"][0]["x"]) <= space.FRAME_POINTS for f in d["frames"])
+    *frames, last = d["frames"]
+    assert all(len(f["data"][0]["x"]) <= space.FRAME_POINTS for f in frames)
+    # playback ends on the static path: the last frame is the whole run at full display detail
+    np.testing.assert_array_equal(last["data"][0]["x"], d["data"][1]["x"])
 
 
 def test_saddle_contours_are_shifted_and_finite():

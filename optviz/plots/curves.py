@@ -15,7 +15,6 @@ from .style import (
     LINE_WIDTH,
     MARKER_SIZE,
     OPTIMUM_COLOR,
-    apply_style,
     display_indices,
     figure,
     optimizer_color,
@@ -96,9 +95,9 @@ def loss_figure(
         },
         "shapes": shapes,
         "legend": {"orientation": "h", "y": -0.25, "x": 0},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 90},
+        "margin": {"l": 90, "r": 25, "t": 50, "b": 110},  # see style.MARGIN_NOTE
     }
-    return apply_style(figure(data, layout), presentation)
+    return figure(data, layout, presentation=presentation)
 
 
 def _decade_ticks(loss: np.ndarray, axis: str) -> dict:

@@ -14,7 +14,6 @@ from .style import (
     LINE_WIDTH,
     MARKER_SIZE,
     OPTIMUM_COLOR,
-    apply_style,
     downsample,
     figure,
     optimizer_color,
@@ -94,6 +93,6 @@ def data_figure(
         "xaxis": {"title": {"text": "x"}, "range": [lo, hi]},
         "yaxis": {"title": {"text": "y"}, "range": [float(y.min()) - pad, float(y.max()) + pad]},
         "legend": {"orientation": "h", "y": -0.25, "x": 0},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 100},
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 160},  # see style.MARGIN_NOTE
     }
-    return apply_style(figure(data, layout), presentation)
+    return figure(data, layout, presentation=presentation)

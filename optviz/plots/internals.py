@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from ..i18n import t, tr
 from ..optimizers import OPTIMIZERS
 from ..runner import Trace
-from .style import CURSOR_COLOR, LINE_WIDTH, apply_style, display_indices, figure, optimizer_color
+from .style import CURSOR_COLOR, LINE_WIDTH, display_indices, figure, optimizer_color
 
 PANEL_HEIGHT = 150
 LOG_RANGE = 100.0  # a positive series spanning more than this factor gets a log axis
@@ -132,5 +132,5 @@ def internals_figure(
              "line": {"color": CURSOR_COLOR, "width": 1}}
         ]  # fmt: skip
     layout["title"] = {"text": t("plot.internals_title", lang)}
-    layout["margin"] = {"l": 70, "r": 20, "t": 60, "b": 40}
-    return apply_style(figure(data, layout), presentation, height=PANEL_HEIGHT * n + 100)
+    layout["margin"] = {"l": 100, "r": 25, "t": 60, "b": 70}  # see style.MARGIN_NOTE
+    return figure(data, layout, presentation=presentation, height=PANEL_HEIGHT * n + 100)

@@ -1,11 +1,15 @@
 """Shared look of every chart: one colour per optimizer, layout defaults, presentation mode, display limits.
 
 Every figure builder in ``optviz.plots`` takes ``presentation: bool = False`` and finishes with
-``apply_style(fig, presentation)``, so a projector-sized chart is the same figure with bigger fonts,
-thicker lines, larger markers and more height.
+``figure(data, layout, presentation=...)`` (or ``apply_style(fig, presentation)`` when it built ``go``
+objects); both go through ``style_spec``, so a projector-sized chart is the same figure with bigger
+fonts, thicker lines, larger markers and more height.
 """
 
 from __future__ import annotations
+
+import copy
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -34,6 +38,12 @@ PRESENT_HEIGHT = 640
 #: At most this many points per trace are sent to the browser; statistics still use every step.
 MAX_POINTS = 1500
 
+#: MARGIN_NOTE: the Playground's builders set margins wide enough for their tick labels, legend,
+#: colour bar and animation controls at the normal font size. Plotly grows a margin that is too small
+#: (``autoexpand``) only by laying the whole chart out a second time, which was a third of the
+#: browser's drawing time for the parameter-space chart, and it is redrawn after every slider move.
+MARGIN_NOTE = "margins hold the legend, colour bar and ticks, so Plotly lays a chart out once"
+
 GRID_COLOR = "#e5e8ee"
 AXIS_COLOR = "#9aa0a6"
 START_COLOR = "#2ca02c"
@@ -43,16 +53,30 @@ DIVERGED_COLOR = "#d62728"
 CONVERGED_COLOR = "#2ca02c"
 
 
-def figure(data: list[dict], layout: dict | None = None, frames: list[dict] | None = None) -> go.Figure:
-    """A Figure from plain trace/layout/frame dicts, skipping Plotly's per-property validation.
+#: Charts carry no Plotly template: in the app, Streamlit's theme styles them (the default template is
+#: 7 KB more JSON per chart, per rerun, and changes no pixel there); ``export.standalone_html`` puts
+#: Plotly's default template back for a file opened on its own.
+NO_TEMPLATE: dict = {}
 
-    Validation costs about four times the build itself (it converts every array, in every animation
-    frame); the page rebuilds its charts on each rerun, so builders assemble dicts and the tests
-    validate every builder's output instead (``go.Figure(fig.to_dict())``).
+
+def figure(
+    data: list[dict],
+    layout: dict | None = None,
+    frames: list[dict] | None = None,
+    *,
+    presentation: bool = False,
+    height: int | None = None,
+) -> go.Figure:
+    """A styled Figure (see ``style_spec``) from plain trace/layout/frame dicts, skipping Plotly's
+    per-property validation.
+
+    Validation and Plotly's ``update_*`` methods cost several times the build itself (they walk every
+    property, in every animation frame); the Playground rebuilds its charts on each rerun, so builders
+    assemble dicts and the tests validate every builder's output instead (``go.Figure(fig.to_dict())``).
     """
-    spec: dict = {"data": data, "layout": layout or {}}
-    if frames:
-        spec["frames"] = frames
+    spec = style_spec({"data": data, "layout": layout or {}, "frames": frames or []}, presentation, height)
+    if not spec["frames"]:
+        del spec["frames"]
     return go.Figure(spec, _validate=False)
 
 
@@ -91,36 +115,58 @@ def base_layout(presentation: bool = False, height: int | None = None) -> dict:
 
 
 def apply_style(fig: go.Figure, presentation: bool = False, height: int | None = None) -> go.Figure:
-    """Apply the shared layout and, in presentation mode, scale every line and marker up (in place).
+    """``fig`` with the shared look (``style_spec``), as a new Figure; for builders that assemble
+    ``go`` objects rather than dicts."""
+    spec = fig.to_dict()
+    return figure(spec["data"], spec["layout"], spec.get("frames"), presentation=presentation, height=height)
 
-    Builders set line widths and marker sizes at normal size; this is the one place that enlarges them,
-    so presentation mode looks the same in every chart.
-    """
-    layout = base_layout(presentation, height)
-    if fig.layout.margin.to_plotly_json():  # a builder's own margins win
-        del layout["margin"]
-    fig.update_layout(layout)
+
+def style_spec(spec: dict, presentation: bool = False, height: int | None = None) -> dict:
+    """Apply the shared look to a figure dict in place and return it: the base layout (its values win,
+    except that a builder's own margins are kept), axis and annotation fonts, and in presentation mode
+    every line and marker scaled up. The one place that styles charts, so presentation mode looks the
+    same in every chart; builders set line widths and marker sizes at normal size."""
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("template", NO_TEMPLATE)
+    base = base_layout(presentation, height)
+    if layout.get("margin"):  # a builder's own margins win
+        del base["margin"]
+    _merge(layout, base)
     size = font_size(presentation)
-    axes = {"title_font_size": size, "tickfont_size": size, "gridcolor": GRID_COLOR, "linecolor": AXIS_COLOR}
-    fig.update_xaxes(**axes)
-    fig.update_yaxes(**axes)
-    fig.update_annotations(font_size=size)
+    axis_style = {"title": {"font": {"size": size}}, "tickfont": {"size": size}, "gridcolor": GRID_COLOR,
+                  "linecolor": AXIS_COLOR}  # fmt: skip
+    axes = {"xaxis", "yaxis"} | {k for k in layout if _AXIS_KEY.fullmatch(k)}
+    for key in sorted(axes):
+        _merge(layout.setdefault(key, {}), axis_style)
+    for note in layout.get("annotations", ()):
+        _merge(note, {"font": {"size": size}})
     if presentation:
-        _scale_traces(fig.data)
-        for frame in fig.frames or ():
-            _scale_traces(frame.data)
-    return fig
+        for traces in [spec.get("data", ())] + [f.get("data", ()) for f in spec.get("frames") or ()]:
+            _scale_traces(traces)
+    return spec
+
+
+_AXIS_KEY = re.compile(r"[xy]axis\d+")
+
+
+def _merge(target: dict, source: dict) -> None:
+    """Recursive dict update: ``source`` wins, nested dicts are merged (as Plotly's update_layout)."""
+    for key, value in source.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def _scale_traces(traces) -> None:
     for trace in traces:
-        line = getattr(trace, "line", None)
-        if line is not None and "width" in line and line.width is not None:
-            line.width = line.width * PRESENT_SCALE
-        marker = getattr(trace, "marker", None)
-        if marker is not None and "size" in marker and marker.size is not None:
-            size = marker.size
-            marker.size = size * PRESENT_SCALE if np.isscalar(size) else np.asarray(size) * PRESENT_SCALE
+        line = trace.get("line")
+        if isinstance(line, dict) and line.get("width") is not None:
+            line["width"] = line["width"] * PRESENT_SCALE
+        marker = trace.get("marker")
+        if isinstance(marker, dict) and marker.get("size") is not None:
+            size = marker["size"]
+            marker["size"] = size * PRESENT_SCALE if np.isscalar(size) else np.asarray(size) * PRESENT_SCALE
 
 
 def display_indices(k: int, max_points: int = MAX_POINTS, include: tuple[int, ...] = ()) -> np.ndarray:
