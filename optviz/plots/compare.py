@@ -58,7 +58,7 @@ def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
         title = t("compare.fig.loss_shifted", lang, shift=f"{-surface.shift:.3g}")
     return go.Contour(
         x=surface.xs, y=surface.ys, z=surface.z.astype(np.float32), colorscale="Greys",
-        reversescale=True, ncontours=24, opacity=0.6, contours={"coloring": "heatmap", "showlines": True},
+        reversescale=True, ncontours=24, opacity=0.6, contours={"coloring": "fill", "showlines": True},
         line={"width": 0.5, "color": "rgba(255,255,255,0.6)"}, name=title, showlegend=False,
         colorbar={"title": {"text": title, "side": "right"}, "tickvals": ticks,
                   "ticktext": [f"10<sup>{k}</sup>" for k in ticks]},

@@ -24,16 +24,19 @@ from .style import (
     MAX_POINTS,
     OPTIMUM_COLOR,
     START_COLOR,
-    apply_style,
     display_indices,
     figure,
     optimizer_color,
 )
 
-CONTOUR_RESOLUTION = 100
+#: Grid points per side of the loss contour; filled bands stay smooth at this size, and the chart is
+#: resent on every slider move (80 x 80 float32 is about 34 KB of JSON).
+CONTOUR_RESOLUTION = 64
 SURFACE_RESOLUTION = 60
-MAX_FRAMES = 60
-FRAME_POINTS = 300  # path points per animation frame (the static path keeps up to MAX_POINTS)
+#: The animation is part of the chart the browser receives and redraws on every slider move, so frames
+#: are lean: 30 frames of at most 100 path points each (the static path keeps up to MAX_POINTS).
+MAX_FRAMES = 24
+FRAME_POINTS = 100
 ARROWS = 12  # direction markers along the path
 DYNAMIC_RANGE = 10.0  # decades of loss shown below the window's maximum
 
@@ -124,8 +127,15 @@ def _path_trace(params: np.ndarray, upto: int, color: str, max_points: int, name
         "line": {"color": color, "width": LINE_WIDTH}, "name": names["path"],
         "marker": {"color": color, "size": size, "symbol": "arrow", "angleref": "previous",
                    "line": {"width": 0}},
-        "customdata": idx.astype(np.int32), "hovertemplate": names["step"] + " %{customdata}<extra></extra>",
+        "customdata": idx.astype(np.uint16 if idx[-1] < 2**16 else np.int32), "hovertemplate": names["step"] + " %{customdata}<extra></extra>",
     }  # fmt: skip
+
+
+def _changes(path: dict) -> dict:
+    """What a frame changes in the path trace: the points, their step numbers and the arrow sizes.
+    Plotly merges a frame into the trace, so the style stays in the base trace only."""
+    return {"x": path["x"], "y": path["y"], "customdata": path["customdata"],
+            "marker": {"size": path["marker"]["size"]}}  # fmt: skip
 
 
 def path_figure(
@@ -154,7 +164,7 @@ def path_figure(
     contour = {
         "type": "contour", "x": surface.xs, "y": surface.ys, "z": surface.z.astype(np.float32),
         "colorscale": "Viridis", "reversescale": True, "ncontours": 24, "opacity": 0.85,
-        "contours": {"coloring": "heatmap", "showlines": True},
+        "contours": {"coloring": "fill", "showlines": True},
         "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
         "colorbar": _colorbar(surface, lang), "name": loss_name,
         "hovertemplate": f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{z:.2f}}<extra></extra>",
@@ -194,10 +204,10 @@ def path_figure(
         "yaxis": {"title": {"text": b}, "range": [y0, y1], "autorange": False, "showgrid": False,
                   "zeroline": False},
         "legend": {"orientation": "h", "y": -0.18, "x": 0},
-        "margin": {"l": 60, "r": 20, "t": 130, "b": 110},
+        "margin": {"l": 90, "r": 115, "t": 130, "b": 120},  # see style.MARGIN_NOTE
     }  # fmt: skip
     frame_list = _animate(layout, params, color, frames, cursor, names, lang)
-    return apply_style(figure(data, layout, frame_list), presentation, height=540)
+    return figure(data, layout, frame_list, presentation=presentation, height=540)
 
 
 PATH_TRACES = (1,)  # the path trace (line, direction arrows, head): the only one frames change
@@ -210,8 +220,9 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
         return []
     steps = _frame_steps(k, frames)
     frame_list = [
-        {"data": [_path_trace(params, int(s), color, FRAME_POINTS, names)], "traces": list(PATH_TRACES),
-         "name": str(s)}
+        # the last frame is the whole run at full display detail, so playback ends on the static path
+        {"data": [_changes(_path_trace(params, int(s), color, MAX_POINTS if s == k else FRAME_POINTS, names))],
+         "traces": list(PATH_TRACES), "name": str(s)}
         for s in steps
     ]  # fmt: skip
     duration = 60
@@ -290,4 +301,4 @@ def surface_figure(
                   "zaxis": {"title": {"text": ztitle}}},
         "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
     }  # fmt: skip
-    return apply_style(figure(data, layout), presentation, height=540)
+    return figure(data, layout, presentation=presentation, height=540)
