@@ -107,12 +107,16 @@ def chart_digest(locator) -> str | None:
     return locator.first.evaluate(_DIGEST_JS)
 
 
-def wait_chart_change(page, selector: str, before: str | None, timeout: float = TIMEOUT_MS) -> str:
-    """Wait until the chart under ``selector`` holds data different from ``before``; return it."""
+def wait_chart_change(
+    page, selector: str, before: str | None, timeout: float = TIMEOUT_MS, polling: float | str = 20
+) -> str:
+    """Wait until the chart under ``selector`` holds data different from ``before``; return it.
+    ``polling="raf"`` checks on every animation frame (what a benchmark wants: the first frame that
+    can show the new data)."""
     js = "([sel, before]) => { const el = document.querySelector(sel); if (!el) return false;" + (
         " const d = (" + _DIGEST_JS + ")(el); return d !== null && d !== before ? d : false; }"
     )
-    return page.wait_for_function(js, arg=[selector, before], timeout=timeout, polling=20).json_value()
+    return page.wait_for_function(js, arg=[selector, before], timeout=timeout, polling=polling).json_value()
 
 
 def exception_texts(page) -> list[str]:
