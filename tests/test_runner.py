@@ -3,6 +3,7 @@
 import warnings
 
 import numpy as np
+import pytest
 
 import optviz
 from optviz.runner import DIVERGENCE_FACTOR
@@ -49,6 +50,25 @@ def test_prodigy_and_schedule_free_state():
     np.testing.assert_allclose(sf.state["c"], 1 / np.arange(1, 21), rtol=1e-12)  # constant lr: c_t = 1/t
     b = 0.9  # y = (1-b) z + b x
     np.testing.assert_allclose(sf.params[1:], (1 - b) * sf.state["z"] + b * sf.state["x"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("key", ["sf_sgd", "sf_adamw"])
+def test_schedule_free_weights_each_step_by_its_scheduled_lr_squared(key):
+    """shared/optimizers.md: W <- W + lr^2, c = lr^2/W with lr after the schedule (a decaying cosine
+    here, where the reference's largest-lr-so-far weighting would give c_t = 1/t instead)."""
+    tr = optviz.run(key, "booth", steps=30, hparams={"learning_rate": 0.05}, schedule="cosine",
+                    schedule_params={"min_ratio": 0.1})  # fmt: skip
+    w = np.cumsum(tr.lr**2)
+    np.testing.assert_allclose(tr.state["weight_sum"], w, rtol=1e-12)
+    np.testing.assert_allclose(tr.state["c"], tr.lr**2 / w, rtol=1e-12)
+    assert not np.allclose(tr.state["c"], 1 / np.arange(1, 31))
+    # y_t = (1 - c) y_{t-1} + c z_{t-1} + lr (b (1 - c) - 1) gh, with gh = g for SGD (no weight decay)
+    b = 0.9
+    z_prev = np.vstack([tr.params[:1], tr.state["z"][:-1]])
+    c, lr = tr.state["c"][:, None], tr.lr[:, None]
+    gh = tr.grads if key == "sf_sgd" else (z_prev - tr.state["z"]) / lr
+    expected = (1 - c) * tr.params[:-1] + c * z_prev + lr * (b * (1 - c) - 1) * gh
+    np.testing.assert_allclose(tr.params[1:], expected, rtol=1e-12, atol=1e-15)
 
 
 def test_schedule_sets_the_recorded_learning_rate():

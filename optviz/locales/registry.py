@@ -148,10 +148,9 @@ TEXTS = {
     ),
     "Interpolation between the SGD iterate z and the average x.": "SGD 迭代点 z 与平均点 x 之间的插值系数。",
     "The plain SGD iterate that y is pulled towards.": "y 被拉向的普通 SGD 迭代点。",
-    "Sum of lr_max^2 over the steps so far.": "到目前为止各步 lr_max^2 的和。",
-    "Largest learning rate seen so far.": "到目前为止出现过的最大学习率。",
+    "Sum of lr^2 over the steps so far.": "到目前为止各步 lr^2 的和。",
     "The averaged point x = (y - (1-b) z) / b, the one to evaluate.": "平均点 x = (y - (1-b) z) / b，评估时用的就是它。",
-    "Averaging weight c_t = lr_max^2 / sum of lr_max^2.": "平均权重 c_t = lr_max^2 / lr_max^2 之和。",
+    "Averaging weight c_t = lr^2 / sum of lr^2.": "平均权重 c_t = lr^2 / lr^2 之和。",
     "Schedule-free averaging on top of Adam's normalised gradient.": "在 Adam 归一化梯度之上做免调度平均。",
     "Interpolation between the iterate z and the average x.": "迭代点 z 与平均点 x 之间的插值系数。",
     "Adam that estimates its own learning rate from how far it has travelled (D-adaptation).": (
