@@ -28,6 +28,7 @@ from .style import (
     START_COLOR,
     apply_style,
     display_indices,
+    figure,
     optimizer_color,
 )
 
@@ -251,13 +252,14 @@ def race_figure(
         fig.add_trace(trace)
     heads = list(range(2, 2 + 2 * len(traces), 2))
     steps = np.unique(np.linspace(0, longest, min(max(frames, 2), longest + 1)).round().astype(int))
-    # plain dicts, validated once on assignment (go.Frame objects would be validated twice: 3x slower)
-    fig.frames = [{"data": _heads(traces, int(s)), "traces": heads, "name": str(s)} for s in steps]
     _player(fig, steps, lang)
     _axes(fig, problem, window)
     fig.update_layout(title={"text": t("compare.fig.race_title", lang)},
                       legend={"orientation": "h", "y": -0.18, "x": 0}, margin={"b": 110, "t": 90})  # fmt: skip
-    return apply_style(fig, presentation, height=540)
+    # frames as plain dicts, handed to Plotly once, when the styled figure is built
+    frame_list = [{"data": _heads(traces, int(s)), "traces": heads, "name": str(s)} for s in steps]
+    spec = fig.to_dict()
+    return figure(spec["data"], spec["layout"], frame_list, presentation=presentation, height=540)
 
 
 def _player(fig: go.Figure, steps: np.ndarray, lang: str) -> None:
