@@ -188,37 +188,42 @@ async def ws_session(port: int, index: int, changes: int, latencies: list[float]
         errors.append(f"session {index}: {type(error).__name__}: {str(error).splitlines()[0][:120]}")
 
 
-async def run_ws(args, port: int, proc) -> None:
-    """Both phases with websocket clients."""
+async def phases(args, proc, open_session, what: str, chart_too: bool) -> None:
+    """Phase 1 (``--concurrent`` sessions at once) and phase 2 (``--sequential`` sessions one after
+    another) with ``open_session(index, changes, latencies, errors, charts)``."""
     if args.concurrent:
         latencies: list[float] = []
         charts: list[float] = []
         errors: list[str] = []
         began = time.perf_counter()
         await asyncio.gather(
-            *(ws_session(port, i, args.changes, latencies, errors, charts) for i in range(args.concurrent))
+            *(open_session(i, args.changes, latencies, errors, charts) for i in range(args.concurrent))
         )
         wall = time.perf_counter() - began
+        print(f"\n{args.concurrent} concurrent {what} x {args.changes} slider changes in {wall:.1f} s:")
+        print(f"  errors {len(errors)}")
+        if chart_too:
+            print(
+                f"  change -> parameter-space chart received, over {len(charts)} changes:"
+                f" p50 {statistics.median(charts):.0f} ms, p95 {percentile(charts, 0.95):.0f} ms"
+            )
         print(
-            f"\n{args.concurrent} concurrent websocket sessions x {args.changes} slider changes in {wall:.1f} s:"
-            f"\n  errors {len(errors)}"
-            f"\n  change -> parameter-space chart received, over {len(charts)} changes:"
-            f" p50 {statistics.median(charts):.0f} ms, p95 {percentile(charts, 0.95):.0f} ms"
-            f"\n  change -> rerun finished: p50 {statistics.median(latencies):.0f} ms,"
+            f"  {'change -> rerun finished' if chart_too else 'key press -> redrawn chart'}, over"
+            f" {len(latencies)} changes: p50 {statistics.median(latencies):.0f} ms,"
             f" p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
-            f"\n  server RSS after: {rss_mb(proc.pid):.0f} MB"
         )
+        print(f"  server RSS after: {rss_mb(proc.pid):.0f} MB")
         for e in errors[:10]:
             print("  ", e)
     if args.sequential:
-        print(f"\n{args.sequential} websocket sessions in sequence (open, move the slider once, close):")
+        print(f"\n{args.sequential} {what} in sequence (open, move the slider once, close):")
         errors, latencies, charts = [], [], []
         for i in range(args.sequential):
-            await ws_session(port, i, 1, latencies, errors, charts)
+            await open_session(i, 1, latencies, errors, charts)
             if (i + 1) % 25 == 0:
                 print(f"  after {i + 1:4d} sessions: server RSS {rss_mb(proc.pid):.0f} MB", flush=True)
         print(
-            f"  errors {len(errors)}; change -> rerun finished p50 {statistics.median(latencies):.0f} ms,"
+            f"  errors {len(errors)}; rerun latency p50 {statistics.median(latencies):.0f} ms,"
             f" p95 {percentile(latencies, 0.95):.0f} ms"
         )
         for e in errors[:10]:
@@ -227,60 +232,27 @@ async def run_ws(args, port: int, proc) -> None:
 
 async def run(args) -> None:
     port = free_port()
-    if args.client == "ws":
-        proc = start_server(port)
-        try:
-            wait_healthy(f"http://127.0.0.1:{port}", proc)
-            print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB")
-            await run_ws(args, port, proc)
-        finally:
-            stop_server(proc)
-        return
-    from playwright.async_api import async_playwright
-
     proc = start_server(port)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc)
         print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB")
+        if args.client == "ws":
+
+            async def open_ws(i, changes, latencies, errors, charts):
+                await ws_session(port, i, changes, latencies, errors, charts)
+
+            await phases(args, proc, open_ws, "websocket sessions", chart_too=True)
+            return
+        from playwright.async_api import async_playwright
+
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            if args.concurrent:  # phase 1 (skip with --concurrent 0)
-                latencies: list[float] = []
-                errors: list[str] = []
-                began = time.perf_counter()
-                await asyncio.gather(
-                    *(
-                        session(browser, base, i, args.changes, latencies, errors)
-                        for i in range(args.concurrent)
-                    )
-                )
-                wall = time.perf_counter() - began
-                print(
-                    f"\n{args.concurrent} concurrent sessions x {args.changes} slider changes in {wall:.0f} s:"
-                    f"\n  errors {len(errors)}"
-                    f"\n  rerun latency over {len(latencies)} changes: p50 {statistics.median(latencies):.0f} ms,"
-                    f" p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
-                    f"\n  server RSS after: {rss_mb(proc.pid):.0f} MB"
-                )
-                for e in errors[:10]:
-                    print("  ", e)
-            if args.sequential:
-                print(f"\n{args.sequential} sessions in sequence (open, move a slider once, close):")
-                seq_errors: list[str] = []
-                seq_latencies: list[float] = []
-                for i in range(args.sequential):
-                    await session(browser, base, i, 1, seq_latencies, seq_errors)
-                    if (i + 1) % 25 == 0:
-                        print(
-                            f"  after {i + 1:4d} sessions: server RSS {rss_mb(proc.pid):.0f} MB", flush=True
-                        )
-                print(
-                    f"  errors {len(seq_errors)}; rerun latency p50 {statistics.median(seq_latencies):.0f} ms,"
-                    f" p95 {percentile(seq_latencies, 0.95):.0f} ms"
-                )
-                for e in seq_errors[:10]:
-                    print("  ", e)
+
+            async def open_page(i, changes, latencies, errors, charts):
+                await session(browser, base, i, changes, latencies, errors)
+
+            await phases(args, proc, open_page, "browser sessions", chart_too=False)
             await browser.close()
     finally:
         stop_server(proc)

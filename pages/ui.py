@@ -10,6 +10,7 @@ controls for several optimizers at once by giving each its own ``prefix``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import pickle
@@ -404,11 +405,14 @@ def _run(
     grad_noise: float,
     seed: int,
 ) -> optviz.Trace:
-    prob = _instance if _instance is not None else optviz.PROBLEMS[problem](**dict(problem_params))
-    return optviz.run(
+    prob = _instance if _instance is not None else _problem(problem, problem_params)
+    trace = optviz.run(
         optimizer, prob, steps=steps, start=start, hparams=dict(hparams), schedule=schedule,
         schedule_params=dict(schedule_params), batch_size=batch_size, grad_noise=grad_noise, seed=seed,
     )  # fmt: skip
+    # st.cache_data hands out a copy of what it stores on every hit; the problem (up to a million data
+    # points) is shared instead, and cached_run puts it back
+    return dataclasses.replace(trace, problem=None)
 
 
 def problem_token(problem: optviz.Problem) -> str:
@@ -435,7 +439,7 @@ def cached_run(
     ``problem`` is a registry key (built from ``problem_params``) or a Problem instance (a user's own).
     """
     instance = problem if isinstance(problem, optviz.Problem) else None
-    return _run(
+    trace = _run(
         optimizer,
         instance.key if instance is not None else str(problem),
         items(problem_params),
@@ -450,10 +454,12 @@ def cached_run(
         float(grad_noise),
         int(seed),
     )
+    return dataclasses.replace(trace, problem=instance or _problem(str(problem), items(problem_params)))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _problem(key: str, params: tuple[tuple[str, float], ...]) -> optviz.Problem:
+    """One shared instance per set of parameters (problems are never changed after construction)."""
     return optviz.PROBLEMS[key](**dict(params))
 
 
