@@ -95,7 +95,7 @@ def loss_figure(
         },
         "shapes": shapes,
         "legend": {"orientation": "h", "y": -0.25, "x": 0},
-        "margin": {"l": 90, "r": 25, "t": 50, "b": 110},  # see style.MARGIN_NOTE
+        "margin": {"l": 90, "r": 25, "t": 50, "b": 110},  # fits ticks and legend: see plots.style
     }
     return figure(data, layout, presentation=presentation)
 

@@ -93,6 +93,6 @@ def data_figure(
         "xaxis": {"title": {"text": "x"}, "range": [lo, hi]},
         "yaxis": {"title": {"text": "y"}, "range": [float(y.min()) - pad, float(y.max()) + pad]},
         "legend": {"orientation": "h", "y": -0.25, "x": 0},
-        "margin": {"l": 70, "r": 20, "t": 50, "b": 160},  # see style.MARGIN_NOTE
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 160},  # fits ticks and legend: see plots.style
     }
     return figure(data, layout, presentation=presentation)

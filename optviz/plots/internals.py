@@ -132,5 +132,5 @@ def internals_figure(
              "line": {"color": CURSOR_COLOR, "width": 1}}
         ]  # fmt: skip
     layout["title"] = {"text": t("plot.internals_title", lang)}
-    layout["margin"] = {"l": 100, "r": 25, "t": 60, "b": 70}  # see style.MARGIN_NOTE
+    layout["margin"] = {"l": 100, "r": 25, "t": 60, "b": 70}  # fits ticks and legend: see plots.style
     return figure(data, layout, presentation=presentation, height=PANEL_HEIGHT * n + 100)

@@ -4,6 +4,11 @@ Every figure builder in ``optviz.plots`` takes ``presentation: bool = False`` an
 ``figure(data, layout, presentation=...)`` (or ``apply_style(fig, presentation)`` when it built ``go``
 objects); both go through ``style_spec``, so a projector-sized chart is the same figure with bigger
 fonts, thicker lines, larger markers and more height.
+
+Margins: the Playground's builders set margins wide enough for their tick labels, legend, colour bar
+and animation controls at the normal font size. Plotly grows a margin that is too small
+(``autoexpand``) only by laying the whole chart out a second time, which was a third of the browser's
+drawing time for the parameter-space chart, and that chart is redrawn after every slider move.
 """
 
 from __future__ import annotations
@@ -38,12 +43,6 @@ PRESENT_HEIGHT = 640
 #: At most this many points per trace are sent to the browser; statistics still use every step.
 MAX_POINTS = 1500
 
-#: MARGIN_NOTE: the Playground's builders set margins wide enough for their tick labels, legend,
-#: colour bar and animation controls at the normal font size. Plotly grows a margin that is too small
-#: (``autoexpand``) only by laying the whole chart out a second time, which was a third of the
-#: browser's drawing time for the parameter-space chart, and it is redrawn after every slider move.
-MARGIN_NOTE = "margins hold the legend, colour bar and ticks, so Plotly lays a chart out once"
-
 GRID_COLOR = "#e5e8ee"
 AXIS_COLOR = "#9aa0a6"
 START_COLOR = "#2ca02c"
@@ -51,12 +50,6 @@ OPTIMUM_COLOR = "#000000"
 CURSOR_COLOR = "#d62728"
 DIVERGED_COLOR = "#d62728"
 CONVERGED_COLOR = "#2ca02c"
-
-
-#: Charts carry no Plotly template: in the app, Streamlit's theme styles them (the default template is
-#: 7 KB more JSON per chart, per rerun, and changes no pixel there); ``export.standalone_html`` puts
-#: Plotly's default template back for a file opened on its own.
-NO_TEMPLATE: dict = {}
 
 
 def figure(
@@ -127,7 +120,10 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
     every line and marker scaled up. The one place that styles charts, so presentation mode looks the
     same in every chart; builders set line widths and marker sizes at normal size."""
     layout = spec.setdefault("layout", {})
-    layout.setdefault("template", NO_TEMPLATE)
+    # No Plotly template: in the app Streamlit's theme styles the charts (the default template was 7 KB
+    # more JSON per chart and rerun, and changed no pixel there); export.standalone_html puts Plotly's
+    # default back for a file opened on its own.
+    layout["template"] = {}
     base = base_layout(presentation, height)
     if layout.get("margin"):  # a builder's own margins win
         del base["margin"]
