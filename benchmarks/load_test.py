@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
@@ -105,7 +107,6 @@ async def session(browser, base: str, index: int, changes: int, latencies: list[
 
 
 WS_TIMEOUT_S = TIMEOUT_MS / 1000
-FINISHED_OK = 0  # ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 
 
 def start_query(index: int) -> tuple[str, str]:
@@ -122,7 +123,6 @@ async def ws_rerun(ws, query: str, widgets: list | None, wanted: str) -> dict:
     query, exception messages and the finish status."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ClientState_pb2 import ClientState
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
     state = ClientState(query_string=query, widget_states=WidgetStates(widgets=widgets or []))
@@ -165,7 +165,7 @@ async def ws_session(port: int, index: int, changes: int, latencies: list[float]
         ) as ws:  # fmt: skip
             answer = await ws_rerun(ws, query, None, key)
             slider = answer["element"]
-            if slider is None or answer["status"] != FINISHED_OK or answer["exceptions"]:
+            if slider is None or answer["status"] != ForwardMsg.FINISHED_SUCCESSFULLY or answer["exceptions"]:
                 errors.append(
                     f"session {index}: first run: status {answer['status']}, {answer['exceptions'][:1]}"
                 )
@@ -176,7 +176,11 @@ async def ws_session(port: int, index: int, changes: int, latencies: list[float]
                 at = at + 1 if at + 1 < len(options) else at - 1
                 value = WidgetState(id=slider.id, string_array_value={"data": [options[at]]})
                 answer = await ws_rerun(ws, answer["query"], [value], key)
-                if answer["status"] != FINISHED_OK or answer["exceptions"] or answer["chart_ms"] is None:
+                if (
+                    answer["status"] != ForwardMsg.FINISHED_SUCCESSFULLY
+                    or answer["exceptions"]
+                    or answer["chart_ms"] is None
+                ):
                     errors.append(
                         f"session {index}: status {answer['status']}, chart "
                         f"{'missing' if answer['chart_ms'] is None else 'sent'}, {answer['exceptions'][:1]}"
