@@ -38,7 +38,6 @@ from pages.shell import current_language, presenting, route_through_app
 P = "cmp."  # prefix of every control key on this page
 LOADED = "cmp:loaded"  # the URL has been read into the controls in this session
 REVEALED = "cmp:revealed"
-WARNINGS = "cmp:url_warnings"  # shown once, on the run that read the URL
 CACHE_ENTRIES = 32
 
 route_through_app()
@@ -58,25 +57,19 @@ def _tune(setups: tuple, args: tuple) -> dict:
     return tune_learning_rates({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
 
 
-def _load_url() -> None:
-    """First visit in this session: copy the URL's state into the controls (warning about bad values)."""
-    config, warnings = parse_compare(ui.query_params())
+def _control_values(config: CompareConfig) -> dict:
+    """The controls' values that show ``config`` (read from the URL on a session's first visit)."""
     values = {f"{P}opts": list(config.optimizers), f"{P}fair": config.fair}
     for key, hp in config.hparams.items():
         values.update({ui.hparam_keys(key, P)[name]: v for name, v in hp.items()})
-    base = config.base
-    values.update(ui.run_settings_values(P, base))
-    ui.set_values(values)
-    st.session_state[LOADED] = True
-    st.session_state[WARNINGS] = warnings
+    values.update(ui.run_settings_values(P, config.base))
+    return values
 
 
-if not st.session_state.get(LOADED):
-    _load_url()
-
+warnings = ui.load_url_once(LOADED, parse_compare, _control_values)
 st.title(t("nav.compare", lang))
 st.caption(t("compare.caption", lang))
-ui.show_warnings(st.session_state.pop(WARNINGS, []), lang)
+ui.show_warnings(warnings, lang)
 
 # --- controls --------------------------------------------------------------------------------------
 known = set(optviz.OPTIMIZERS)

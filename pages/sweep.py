@@ -35,7 +35,6 @@ from pages.shell import current_language, presenting, route_through_app
 
 P = "swp."  # prefix of every control key on this page
 LOADED = "swp:loaded"
-WARNINGS = "swp:url_warnings"
 CACHE_ENTRIES = 16
 PROGRESS_AFTER = 0.3  # seconds: quicker sweeps never flash a progress bar
 BEST_LINKS = 5
@@ -81,9 +80,8 @@ def _range_keys(optimizer: str, name: str) -> tuple[str, str]:
     return f"{P}range.{optimizer}.{name}.lo", f"{P}range.{optimizer}.{name}.hi"
 
 
-def _load_url() -> None:
-    """First visit in this session: copy the URL's state into the controls (warning about bad values)."""
-    config, warnings = parse_sweep(ui.query_params())
+def _control_values(config: SweepConfig) -> dict:
+    """The controls' values that show ``config`` (read from the URL on a session's first visit)."""
     base = config.base
     opt = base.optimizer
     values = {f"{P}opt": opt, f"{P}x.{opt}": config.x, f"{P}y.{opt}": config.y}
@@ -95,17 +93,13 @@ def _load_url() -> None:
         {f"{P}res": config.resolution, f"{P}metric": config.metric, f"{P}sens": list(config.sensitivity)}
     )
     values.update(ui.run_settings_values(P, base))
-    ui.set_values(values)
-    st.session_state[LOADED] = True
-    st.session_state[WARNINGS] = warnings
+    return values
 
 
-if not st.session_state.get(LOADED):
-    _load_url()
-
+warnings = ui.load_url_once(LOADED, parse_sweep, _control_values)
 st.title(t("nav.sweep", lang))
 st.caption(t("sweep.caption", lang))
-ui.show_warnings(st.session_state.pop(WARNINGS, []), lang)
+ui.show_warnings(warnings, lang)
 
 # --- controls --------------------------------------------------------------------------------------
 with st.sidebar:

@@ -341,6 +341,22 @@ def sync_query_params(encoded: Mapping[str, str], managed: Callable[[str], bool]
             qp[name] = value
 
 
+def load_url_once(
+    loaded_key: str,
+    parse: Callable[[Mapping[str, list[str]]], tuple[Any, list[ParseWarning]]],
+    control_values: Callable[[Any], Mapping[str, Any]],
+) -> list[ParseWarning]:
+    """On the first run of a page in a session, set its controls from the URL: ``parse`` the query
+    parameters into a configuration and ``set_values(control_values(config))``. Returns what had to
+    be fixed in the URL on that run (to show once), and nothing on later runs."""
+    if st.session_state.get(loaded_key):
+        return []
+    config, warnings = parse(query_params())
+    set_values(control_values(config))
+    st.session_state[loaded_key] = True
+    return warnings
+
+
 def absolute_url(relative: str) -> str:
     """``relative`` ('/?opt=...') joined to the address the user opened the app at, when known."""
     base = getattr(st.context, "url", None)
