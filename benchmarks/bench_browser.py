@@ -10,7 +10,9 @@ slider one notch and looks; ``--back-to-back`` instead presses the next key as s
 changes, while the rest of the page is still being drawn, which adds the previous change's
 remaining work to the next one's latency.
 
-Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back]``.
+Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY]``; the
+default page is Adam on Rosenbrock for 300 steps, from lr 1e-5 (``--url ""`` is the app's own
+default page: Adam on the linear regression, 100 steps, with the data chart as a fourth view).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from e2e.browser import (  # noqa: E402
     wait_idle,
 )
 
-URL = "/?opt=adam&learning_rate=0.00001&problem=rosenbrock&steps=300"
+URL = "opt=adam&learning_rate=0.00001&problem=rosenbrock&steps=300"
 #: Two sliders, moved in turn, so every change is a (learning_rate, beta1) pair not run before.
 SLIDERS = [key_selector(f"pg.hp.adam.{name}") + ' input[type="range"]' for name in ("learning_rate", "beta1")]
 CHART = key_selector("pg.chart.space")
@@ -60,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--back-to-back", action="store_true", help="do not wait for the page to settle")
+    parser.add_argument("--url", default=URL, help="query string of the Playground page to measure")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -71,7 +74,7 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = launch(pw)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_app(page, base + URL)
+            open_app(page, f"{base}/?{args.url}")
             page.wait_for_selector(CHART + " .js-plotly-plot")
             latencies, values = [], []
             for i in range(args.changes):

@@ -157,7 +157,8 @@ def test_a_query_string_reproduces_the_run_and_round_trips():
     expected = reference(config)
     np.testing.assert_array_equal(chart(at, "Loss")["data"][0]["y"], expected.loss)
     space = chart(at, "Parameter space")
-    np.testing.assert_array_equal(space["data"][1]["x"], expected.params[:101, 0])  # path up to the cursor
+    path_x = expected.params[:101, 0].astype(np.float32)  # the path up to the cursor, sent as float32
+    np.testing.assert_array_equal(space["data"][1]["x"], path_x)
     assert at.slider(key="pg.cursor").value == 100
 
 
@@ -213,7 +214,7 @@ def test_minibatch_and_chinese():
     at = app({"batch": "10", "lang": "zh"})
     assert not at.exception
     data = chart(at, "数据空间")
-    assert any(len(t["x"]) == 10 for t in data["data"] if t["type"] == "scattergl")
+    assert any(len(t["x"]) == 10 for t in data["data"] if t["type"] == "scatter")
     assert at.query_params["batch"] == "10"
 
 

@@ -43,13 +43,15 @@ def data_figure(
     k = trace.k
     cursor = k if cursor is None else int(min(max(cursor, 0), k))
     x, y = problem.x, problem.y
+    # SVG markers: at most MAX_POINTS of them, and no WebGL context to create on every redraw (in
+    # Chromium, creating one cost more than drawing the rest of the chart)
     shown = downsample(x)
     lo, hi = float(x.min()), float(x.max())
     xs = np.array([lo, hi])
     w, b = trace.params[cursor]
     data: list[dict] = [
         {
-            "type": "scattergl", "x": x[shown], "y": y[shown], "mode": "markers",
+            "type": "scatter", "x": x[shown], "y": y[shown], "mode": "markers",
             "name": t("plot.data", lang, n=problem.n),
             "marker": {"size": MARKER_SIZE - 2, "color": "rgba(100,100,100,0.45)"},
         }
@@ -58,7 +60,7 @@ def data_figure(
     if batch is not None:
         data.append(
             {
-                "type": "scattergl", "x": x[batch], "y": y[batch], "mode": "markers",
+                "type": "scatter", "x": x[batch], "y": y[batch], "mode": "markers",
                 "name": t("plot.batch", lang, size=len(batch), step=cursor),
                 "marker": {"size": MARKER_SIZE + 1, "color": CURSOR_COLOR, "line": {"color": "white", "width": 1}},
             }
