@@ -8,7 +8,6 @@ clicking its legend entry hides all of its traces. Paths are downsampled for dis
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -19,7 +18,7 @@ from ..optimizers import get_optimizer
 from ..problems import Problem
 from ..runner import Trace
 from .curves import loss_axis_type
-from .space import CONTOUR_RESOLUTION, LogLoss, log_loss, plot_window
+from .space import CONTOUR_RESOLUTION, LogLoss, decade_ticks, log_loss, plot_window
 from .style import (
     DIVERGED_COLOR,
     LINE_WIDTH,
@@ -49,10 +48,7 @@ def _window(traces: Mapping[str, Trace]):
 
 def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
     """The log10-loss background shared by the overlay and the animation."""
-    lo, hi = float(surface.z.min()), float(surface.z.max())
-    ticks = list(range(math.ceil(lo), math.floor(hi) + 1))
-    if len(ticks) > 8:
-        ticks = ticks[:: math.ceil(len(ticks) / 8)]
+    ticks = decade_ticks(surface)
     a, b = problem.param_names
     title = t("compare.fig.loss", lang)
     if surface.shift:

@@ -92,12 +92,18 @@ def plot_window(problem: Problem, params: np.ndarray, grow: float = 2.0) -> Wind
     return (float(x0), float(x1)), (float(y0), float(y1))
 
 
-def _colorbar(surface: LogLoss, lang: str) -> dict:
+def decade_ticks(surface: LogLoss, most: int = 8) -> list[int]:
+    """The whole decades in the surface's log10 range, thinned evenly to at most ``most``: colour-bar
+    ticks, labelled 10^k."""
     lo, hi = float(surface.z.min()), float(surface.z.max())
     ticks = list(range(math.ceil(lo), math.floor(hi) + 1))
-    if len(ticks) > 8:
-        stride = math.ceil(len(ticks) / 8)
-        ticks = ticks[::stride]
+    if len(ticks) > most:
+        ticks = ticks[:: math.ceil(len(ticks) / most)]
+    return ticks
+
+
+def _colorbar(surface: LogLoss, lang: str) -> dict:
+    ticks = decade_ticks(surface)
     title = t("plot.loss", lang)
     if surface.shift:
         title = t("plot.loss_shifted", lang, shift=f"{-surface.shift:.3g}")
