@@ -3,7 +3,7 @@
 import streamlit as st
 
 from optviz.i18n import t
-from pages.shell import current_language, render_globals
+from webui.shell import current_language, render_globals
 
 st.set_page_config(page_title="optviz", page_icon="📉", layout="wide")
 render_globals()

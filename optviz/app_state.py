@@ -41,7 +41,7 @@ MAX_PAGE_STEPS = 10_000
 START_LIMIT = 1e3
 #: Query values longer than this are ignored (nobody types a 65-digit number).
 MAX_VALUE_CHARS = 64
-#: Problems a user brings: a typed formula or an uploaded CSV (controls in pages/custom_problem.py).
+#: Problems a user brings: a typed formula or an uploaded CSV (controls in webui/custom_problem.py).
 CUSTOM_PROBLEMS: dict[str, str] = {"custom_formula": "formula", "custom_csv": "csv"}
 #: Query keys owned by the app shell (language, presentation mode), never reported as unknown.
 GLOBAL_KEYS = ("lang", "present")

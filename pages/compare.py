@@ -32,8 +32,8 @@ from optviz.compare import (
 from optviz.export import standalone_html
 from optviz.i18n import t
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
-from pages import ui
-from pages.shell import current_language, presenting, route_through_app
+from webui import ui
+from webui.shell import current_language, presenting, route_through_app
 
 P = "cmp."  # prefix of every control key on this page
 LOADED = "cmp:loaded"  # the URL has been read into the controls in this session

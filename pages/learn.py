@@ -6,8 +6,8 @@ import optviz
 from optviz.i18n import t, tr
 from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
 from optviz.plots.space import path_figure
-from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
-from pages.ui import absolute_url
+from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
+from webui.ui import absolute_url
 
 PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
 PAGE_ICONS = {"playground": "🎛️", "compare": "⚖️"}

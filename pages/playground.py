@@ -1,7 +1,7 @@
 """Playground: pick an optimizer, move its sliders, watch it train (five views on one step cursor).
 
 The page only reads controls, calls optviz and shows figures. Its state lives in the controls'
-stores (pages/ui.py); the URL is parsed once per session by optviz.app_state and rewritten on every
+stores (webui/ui.py); the URL is parsed once per session by optviz.app_state and rewritten on every
 run, so a copied link reproduces the exact run.
 """
 
@@ -19,8 +19,8 @@ from optviz.i18n import t, tr
 from optviz.plots import curves, internals, space
 from optviz.plots import data as data_view
 from optviz.spec import Param
-from pages import ui
-from pages.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
+from webui import ui
+from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 
 P = "pg."
 LOADED = "pg:loaded"
@@ -69,9 +69,9 @@ def problem_label(key: str) -> str:
 
 
 def custom_problem(kind: str) -> optviz.Problem | None:
-    """The user's own problem from pages/custom_problem.py (imported lazily: it may not exist)."""
+    """The user's own problem from webui/custom_problem.py (imported lazily: it may not exist)."""
     try:
-        from pages.custom_problem import custom_problem_controls
+        from webui.custom_problem import custom_problem_controls
     except ImportError:
         st.info(t("playground.custom_missing", lang))
         return None

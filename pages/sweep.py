@@ -30,8 +30,8 @@ from optviz.app_state import (
 from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
 from optviz.i18n import t
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
-from pages import ui
-from pages.shell import current_language, presenting, route_through_app
+from webui import ui
+from webui.shell import current_language, presenting, route_through_app
 
 P = "swp."  # prefix of every control key on this page
 LOADED = "swp:loaded"

@@ -339,11 +339,11 @@ def test_non_text_input():
         assert info.value.code == "not_text"
 
 
-# --- the page controls (pages/custom_problem.py) -----------------------------------------------
+# --- the page controls (webui/custom_problem.py) -----------------------------------------------
 def _formula_page():
     import streamlit as st
 
-    from pages.custom_problem import custom_problem_controls
+    from webui.custom_problem import custom_problem_controls
 
     problem = custom_problem_controls("formula", st.query_params.get("lang", "en"))
     if problem is not None:

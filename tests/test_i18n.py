@@ -245,7 +245,7 @@ def hard_coded_strings(source: str, filename: str = "<page>") -> list[str]:
     return found
 
 
-PAGE_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py")])
+PAGE_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "webui").glob("*.py")])
 
 
 @pytest.mark.parametrize("path", PAGE_FILES, ids=[p.name for p in PAGE_FILES])
@@ -272,7 +272,7 @@ def test_no_page_string_bypasses_the_tables(path):
         'st.caption(t("a") if ok else "Nothing yet")',
         'st.column_config.NumberColumn("Final loss")',
         'st.error("学习率太大")',
-        'import streamlit as st\nfrom pages import ui\nleft, right = st.columns(2)\nleft.metric("Loss", 1)',
+        'import streamlit as st\nfrom webui import ui\nleft, right = st.columns(2)\nleft.metric("Loss", 1)',
     ],
 )
 def test_the_scan_catches_hard_coded_strings(source):
@@ -317,7 +317,14 @@ def _used_keys(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-SOURCE_FILES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "optviz").rglob("*.py")])
+SOURCE_FILES = sorted(
+    [
+        ROOT / "app.py",
+        *(ROOT / "pages").glob("*.py"),
+        *(ROOT / "webui").glob("*.py"),
+        *(ROOT / "optviz").rglob("*.py"),
+    ]
+)
 
 
 @pytest.mark.parametrize("path", SOURCE_FILES, ids=[str(p.relative_to(ROOT)) for p in SOURCE_FILES])

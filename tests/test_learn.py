@@ -17,8 +17,8 @@ from optviz import i18n
 from optviz.lessons import LESSONS, card_example, lesson_query
 from optviz.plots import compare as compare_plots
 from optviz.plots import curves, data, internals, space
-from pages.shell import PRESENT_CSS
-from pages.ui import hparam_keys, store_key
+from webui.shell import PRESENT_CSS
+from webui.ui import hparam_keys, store_key
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LANGS = ["en", "zh"]

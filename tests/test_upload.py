@@ -171,11 +171,11 @@ def test_every_error_code_has_both_languages():
     assert t("custom.csv.not_number", "zh", **info.value.fields) == "第 3 行：x 值“abc”不是数字"
 
 
-# --- the page control (pages/custom_problem.py) ------------------------------------------------
+# --- the page control (webui/custom_problem.py) ------------------------------------------------
 def _csv_page():
     import streamlit as st
 
-    from pages.custom_problem import custom_problem_controls
+    from webui.custom_problem import custom_problem_controls
 
     problem = custom_problem_controls("csv", st.query_params.get("lang", "en"))
     if problem is not None:
@@ -212,7 +212,7 @@ def test_unknown_kind_is_an_error_message():
     from streamlit.testing.v1 import AppTest
 
     def page():
-        from pages.custom_problem import custom_problem_controls
+        from webui.custom_problem import custom_problem_controls
 
         custom_problem_controls("spreadsheet", "en")
 

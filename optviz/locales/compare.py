@@ -19,7 +19,7 @@ STRINGS = {
     "compare.fig.race_title": ("All paths, step by step", "所有路径，逐步播放"),
     "compare.fig.play": ("Play", "播放"),
     "compare.fig.pause": ("Pause", "暂停"),
-    # shared run settings (pages/ui.run_settings_controls, used by the Compare and Sweep pages)
+    # shared run settings (webui/ui.run_settings_controls, used by the Compare and Sweep pages)
     "ui.run.problem": ("Problem", "问题"),
     "ui.run.problem_params": ("Problem parameters", "问题参数"),
     "ui.run.steps": ("Steps", "步数"),

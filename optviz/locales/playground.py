@@ -1,7 +1,7 @@
-"""Strings of the Playground page, the shared controls (pages/ui.py) and URL-state warnings."""
+"""Strings of the Playground page, the shared controls (webui/ui.py) and URL-state warnings."""
 
 STRINGS = {
-    # shared controls (pages/ui.py)
+    # shared controls (webui/ui.py)
     "ui.optimizer": ("Optimizer", "优化器"),
     "ui.optimizer_help": (
         "Grouped by family: classic, adaptive, frontier.",

@@ -15,7 +15,7 @@ import pytest
 
 import optviz
 from optviz import app_state
-from pages.ui import format_value as ui_format
+from webui.ui import format_value as ui_format
 
 from .browser import CHART, chart_digest, key_selector, open_app, wait_chart_change, wait_idle
 
