@@ -108,7 +108,7 @@ try:
     run_setups = with_tuned_rates(dict((k, dict(hp)) for k, hp in setups), scans) if fair else None
     traces = _compare(tuple((k, ui.items(hp)) for k, hp in run_setups.items()) if fair else setups, args)
 except ValueError as err:
-    st.error(t("compare.error", lang, message=str(err)))
+    st.error(t("compare.error", lang, message=ui.plain(err)))
     st.stop()
 
 if fair:

@@ -7,7 +7,7 @@ from optviz.i18n import t, tr
 from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
 from optviz.plots.space import path_figure
 from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
-from webui.ui import absolute_url
+from webui.ui import absolute_url, plain
 
 PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
 PAGE_ICONS = {"playground": "🎛️", "compare": "⚖️"}
@@ -89,7 +89,7 @@ def card(opt: optviz.Optimizer) -> None:
     try:
         shown = example(key, lang, present)
     except ValueError as err:
-        st.warning(str(err))
+        st.warning(plain(err))
         return
     if shown is None:
         st.info(t("learn.card.example.diverged", lang))

@@ -115,7 +115,7 @@ else:
     try:
         problem = ui.cached_problem(problem_key, problem_params)
     except ValueError as error:
-        st.error(t("playground.bad_problem", lang, error=str(error)))
+        st.error(t("playground.bad_problem", lang, error=ui.plain(error)))
         st.stop()
 
 regression = isinstance(problem, optviz.LinearRegression)
@@ -169,7 +169,7 @@ try:
         opt_key, problem if spec is None else problem_key, problem_params, **state.run_kwargs(config)
     )
 except ValueError as error:
-    st.error(t("playground.bad_run", lang, error=str(error)))
+    st.error(t("playground.bad_run", lang, error=ui.plain(error)))
     st.stop()
 
 k = trace.k

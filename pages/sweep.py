@@ -169,7 +169,7 @@ else:
         )
     except ValueError as err:
         result = None
-        st.error(t("sweep.error", lang, message=str(err)))
+        st.error(t("sweep.error", lang, message=ui.plain(err)))
     slot.empty()
     if result is not None:
         st.caption(
@@ -218,7 +218,7 @@ else:
     try:
         scans = {key: _scan(key, args) for key in sensitivity}
     except ValueError as err:
-        st.error(t("sweep.error", lang, message=str(err)))
+        st.error(t("sweep.error", lang, message=ui.plain(err)))
     else:
         problem = ui.cached_problem(args[0], dict(args[1]))
         st.plotly_chart(

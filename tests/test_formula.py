@@ -375,7 +375,7 @@ def test_page_rejects_bad_formulas_with_a_message_not_a_traceback():
     at.text_input(key="custom_f").set_value("x**2 + z").run()
     assert not at.exception and not at.text
     assert at.error[0].value == (
-        "This formula cannot be used: unknown name 'z' at column 8; allowed names: x, y, pi, e"
+        "This formula cannot be used: unknown name '`z`' at column 8; allowed names: `x, y, pi, e`"
     )
     at.text_input(key="custom_f").set_value("log(x) + y**2").run()
     assert not at.error and at.text[0].value == "window=((0.1, 5.0), (-5.0, 5.0)) start=(1.08, 3.0)"
@@ -394,7 +394,7 @@ def test_page_window_and_start_fill_missing_boxes_automatically():
 def test_page_reads_the_formula_from_the_url_in_chinese():
     at = _page({"custom_f": "__import__('os').system('true')", "lang": "zh"})
     assert not at.exception
-    assert at.error[0].value.startswith("无法使用此公式：第 1 列的“.system”不是允许的函数")
+    assert at.error[0].value.startswith("无法使用此公式：第 1 列的“`.system`”不是允许的函数")
     at = _page({"custom_f": "x*y", "custom_sx": "1", "custom_sy": "2"})
     assert not at.error and at.text[0].value.endswith("start=(1.0, 2.0)")
     assert at.text_input(key="custom_f").value == "x*y"

@@ -203,9 +203,9 @@ def test_page_fits_an_uploaded_file():
 def test_page_explains_a_bad_file_in_the_visitors_language():
     at = _upload(b"x,y\n0,1\n1,oops\n")
     assert not at.text
-    assert at.error[0].value == "This file cannot be used: line 3: the y value 'oops' is not a number"
+    assert at.error[0].value == "This file cannot be used: line 3: the `y` value '`oops`' is not a number"
     at = _upload(b"x,y\n0,1\n1,oops\n", lang="zh")
-    assert at.error[0].value == "无法使用此文件：第 3 行：y 值“oops”不是数字"
+    assert at.error[0].value == "无法使用此文件：第 3 行：`y` 值“`oops`”不是数字"
 
 
 def test_unknown_kind_is_an_error_message():
@@ -217,4 +217,4 @@ def test_unknown_kind_is_an_error_message():
         custom_problem_controls("spreadsheet", "en")
 
     at = AppTest.from_function(page, default_timeout=60).run()
-    assert not at.exception and at.error[0].value == "Unknown kind of custom problem: spreadsheet"
+    assert not at.exception and at.error[0].value == "Unknown kind of custom problem: `spreadsheet`"

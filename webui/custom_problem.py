@@ -15,6 +15,7 @@ from optviz import formula, upload
 from optviz.formula import FormulaProblem
 from optviz.i18n import t
 from optviz.upload import CsvError
+from webui.ui import message, plain
 
 DEFAULT_FORMULA = "x**2 + 10*sin(y)"
 FORMULA_KEY = "custom_f"
@@ -40,12 +41,13 @@ def _load_csv(data: bytes) -> optviz.LinearRegression:
 
 
 def _message(error: ValueError, area: str, lang: str) -> str:
-    """A rejection in the visitor's language (the English text for errors without a code)."""
+    """A rejection in the visitor's language (the English text for errors without a code). What it
+    quotes from the formula or the file is shown literally (``ui.plain``), never as markdown."""
     code = getattr(error, "code", None)
     key = f"custom.{area}.{code}"
     if code and key in optviz.i18n.strings():
-        return t(key, lang, **error.fields)
-    return str(error)
+        return message(key, lang, **error.fields)
+    return plain(error)
 
 
 def _number(key: str, label: str, placeholder: str) -> float | None:
@@ -128,5 +130,5 @@ def custom_problem_controls(kind: str, lang: str) -> optviz.Problem | None:
         return formula_controls(lang)
     if kind == "csv":
         return csv_controls(lang)
-    st.error(t("custom.unknown_kind", lang, kind=kind))
+    st.error(t("custom.unknown_kind", lang, kind=plain(kind)))
     return None

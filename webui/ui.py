@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import math
 import pickle
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urljoin
@@ -370,16 +371,55 @@ def share_link(relative: str, lang: str) -> None:
 
 
 def show_warnings(warnings: Iterable[ParseWarning], lang: str) -> None:
-    """URL problems, translated, in one warning box."""
+    """URL problems, translated, in one warning box; every quoted key or value shown literally."""
     lines = []
     for w in warnings:
         code = getattr(w, "code", None)
         if code and f"state.warn.{code}" in optviz.i18n.strings():
-            lines.append(t(f"state.warn.{code}", lang, **w.fields))
+            lines.append(message(f"state.warn.{code}", lang, **w.fields))
         else:
-            lines.append(str(w))
+            lines.append(plain(w))
     if lines:
         st.warning(t("ui.url_fixed", lang) + "\n\n" + "\n".join(f"- {x}" for x in lines))
+
+
+# --- visitor text in messages --------------------------------------------------------------------------
+#: Line breaks (a raw one would end the code span's paragraph and let the rest be parsed as markdown).
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+#: Control and bidirectional-override characters: invisible, or able to make text read backwards.
+_HIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def plain(value: object) -> str:
+    """``value`` (anything a visitor typed: a URL key or value, a formula, a CSV cell, a file name, an
+    error text quoting one) as markdown that shows it literally: an inline code span. Inside a code
+    span nothing is markup: no link, image, HTML, LaTeX, ``:color[...]``, emoji or autolink. The fence
+    is longer than any run of backticks in the text, and line breaks become a visible '↵', so the text
+    can never close the span or start a new block."""
+    text = _HIDDEN.sub("\ufffd", _LINE_BREAKS.sub("↵", str(value)))
+    # Streamlit's frontend rewrites ':material/' to ':material_' in the raw markdown (even inside code)
+    # to find icons; a zero-width space keeps what the visitor typed on screen.
+    text = text.replace(":material/", ":material\u200b/")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    # CommonMark strips one space from each end when both ends are spaces: pad so the text survives,
+    # and keep a backtick at either end from joining the fence.
+    edge = text[:1] == "`" or text[-1:] == "`" or (text[:1] == text[-1:] == " " and text.strip() != "")
+    pad = " " if edge or not text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def plain_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Message fields with every text made ``plain`` (numbers stay numbers, so ``{x:.3g}`` works)."""
+    return {
+        k: v if isinstance(v, (int, float)) and not isinstance(v, bool) else plain(v)
+        for k, v in fields.items()
+    }
+
+
+def message(key: str, lang: str, **fields: Any) -> str:
+    """The UI string ``key`` with its fields shown literally: use it for every message that quotes
+    something a visitor typed (the template is ours and stays markdown; the fields never are)."""
+    return t(key, lang, **plain_fields(fields))
 
 
 # --- cached runs -------------------------------------------------------------------------------------
