@@ -7,10 +7,20 @@ for bigger fonts, thicker lines and taller charts.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from optviz.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise, t
 
+LOGGER = logging.getLogger("optviz.webui")
+RESET_KEY = "app.reset"  # the guard's reset button
+#: Upload bodies this much larger than server.maxUploadSize still stay in memory while parsed (Streamlit's
+#: own streaming cap lets 1 MiB of multipart framing through; see keep_uploads_in_memory).
+UPLOAD_SPOOL_MARGIN = 2 * 1024 * 1024
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
 APP_RAN_KEY = "shell:app_ran"  # set by app.py's first run in a session
@@ -95,3 +105,55 @@ def route_through_app() -> None:
     if PagesManager.uses_pages_directory and APP_RAN_KEY not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+# --- no traceback, ever ------------------------------------------------------------------------------
+@contextmanager
+def page_guard() -> Iterator[None]:
+    """Run a page body so that no visitor ever sees a traceback: an unexpected exception becomes a
+    short translated message at the top of the page and a button that reopens the page from its
+    defaults, and its traceback goes to the server log. Streamlit's own control flow (``st.stop``,
+    ``st.rerun``, ``st.switch_page``: ScriptControlException, a BaseException) passes through."""
+    slot = st.empty()  # draws nothing unless the page fails
+    try:
+        yield
+    except ScriptControlException:
+        raise
+    except Exception:
+        page = getattr(st.context, "url", None) or "?"
+        LOGGER.exception("Unexpected error while running the page %s", page)
+        lang = current_language()
+        with slot.container():
+            st.error(t("app.error", lang))
+            st.button(t("app.error.reset", lang), key=RESET_KEY, on_click=reset_session, type="primary")
+
+
+def reset_session() -> None:
+    """Forget every setting of this session and the URL's query string (the language and presentation
+    mode stay), so the page reopens with its defaults."""
+    kept = {k: st.session_state[k] for k in (LANG_KEY, PRESENT_KEY) if k in st.session_state}
+    for key in list(st.session_state):
+        del st.session_state[key]
+    st.query_params.clear()
+    for key, value in kept.items():
+        st.session_state[key] = value
+
+
+# --- uploads stay in memory --------------------------------------------------------------------------
+def keep_uploads_in_memory() -> None:
+    """Keep every accepted upload in memory while the server parses it.
+
+    Streamlit's upload route (``/_stcore/upload_file/<session>/<file>``) parses the multipart body with
+    Starlette, which spools a file part to a temporary file on disk once it exceeds
+    ``MultiPartParser.spool_max_size`` (1 MiB). The route lets a body stream up to
+    ``server.maxUploadSize`` + 1 MiB before it refuses it, then reads the whole file into memory anyway,
+    so a 1-2 MiB body sent without a Content-Length was written to /tmp before being refused. Raising
+    the spool size above that body cap keeps every part in memory: nothing changes for memory use
+    (the route holds the whole file in memory afterwards) and nothing touches the disk.
+    """
+    from starlette.formparsers import MultiPartParser
+    from streamlit import config
+
+    spool = int(config.get_option("server.maxUploadSize")) * 1024 * 1024 + UPLOAD_SPOOL_MARGIN
+    if MultiPartParser.spool_max_size < spool:
+        MultiPartParser.spool_max_size = spool

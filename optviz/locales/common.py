@@ -14,4 +14,11 @@ STRINGS = {
         "为投影准备：大号字体、粗线条、高对比度，并收起侧边栏。该设置会写入链接，"
         "因此事先准备好的链接打开时就已处于演示状态。",
     ),
+    # the page guard (webui/shell.py): an unexpected error, shown without any technical detail
+    "app.error": (
+        "Something went wrong while drawing this page with these settings. The details were logged on "
+        "the server. Start again from the page's default settings:",
+        "用这些设置绘制本页时出错了。详细信息已记录在服务器上。请从本页的默认设置重新开始：",
+    ),
+    "app.error.reset": ("Reset this page", "重置本页"),
 }
