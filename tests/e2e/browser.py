@@ -31,16 +31,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path | None = None) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:port, headless, no file watcher, no telemetry."""
+def start_server(
+    port: int, log_path: Path | None = None, *, launcher: Path | None = None, env: dict | None = None
+) -> subprocess.Popen:
+    """``streamlit run app.py`` on 127.0.0.1:port, headless, no file watcher, no telemetry.
+    ``launcher``: a script that starts streamlit itself (``python launcher run app.py ...``)."""
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, *([str(launcher)] if launcher else ["-m", "streamlit"]), "run", "app.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false", "--server.runOnSave", "false",
     ]  # fmt: skip
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
     return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
