@@ -198,6 +198,21 @@ def test_csv_rejections_quote_the_file_literally(cell):
     assert_literal(body, cell)
 
 
+def test_a_file_between_the_documented_cap_and_the_servers_is_refused_by_the_app():
+    """The server admits up to 1 MiB (maxUploadSize = 1); the app's own cap is 1,000,000 bytes."""
+    at = AppTest.from_function(_custom_page, default_timeout=TIMEOUT)
+    at.query_params["kind"] = "csv"
+    at.run()
+    data = b"1,2\n" * 255_000
+    assert upload.MAX_BYTES < len(data) <= 1024 * 1024
+    at.file_uploader(key="custom_csv").upload("big.csv", data, "text/csv").run()
+    assert not at.exception
+    assert (
+        at.error[0].value
+        == "This file cannot be used: the file has 1020000 bytes; at most 1000000 are allowed"
+    )
+
+
 # --- error texts that quote a visitor's values --------------------------------------------------------
 PAYLOAD_ERROR = "bad value [click me](https://example.com) ![x](https://example.com/x.png) $x$ <b>"
 

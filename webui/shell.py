@@ -101,6 +101,7 @@ def route_through_app() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    keep_uploads_in_memory()  # this page may be the server's first run, before app.py ever ran
     # Only when app.py has never run in this session (a rerun would drop a pending button click).
     if PagesManager.uses_pages_directory and APP_RAN_KEY not in st.session_state:
         PagesManager.uses_pages_directory = False
