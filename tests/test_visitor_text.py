@@ -118,6 +118,42 @@ def test_plain_hides_control_and_direction_characters():
     assert outside == "" and spans == ["a\ufffdb\ufffd[31mc\ufffd"]
 
 
+def _codes(module, error: str) -> set[str]:
+    import re
+
+    return set(re.findall(error + r'\(\s*"(\w+)"', Path(module.__file__).read_text(encoding="utf-8")))
+
+
+def test_every_message_that_quotes_input_shows_every_field_literally():
+    """Every template a visitor's text can reach, in both languages, with every field set to each
+    payload: each payload lands whole inside its own code span and adds nothing outside them."""
+    import string
+
+    from optviz import app_state, formula
+    from optviz.i18n import strings
+    from webui.ui import message
+
+    keys = [f"state.warn.{code}" for code in app_state.WARNING_TEXTS]
+    keys += [f"custom.formula.{code}" for code in _codes(formula, "FormulaError")]
+    keys += [f"custom.csv.{code}" for code in _codes(upload, "CsvError")]
+    keys += ["custom.formula.rejected", "custom.csv.rejected", "custom.unknown_kind", "compare.error"]
+    keys += ["sweep.error", "playground.bad_problem", "playground.bad_run"]
+    assert len(keys) > 50 and all(k in strings() for k in keys)
+    checked = 0
+    for key in keys:
+        for lang in ("en", "zh"):
+            uses = [f for _, f, _, _ in string.Formatter().parse(t(key, lang)) if f]
+            # the template's own text, with each field a harmless word
+            template, _ = split_code(message(key, lang, **dict.fromkeys(uses, "x")))
+            for payload in PAYLOADS:
+                body = message(key, lang, **dict.fromkeys(uses, payload))
+                outside, spans = split_code(body)
+                assert outside == template, (key, lang, body)  # the payload adds nothing outside code
+                assert spans == [shown(payload)] * len(uses), (key, lang, body)
+                checked += 1
+    assert checked == len(keys) * 2 * len(PAYLOADS)
+
+
 # --- URL warnings: values, keys, Compare's opts, Sweep's keys -------------------------------------------
 def _run(path: str | None, query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
