@@ -350,3 +350,19 @@ def test_server_settings_hide_tracebacks_and_cap_uploads():
     # Streamlit counts maxUploadSize in MiB: the smallest whole cap that admits upload.MAX_BYTES
     cap = conf["server"]["maxUploadSize"] * 1024 * 1024
     assert upload.MAX_BYTES <= cap < upload.MAX_BYTES + 1024 * 1024
+
+
+def test_uploads_are_parsed_in_memory_up_to_what_the_server_reads(monkeypatch):
+    """Streamlit reads an upload body up to maxUploadSize + a framing margin before refusing it;
+    Starlette must hold every part of that much in memory rather than spool it to a temporary file."""
+    from starlette.formparsers import MultiPartParser
+    from streamlit import config
+    from streamlit.web.server.starlette import starlette_routes
+
+    from webui.shell import keep_uploads_in_memory
+
+    monkeypatch.setattr(MultiPartParser, "spool_max_size", 1024 * 1024)  # Starlette's default
+    monkeypatch.setattr(config, "get_option", lambda name: 1 if name == "server.maxUploadSize" else None)
+    keep_uploads_in_memory()
+    read_at_most = 1024 * 1024 + starlette_routes._MAX_UPLOAD_MULTIPART_OVERHEAD_BYTES
+    assert MultiPartParser.spool_max_size > read_at_most
