@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -68,6 +69,18 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def render_config(
@@ -188,6 +201,34 @@ class Deployment:
         port = upstream.rsplit(":", 1)[-1]
         return next((n.index for n in self.nodes if str(n.port) == port), None)
 
+    def routes(self) -> dict[str, list[tuple[int | None, str]]]:
+        """From nginx's access log: affinity key -> [(replica index, request line)], in log order
+        (a websocket is logged when it closes). A request retried on another replica counts there."""
+        out: dict[str, list[tuple[int | None, str]]] = {}
+        if not self.access_log.exists():
+            return out
+        for line in self.access_log.read_text(errors="replace").splitlines():
+            m = re.search(r'key=(\S+) upstream=(.*?) status=\d+ "([^"]*)"', line)
+            if m:
+                last = m.group(2).split(",")[-1].strip()
+                out.setdefault(m.group(1), []).append((self.replica_of(last), m.group(3)))
+        return out
+
+    def replica_for(self, key: str) -> int | None:
+        """The replica nginx sends a browser with cookie ``optviz_replica=key`` to (one request)."""
+        request = urllib.request.Request(
+            f"{self.url}/_stcore/health", headers={"Cookie": f"optviz_replica={key}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as r:
+            r.read()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # nginx writes the log line just after the answer
+            hits = [i for i, req in self.routes().get(key, []) if "/_stcore/health" in req]
+            if hits:
+                return hits[-1]
+            time.sleep(0.05)
+        return None
+
     def kill_replica(self, index: int, sig: int = signal.SIGKILL) -> None:
         """Kill one replica (what a crash or an out-of-memory kill does); the watcher restarts it."""
         self.nodes[index].proc.send_signal(sig)
@@ -219,6 +260,8 @@ class Deployment:
         if self.replicas < 1:
             raise ValueError(f"replicas must be at least 1, got {self.replicas}")
         nginx = ensure_nginx()
+        if not port_free(self.host, self.port):
+            raise RuntimeError(f"port {self.port} on {self.host} is in use: choose another with --port")
         self._owned = self.runtime is None
         if self.runtime is None:
             self.runtime = Path(tempfile.mkdtemp(prefix="optviz-deploy-"))
@@ -246,7 +289,7 @@ class Deployment:
                 stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
             )  # fmt: skip
             deadline = time.monotonic() + 30
-            while not healthy(self.url):
+            while self.nginx.poll() is not None or not healthy(self.url):
                 if self.nginx.poll() is not None or time.monotonic() > deadline:
                     error = (self.runtime / "error.log").read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"nginx did not start on {self.host}:{self.port}:\n{error}")
