@@ -38,6 +38,19 @@ STARTUP_TIMEOUT_S = 120
 MAX_BODY = "25m"
 
 
+def default_replicas() -> int:
+    """One replica per CPU this process may use: its CPU affinity, capped by a cgroup v2 CPU quota
+    (``docker run --cpus``), since ``os.cpu_count()`` counts the host's CPUs inside a container."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, round(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cpus
+
+
 def find_nginx() -> str | None:
     """The nginx binary, or None."""
     found = shutil.which("nginx")
@@ -140,7 +153,7 @@ class Replica:
 class Deployment:
     """``replicas`` Streamlit processes behind nginx on ``host:port``; ``start()``/``stop()`` or ``with``."""
 
-    replicas: int = field(default_factory=lambda: os.cpu_count() or 1)
+    replicas: int = field(default_factory=default_replicas)
     port: int = 8080
     host: str = "0.0.0.0"
     runtime: Path | None = None

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
 
-from deploy import Deployment
+from deploy import Deployment, default_replicas
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +16,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Serve the app from N Streamlit replicas behind nginx (session affinity by cookie).",
     )
     parser.add_argument(
-        "--replicas", "-n", type=int, default=os.cpu_count() or 1,
-        help="Streamlit processes to run (default: the number of cores, %(default)s here)",
+        "--replicas", "-n", type=int, default=default_replicas(),
+        help="Streamlit processes to run (default: one per CPU this process may use, %(default)s here)",
     )  # fmt: skip
     parser.add_argument("--port", "-p", type=int, default=8080, help="port nginx listens on (default 8080)")
     parser.add_argument(
