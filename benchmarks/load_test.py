@@ -15,18 +15,36 @@ run that did not finish successfully, a timeout or a dropped connection. This me
 redrawn chart, errors are exception boxes and timeouts), where 30 tabs drawing charts on two cores
 dominate the numbers.
 
-Every request goes to 127.0.0.1; every wait has a timeout; the script stops by itself.
-Usage: ``python benchmarks/load_test.py [--client ws|browser] [--concurrent 30] [--changes 10]
-[--sequential 300]``.
+Targets: by default one plain ``streamlit run app.py`` (no proxy). ``--replicas N`` starts the
+deployment of ``deploy/`` instead (nginx in front of N replicas, on free loopback ports) and reports
+the RSS of every replica and how many websockets each one served; ``--replicas 1,2`` runs the same
+load against 1 and then 2 replicas and prints the throughput ratio. ``--base URL`` targets a server
+or load balancer that is already running (no memory figures then). Through nginx each websocket
+client first loads the page, as a browser does, and sends back the affinity cookie nginx set.
+
+``--classroom`` is the classroom profile: 40 sessions (unless ``--concurrent`` says otherwise), each
+waiting a think time drawn uniformly from 1-3 s (``--think``) before every slider change, seeded
+(``--seed``), so two runs make the same requests at the same moments. Without it there is no think
+time: every session changes the slider as soon as the previous rerun finished (the throughput load).
+Throughput is slider changes answered per second of the phase's wall time. The machine's load
+average is printed before and after each phase: on a shared machine the numbers are pessimistic.
+
+Every request goes to 127.0.0.1 (or ``--base``); every wait has a timeout; the script stops by
+itself. Usage: ``python benchmarks/load_test.py [--client ws|browser] [--concurrent 30]
+[--changes 10] [--sequential 300] [--classroom] [--think 1:3] [--seed 0] [--replicas 1,2 | --base URL]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
 import statistics
 import sys
 import time
+import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -47,8 +65,12 @@ from e2e.browser import (  # noqa: E402
     wait_healthy,
 )
 
+import deploy  # noqa: E402
 import optviz  # noqa: E402
 
+#: (began, ended) of every answered slider change in the current phase: throughput is measured over
+#: the window from the first change to the last answer, so the page openings before it do not count.
+ANSWERED: list[tuple[float, float]] = []
 TIMEOUT_MS = 180_000  # per wait: 30 browsers on 2 cores are slow, but never unbounded
 CHART = key_selector("pg.chart.space")
 
@@ -78,8 +100,11 @@ async def digest(page) -> str | None:
     return await page.locator(CHART).first.evaluate(_DIGEST_JS)
 
 
-async def session(browser, base: str, index: int, changes: int, latencies: list[float], errors: list[str]):
-    """One visitor: open the Playground, move the learning-rate slider ``changes`` times."""
+async def session(
+    browser, base: str, index: int, changes: int, latencies: list[float], errors: list[str], think=None
+):
+    """One visitor: open the Playground, move the learning-rate slider ``changes`` times (after a
+    think time ``think()`` seconds before each change, when given)."""
     opt, query = start_query(index)
     context = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await context.new_page()
@@ -90,12 +115,15 @@ async def session(browser, base: str, index: int, changes: int, latencies: list[
         await page.wait_for_selector(CHART + " .js-plotly-plot")
         slider = page.locator(key_selector(f"pg.hp.{opt}.learning_rate") + ' input[type="range"]')
         for _ in range(changes):
+            if think is not None:
+                await asyncio.sleep(think())
             before = await digest(page)
             await slider.focus()
             began = time.perf_counter()
             await page.keyboard.press("ArrowRight")
             await wait_change(page, before)
-            latencies.append((time.perf_counter() - began) * 1000)
+            ANSWERED.append((began, time.perf_counter()))
+            latencies.append((ANSWERED[-1][1] - began) * 1000)
         await page.wait_for_selector(IDLE)
         shown = await page.locator(EXCEPTION).count()
         if shown:
@@ -126,8 +154,8 @@ async def ws_rerun(ws, query: str, widgets: list | None, wanted: str) -> dict:
     from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
     state = ClientState(query_string=query, widget_states=WidgetStates(widgets=widgets or []))
-    out: dict = {"element": None, "chart_ms": None, "query": query, "exceptions": []}
     began = time.perf_counter()
+    out: dict = {"element": None, "chart_ms": None, "query": query, "exceptions": [], "began": began}
     await ws.send(BackMsg(rerun_script=state).SerializeToString())
     while True:
         msg = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), WS_TIMEOUT_S))
@@ -150,18 +178,33 @@ async def ws_rerun(ws, query: str, widgets: list | None, wanted: str) -> dict:
             return out
 
 
-async def ws_session(port: int, index: int, changes: int, latencies: list[float], errors: list[str],
-                     chart_latencies: list[float]) -> None:  # fmt: skip
-    """One visitor over a websocket: open the Playground, move the learning-rate slider ``changes`` times."""
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def page_cookie(base: str) -> str | None:
+    """Load the page as a browser does first; return the affinity cookie a load balancer set, if any."""
+    with NO_PROXY.open(f"{base}/", timeout=WS_TIMEOUT_S) as r:
+        r.read()
+        for header in r.headers.get_all("Set-Cookie") or []:
+            if header.startswith("optviz_replica="):
+                return header.split(";", 1)[0]
+    return None
+
+
+async def ws_session(base: str, index: int, changes: int, latencies: list[float], errors: list[str],
+                     chart_latencies: list[float], think=None) -> None:  # fmt: skip
+    """One visitor over a websocket: load the page (for the affinity cookie), open the Playground,
+    move the learning-rate slider ``changes`` times, after ``think()`` seconds before each change."""
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     opt, query = start_query(index)
     key = f"pg.hp.{opt}.learning_rate"
     try:
+        cookie = await asyncio.to_thread(page_cookie, base)
         async with websockets.connect(
-            f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
-            open_timeout=WS_TIMEOUT_S,
+            base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"], max_size=None,
+            open_timeout=WS_TIMEOUT_S, proxy=None, additional_headers={"Cookie": cookie} if cookie else None,
         ) as ws:  # fmt: skip
             answer = await ws_rerun(ws, query, None, key)
             slider = answer["element"]
@@ -173,6 +216,8 @@ async def ws_session(port: int, index: int, changes: int, latencies: list[float]
             options = list(slider.options)
             at = options.index(f"{optviz.OPTIMIZERS[opt].param('learning_rate').low:g}")
             for _ in range(changes):
+                if think is not None:
+                    await asyncio.sleep(think())
                 at = at + 1 if at + 1 < len(options) else at - 1
                 value = WidgetState(id=slider.id, string_array_value={"data": [options[at]]})
                 answer = await ws_rerun(ws, answer["query"], [value], key)
@@ -186,89 +231,206 @@ async def ws_session(port: int, index: int, changes: int, latencies: list[float]
                         f"{'missing' if answer['chart_ms'] is None else 'sent'}, {answer['exceptions'][:1]}"
                     )
                     continue
+                ANSWERED.append((answer["began"], answer["began"] + answer["finished_ms"] / 1000))
                 latencies.append(answer["finished_ms"])
                 chart_latencies.append(answer["chart_ms"])
     except Exception as error:  # noqa: BLE001 - a load test counts failures
         errors.append(f"session {index}: {type(error).__name__}: {str(error).splitlines()[0][:120]}")
 
 
-async def phases(args, proc, open_session, what: str, chart_too: bool) -> None:
+@dataclass
+class Target:
+    """What the load goes to: ``base`` URL, the server processes to watch, and the deployment if any."""
+
+    base: str
+    pids: list[int] = field(default_factory=list)
+    deployment: deploy.Deployment | None = None
+    label: str = ""
+
+    def rss(self) -> str:
+        if not self.pids:
+            return "n/a (server not started by this script)"
+        sizes = [rss_mb(pid) for pid in self.pids]
+        each = ", ".join(f"{mb:.0f}" for mb in sizes)
+        return f"{sum(sizes):.0f} MB" + (f" (replicas: {each} MB)" if len(sizes) > 1 else "")
+
+    def spread(self) -> str:
+        """Websockets served per replica, from nginx's access log (a websocket is logged when it closes)."""
+        if self.deployment is None:
+            return ""
+        counts = [0] * self.deployment.replicas
+        for seen in self.deployment.routes().values():
+            for replica, request in seen:
+                if replica is not None and "/_stcore/stream" in request:
+                    counts[replica] += 1
+        return "  websockets per replica so far: " + ", ".join(f"#{i}: {n}" for i, n in enumerate(counts))
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+async def phases(args, target: Target, open_session, what: str, chart_too: bool) -> float | None:
     """Phase 1 (``--concurrent`` sessions at once) and phase 2 (``--sequential`` sessions one after
-    another) with ``open_session(index, changes, latencies, errors, charts)``."""
+    another) with ``open_session(index, changes, latencies, errors, charts, think)``; returns phase 1's
+    throughput (slider changes answered per second)."""
+    throughput = None
     if args.concurrent:
         latencies: list[float] = []
         charts: list[float] = []
         errors: list[str] = []
+        thinks = {}
+        if args.think[1] > 0:
+            for i in range(args.concurrent):
+                rng = random.Random(args.seed * 100_003 + i)
+                thinks[i] = lambda rng=rng: rng.uniform(*args.think)
+        print(f"\n[{target.label}] before: {load()}")
+        ANSWERED.clear()
         began = time.perf_counter()
         await asyncio.gather(
-            *(open_session(i, args.changes, latencies, errors, charts) for i in range(args.concurrent))
+            *(
+                open_session(i, args.changes, latencies, errors, charts, thinks.get(i))
+                for i in range(args.concurrent)
+            )
         )
         wall = time.perf_counter() - began
-        print(f"\n{args.concurrent} concurrent {what} x {args.changes} slider changes in {wall:.1f} s:")
+        window = max(e for _, e in ANSWERED) - min(b for b, _ in ANSWERED) if ANSWERED else float("nan")
+        throughput = len(ANSWERED) / window
+        profile = (
+            f"think time {args.think[0]:g}-{args.think[1]:g} s (seed {args.seed})"
+            if thinks
+            else "no think time"
+        )
+        print(
+            f"[{target.label}] {args.concurrent} concurrent {what} x {args.changes} slider changes,"
+            f" {profile}, in {wall:.1f} s:"
+        )
         print(f"  errors {len(errors)}")
-        if chart_too:
+        if latencies and chart_too:
             print(
                 f"  change -> parameter-space chart received, over {len(charts)} changes:"
                 f" p50 {statistics.median(charts):.0f} ms, p95 {percentile(charts, 0.95):.0f} ms"
             )
+        if latencies:
+            print(
+                f"  {'change -> rerun finished' if chart_too else 'key press -> redrawn chart'}, over"
+                f" {len(latencies)} changes: p50 {statistics.median(latencies):.0f} ms,"
+                f" p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
+            )
         print(
-            f"  {'change -> rerun finished' if chart_too else 'key press -> redrawn chart'}, over"
-            f" {len(latencies)} changes: p50 {statistics.median(latencies):.0f} ms,"
-            f" p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
+            f"  throughput {throughput:.2f} slider changes answered per second"
+            f" ({len(ANSWERED)} over the {window:.1f} s from the first change to the last answer)"
         )
-        print(f"  server RSS after: {rss_mb(proc.pid):.0f} MB")
+        print(f"  server RSS after: {target.rss()}")
+        if target.deployment is not None:
+            print(target.spread())
+        print(f"  after: {load()}")
         for e in errors[:10]:
             print("  ", e)
     if args.sequential:
-        print(f"\n{args.sequential} {what} in sequence (open, move the slider once, close):")
+        print(f"\n[{target.label}] {args.sequential} {what} in sequence (open, move the slider once, close):")
+        print(f"  before: {load()}; server RSS {target.rss()}")
         errors, latencies, charts = [], [], []
         for i in range(args.sequential):
-            await open_session(i, 1, latencies, errors, charts)
+            await open_session(i, 1, latencies, errors, charts, None)
             if (i + 1) % 25 == 0:
-                print(f"  after {i + 1:4d} sessions: server RSS {rss_mb(proc.pid):.0f} MB", flush=True)
+                print(f"  after {i + 1:4d} sessions: server RSS {target.rss()}", flush=True)
         print(
             f"  errors {len(errors)}; rerun latency p50 {statistics.median(latencies):.0f} ms,"
             f" p95 {percentile(latencies, 0.95):.0f} ms"
         )
+        if target.deployment is not None:
+            print(target.spread())
+        print(f"  after: {load()}")
         for e in errors[:10]:
             print("  ", e)
+    return throughput
+
+
+async def drive(args, target: Target) -> float | None:
+    """Run the phases against ``target`` with the chosen client; return phase 1's throughput."""
+    if args.client == "ws":
+
+        async def open_ws(i, changes, latencies, errors, charts, think):
+            await ws_session(target.base, i, changes, latencies, errors, charts, think)
+
+        return await phases(args, target, open_ws, "websocket sessions", chart_too=True)
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+        async def open_page(i, changes, latencies, errors, charts, think):
+            await session(browser, target.base, i, changes, latencies, errors, think)
+
+        try:
+            return await phases(args, target, open_page, "browser sessions", chart_too=False)
+        finally:
+            await browser.close()
 
 
 async def run(args) -> None:
-    port = free_port()
-    proc = start_server(port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB")
-        if args.client == "ws":
+    if args.base:
+        await drive(args, Target(args.base.rstrip("/"), label=args.base))
+        return
+    if not args.replicas:
+        port = free_port()
+        proc = start_server(port)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_healthy(base, proc)
+            print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB (one server, no proxy)")
+            await drive(args, Target(base, [proc.pid], label="1 server, no proxy"))
+        finally:
+            stop_server(proc)
+        return
+    results = {}
+    for n in args.replicas:
+        with deploy.Deployment(replicas=n, port=free_port(), host="127.0.0.1") as d:
+            target = Target(d.url, d.replica_pids(), d, label=f"nginx + {n} replica{'s' * (n > 1)}")
+            print(f"\n{target.label} at {d.url}; RSS at start {target.rss()}")
+            results[n] = await drive(args, target)
+    if len(results) > 1 and all(results.values()):
+        low, high = min(results), max(results)
+        print(
+            f"\nthroughput ratio {high} vs {low} replica(s): {results[high] / results[low]:.2f}"
+            f" ({results[high]:.1f} / {results[low]:.1f} changes per second)"
+        )
 
-            async def open_ws(i, changes, latencies, errors, charts):
-                await ws_session(port, i, changes, latencies, errors, charts)
 
-            await phases(args, proc, open_ws, "websocket sessions", chart_too=True)
-            return
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-
-            async def open_page(i, changes, latencies, errors, charts):
-                await session(browser, base, i, changes, latencies, errors)
-
-            await phases(args, proc, open_page, "browser sessions", chart_too=False)
-            await browser.close()
-    finally:
-        stop_server(proc)
+def think_range(text: str) -> tuple[float, float]:
+    low, _, high = text.partition(":")
+    low, high = float(low), float(high or low)
+    if not 0 <= low <= high:
+        raise argparse.ArgumentTypeError(
+            f"think time must be MIN:MAX seconds with 0 <= MIN <= MAX, got {text}"
+        )
+    return low, high
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--client", choices=("ws", "browser"), default="ws")
-    parser.add_argument("--concurrent", type=int, default=30)
+    parser.add_argument(
+        "--concurrent", type=int, default=None, help="sessions at once (30; 40 with --classroom)"
+    )
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--sequential", type=int, default=300)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--classroom", action="store_true", help="40 sessions, think time 1-3 s")
+    parser.add_argument("--think", type=think_range, default=None, help="think time MIN:MAX s (0:0)")
+    parser.add_argument("--seed", type=int, default=0)
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument(
+        "--replicas", type=lambda text: [int(n) for n in text.split(",")], default=None,
+        help="start deploy/ (nginx + N replicas) and load it; 1,2 runs both and prints the ratio",
+    )  # fmt: skip
+    target.add_argument("--base", help="load a running server or load balancer at this URL")
+    args = parser.parse_args()
+    if args.concurrent is None:
+        args.concurrent = 40 if args.classroom else 30
+    if args.think is None:
+        args.think = (1.0, 3.0) if args.classroom else (0.0, 0.0)
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":
