@@ -103,9 +103,20 @@ def render_config(
     servers = "\n".join(
         f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in replica_ports
     )
+    pinned_groups = "\n".join(
+        f"    upstream replica{i} {{\n        server 127.0.0.1:{port};\n    }}"
+        for i, port in enumerate(replica_ports)
+    )
+    pin_map = "\n".join(f'        "{i}" replica{i};' for i in range(len(replica_ports)))
+    pin_of_addr = "\n".join(
+        f'        "~127\\.0\\.0\\.1:{port}$" {i};' for i, port in enumerate(replica_ports)
+    )
     return string.Template(TEMPLATE.read_text()).substitute(
         replicas=len(replica_ports),
         servers=servers,
+        pinned_groups=pinned_groups,
+        pin_map=pin_map,
+        pin_of_addr=pin_of_addr,
         listen=listen,
         runtime=runtime,
         worker_processes=worker_processes,
@@ -159,6 +170,7 @@ class Deployment:
     runtime: Path | None = None
     log: bool = False  # print what happens (the command line does)
     keep_runtime: bool = False  # keep the generated config and logs (the command line does)
+    held: set[int] = field(default_factory=set)  # replicas not to restart yet (tests hold one down)
     nodes: list[Replica] = field(default_factory=list, init=False)
     nginx: subprocess.Popen | None = field(default=None, init=False)
     _stopping: threading.Event = field(default_factory=threading.Event, init=False)
@@ -250,7 +262,12 @@ class Deployment:
         """Start again every replica that exited (same port), unless the deployment is stopping."""
         with self._lock:
             for node in self.nodes:
-                if self._stopping.is_set() or node.proc is None or node.proc.poll() is None:
+                if (
+                    self._stopping.is_set()
+                    or node.proc is None
+                    or node.proc.poll() is None
+                    or node.index in self.held
+                ):
                     continue
                 self.say(
                     f"replica {node.index} (port {node.port}) exited ({node.proc.returncode}): restarting"

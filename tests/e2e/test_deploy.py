@@ -7,11 +7,13 @@ nginx is a failure.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -28,7 +30,7 @@ from .browser import (
     wait_idle,
 )
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import deploy  # noqa: E402
 
 SPACE = key_selector("pg.chart.space")
@@ -123,29 +125,46 @@ def test_through_nginx_the_chart_follows_the_slider_and_each_browser_stays_on_on
         assert {r for r, _ in seen} == {replica}, f"one browser was served by several replicas: {seen}"
 
 
+def pin(context) -> str | None:
+    return next((c["value"] for c in context.cookies() if c["name"] == "optviz_pin"), None)
+
+
 def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
     """Kill the replica a student is on: the page stays, reconnects through nginx to the other
-    replica, keeps the chart and the values in its URL, and the killed replica comes back."""
+    replica, keeps the chart and the values in its URL; once the killed replica is back, the
+    student's downloads still come from the replica that holds their session."""
     keys = keys_on_each_replica(deployment)
-    victim = 0
+    victim, other = 0, 1
     context, page = new_page(browser, deployment, keys[victim])
     try:
         open_app(page, deployment.url + START)
         assert move_slider(page) == "0.001"
+        assert pin(context) == str(victim)
         drawn = chart_digest(page.locator(SPACE))
         restarts = deployment.nodes[victim].restarts
+        deployment.held.add(victim)  # keep it down until the page has moved
         deployment.kill_replica(victim, signal.SIGKILL)
         # The page reconnects by itself (it pings /_stcore/health through nginx, which skips the dead
-        # replica) and keeps what it shows.
+        # replica), keeps what it shows, and its new websocket pins it to the other replica.
         deadline = time.monotonic() + 30
-        while not any(
-            r != victim and "/_stcore/health" in req for r, req in deployment.routes().get(keys[victim], [])
-        ):
-            assert time.monotonic() < deadline, "the page did not try to reconnect within 30 s"
+        while pin(context) != str(other):
+            assert time.monotonic() < deadline, "the page did not reconnect to the other replica within 30 s"
             time.sleep(0.1)
+        deployment.held.discard(victim)
         wait_idle(page)
         assert chart_digest(page.locator(SPACE)) == drawn
         assert page.locator(SLIDER).get_attribute("aria-valuetext") == "0.001"
+        # The watcher starts the killed replica again on its port; the cookie hashes to it again.
+        deadline = time.monotonic() + 90
+        while not deploy.healthy(deployment.nodes[victim].url):
+            assert time.monotonic() < deadline, "the killed replica did not come back within 90 s"
+            time.sleep(0.2)
+        assert deployment.nodes[victim].restarts == restarts + 1
+        # nginx tries a failed replica again after fail_timeout (5 s): then the cookie hashes to it again.
+        deadline = time.monotonic() + 30
+        while deployment.replica_for(keys[victim]) != victim:
+            assert time.monotonic() < deadline, "nginx did not send the cookie to its replica again"
+            time.sleep(0.5)
         # The session state died with the replica; the page rebuilds it from its URL. Moving the slider
         # works again (the first move after the reconnect may snap back to the URL's value; see README).
         for _ in range(2):
@@ -161,18 +180,19 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
             if "learning_rate=0.002" in page.url:
                 break
         wait_chart_change(page, SPACE, drawn)
+        wait_idle(page)
         assert page.locator(SLIDER).get_attribute("aria-valuetext") == "0.002"
         assert parse_qs(urlparse(page.url).query)["learning_rate"] == ["0.002"]
         assert exception_texts(page) == []
-        # The watcher started the killed replica again on its port.
-        deadline = time.monotonic() + 90
-        while not deploy.healthy(deployment.nodes[victim].url):
-            assert time.monotonic() < deadline, "the killed replica did not come back within 90 s"
-            time.sleep(0.2)
-        assert deployment.nodes[victim].restarts == restarts + 1
+        # A download is served by the replica that holds the session (the pin), not the one the
+        # affinity cookie hashes to (the restarted replica, which never saw this session).
+        with page.expect_download() as info:
+            page.locator(key_selector("pg.dl.json") + " button").click()
+        data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+        assert data["run"]["hparams"]["learning_rate"] == 0.002
     finally:
+        deployment.held.discard(victim)
         context.close()
-    # Two websockets: the killed one, then the reconnected one (on the other replica, or on the killed
-    # one if it was already up again when the browser reconnected).
+    # Two websockets: the killed one, then the reconnected one on the other replica.
     streams = [r for r, req in replicas_seen(deployment, keys[victim], 2) if "/_stcore/stream" in req]
-    assert len(streams) == 2 and streams[0] == victim, f"websockets of the student, by replica: {streams}"
+    assert streams == [victim, other], f"websockets of the student, by replica: {streams}"
