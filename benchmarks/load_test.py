@@ -5,7 +5,9 @@
    (default 10). Reported: errors, p50/p95 rerun latency and the server's RSS.
 2. ``--sequential`` sessions (default 300) open, move the slider once and close, one after another;
    the server's RSS is printed every 25 sessions, to show that memory levels off (caches are bounded
-   and session state holds only small values).
+   and session state holds only small values). Streamlit keeps a closed session for
+   ``server.disconnectedSessionTTL`` (120 s) in case its browser reconnects, so memory can only level
+   off once sessions older than that are dropped: run enough sessions to pass that window.
 
 ``--client ws`` (the default) speaks Streamlit's websocket protocol directly, as a browser tab
 does: it sends the slider's new value and times the server's answer, from the change to the
