@@ -196,3 +196,19 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
     # Two websockets: the killed one, then the reconnected one on the other replica.
     streams = [r for r, req in replicas_seen(deployment, keys[victim], 2) if "/_stcore/stream" in req]
     assert streams == [victim, other], f"websockets of the student, by replica: {streams}"
+
+
+def test_an_upload_through_nginx_reaches_the_session(browser, deployment):
+    """A CSV upload (PUT /_stcore/upload_file/..., Streamlit's XSRF cookie) goes through nginx to the
+    replica that holds the session, and the page fits its points."""
+    context, page = new_page(browser, deployment)
+    try:
+        open_app(page, deployment.url + "/?problem=custom_csv")
+        page.locator(key_selector("custom_csv") + ' input[type="file"]').set_input_files(
+            files=[{"name": "line.csv", "mimeType": "text/csv", "buffer": b"x,y\n0,1\n1,3\n2,5\n3,7\n4,9\n"}]
+        )
+        page.get_by_text("5 points loaded; least-squares line w = 2, b = 1.").wait_for()
+        wait_idle(page)
+        assert exception_texts(page) == []
+    finally:
+        context.close()
