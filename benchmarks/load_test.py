@@ -256,6 +256,9 @@ class Target:
         each = ", ".join(f"{mb:.0f}" for mb in sizes)
         return f"{sum(sizes):.0f} MB" + (f" (replicas: {each} MB)" if len(sizes) > 1 else "")
 
+    def cpu(self) -> float:
+        return sum(cpu_s(pid) for pid in self.pids)
+
     def spread(self) -> str:
         """Websockets served per replica, from nginx's access log (a websocket is logged when it closes)."""
         if self.deployment is None:
@@ -266,6 +269,12 @@ class Target:
                 if replica is not None and "/_stcore/stream" in request:
                     counts[replica] += 1
         return "  websockets per replica so far: " + ", ".join(f"#{i}: {n}" for i, n in enumerate(counts))
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds used so far by process ``pid`` (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load() -> str:
@@ -288,6 +297,7 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
                 thinks[i] = lambda rng=rng: rng.uniform(*args.think)
         print(f"\n[{target.label}] before: {load()}")
         ANSWERED.clear()
+        server_cpu, client_cpu = target.cpu(), time.process_time()
         began = time.perf_counter()
         await asyncio.gather(
             *(
@@ -296,6 +306,7 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
             )
         )
         wall = time.perf_counter() - began
+        server_cpu, client_cpu = target.cpu() - server_cpu, time.process_time() - client_cpu
         window = max(e for _, e in ANSWERED) - min(b for b, _ in ANSWERED) if ANSWERED else float("nan")
         throughput = len(ANSWERED) / window
         profile = (
@@ -323,6 +334,12 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
             f"  throughput {throughput:.2f} slider changes answered per second"
             f" ({len(ANSWERED)} over the {window:.1f} s from the first change to the last answer)"
         )
+        if target.pids:
+            print(
+                f"  server CPU {server_cpu:.1f} s for {args.concurrent} page openings and {len(ANSWERED)} changes"
+                f" ({1000 * server_cpu / max(1, len(ANSWERED)):.0f} ms per change, openings included);"
+                f" this load generator used {client_cpu:.1f} s of CPU on the same machine"
+            )
         print(f"  server RSS after: {target.rss()}")
         if target.deployment is not None:
             print(target.spread())
