@@ -190,12 +190,14 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
             page.locator(key_selector("pg.dl.json") + " button").click()
         data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
         assert data["run"]["hparams"]["learning_rate"] == 0.002
+        final_pin = pin(context)
     finally:
         deployment.held.discard(victim)
         context.close()
-    # Two websockets: the killed one, then the reconnected one on the other replica.
+    # The killed websocket, then the reconnected one(s); the last one is where the pin points.
     streams = [r for r, req in replicas_seen(deployment, keys[victim], 2) if "/_stcore/stream" in req]
-    assert streams == [victim, other], f"websockets of the student, by replica: {streams}"
+    assert len(streams) >= 2 and streams[0] == victim, f"websockets of the student, by replica: {streams}"
+    assert str(streams[-1]) == final_pin, f"websockets {streams}, pin {final_pin}"
 
 
 def test_an_upload_through_nginx_reaches_the_session(browser, deployment):
