@@ -337,7 +337,8 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
         if target.pids:
             print(
                 f"  server CPU {server_cpu:.1f} s for {args.concurrent} page openings and {len(ANSWERED)} changes"
-                f" ({1000 * server_cpu / max(1, len(ANSWERED)):.0f} ms per change, openings included);"
+                f" ({1000 * server_cpu / max(1, len(ANSWERED)):.0f} ms per change, openings included;"
+                f" {server_cpu / wall:.2f} cores busy on average);"
                 f" this load generator used {client_cpu:.1f} s of CPU on the same machine"
             )
         print(f"  server RSS after: {target.rss()}")
