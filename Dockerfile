@@ -1,7 +1,7 @@
 # The deployment in a container: nginx in front of N Streamlit replicas (deploy/), N = the CPUs the
 # container may use. Build and run:
 #   docker build -t optviz . && docker run --rm -p 8080:8080 optviz
-# then open http://<host>:8080. Give the container one CPU per ~<see README> students, e.g. --cpus 4.
+# then open http://<host>:8080. Give it a CPU per ~20 students at once (README), e.g. --cpus 4.
 FROM python:3.11-slim-bookworm
 
 RUN apt-get update \
