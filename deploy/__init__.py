@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +35,17 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/bin/nginx")
 STARTUP_TIMEOUT_S = 120
-#: nginx's request-body cap: above Streamlit's ``server.maxUploadSize`` (20 MB in .streamlit/config.toml).
-MAX_BODY = "25m"
+
+
+def max_body() -> str:
+    """nginx's request-body cap: Streamlit's ``server.maxUploadSize`` (MB, .streamlit/config.toml) plus
+    1 MB for the multipart framing, so nginx refuses (413) what Streamlit would refuse anyway."""
+    try:
+        with open(ROOT / ".streamlit" / "config.toml", "rb") as f:
+            megabytes = int(tomllib.load(f).get("server", {}).get("maxUploadSize", 200))
+    except (OSError, ValueError, tomllib.TOMLDecodeError):
+        megabytes = 200  # Streamlit's default
+    return f"{megabytes + 1}m"
 
 
 def default_replicas() -> int:
@@ -121,7 +131,7 @@ def render_config(
         runtime=runtime,
         worker_processes=worker_processes,
         mime_types=next((p for p in ("/etc/nginx/mime.types",) if os.path.exists(p)), runtime / "mime.types"),
-        max_body=MAX_BODY,
+        max_body=max_body(),
     )
 
 
