@@ -28,7 +28,8 @@ STALL_RATIO = 1e-2
 SHRINK_FACTOR = 10.0
 
 EXPLAIN_TEXTS = {
-    "converged": "Converged at step {step}: the loss came within 1e-6 of its starting gap to the optimum.",
+    "converged": "Converged at step {step}: from there to the end of the run the loss stayed within 1e-6 "
+    "of its starting gap to the optimum.",
     "diverged": "Diverged at step {step}: the loss blew up (last finite loss {loss} at step {last}). "
     "The charts show the finite part.",
     "unstable_lr": "On this quadratic, gradient descent is stable only if the learning rate is below "

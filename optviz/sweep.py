@@ -23,7 +23,8 @@ MAX_CONFIGS = 250_000
 class SweepResult:
     """Per-configuration outcomes, each shaped like the grid (axes in ``grid`` order).
 
-    ``steps_to_converge`` and ``diverged_at`` hold -1 where the event never happened; a diverged
+    ``steps_to_converge`` and ``diverged_at`` hold -1 where the event never happened (converged means
+    within the tolerance from that step to the end, the rule of ``run``); a diverged
     configuration reports the last finite loss and parameters, exactly as its ``run`` trace ends.
     """
 
@@ -137,13 +138,13 @@ def sweep(
     last_loss, last_p = best.copy(), p.copy()
     alive = np.ones(n, dtype=bool)
     diverged_at = np.full(n, -1)
-    converged = np.full(n, 0 if target is not None and s.loss0 <= target else -1)
-    n_hit = int(np.count_nonzero(converged == 0))
+    # the last step whose loss was outside the tolerance (-1: none); converged = that + 1, at the end
+    last_out = np.full(n, -1 if target is not None and s.loss0 <= target else 0)
     any_dead = False
 
     def record(t: int, loss: np.ndarray, p: np.ndarray, state: tuple) -> None:
         """Book-keeping for the point reached by step t (the same rules as run)."""
-        nonlocal any_dead, last_loss, last_p, alive, n_hit
+        nonlocal any_dead, last_loss, last_p, alive
         dev = np.abs(loss - ref)
         if any_dead:
             dev[~alive] = 0.0
@@ -167,12 +168,8 @@ def sweep(
         else:
             last_loss, last_p = loss, p
         np.minimum(best, loss, out=best)
-        if target is not None:
-            hits = best <= target
-            count = int(np.count_nonzero(hits))
-            if count != n_hit:
-                converged[hits & (converged < 0)] = t
-                n_hit = count
+        if target is not None:  # a diverged cell's loss is inf here: outside, so it never converges
+            last_out[~(loss <= target)] = t
 
     every = max(1, steps // 50)
     with np.errstate(all="ignore"):
@@ -192,6 +189,7 @@ def sweep(
                 progress((i + 1) / steps)
         if batch_grad is None:
             record(steps, prob.loss(p), p, state)
+    converged = np.where(last_out < steps, last_out + 1, -1)
     return SweepResult(
         optimizer=opt.key,
         problem=s.problem,

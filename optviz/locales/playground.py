@@ -172,8 +172,9 @@ STRINGS = {
     ),
     # explanations (optviz/explain.py codes)
     "explain.converged": (
-        "Converged at step {step}: the loss came within 1e-6 of its starting gap to the optimum.",
-        "第 {step} 步收敛：损失与最优值的差距已缩小到初始差距的 1e-6 以内。",
+        "Converged at step {step}: from there to the end of the run the loss stayed within 1e-6 of its "
+        "starting gap to the optimum.",
+        "第 {step} 步收敛：从这一步到运行结束，损失与最优值的差距始终保持在初始差距的 1e-6 以内。",
     ),
     "explain.diverged": (
         "Diverged at step {step}: the loss blew up (last finite loss {loss} at step {last}). The charts show the finite part.",
