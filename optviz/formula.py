@@ -94,6 +94,23 @@ def _depth(node: ast.AST) -> int:
     return best
 
 
+def _syntax_error(error: SyntaxError, text: str) -> FormulaError:
+    """The parser's complaint with the column a person should look at (1-based).
+
+    Python reports offset 0 when the input ends too early ("x**2 +"): that is the end of the
+    formula, not column 1. Brackets get their own message naming the bracket's column.
+    """
+    message = error.msg or ""
+    offset = error.offset or 0
+    if "never closed" in message:
+        return FormulaError("unclosed", column=max(offset, 1))
+    if "unmatched" in message:
+        return FormulaError("unmatched", column=max(offset, 1))
+    if not 1 <= offset <= len(text):
+        return FormulaError("syntax_end", column=len(text))
+    return FormulaError("syntax", column=offset)
+
+
 def parse_formula(text: Any) -> ast.Expression:
     """Parse ``text`` and check every node against the whitelist; return the checked tree.
 
@@ -114,7 +131,7 @@ def parse_formula(text: Any) -> ast.Expression:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
-        raise FormulaError("syntax", column=error.offset or 1) from None
+        raise _syntax_error(error, text) from None
     except (ValueError, MemoryError, RecursionError, OverflowError):
         raise FormulaError("too_complex", limit=MAX_DEPTH) from None
     nodes = list(ast.walk(tree))

@@ -87,7 +87,7 @@ REJECTED = [
     ("x" * 301, "too_long"),
     ("x^2", "caret"),
     ("2x", "syntax"),
-    ("(x + y", "syntax"),
+    ("(x + y", "unclosed"),
     ("x +* y", "syntax"),
     ("x; y", "bad_character"),
     ("x\ny", "bad_character"),
@@ -398,3 +398,22 @@ def test_page_reads_the_formula_from_the_url_in_chinese():
     at = _page({"custom_f": "x*y", "custom_sx": "1", "custom_sy": "2"})
     assert not at.error and at.text[0].value.endswith("start=(1.0, 2.0)")
     assert at.text_input(key="custom_f").value == "x*y"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "column"),
+    [
+        ("x**2 +", "syntax_end", 6),  # the formula stops after the operator at column 6
+        ("x + y*", "syntax_end", 6),
+        ("x + (y - 1", "unclosed", 5),  # the bracket that is never closed
+        ("x + y)", "unmatched", 6),
+        ("x + 2y", "syntax", 5),  # 2y: the number the parser choked on
+        ("x + @", "syntax", 5),
+    ],
+)
+def test_syntax_errors_name_the_true_column(text, code, column):
+    """Not "near column 1" for every slip: the column of the offending token, or the end."""
+    with pytest.raises(FormulaError) as info:
+        compile_formula(text)
+    assert (info.value.code, info.value.fields["column"]) == (code, column), str(info.value)
+    assert f"column {column}" in str(info.value)

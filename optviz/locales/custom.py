@@ -62,6 +62,19 @@ STRINGS = {
         "the formula cannot be read near column {column} (check brackets and operators; write 2*x, not 2x)",
         "第 {column} 列附近无法解析（请检查括号和运算符；应写 2*x 而不是 2x）",
     ),
+    "custom.formula.syntax_end": (
+        "the formula stops too early: something is missing after column {column} "
+        "(for example a number or a bracket after the last operator)",
+        "公式过早结束：第 {column} 列之后缺少内容（例如最后一个运算符后面的数字或括号）",
+    ),
+    "custom.formula.unclosed": (
+        "the bracket at column {column} is never closed: add a matching ')'",
+        "第 {column} 列的括号没有闭合：请补上对应的“)”",
+    ),
+    "custom.formula.unmatched": (
+        "the ')' at column {column} has no matching '('",
+        "第 {column} 列的“)”没有对应的“(”",
+    ),
     "custom.formula.too_complex": (
         "the formula is nested too deeply (at most {limit} levels)",
         "公式嵌套过深（最多 {limit} 层）",
