@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .optimizers import OPTIMIZERS, Optimizer
-from .runner import Trace
+from .runner import CONVERGENCE_RTOL, Trace
 
 # --- diagnosis ---------------------------------------------------------------------------------------
 #: A run "stalls" when, over its last quarter, it moved less than this fraction of its remaining
@@ -26,6 +26,13 @@ from .runner import Trace
 STALL_RATIO = 1e-2
 #: A step size that fell by more than this factor over the run counts as "shrinking" (Adagrad).
 SHRINK_FACTOR = 10.0
+#: A run "oscillates" when, over its last quarter, the updates of one coordinate reverse direction
+#: (or the loss alternates up and down) in at least this fraction of the steps ...
+OSCILLATION_FLIPS = 0.3
+#: ... while the gap to the optimum (or to the lowest loss seen) shrank by less than this factor.
+OSCILLATION_PROGRESS = 0.5
+#: A classic learning rate within this fraction below 2/lambda_max is "at the stability limit".
+AT_LIMIT = 0.98
 
 EXPLAIN_TEXTS = {
     "converged": "Converged at step {step}: from there to the end of the run the loss stayed within 1e-6 "
@@ -51,9 +58,23 @@ EXPLAIN_TEXTS = {
     "before the optimum is reached.",
     "not_yet": "Not converged after {steps} steps (gap to the optimum {gap}); it is still moving: "
     "try more steps or a larger learning rate.",
+    "not_yet_lr_max": "Not converged after {steps} steps (gap to the optimum {gap}); it is still moving "
+    "and the learning rate is already at its maximum ({high}): try more steps.",
+    "oscillating": "Oscillating: over the last {window} steps the update reversed direction in {flips} "
+    "of the steps and the gap to the lowest loss only went from {gap0} to {gap1}. More steps will not "
+    "help: try a smaller learning rate (about half) or a decaying schedule.",
+    "at_limit": "lr = {lr} is at the stability limit 2/lambda_max = {limit}: along the steepest direction "
+    "each step multiplies the distance to the optimum by 1 - lr*lambda_max = {factor}, so the run jumps "
+    "from side to side without getting closer. Take lr clearly below the limit (for example {half}).",
+    "noisy_bounce": "The loss came within 1e-6 of its starting gap at step {step} but did not stay there "
+    "(it ended at gap {gap}): with noisy gradients (minibatches or added noise) the run keeps bouncing "
+    "around the optimum. A decaying schedule or a smaller learning rate lets it settle.",
     "unbounded": "This problem has no minimum (it is unbounded below): the loss can fall forever, "
     "so the run never 'converges'.",
-    "loss_rose": "The loss ended higher than it started ({start} -> {end}) without blowing up.",
+    "minimum_unknown": "The app does not know where this problem's minimum is, so it reports no "
+    "convergence step. The loss went from {start} to {end}; the lowest was {best}, at step {step}.",
+    "loss_rose": "The loss ended higher than it started ({start} -> {end}) without blowing up: the steps "
+    "are too large for this landscape; try a smaller learning rate.",
 }
 
 
@@ -98,19 +119,86 @@ def diagnose(trace: Trace) -> list[Finding]:
             out.append(Finding("diverged_nonquadratic", {"lr": num(lr)}, "warning"))
         return out
     if problem.min_loss is None:
-        out.append(Finding("unbounded", {}, "info"))
+        if problem.unbounded_below:
+            out.append(Finding("unbounded", {}, "info"))
+        else:
+            best = int(np.argmin(trace.loss))
+            out.append(Finding("minimum_unknown", {"start": num(trace.loss[0]), "end": num(trace.loss[-1]),
+                                                   "best": num(trace.loss[best]), "step": str(best)}))  # fmt: skip
+            oscillating = _oscillation(trace)
+            if oscillating:
+                out.append(oscillating)
     elif trace.converged_at is not None:
         out.append(Finding("converged", {"step": str(trace.converged_at)}, "success"))
     else:
-        out.extend(_stall(trace))
+        out.extend(_progress(trace, opt, lr))
     shrink = _shrinking(trace) if problem.min_loss is not None and trace.converged_at is None else None
     if shrink:
         out.append(shrink)
     if trace.loss[-1] > trace.loss[0] and problem.min_loss is not None:
         out.append(Finding("loss_rose", {"start": num(trace.loss[0]), "end": num(trace.loss[-1])}, "warning"))
-    if lam and opt.family == "classic" and trace.converged_at is None and lr < stability_limit(lam):
+    classic_quadratic = lam and opt.family == "classic" and trace.converged_at is None
+    if classic_quadratic and not trace.hparams.get("momentum") and AT_LIMIT <= lr * lam / 2 <= 1.0:
+        limit = stability_limit(lam)
+        out.append(Finding("at_limit", {"lr": num(lr), "limit": num(limit), "factor": num(1 - lr * lam, 3),
+                                        "half": num(limit / 2)}, "warning"))  # fmt: skip
+    elif classic_quadratic and lr < stability_limit(lam):
         out.append(Finding("stable_lr", {"lr": num(lr), "limit": num(stability_limit(lam)), "lam": num(lam)}))
     return out
+
+
+def _progress(trace: Trace, opt: Optimizer, lr: float) -> list[Finding]:
+    """Why a run with a known minimum has not converged: stalled, bouncing, oscillating or still moving.
+
+    "Try a larger learning rate" is only said when it can help: not while the run oscillates, not
+    when the loss is above its start (``loss_rose`` says why), not when lr is at its maximum.
+    """
+    stalled = _stall(trace)
+    if stalled:
+        return stalled
+    bounce = _noisy_bounce(trace)
+    if bounce:
+        return [bounce]
+    oscillating = _oscillation(trace)
+    if oscillating:
+        return [oscillating]
+    if trace.k < 4 or trace.loss[-1] > trace.loss[0]:
+        return []
+    gap = num(trace.loss[-1] - trace.problem.min_loss)
+    high = opt.param("learning_rate").high
+    if lr >= high:
+        return [Finding("not_yet_lr_max", {"steps": str(trace.k), "gap": gap, "high": num(high)})]
+    return [Finding("not_yet", {"steps": str(trace.k), "gap": gap}, "info")]
+
+
+def _oscillation(trace: Trace) -> Finding | None:
+    """Over the last quarter: updates (or loss changes) keep reversing, and the gap hardly shrinks."""
+    k = trace.k
+    if k < 8:
+        return None
+    window = max(k // 4, 4)
+    updates = trace.updates[-window:]
+    signs = np.sign(updates)
+    flips = float(np.max(np.mean(signs[1:] * signs[:-1] < 0, axis=0)))
+    dl = np.sign(np.diff(trace.loss[-window - 1 :]))
+    flips = max(flips, float(np.mean(dl[1:] * dl[:-1] < 0)))
+    ref = trace.problem.min_loss if trace.problem.min_loss is not None else float(np.min(trace.loss))
+    gap0, gap1 = float(trace.loss[-window - 1] - ref), float(trace.loss[-1] - ref)
+    if flips < OSCILLATION_FLIPS or not gap1 > OSCILLATION_PROGRESS * gap0:
+        return None
+    return Finding("oscillating", {"window": str(window), "flips": f"{flips:.0%}", "gap0": num(gap0),
+                                   "gap1": num(gap1)}, "warning")  # fmt: skip
+
+
+def _noisy_bounce(trace: Trace) -> Finding | None:
+    """A stochastic run that came within the tolerance once and did not stay there."""
+    if trace.batch_size is None and not trace.grad_noise:
+        return None
+    gap = trace.loss - trace.problem.min_loss
+    inside = gap <= CONVERGENCE_RTOL * gap[0]
+    if not inside.any():
+        return None
+    return Finding("noisy_bounce", {"step": str(int(np.argmax(inside))), "gap": num(gap[-1])})
 
 
 def _instability(trace: Trace, opt: Optimizer, lr: float, lam: float) -> list[Finding]:
@@ -142,14 +230,13 @@ def _stall(trace: Trace) -> list[Finding]:
         return []
     window = max(k // 4, 1)
     moved = float(np.sum(np.linalg.norm(np.diff(trace.params[-window - 1 :], axis=0), axis=1)))
-    gap = float(trace.loss[-1] - trace.problem.min_loss)
     if moved < STALL_RATIO * distance:
         return [
             Finding(
                 "stalled", {"window": str(window), "moved": num(moved), "distance": num(distance)}, "warning"
             )
         ]
-    return [Finding("not_yet", {"steps": str(k), "gap": num(gap)}, "info")]
+    return []
 
 
 def _shrinking(trace: Trace) -> Finding | None:

@@ -34,6 +34,9 @@ class Problem:
     min_loss: float | None = None
     #: Largest eigenvalue of the Hessian for quadratics (for the 2/lambda_max stability limit).
     max_curvature: float | None = None
+    #: True when the loss is known to fall forever (the saddle); False when the minimum exists or is
+    #: merely unknown to the app (a typed formula), so the diagnosis never calls such a problem unbounded.
+    unbounded_below: bool = False
     bound: float = PARAM_BOUND
 
     def loss(self, P: np.ndarray) -> np.ndarray:
@@ -210,6 +213,7 @@ class TestFunction(Problem):
         self.window = window
         self.minima = np.asarray(minima, dtype=float).reshape(-1, 2)
         self.min_loss = min_loss if len(self.minima) else None
+        self.unbounded_below = not len(self.minima)  # a closed-form function declared without minima
         self.max_curvature = max_curvature
 
     def loss(self, P: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import optviz
 import optviz.i18n
 from optviz import explain
 from optviz.explain import by_hand, diagnose, fmt
+from optviz.formula import compile_formula
 
 CASES = [(opt, prob) for opt in optviz.OPTIMIZERS for prob in ("linear_regression", "rosenbrock")]
 
@@ -136,3 +137,66 @@ def test_every_finding_has_both_languages():
             name: "1" for name in __import__("string").Formatter().parse(text) for name in [name[1]] if name
         }
         assert en.format(**fields) and zh.format(**fields)
+
+
+ADVICE_MORE = "try more steps or a larger learning rate"
+
+
+def test_a_formula_problem_is_not_called_unbounded():
+    """(x-1)**2 + 5*(y+2)**2 has a minimum; the app just does not know it: say that, with numbers."""
+    problem = compile_formula("(x-1)**2 + 5*(y+2)**2")
+    trace = optviz.run("adam", problem, steps=100, hparams={"learning_rate": 0.1})
+    found = {f.code: f for f in diagnose(trace)}
+    assert "unbounded" not in found
+    unknown = found["minimum_unknown"]
+    assert unknown.fields["start"] == explain.num(trace.loss[0])
+    assert unknown.fields["best"] == explain.num(trace.loss.min())
+    assert unknown.fields["step"] == str(int(np.argmin(trace.loss)))
+    assert "unbounded" not in unknown.text and "no minimum" not in unknown.text
+    assert codes(optviz.run("adam", "saddle", steps=100)) == ["unbounded"]  # the saddle truly is
+
+
+def test_sgd_at_the_stability_limit_oscillates_forever():
+    trace = optviz.run("sgd", "ill_conditioned", steps=100, hparams={"learning_rate": 0.5})  # 2/lambda_max
+    found = {f.code: f for f in diagnose(trace)}
+    assert "not_yet" not in found and not any(ADVICE_MORE in f.text for f in found.values())
+    assert {"oscillating", "at_limit"} <= set(found)
+    assert found["oscillating"].fields["flips"] == "100%"  # every update reverses the last one
+    assert found["at_limit"].fields["factor"] == "-1"  # 1 - lr * lambda_max
+    assert "smaller learning rate" in found["oscillating"].text
+
+
+def test_lr_at_its_maximum_with_the_loss_above_its_start_is_not_told_to_grow():
+    trace = optviz.run("sgd", "ackley", steps=100, hparams={"learning_rate": 10.0})  # the slider's maximum
+    assert trace.loss[-1] > trace.loss[0] and trace.diverged_at is None
+    found = {f.code: f for f in diagnose(trace)}
+    assert not any("larger learning rate" in f.text for f in found.values())
+    assert "loss_rose" in found and "smaller learning rate" in found["loss_rose"].text
+
+
+def test_lr_at_its_maximum_still_moving_is_told_more_steps_only():
+    trace = optviz.run("adadelta", "booth", steps=100, hparams={"learning_rate": 10.0})  # slow, at the max
+    found = {f.code: f for f in diagnose(trace)}
+    assert trace.diverged_at is None and trace.converged_at is None and trace.loss[-1] < trace.loss[0]
+    assert "not_yet" not in found and not any("larger learning rate" in f.text for f in found.values())
+    assert found["not_yet_lr_max"].fields["high"] == "10"
+
+
+def test_an_oscillating_adam_is_not_still_moving():
+    """Adam on Rastrigin bounces in a well: the loss goes up and down, the gap does not shrink."""
+    trace = optviz.run("adam", "rastrigin", steps=200, hparams={"learning_rate": 1.0})
+    found = {f.code: f for f in diagnose(trace)}
+    assert "not_yet" not in found and "oscillating" in found, list(found)
+
+
+def test_a_noisy_run_that_touched_the_tolerance_says_so():
+    trace = optviz.run("adam", "linear_regression", steps=300, hparams={"learning_rate": 0.1}, grad_noise=1.0)
+    found = {f.code: f for f in diagnose(trace)}
+    assert trace.converged_at is None
+    assert found["noisy_bounce"].fields["step"] == "171"
+    assert "not_yet" not in found
+
+
+def test_a_slow_steady_run_is_still_told_to_take_more_steps():
+    trace = optviz.run("adam", "rosenbrock", steps=200, hparams={"learning_rate": 0.1})
+    assert codes(trace) == ["not_yet"]

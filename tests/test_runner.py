@@ -140,7 +140,7 @@ def test_converged_at_is_the_first_step_from_which_the_loss_stays_within_toleran
 @pytest.mark.parametrize(
     "case",
     [
-        ("adam", "linear_regression", {"hparams": {"learning_rate": 0.1}, "grad_noise": 1.0}),  # one step, 171
+        ("adam", "linear_regression", {"hparams": {"learning_rate": 0.1}, "grad_noise": 1.0}),  # inside once
         ("sgd", "linear_regression", {"hparams": {"learning_rate": 0.3}, "batch_size": 10}),
         ("momentum", "booth", {"hparams": {"learning_rate": 0.01}, "grad_noise": 0.3}),
     ],

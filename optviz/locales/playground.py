@@ -218,12 +218,45 @@ STRINGS = {
         "Not converged after {steps} steps (gap to the optimum {gap}); it is still moving: try more steps or a larger learning rate.",
         "{steps} 步后仍未收敛（与最优值相差 {gap}），但仍在移动：试试更多步数或更大的学习率。",
     ),
+    "explain.not_yet_lr_max": (
+        "Not converged after {steps} steps (gap to the optimum {gap}); it is still moving and the learning rate "
+        "is already at its maximum ({high}): try more steps.",
+        "{steps} 步后仍未收敛（与最优值相差 {gap}），仍在移动，而学习率已是最大值（{high}）：试试更多步数。",
+    ),
+    "explain.oscillating": (
+        "Oscillating: over the last {window} steps the update reversed direction in {flips} of the steps and the "
+        "gap to the lowest loss only went from {gap0} to {gap1}. More steps will not help: try a smaller learning "
+        "rate (about half) or a decaying schedule.",
+        "振荡：最后 {window} 步中有 {flips} 的步骤更新方向反转，与最低损失的差距只从 {gap0} 变为 {gap1}。"
+        "增加步数没有用：试试更小的学习率（约一半）或衰减的学习率调度。",
+    ),
+    "explain.at_limit": (
+        "lr = {lr} is at the stability limit 2/λ_max = {limit}: along the steepest direction each step multiplies "
+        "the distance to the optimum by 1 − lr·λ_max = {factor}, so the run jumps from side to side without "
+        "getting closer. Take lr clearly below the limit (for example {half}).",
+        "lr = {lr} 正好处在稳定上限 2/λ_max = {limit}：沿最陡方向，每一步把到最优点的距离乘以 "
+        "1 − lr·λ_max = {factor}，因此运行在两侧来回跳动而不靠近。请取明显低于上限的 lr（例如 {half}）。",
+    ),
+    "explain.noisy_bounce": (
+        "The loss came within 1e-6 of its starting gap at step {step} but did not stay there (it ended at gap "
+        "{gap}): with noisy gradients (minibatches or added noise) the run keeps bouncing around the optimum. "
+        "A decaying schedule or a smaller learning rate lets it settle.",
+        "损失在第 {step} 步进入了初始差距的 1e-6 以内，但没有停留（最终差距为 {gap}）：梯度带噪声"
+        "（小批量或附加噪声）时，运行会在最优点附近不断跳动。衰减的学习率调度或更小的学习率能让它稳定下来。",
+    ),
+    "explain.minimum_unknown": (
+        "The app does not know where this problem's minimum is, so it reports no convergence step. The loss went "
+        "from {start} to {end}; the lowest was {best}, at step {step}.",
+        "应用不知道这个问题的最小值在哪里，因此不报告收敛步数。损失从 {start} 变为 {end}；最低为 {best}，"
+        "出现在第 {step} 步。",
+    ),
     "explain.unbounded": (
         "This problem has no minimum (it is unbounded below): the loss can fall forever, so the run never 'converges'.",
         "该问题没有最小值（无下界）：损失可以一直下降，因此运行永远不会“收敛”。",
     ),
     "explain.loss_rose": (
-        "The loss ended higher than it started ({start} -> {end}) without blowing up.",
-        "损失最终高于初始值（{start} -> {end}），但没有爆炸。",
+        "The loss ended higher than it started ({start} -> {end}) without blowing up: the steps are too large "
+        "for this landscape; try a smaller learning rate.",
+        "损失最终高于初始值（{start} -> {end}），但没有爆炸：对这个地形来说步子太大了；试试更小的学习率。",
     ),
 }
