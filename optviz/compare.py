@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from .i18n import t
+from .i18n import tr as translate
 from .optimizers import get_optimizer
 from .problems import Problem, get_problem
 from .runner import Trace, run
@@ -78,26 +80,41 @@ def compare(
     }
 
 
-def results_table(traces: Mapping[str, Trace]) -> list[dict[str, Any]]:
-    """One row per optimizer: final loss, distance to the optimum, steps to converge, diverged-at.
+def results_table(traces: Mapping[str, Trace], lang: str = "en") -> list[dict[str, Any]]:
+    """One row per optimizer: final loss, distance to the optimum, steps to converge, diverged-at, and
+    ``outcome``, the same events in words (``lang``), for a table a person reads.
 
-    Events that did not happen are None, so a table shows them as empty cells and sorts them last.
+    Events that did not happen are None in their numeric columns (an empty cell in the CSV); the page
+    shows ``outcome`` instead, so no "None" is ever on screen. ``hparams`` lists the settings other
+    than the learning rate (it has its own column).
     """
     rows = []
     for key, tr in traces.items():
         rows.append(
             {
-                "optimizer": get_optimizer(key).name,
+                "optimizer": translate(get_optimizer(key).name, lang),
                 "key": key,
                 "learning_rate": tr.hparams["learning_rate"],
                 "final_loss": tr.final_loss,
                 "optimum_distance": tr.optimum_distance,
                 "steps_to_converge": tr.converged_at,
                 "diverged_at": tr.diverged_at,
-                "hparams": ", ".join(f"{k}={v:g}" for k, v in tr.hparams.items()),
+                "outcome": outcome(tr, lang),
+                "hparams": ", ".join(f"{k}={v:g}" for k, v in tr.hparams.items() if k != "learning_rate"),
             }
         )
     return rows
+
+
+def outcome(trace: Trace, lang: str = "en") -> str:
+    """What happened to a run, in words: converged at t, diverged at t, or not converged in k steps."""
+    if trace.diverged_at is not None:
+        return t("compare.outcome.diverged", lang, step=trace.diverged_at)
+    if trace.converged_at is not None:
+        return t("compare.outcome.converged", lang, step=trace.converged_at)
+    if trace.problem.min_loss is None:
+        return t("compare.outcome.unknown_minimum", lang)
+    return t("compare.outcome.not_converged", lang, steps=trace.k)
 
 
 def table_csv(rows: Sequence[Mapping[str, Any]]) -> str:

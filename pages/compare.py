@@ -30,7 +30,7 @@ from optviz.compare import (
     with_tuned_rates,
 )
 from optviz.export import standalone_html
-from optviz.i18n import t
+from optviz.i18n import t, tr
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from webui import ui
 from webui.shell import current_language, presenting, route_through_app
@@ -89,7 +89,7 @@ with st.sidebar:
     st.subheader(t("compare.hparams", lang))
     hparams = {}
     for key in chosen:
-        with st.expander(optviz.OPTIMIZERS[key].name):
+        with st.expander(tr(optviz.OPTIMIZERS[key].name, lang)):
             hparams[key] = ui.hparam_controls(key, lang, P, defaults=default_hparams(key))
 
 config = CompareConfig(optimizers=tuple(chosen), hparams=hparams, base=base, fair=fair)
@@ -124,7 +124,7 @@ if fair:
         )
         rate_rows.append(
             {
-                t("compare.col.optimizer", lang): optviz.OPTIMIZERS[key].name,
+                t("compare.col.optimizer", lang): tr(optviz.OPTIMIZERS[key].name, lang),
                 t("compare.col.set_lr", lang): ui.format_value(set_lr),
                 t("compare.col.tuned_lr", lang): shown,
             }
@@ -162,17 +162,13 @@ with loss_tab:
     st.plotly_chart(loss_curves_figure(traces, presentation=present, lang=lang), key=f"{P}loss_chart")
 
 st.subheader(t("compare.results", lang), help=t("compare.results_help", lang))
-rows = results_table(traces)
-columns = (
-    "optimizer",
-    "learning_rate",
-    "final_loss",
-    "optimum_distance",
-    "steps_to_converge",
-    "diverged_at",
-    "hparams",
-)
+rows = results_table(traces, lang)
+# the events in words (never "None"); the distance only where the problem's minimum is known
+columns = ["optimizer", "learning_rate", "final_loss", "optimum_distance", "outcome", "hparams"]
+if all(row["optimum_distance"] is None for row in rows):
+    columns.remove("optimum_distance")
 number = {"learning_rate", "final_loss", "optimum_distance"}
+widths = {"optimizer": "medium", "outcome": "medium", "hparams": "large"}
 st.dataframe(
     [{c: row[c] for c in columns} for row in rows],
     hide_index=True,
@@ -181,7 +177,7 @@ st.dataframe(
         c: (
             st.column_config.NumberColumn(t(f"compare.col.{c}", lang), format="%.4g")
             if c in number
-            else st.column_config.Column(t(f"compare.col.{c}", lang))
+            else st.column_config.TextColumn(t(f"compare.col.{c}", lang), width=widths.get(c))
         )
         for c in columns
     },

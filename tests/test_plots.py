@@ -111,11 +111,11 @@ def test_path_figure(adam):
     assert (cursor["x"][0], cursor["y"][0]) == tuple(adam.params[40])
     for axis in ("xaxis", "yaxis"):
         assert d["layout"][axis]["autorange"] is False and len(d["layout"][axis]["range"]) == 2
-    # animation: frames touch only the path trace, the last frame is the whole run
+    # animation: frames touch only the path trace, the last frame is the path up to the cursor
     frames = d["frames"]
     assert 2 <= len(frames) <= space.MAX_FRAMES
     assert all(f["traces"] == list(space.PATH_TRACES) and len(f["data"]) == 1 for f in frames)
-    assert frames[-1]["name"] == str(adam.k) and len(frames[-1]["data"][0]["x"]) == adam.k + 1
+    assert frames[-1]["name"] == "40" and len(frames[-1]["data"][0]["x"]) == 41
     menu = d["layout"]["updatemenus"][0]["buttons"]
     assert [b["method"] for b in menu] == ["animate", "animate"]
     assert [s["label"] for s in d["layout"]["sliders"][0]["steps"]] == [f["name"] for f in frames]

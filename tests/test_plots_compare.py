@@ -104,12 +104,12 @@ def test_heatmap_hover_and_click_layer_cover_every_cell(sgd_sweep):
     fig = figure_json(sp.heatmap_figure(sgd_sweep))
     cells = fig["data"][sp.CELLS]
     assert len(cells["x"]) == sgd_sweep.final_loss.size
-    custom = np.asarray(cells["customdata"])
+    assert all(isinstance(v, (int, float)) for row in cells["customdata"] for v in row[:5])  # numbers
+    custom = np.asarray([row[:5] for row in cells["customdata"]], dtype=float)
     i, j = custom[:, 0].astype(int), custom[:, 1].astype(int)
     np.testing.assert_array_equal(custom[:, 2], sgd_sweep.grid["learning_rate"][i])
     np.testing.assert_array_equal(custom[:, 4], sgd_sweep.final_loss[i, j])
-    np.testing.assert_array_equal(custom[:, 6], sgd_sweep.diverged_at[i, j])
-    for text in ("learning_rate", "weight_decay", "final loss", "diverged at step"):
+    for text in ("learning_rate", "weight_decay", "final loss"):
         assert text in cells["hovertemplate"]
     assert fig["layout"]["clickmode"] == "event+select"
     # the best cell is the lowest loss that did not diverge
@@ -119,6 +119,34 @@ def test_heatmap_hover_and_click_layer_cover_every_cell(sgd_sweep):
     assert best["x"] == [sgd_sweep.grid["learning_rate"][bi]] and best["y"] == [
         sgd_sweep.grid["weight_decay"][bj]
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "converged", "never", "diverged"),
+    [
+        ("en", "steps to converge = {}", "did not converge", "diverged at step {}"),
+        ("zh", "收敛步数 = {}", "未收敛", "第 {} 步发散"),
+    ],
+)
+def test_heatmap_hover_says_what_happened_in_words_never_minus_one(
+    sgd_sweep, lang, converged, never, diverged
+):
+    """Not "steps to converge = -1, diverged at step = -1": each cell says converged, never, or diverged."""
+    cells = figure_json(sp.heatmap_figure(sgd_sweep, lang=lang))["data"][sp.CELLS]
+    assert "-1" not in cells["hovertemplate"]
+    seen = set()
+    for row in cells["customdata"]:
+        i, j, outcome = int(row[0]), int(row[1]), row[-1]
+        steps, dead = sgd_sweep.steps_to_converge[i, j], sgd_sweep.diverged_at[i, j]
+        if dead >= 0:
+            expected, kind = diverged.format(dead), "diverged"
+        elif steps >= 0:
+            expected, kind = converged.format(steps), "converged"
+        else:
+            expected, kind = never, "never"
+        assert outcome == expected and "-1" not in outcome
+        seen.add(kind)
+    assert seen == {"diverged", "converged", "never"}
 
 
 def test_heatmap_steps_metric_marks_never_converged_cells(sgd_sweep):
@@ -223,10 +251,26 @@ def test_sensitivity_traces_colours_and_log_axes(scans):
         np.testing.assert_array_equal(dead["x"], scan.learning_rates[scan.diverged])
         np.testing.assert_array_equal(curve["y"], scan.final_loss[~scan.diverged])
         assert np.isfinite(curve["y"]).all()
-        assert best["x"] == [scan.best_learning_rate] and best["marker"]["symbol"] == "star"
+        assert best["marker"]["symbol"] == "star"
     # with these rates SGD and momentum blow up at the top end (lr > 2 / curvature 4)
     assert len(fig["data"][2]["x"]) > 0 and len(fig["data"][5]["x"]) > 0
     assert len({optimizer_color(k) for k in scans}) == len(scans)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "★ = lowest final loss"), ("zh", "★ = 每条曲线最终损失最低")]
+)
+def test_sensitivity_stars_mark_each_curves_lowest_point_and_say_so(scans, lang, words):
+    """Adam's fewest steps (lr index 7) is not its lowest loss (index 12): the star sits on the lowest."""
+    prob = optviz.get_problem("ill_conditioned")
+    fig = figure_json(sp.sensitivity_figure(scans, prob, lang=lang))
+    for n in range(len(scans)):
+        curve, best = fig["data"][3 * n], fig["data"][3 * n + 1]
+        assert best["y"] == [min(curve["y"])]
+        assert best["x"] == [curve["x"][int(np.argmin(curve["y"]))]]
+    adam = fig["data"][7]
+    assert adam["x"] == [pytest.approx(scans["adam"].learning_rates[12])]
+    assert any(words in a["text"] for a in fig["layout"]["annotations"])
 
 
 def test_sensitivity_without_any_diverged_rate_has_no_annotation_clash():

@@ -264,7 +264,7 @@ def family_label(family: str, lang: str) -> str:
 def optimizer_label(key: str, lang: str) -> str:
     """'Adaptive · Adam': the display name with its family, so the select reads as grouped."""
     opt = optviz.OPTIMIZERS[key]
-    return f"{family_label(opt.family, lang)} · {opt.name}"
+    return f"{family_label(opt.family, lang)} · {tr(opt.name, lang)}"
 
 
 def optimizer_select(key: str, lang: str, *, default: str = "adam", label: str | None = None) -> str:

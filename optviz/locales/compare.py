@@ -83,6 +83,11 @@ STRINGS = {
     "compare.col.optimum_distance": ("distance to optimum", "到最优点的距离"),
     "compare.col.steps_to_converge": ("steps to converge", "收敛步数"),
     "compare.col.diverged_at": ("diverged at step", "发散步数"),
-    "compare.col.hparams": ("hyperparameters", "超参数"),
+    "compare.col.hparams": ("other hyperparameters", "其他超参数"),
+    "compare.col.outcome": ("outcome", "结果"),
+    "compare.outcome.converged": ("converged at step {step}", "第 {step} 步收敛"),
+    "compare.outcome.diverged": ("diverged at step {step}", "第 {step} 步发散"),
+    "compare.outcome.not_converged": ("did not converge in {steps} steps", "{steps} 步内未收敛"),
+    "compare.outcome.unknown_minimum": ("minimum unknown: no convergence test", "最小值未知：不判断收敛"),
     "compare.error": ("These settings cannot run: {message}", "这些设置无法运行：{message}"),
 }

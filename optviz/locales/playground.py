@@ -170,6 +170,13 @@ STRINGS = {
         "Each chart's camera button saves it as PNG.",
         "每个图表的相机按钮可将其保存为 PNG。",
     ),
+    # the internals panels' own quantities (optviz/plots/internals.py)
+    "plot.internals.grad": (
+        "Gradient at the current point (what the optimizer is given).",
+        "当前点的梯度（优化器拿到的输入）。",
+    ),
+    "plot.internals.update": ("Change of the parameters this step.", "这一步参数的变化量。"),
+    "plot.internals.lr": ("Learning rate after the schedule.", "经过学习率调度后的学习率。"),
     # explanations (optviz/explain.py codes)
     "explain.converged": (
         "Converged at step {step}: from there to the end of the run the loss stayed within 1e-6 of its "

@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
+from ..i18n import tr as translate
 from ..optimizers import get_optimizer
 from ..problems import Problem
 from ..runner import Trace
@@ -117,7 +118,7 @@ def overlay_figure(
     fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
     if reveal:
         for key, tr in traces.items():
-            name, color = get_optimizer(key).name, optimizer_color(key)
+            name, color = translate(get_optimizer(key).name, lang), optimizer_color(key)
             idx = display_indices(tr.k)
             fig.add_trace(
                 go.Scatter(
@@ -160,7 +161,7 @@ def loss_curves_figure(
     longest = max(tr.k for tr in traces.values())
     fig = go.Figure()
     for key, tr in traces.items():
-        name, color = get_optimizer(key).name, optimizer_color(key)
+        name, color = translate(get_optimizer(key).name, lang), optimizer_color(key)
         idx = display_indices(tr.k)
         dead = tr.diverged_at is not None
         fig.add_trace(
@@ -228,7 +229,7 @@ def race_figure(
     fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
     longest = max(tr.k for tr in traces.values())
     for key, tr in traces.items():
-        name, color = get_optimizer(key).name, optimizer_color(key)
+        name, color = translate(get_optimizer(key).name, lang), optimizer_color(key)
         idx = display_indices(tr.k)
         fig.add_trace(
             go.Scatter(
@@ -266,7 +267,7 @@ def _player(fig: go.Figure, steps: np.ndarray, lang: str) -> None:
                         "transition": {"duration": 0}, "mode": "immediate"}],
     }  # fmt: skip
     pause = {
-        "label": "⏸ " + t("compare.fig.pause", lang), "method": "animate",
+        "label": "❚❚ " + t("compare.fig.pause", lang), "method": "animate",  # text fonts have ❚, not ⏸
         "args": [[None], {"frame": still, "mode": "immediate", "transition": {"duration": 0}}],
     }  # fmt: skip
     fig.update_layout(

@@ -17,6 +17,7 @@ from .style import (
     OPTIMUM_COLOR,
     display_indices,
     figure,
+    log_ticks,
     optimizer_color,
 )
 
@@ -101,11 +102,8 @@ def loss_figure(
 
 
 def _decade_ticks(loss: np.ndarray, axis: str) -> dict:
-    """Label only powers of ten when a log axis spans two decades or more (2 and 5 clutter it)."""
-    positive = loss[loss > 0]
-    if axis == "log" and len(positive) and np.log10(positive.max() / positive.min()) >= 2:
-        return {"dtick": 1}
-    return {}
+    """Label only powers of ten, a handful of them, when a log axis spans a decade or more."""
+    return log_ticks(loss) if axis == "log" else {}
 
 
 def _vline(x: float, color: str, dash: str, width: float = 1.0) -> dict:

@@ -89,12 +89,29 @@ def data_figure(
             "line": {"color": optimizer_color(trace.optimizer), "width": LINE_WIDTH * 1.5},
         }
     )  # fmt: skip
-    pad = 0.1 * (float(y.max()) - float(y.min()) or 1.0)
     layout = {
         "title": {"text": t("plot.data_title", lang)},
         "xaxis": {"title": {"text": "x"}, "range": [lo, hi]},
-        "yaxis": {"title": {"text": "y"}, "range": [float(y.min()) - pad, float(y.max()) + pad]},
+        "yaxis": {"title": {"text": "y"}, "range": y_range(y, w * xs + b)},
         "legend": {"orientation": "h", "y": -0.25, "x": 0},
         "margin": {"l": 70, "r": 20, "t": 50, "b": 160},  # fits ticks and legend: see plots.style
     }
     return figure(data, layout, presentation=presentation)
+
+
+#: The y range grows to show the model line, by at most this many data spans beyond the data.
+MAX_LINE_REACH = 2.0
+
+
+def y_range(y: np.ndarray, line: np.ndarray) -> list[float]:
+    """The data's y range (plus 10%) widened to show the model line at the cursor, so an early model
+    far from the data is in view; a runaway line widens it by at most MAX_LINE_REACH data spans."""
+    y0, y1 = float(np.min(y)), float(np.max(y))
+    span = (y1 - y0) or 1.0
+    line = np.asarray(line, dtype=float)
+    line = line[np.isfinite(line)]
+    if len(line):
+        y0 = min(y0, max(float(line.min()), y0 - MAX_LINE_REACH * span))
+        y1 = max(y1, min(float(line.max()), y1 + MAX_LINE_REACH * span))
+    pad = 0.1 * ((y1 - y0) or 1.0)
+    return [y0 - pad, y1 + pad]

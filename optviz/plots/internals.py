@@ -15,9 +15,10 @@ import plotly.graph_objects as go
 from ..i18n import t, tr
 from ..optimizers import OPTIMIZERS
 from ..runner import Trace
-from .style import CURSOR_COLOR, LINE_WIDTH, display_indices, figure, optimizer_color
+from .style import CURSOR_COLOR, LINE_WIDTH, display_indices, figure, log_ticks, optimizer_color
 
 PANEL_HEIGHT = 150
+PANEL_TICKS = 4  # at most this many labels on a panel's y axis (a panel is about 100 pixels tall)
 LOG_RANGE = 100.0  # a positive series spanning more than this factor gets a log axis
 
 
@@ -29,6 +30,11 @@ class Series:
     symbol: str
     meaning: str
     values: np.ndarray
+    key: str | None = None  # translation key of ``meaning`` when it is not a registry text
+
+    def meaning_in(self, lang: str) -> str:
+        """``meaning`` in ``lang``: a keyed UI string, or a registry text translated by ``tr``."""
+        return t(self.key, lang) if self.key else tr(self.meaning, lang)
 
     @property
     def per_coordinate(self) -> bool:
@@ -39,8 +45,8 @@ def internal_series(trace: Trace) -> list[Series]:
     """Gradient, update, every declared state and derived variable, and the scheduled learning rate."""
     opt = OPTIMIZERS[trace.optimizer]
     out = [
-        Series("grad", "g", "Gradient at the current point (what the optimizer is given).", trace.grads),
-        Series("update", r"\Delta\theta", "Change of the parameters this step.", trace.updates),
+        Series("grad", "g", t("plot.internals.grad"), trace.grads, "plot.internals.grad"),
+        Series("update", r"\Delta\theta", t("plot.internals.update"), trace.updates, "plot.internals.update"),
     ]
     for var in opt.all_state:
         if var.name in trace.state:
@@ -48,7 +54,7 @@ def internal_series(trace: Trace) -> list[Series]:
                 Series(var.name, var.symbol or var.name, var.meaning, np.asarray(trace.state[var.name]))
             )
     if trace.schedule != "constant":
-        out.append(Series("lr", r"\eta_t", "Learning rate after the schedule.", np.asarray(trace.lr)))
+        out.append(Series("lr", r"\eta_t", t("plot.internals.lr"), np.asarray(trace.lr), "plot.internals.lr"))
     return out
 
 
@@ -104,9 +110,11 @@ def internals_figure(
                 }
             )  # fmt: skip
         key_x, key_y = ("xaxis", "yaxis") if i == 0 else (f"xaxis{i + 1}", f"yaxis{i + 1}")
+        kind = axis_type(s.values)
         layout[key_y] = {
-            "domain": [max(top - height, 0.0), top], "anchor": axis_x, "type": axis_type(s.values),
-            "exponentformat": "power", "title": {"text": s.name},
+            "domain": [max(top - height, 0.0), top], "anchor": axis_x, "type": kind,
+            "exponentformat": "power", "title": {"text": s.name}, "nticks": PANEL_TICKS,
+            **(log_ticks(s.values, PANEL_TICKS) if kind == "log" else {}),
         }  # fmt: skip
         layout[key_x] = {
             "anchor": axis_y, **({"matches": "x"} if i else {}), "range": [0.5, max(k, 1) + 0.5],
@@ -114,7 +122,7 @@ def internals_figure(
         }  # fmt: skip
         layout.setdefault("annotations", []).append(
             {
-                "text": f"<b>{s.name}</b>: {tr(s.meaning, lang)}", "xref": "paper", "yref": "paper",
+                "text": f"<b>{s.name}</b>: {s.meaning_in(lang)}", "xref": "paper", "yref": "paper",
                 "x": 0, "y": top, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
                 "font": {"size": 11},
             }

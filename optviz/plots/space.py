@@ -225,13 +225,13 @@ PATH_TRACES = (1,)  # the path trace (line, direction arrows, head): the only on
 
 def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[dict]:
     """Frames (path traces only) plus play/pause buttons and a frame slider added to ``layout``."""
-    k = len(params) - 1
-    if k < 1 or frames < 2:
+    # frames run from step 0 to the cursor, so the slider's last (and active) label is the cursor's step
+    if cursor < 1 or frames < 2:
         return []
-    steps = _frame_steps(k, frames)
+    steps = _frame_steps(cursor, frames)
     frame_list = [
-        # the last frame is the whole run at full display detail, so playback ends on the static path
-        {"data": [_changes(_path_trace(params, int(s), color, MAX_POINTS if s == k else FRAME_POINTS, names))],
+        # the last frame is the path up to the cursor at full display detail: playback ends on the static path
+        {"data": [_changes(_path_trace(params, int(s), color, MAX_POINTS if s == cursor else FRAME_POINTS, names))],
          "traces": list(PATH_TRACES), "name": str(s)}
         for s in steps
     ]  # fmt: skip
@@ -246,7 +246,7 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
         "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
                           "transition": {"duration": 0}}],
     }  # fmt: skip
-    active = int(np.argmin(np.abs(steps - cursor)))
+    active = len(steps) - 1  # the cursor's step
     layout["updatemenus"] = [
         {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 1.02,
          "xanchor": "left", "yanchor": "bottom", "pad": {"r": 6, "t": 0}, "buttons": [play, pause]},

@@ -52,6 +52,32 @@ DIVERGED_COLOR = "#d62728"
 CONVERGED_COLOR = "#2ca02c"
 
 
+#: A log axis labels whole decades, at most this many (more pile up on a 420-pixel chart).
+MAX_LOG_LABELS = 7
+
+
+def log_ticks(values: np.ndarray, max_labels: int = MAX_LOG_LABELS) -> dict:
+    """Tick settings for a log axis over ``values``: labels only at powers of ten, every ``n``-th
+    decade so that at most ``max_labels`` are drawn (1e-30 ... 1e3 gets 10^-30, 10^-25, ... 10^0).
+
+    Plotly's automatic ticks label every decade (and 2s and 5s within one), which piles up when the
+    loss spans tens of decades or the panel is small. Empty dict when the values span under a decade.
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return {}
+    lo, hi = float(np.log10(v.min())), float(np.log10(v.max()))
+    if hi - lo < 1:
+        return {}
+    step = 1
+    for nice in (1, 2, 3, 5, 10, 20, 25, 50, 100):
+        step = nice
+        if np.floor(hi / nice) - np.ceil(lo / nice) + 1 <= max_labels:
+            break
+    return {"dtick": step, "tick0": 0, "exponentformat": "power", "minor": {"showgrid": False}}
+
+
 def figure(
     data: list[dict],
     layout: dict | None = None,

@@ -20,12 +20,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..compare import LearningRateScan
-from ..i18n import t
+from ..i18n import t, tr
 from ..optimizers import get_optimizer
 from ..problems import Problem
 from ..spec import Param
 from ..sweep import SweepResult
-from .style import DIVERGED_COLOR, MARKER_SIZE, apply_style, line_width, optimizer_color
+from .style import DIVERGED_COLOR, MARKER_SIZE, apply_style, line_width, log_ticks, optimizer_color
 
 MAX_RESOLUTION = 200
 METRICS = ("final_loss", "steps_to_converge")
@@ -84,7 +84,7 @@ LOG_TICKS = {"dtick": 1, "exponentformat": "power"}
 def axis_layout(param: Param, values: np.ndarray) -> dict[str, Any]:
     """Plotly axis settings for ``param``: type, direction and (for log1m) ticks labelled as values."""
     if param.scale == "log":
-        return {"type": "log", "title": {"text": param.name}, **LOG_TICKS}
+        return {"type": "log", "title": {"text": param.name}, **LOG_TICKS, **log_ticks(values)}
     if param.scale == "log1m":
         drawn = _drawn(param, values)
         lo, hi = np.floor(np.log10(drawn.min()) + 1e-9), np.ceil(np.log10(drawn.max()) - 1e-9)
@@ -218,7 +218,7 @@ def heatmap_figure(
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         clickmode="event+select",
         dragmode=False,
-        title={"text": t("sweep.fig.heatmap_title", lang, optimizer=opt.name, steps=result.steps)},
+        title={"text": t("sweep.fig.heatmap_title", lang, optimizer=tr(opt.name, lang), steps=result.steps)},
     )
     fig.update_xaxes(showgrid=False, zeroline=False)
     fig.update_yaxes(showgrid=False, zeroline=False)
@@ -231,19 +231,13 @@ def _cell_layer(result: SweepResult, xp: Param, yp: Param, lang: str) -> go.Scat
     nx, ny = len(xs), len(ys)
     ii, jj = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
     ii, jj = ii.ravel(), jj.ravel()
-    custom = np.column_stack(
-        [
-            ii, jj, xs[ii], ys[jj],
-            result.final_loss.ravel(),
-            result.steps_to_converge.ravel(),
-            result.diverged_at.ravel(),
-        ]
-    )  # fmt: skip
+    custom = np.empty((nx * ny, 6), dtype=object)  # numbers stay numbers; the outcome is words
+    custom[:, 0], custom[:, 1] = ii, jj
+    custom[:, 2], custom[:, 3], custom[:, 4] = xs[ii], ys[jj], result.final_loss.ravel()
+    custom[:, 5] = outcome_texts(result.steps_to_converge.ravel(), result.diverged_at.ravel(), lang)
     hover = (
         f"{xp.name} = %{{customdata[2]:.4g}}<br>{yp.name} = %{{customdata[3]:.4g}}<br>"
-        f"{t('sweep.fig.final_loss', lang)} = %{{customdata[4]:.4g}}<br>"
-        f"{t('sweep.fig.steps', lang)} = %{{customdata[5]}}<br>"
-        f"{t('sweep.fig.diverged_at', lang)} = %{{customdata[6]}}"
+        f"{t('sweep.fig.final_loss', lang)} = %{{customdata[4]:.4g}}<br>%{{customdata[5]}}"
         f"<br><i>{t('sweep.fig.click', lang)}</i><extra></extra>"
     )
     size = max(4.0, 360.0 / max(nx, ny))
@@ -253,6 +247,18 @@ def _cell_layer(result: SweepResult, xp: Param, yp: Param, lang: str) -> go.Scat
         hovertemplate=hover, showlegend=False, name=t("sweep.fig.cells", lang),
         selected={"marker": {"color": "rgba(255,255,255,0.9)"}},
     )  # fmt: skip
+
+
+def outcome_texts(steps_to_converge: np.ndarray, diverged_at: np.ndarray, lang: str = "en") -> np.ndarray:
+    """Per cell, in words: "steps to converge = N", "did not converge" or "diverged at step N" (never -1)."""
+    steps, dead = np.asarray(steps_to_converge), np.asarray(diverged_at)
+    converged = t("sweep.fig.outcome_converged", lang, steps="\0").split("\0")
+    diverged = t("sweep.fig.outcome_diverged", lang, step="\0").split("\0")
+    out = np.full(steps.shape, t("sweep.fig.not_converged", lang), dtype=object)
+    conv, gone = (steps >= 0) & (dead < 0), dead >= 0
+    out[conv] = [f"{converged[0]}{n}{converged[1]}" for n in steps[conv].tolist()]
+    out[gone] = [f"{diverged[0]}{n}{diverged[1]}" for n in dead[gone].tolist()]
+    return out
 
 
 def cell_from_selection(selection: Mapping[str, Any] | None, shape: Sequence[int]) -> tuple[int, int] | None:
@@ -286,14 +292,16 @@ def sensitivity_figure(
     """Final loss against learning rate (log-log), one curve per optimizer at its other settings.
 
     Per optimizer, three traces in one legend group: the curve over the rates that did not diverge,
-    a star at its best rate, and crosses along the top at the rates that diverged.
+    a star at its lowest point (the lowest final loss; ties at the display floor go to the fewest
+    steps to converge), and crosses along the top at the rates that diverged. A note says what the
+    star and the crosses mean.
     """
     finite = [loss_gap(s.final_loss[~s.diverged], problem) for s in scans.values()]
     finite = np.concatenate(finite) if finite else np.array([])
     top = float(finite.max()) * 10 if finite.size else 1.0
     fig = go.Figure()
     for key, scan in scans.items():
-        name, color = get_optimizer(key).name, optimizer_color(key)
+        name, color = tr(get_optimizer(key).name, lang), optimizer_color(key)
         ok = ~scan.diverged
         gap = loss_gap(scan.final_loss, problem)
         steps = scan.steps_to_converge
@@ -301,7 +309,7 @@ def sensitivity_figure(
             go.Scatter(
                 x=scan.learning_rates[ok],
                 y=gap[ok],
-                customdata=steps[ok],
+                customdata=outcome_texts(steps[ok], scan.diverged_at[ok], lang),
                 mode="lines+markers",
                 name=name,
                 legendgroup=key,
@@ -309,11 +317,11 @@ def sensitivity_figure(
                 marker={"color": color, "size": MARKER_SIZE * 0.7},
                 hovertemplate=(
                     f"{name}<br>learning_rate = %{{x:.3g}}<br>{loss_label(problem, lang)} = %{{y:.3g}}"
-                    f"<br>{t('sweep.fig.steps', lang)} = %{{customdata}}<extra></extra>"
+                    "<br>%{customdata}<extra></extra>"
                 ),
             )  # fmt: skip
         )
-        best = scan.best_index
+        best = lowest_point(gap, steps, scan.diverged)
         fig.add_trace(
             go.Scatter(
                 x=[] if best is None else [float(scan.learning_rates[best])],
@@ -328,7 +336,7 @@ def sensitivity_figure(
                     "color": color,
                     "line": {"color": "black", "width": 1},
                 },
-                hovertemplate=f"{name}: {t('sweep.fig.best', lang)} learning_rate = %{{x:.3g}}<extra></extra>",
+                hovertemplate=f"{name}: {t('sweep.fig.lowest', lang)}<br>learning_rate = %{{x:.3g}}<extra></extra>",
             )  # fmt: skip
         )
         dead = scan.diverged
@@ -353,9 +361,15 @@ def sensitivity_figure(
                 ),
             )  # fmt: skip
         )
+    rates = np.concatenate([s.learning_rates for s in scans.values()]) if scans else np.array([])
     fig.update_layout(
-        xaxis={"type": "log", "title": {"text": "learning_rate"}, **LOG_TICKS},
-        yaxis={"type": "log", "title": {"text": loss_label(problem, lang)}, **LOG_TICKS},
+        xaxis={"type": "log", "title": {"text": "learning_rate"}, **LOG_TICKS, **log_ticks(rates)},
+        yaxis={
+            "type": "log",
+            "title": {"text": loss_label(problem, lang)},
+            **LOG_TICKS,
+            **log_ticks(np.append(finite, top)),
+        },
         title={"text": t("sweep.fig.sensitivity_title", lang)},
         hovermode="closest",
     )
@@ -364,7 +378,23 @@ def sensitivity_figure(
             x=1, xref="paper", xanchor="right", y=np.log10(top), yref="y", yanchor="bottom",
             text=t("sweep.fig.diverged_row", lang), showarrow=False, font={"color": DIVERGED_COLOR},
         )  # fmt: skip
+    fig.add_annotation(
+        x=0, xref="paper", xanchor="left", y=1, yref="paper", yanchor="top",
+        text=t("sweep.fig.lowest_note", lang), showarrow=False, bgcolor="rgba(255,255,255,0.7)",
+    )  # fmt: skip
     return apply_style(fig, presentation)
+
+
+def lowest_point(gap: np.ndarray, steps_to_converge: np.ndarray, diverged: np.ndarray) -> int | None:
+    """Index of a curve's lowest point: the lowest (floored) loss gap, ties to the fewest steps to
+    converge; never a diverged rate; None if every rate diverged."""
+    ok = ~np.asarray(diverged, dtype=bool)
+    if not ok.any():
+        return None
+    gap = np.where(ok, gap, np.inf)
+    steps = np.asarray(steps_to_converge)
+    steps = np.where(steps >= 0, steps, np.iinfo(np.int64).max)
+    return int(np.lexsort((steps, gap))[0])
 
 
 __all__ = [
