@@ -10,7 +10,9 @@ from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, rou
 from webui.ui import absolute_url, plain
 
 PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
-PAGE_ICONS = {"playground": "🎛️", "compare": "⚖️"}
+#: The same Material icons as the navigation (app.py): Streamlit ships their font, while emoji such as
+#: 🎛️ render as empty boxes on a machine without an emoji font.
+PAGE_ICONS = {"playground": ":material/tune:", "compare": ":material/compare_arrows:"}
 #: Each page's "URL already read in this session" flag (set by pages/playground.py and
 #: pages/compare.py). Clearing it makes the page read the scene's query parameters again, so a
 #: lesson opens even after the page was visited; tests/test_learn.py checks the names.

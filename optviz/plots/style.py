@@ -146,6 +146,7 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
     every line and marker scaled up. The one place that styles charts, so presentation mode looks the
     same in every chart; builders set line widths and marker sizes at normal size."""
     layout = spec.setdefault("layout", {})
+    _title_below_toolbar(layout, presentation)
     # No Plotly template: in the app Streamlit's theme styles the charts (the default template was 7 KB
     # more JSON per chart and rerun, and changed no pixel there); export.standalone_html puts Plotly's
     # default back for a file opened on its own.
@@ -169,6 +170,27 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
 
 
 _AXIS_KEY = re.compile(r"[xy]axis\d+")
+
+#: Plotly's toolbar (camera, zoom, ...) sits in the top-right corner of a chart, about 27 pixels tall,
+#: over whatever is there: a title starts below this band (a title's pad is measured to its baseline
+#: box, which reaches a few pixels higher), and the top margin grows by it.
+TOOLBAR_BAND = 36
+
+
+def _title_below_toolbar(layout: dict, presentation: bool) -> None:
+    """Pin a titled chart's title under the toolbar band and push everything below it down as much.
+
+    Without this a left-aligned title runs under the toolbar on a half-width chart (and a centred one
+    on any narrow chart). Charts without a title are left alone: only their top margin is the toolbar's.
+    """
+    title = layout.get("title")
+    if not isinstance(title, dict) or not title.get("text"):
+        return
+    title.update(y=1, yref="container", yanchor="top", pad={"t": TOOLBAR_BAND})
+    margin = layout.setdefault("margin", {})
+    base = base_layout(presentation)["margin"]
+    margin.update({side: margin.get(side, base[side]) for side in base})
+    margin["t"] = margin["t"] + TOOLBAR_BAND
 
 
 def _merge(target: dict, source: dict) -> None:

@@ -215,7 +215,9 @@ def heatmap_figure(
     fig.update_layout(
         xaxis=axis_layout(xp, xs),
         yaxis=axis_layout(yp, ys),
+        # the legend sits between the title and the plot: the top margin holds both, one above the other
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 60, "r": 20, "t": 80, "b": 50},
         clickmode="event+select",
         dragmode=False,
         title={"text": t("sweep.fig.heatmap_title", lang, optimizer=tr(opt.name, lang), steps=result.steps)},
