@@ -106,6 +106,24 @@ def results_table(traces: Mapping[str, Trace], lang: str = "en") -> list[dict[st
     return rows
 
 
+def hparams_table(traces: Mapping[str, Trace], lang: str = "en") -> list[dict[str, str]]:
+    """Every run's hyperparameters side by side: one row per hyperparameter (in order of first use),
+    one column per optimizer (its display name in ``lang``), "—" where an optimizer has no such setting.
+
+    Narrow where a single "a=1, b=2, ..." column is not: eight optimizers' settings stay readable.
+    """
+    names = {key: translate(get_optimizer(key).name, lang) for key in traces}
+    params: list[str] = []
+    for tr in traces.values():
+        params += [p for p in tr.hparams if p not in params]
+    column = t("compare.col.hparam", lang)
+    return [
+        {column: p}
+        | {names[key]: (f"{tr.hparams[p]:g}" if p in tr.hparams else "—") for key, tr in traces.items()}
+        for p in params
+    ]
+
+
 def outcome(trace: Trace, lang: str = "en") -> str:
     """What happened to a run, in words: converged at t, diverged at t, or not converged in k steps."""
     if trace.diverged_at is not None:

@@ -24,6 +24,7 @@ from optviz.compare import (
     MIN_OPTIMIZERS,
     SCAN_POINTS,
     compare,
+    hparams_table,
     results_table,
     table_csv,
     tune_learning_rates,
@@ -164,11 +165,10 @@ with loss_tab:
 st.subheader(t("compare.results", lang), help=t("compare.results_help", lang))
 rows = results_table(traces, lang)
 # the events in words (never "None"); the distance only where the problem's minimum is known
-columns = ["optimizer", "learning_rate", "final_loss", "optimum_distance", "outcome", "hparams"]
+columns = ["optimizer", "learning_rate", "final_loss", "optimum_distance", "outcome"]
 if all(row["optimum_distance"] is None for row in rows):
     columns.remove("optimum_distance")
 number = {"learning_rate", "final_loss", "optimum_distance"}
-widths = {"optimizer": "medium", "outcome": "medium", "hparams": "large"}
 st.dataframe(
     [{c: row[c] for c in columns} for row in rows],
     hide_index=True,
@@ -177,11 +177,14 @@ st.dataframe(
         c: (
             st.column_config.NumberColumn(t(f"compare.col.{c}", lang), format="%.4g")
             if c in number
-            else st.column_config.TextColumn(t(f"compare.col.{c}", lang), width=widths.get(c))
+            else st.column_config.TextColumn(t(f"compare.col.{c}", lang))
         )
         for c in columns
     },
 )
+# the settings side by side, one row per hyperparameter: narrow, nothing cut off
+st.caption(t("compare.hparams_table", lang))
+st.dataframe(hparams_table(traces, lang), hide_index=True, key=f"{P}hparams")
 downloads = st.columns(3)
 downloads[0].download_button(
     t("compare.download", lang), table_csv(rows), file_name="optviz-compare.csv", mime="text/csv",

@@ -291,6 +291,6 @@ def test_predict_then_reveal():
     at.button(key="cmp.reveal").click().run()
     assert not at.exception
     assert set(charts(at)) == {"cmp.paths_chart", "cmp.race_chart", "cmp.loss_chart"}
-    assert len(at.dataframe) == 1
+    assert len(at.dataframe) == 2  # the results and the hyperparameters side by side
     at.button(key="cmp.hide").click().run()
     assert list(charts(at)) == ["cmp.predict_chart"]

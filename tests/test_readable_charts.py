@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import optviz
-from optviz.compare import compare, learning_rate_scan, results_table
+from optviz.compare import compare, hparams_table, learning_rate_scan, results_table
 from optviz.plots import compare as pc
 from optviz.plots import curves, data, internals, space
 from optviz.plots import sweep as sp
@@ -189,3 +189,18 @@ def test_compare_table_says_in_words_what_happened(lang, never, diverged):
     assert "learning_rate" not in rows[1]["hparams"] and "momentum=0.9" in rows[1]["hparams"]
     if lang == "zh":
         assert rows[1]["optimizer"] == "SGD + 动量（重球法）"
+
+
+def test_compare_hyperparameters_side_by_side_with_dashes_for_missing_ones():
+    """One row per hyperparameter, one column per optimizer: narrow, so nothing is cut off."""
+    traces = compare({"sgd": {"learning_rate": 0.05}, "adam": {"beta2": 0.99}}, "booth", steps=5)
+    for lang, first, names in [
+        ("en", "hyperparameter", ("SGD", "Adam")),
+        ("zh", "超参数", ("SGD（随机梯度下降）", "Adam")),
+    ]:
+        rows = {row[first]: row for row in hparams_table(traces, lang)}
+        assert list(rows)[:2] == ["learning_rate", "weight_decay"]
+        sgd, adam = names
+        assert rows["learning_rate"][sgd] == "0.05" and rows["beta2"][adam] == "0.99"
+        assert rows["beta2"][sgd] == "—"
+        assert all(isinstance(v, str) and v for row in rows.values() for v in row.values())

@@ -85,6 +85,8 @@ STRINGS = {
     "compare.col.diverged_at": ("diverged at step", "发散步数"),
     "compare.col.hparams": ("other hyperparameters", "其他超参数"),
     "compare.col.outcome": ("outcome", "结果"),
+    "compare.col.hparam": ("hyperparameter", "超参数"),
+    "compare.hparams_table": ("Hyperparameters of each run", "每次运行的超参数"),
     "compare.outcome.converged": ("converged at step {step}", "第 {step} 步收敛"),
     "compare.outcome.diverged": ("diverged at step {step}", "第 {step} 步发散"),
     "compare.outcome.not_converged": ("did not converge in {steps} steps", "{steps} 步内未收敛"),
