@@ -184,7 +184,11 @@ st.dataframe(
 )
 # the settings side by side, one row per hyperparameter: narrow, nothing cut off
 st.caption(t("compare.hparams_table", lang))
-st.dataframe(hparams_table(traces, lang), hide_index=True, key=f"{P}hparams")
+hparam_column = t("compare.col.hparam", lang)
+st.dataframe(
+    hparams_table(traces, lang), hide_index=True, key=f"{P}hparams",
+    column_config={hparam_column: st.column_config.TextColumn(hparam_column, width="medium", pinned=True)},
+)  # fmt: skip
 downloads = st.columns(3)
 downloads[0].download_button(
     t("compare.download", lang), table_csv(rows), file_name="optviz-compare.csv", mime="text/csv",
