@@ -104,8 +104,7 @@ def test_heatmap_hover_and_click_layer_cover_every_cell(sgd_sweep):
     fig = figure_json(sp.heatmap_figure(sgd_sweep))
     cells = fig["data"][sp.CELLS]
     assert len(cells["x"]) == sgd_sweep.final_loss.size
-    assert all(isinstance(v, (int, float)) for row in cells["customdata"] for v in row[:5])  # numbers
-    custom = np.asarray([row[:5] for row in cells["customdata"]], dtype=float)
+    custom = np.asarray(cells["customdata"], dtype=float)
     i, j = custom[:, 0].astype(int), custom[:, 1].astype(int)
     np.testing.assert_array_equal(custom[:, 2], sgd_sweep.grid["learning_rate"][i])
     np.testing.assert_array_equal(custom[:, 4], sgd_sweep.final_loss[i, j])
@@ -135,8 +134,8 @@ def test_heatmap_hover_says_what_happened_in_words_never_minus_one(
     cells = figure_json(sp.heatmap_figure(sgd_sweep, lang=lang))["data"][sp.CELLS]
     assert "-1" not in cells["hovertemplate"]
     seen = set()
-    for row in cells["customdata"]:
-        i, j, outcome = int(row[0]), int(row[1]), row[-1]
+    for row, outcome in zip(cells["customdata"], cells["text"], strict=True):
+        i, j = int(row[0]), int(row[1])
         steps, dead = sgd_sweep.steps_to_converge[i, j], sgd_sweep.diverged_at[i, j]
         if dead >= 0:
             expected, kind = diverged.format(dead), "diverged"

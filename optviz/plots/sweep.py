@@ -233,18 +233,17 @@ def _cell_layer(result: SweepResult, xp: Param, yp: Param, lang: str) -> go.Scat
     nx, ny = len(xs), len(ys)
     ii, jj = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
     ii, jj = ii.ravel(), jj.ravel()
-    custom = np.empty((nx * ny, 6), dtype=object)  # numbers stay numbers; the outcome is words
-    custom[:, 0], custom[:, 1] = ii, jj
-    custom[:, 2], custom[:, 3], custom[:, 4] = xs[ii], ys[jj], result.final_loss.ravel()
-    custom[:, 5] = outcome_texts(result.steps_to_converge.ravel(), result.diverged_at.ravel(), lang)
+    # numbers in customdata (a compact typed array); what happened, in words, in text (never -1)
+    custom = np.column_stack([ii, jj, xs[ii], ys[jj], result.final_loss.ravel()])
+    outcomes = outcome_texts(result.steps_to_converge.ravel(), result.diverged_at.ravel(), lang)
     hover = (
         f"{xp.name} = %{{customdata[2]:.4g}}<br>{yp.name} = %{{customdata[3]:.4g}}<br>"
-        f"{t('sweep.fig.final_loss', lang)} = %{{customdata[4]:.4g}}<br>%{{customdata[5]}}"
+        f"{t('sweep.fig.final_loss', lang)} = %{{customdata[4]:.4g}}<br>%{{text}}"
         f"<br><i>{t('sweep.fig.click', lang)}</i><extra></extra>"
     )
     size = max(4.0, 360.0 / max(nx, ny))
     return go.Scattergl(
-        x=_drawn(xp, xs[ii]), y=_drawn(yp, ys[jj]), customdata=custom, mode="markers",
+        x=_drawn(xp, xs[ii]), y=_drawn(yp, ys[jj]), customdata=custom, text=outcomes.tolist(), mode="markers",
         marker={"symbol": "square", "size": size, "color": "rgba(0,0,0,0)"},
         hovertemplate=hover, showlegend=False, name=t("sweep.fig.cells", lang),
         selected={"marker": {"color": "rgba(255,255,255,0.9)"}},
