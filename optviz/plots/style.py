@@ -146,7 +146,6 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
     every line and marker scaled up. The one place that styles charts, so presentation mode looks the
     same in every chart; builders set line widths and marker sizes at normal size."""
     layout = spec.setdefault("layout", {})
-    _title_below_toolbar(layout, presentation)
     # No Plotly template: in the app Streamlit's theme styles the charts (the default template was 7 KB
     # more JSON per chart and rerun, and changed no pixel there); export.standalone_html puts Plotly's
     # default back for a file opened on its own.
@@ -155,6 +154,7 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
     if layout.get("margin"):  # a builder's own margins win
         del base["margin"]
     _merge(layout, base)
+    _title_below_toolbar(layout, presentation)
     size = font_size(presentation)
     axis_style = {"title": {"font": {"size": size}}, "tickfont": {"size": size}, "gridcolor": GRID_COLOR,
                   "linecolor": AXIS_COLOR}  # fmt: skip
@@ -178,7 +178,9 @@ TOOLBAR_BAND = 36
 
 
 def _title_below_toolbar(layout: dict, presentation: bool) -> None:
-    """Pin a titled chart's title under the toolbar band and push everything below it down as much.
+    """Pin a titled chart's title under the toolbar band and push everything below it down as much:
+    the top margin and the chart's height both grow by the band, so the plot keeps its size and
+    everything placed relative to it (legends, play buttons) keeps its place.
 
     Without this a left-aligned title runs under the toolbar on a half-width chart (and a centred one
     on any narrow chart). Charts without a title are left alone: only their top margin is the toolbar's.
@@ -191,6 +193,7 @@ def _title_below_toolbar(layout: dict, presentation: bool) -> None:
     base = base_layout(presentation)["margin"]
     margin.update({side: margin.get(side, base[side]) for side in base})
     margin["t"] = margin["t"] + TOOLBAR_BAND
+    layout["height"] = layout["height"] + TOOLBAR_BAND
 
 
 def _merge(target: dict, source: dict) -> None:
