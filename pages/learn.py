@@ -6,7 +6,7 @@ import optviz
 from optviz.i18n import t, tr
 from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
 from optviz.plots.space import path_figure
-from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
+from webui.shell import LANG_KEY, app_params, current_language, presenting, route_through_app
 from webui.ui import absolute_url, plain
 
 PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
@@ -23,7 +23,7 @@ route_through_app()
 lang = current_language()
 present = presenting()
 #: The app-wide settings a scene's link keeps (language, presentation mode).
-app_params = {LANG_KEY: lang} | ({PRESENT_KEY: "true"} if present else {})
+link_params = app_params()
 
 
 @st.cache_data(max_entries=EXAMPLE_CACHE, show_spinner=False)
@@ -106,7 +106,9 @@ def open_scene(page: str, query: dict[str, str], key: str, label: str) -> None:
     """A button that opens ``page`` on the scene in ``query`` (the page re-reads its URL)."""
     if st.button(label, key=key, icon=PAGE_ICONS[page], type="primary"):
         st.session_state.pop(URL_READ_FLAGS[page], None)
-        st.switch_page(PAGE_FILES[page], query_params=query | app_params)
+        # Only the language is passed on: ``present`` is bound to its toggle (Streamlit refuses to set
+        # a bound parameter, and restores it on the next page itself).
+        st.switch_page(PAGE_FILES[page], query_params=query | {LANG_KEY: lang})
 
 
 def lesson_block(number: int, lesson: Lesson) -> None:
@@ -123,7 +125,7 @@ def lesson_block(number: int, lesson: Lesson) -> None:
             t(f"learn.lesson.open.{lesson.page}", lang),
         )  # fmt: skip
         st.caption(t("learn.lesson.link", lang))
-        st.code(absolute_url(lesson_url(lesson, app_params)), language=None, wrap_lines=True)
+        st.code(absolute_url(lesson_url(lesson, link_params)), language=None, wrap_lines=True)
 
 
 st.title(t("nav.learn", lang))

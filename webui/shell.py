@@ -54,12 +54,13 @@ def render_globals() -> None:
         raw = st.query_params.get(LANG_KEY) or getattr(st.context, "locale", None) or DEFAULT_LANGUAGE
         st.session_state[LANG_KEY] = normalise(raw)
     with st.sidebar:
+        # Not bound with bind="query-params": a bound select writes its shown name (lang=简体中文)
+        # and drops ?lang=zh as an unknown option. The URL carries the code, written here.
         st.selectbox(
             t("common.language", current_language()),
             options=list(LANGUAGES),
             format_func=LANGUAGES.__getitem__,
             key=LANG_KEY,
-            bind="query-params",
         )
         st.toggle(
             t("common.present", current_language()),
@@ -67,7 +68,14 @@ def render_globals() -> None:
             help=t("common.present.help", current_language()),
             bind="query-params",
         )
+    if st.query_params.get(LANG_KEY) != current_language():
+        st.query_params[LANG_KEY] = current_language()
     apply_presentation()
+
+
+def app_params() -> dict[str, str]:
+    """The app-wide settings a link keeps: the language always, presentation mode when on."""
+    return {LANG_KEY: current_language()} | ({PRESENT_KEY: "true"} if presenting() else {})
 
 
 def apply_presentation() -> None:

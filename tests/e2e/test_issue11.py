@@ -1,0 +1,129 @@
+"""Issue 11, defects 1-5, as a person meets them in Chromium: lesson buttons, a shared big sweep, Play on
+the contour charts, fast key presses on a slider, and links that keep every setting.
+
+Each test failed before its fix (see the issue); the ``page`` fixture also fails a test whose page
+shows a Streamlit exception box when it ends.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+import optviz
+from optviz import app_state, lessons
+from optviz.i18n import t
+
+from .browser import CHART, EXCEPTION, exception_texts, key_selector, open_app, wait_idle
+
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def _query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def _wait_url(page, path: str) -> None:
+    """Wait until the address bar shows ``path`` ('/' or '/compare') and the run it started is done."""
+    page.wait_for_function("p => window.location.pathname === p", arg=path)
+    wait_idle(page)
+
+
+def _select_text(page, key: str) -> str:
+    """What a select shows: its chips (multiselect) and the text of its inputs (selectbox)."""
+    page.wait_for_selector(key_selector(key) + " input")
+    return page.locator(key_selector(key)).first.evaluate(
+        "e => e.innerText + ' ' + Array.from(e.querySelectorAll('input')).map(i => i.value).join(' ')"
+    )
+
+
+# --- defect 1: every lesson button opens its scene -------------------------------------------------
+def _assert_lesson_opened(page, lesson: lessons.Lesson, lang: str) -> None:
+    """After a click on ``lesson``'s button: its page opened on its scene, or the exception shown."""
+    page.wait_for_function(
+        "s => window.location.pathname !== '/learn' || document.querySelector(s) !== null", arg=EXCEPTION
+    )
+    wait_idle(page)
+    assert exception_texts(page) == [], f"{lesson.key}: {exception_texts(page)}"
+    query = _query(page)
+    assert query.get("lang") == [lang], (lesson.key, page.url)
+    if lesson.page == "playground":
+        _wait_url(page, "/")
+        config, warnings = app_state.parse_playground(query)
+        assert warnings == [] and config.key() == lessons.playground_config(lesson).key(), (
+            lesson.key,
+            page.url,
+        )
+        page.wait_for_selector(key_selector("pg.chart.space") + " " + CHART)
+        shown = _select_text(page, "pg.opt")
+        assert optviz.OPTIMIZERS[lesson.optimizers[0]].name in shown, (lesson.key, shown)
+        problem = optviz.PROBLEMS[lesson.problem].name
+        assert optviz.i18n.tr(problem, lang) in _select_text(page, "pg.problem"), lesson.key
+    else:
+        _wait_url(page, "/compare")
+        config, warnings = app_state.parse_compare(query)
+        expected = lessons.compare_config(lesson)
+        assert warnings == [] and config.optimizers == expected.optimizers, (lesson.key, page.url)
+        assert {k: dict(v) for k, v in config.hparams.items()} == {
+            k: dict(v) for k, v in expected.hparams.items()
+        }, lesson.key
+        assert config.base.key()[2:] == expected.base.key()[2:], (lesson.key, page.url)  # run settings
+        page.wait_for_selector(key_selector("cmp.paths_chart") + " " + CHART)
+        chips = _select_text(page, "cmp.opts")
+        for key in lesson.optimizers:
+            assert optviz.OPTIMIZERS[key].name in chips, (lesson.key, chips)
+
+
+def _open_learn(page, server: str, lang: str) -> None:
+    open_app(page, f"{server}/learn?lang={lang}")
+
+
+def test_every_lesson_button_opens_its_scene(page, server):
+    """All 16 lesson buttons, in English, each clicked from a fresh /learn like a person would."""
+    for lesson in lessons.LESSONS.values():
+        _open_learn(page, server, "en")
+        page.locator(key_selector(f"learn.lesson.{lesson.key}") + " button").click()
+        _assert_lesson_opened(page, lesson, "en")
+
+
+def test_lesson_and_card_buttons_in_chinese(page, server):
+    """In Chinese: a Playground lesson, a Compare lesson and a card's "Open in the Playground"."""
+    chosen = [lessons.LESSONS["stability_limit"], lessons.LESSONS["ravine_momentum"]]
+    for lesson in chosen:
+        _open_learn(page, server, "zh")
+        button = page.locator(key_selector(f"learn.lesson.{lesson.key}") + " button")
+        assert t(f"learn.lesson.open.{lesson.page}", "zh") in button.inner_text()
+        button.click()
+        _assert_lesson_opened(page, lesson, "zh")
+    _open_card_example(page, server, "momentum", "zh")
+
+
+def _open_card_example(page, server: str, key: str, lang: str) -> None:
+    """Open ``key``'s card (in its family's tab) and click its "Open in the Playground"."""
+    _open_learn(page, server, lang)
+    family = optviz.OPTIMIZERS[key].family
+    page.get_by_role("tab", name=t(f"learn.family.{family}", lang)).click()
+    page.locator(key_selector(f"learn.card.{key}") + " summary").first.click()
+    page.locator(key_selector(f"learn.example.open.{key}") + " button").click()
+    _assert_lesson_opened(page, lessons.card_example(key), lang)
+
+
+def test_a_card_button_opens_its_example_in_english(page, server):
+    _open_card_example(page, server, "adam", "en")
+    assert page.locator(EXCEPTION).count() == 0
+
+
+@pytest.fixture
+def fresh(browser):
+    """A factory of fresh browser contexts (new sessions), closed at the end."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
