@@ -31,6 +31,7 @@ from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
 from optviz.i18n import t
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
 from webui import ui
+from webui.memo import memo
 from webui.shell import current_language, presenting, route_through_app
 
 P = "swp."  # prefix of every control key on this page
@@ -44,16 +45,18 @@ lang = current_language()
 present = presenting()
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+# Not st.cache_data: it would replay the progress bar drawn on a miss (into a slot made outside the
+# function) on every hit, which fails; webui.memo caches only the result.
+@memo(CACHE_ENTRIES)
 def _sweep(
-    optimizer: str, fixed: tuple, x: tuple, y: tuple, args: tuple, _progress=None
+    optimizer: str, fixed: tuple, x: tuple, y: tuple, args: tuple, progress=None
 ) -> optviz.SweepResult:
-    """The 2-D sweep; ``x``/``y`` are (name, low, high, n). ``_progress`` is not part of the cache key."""
+    """The 2-D sweep; ``x``/``y`` are (name, low, high, n). ``progress`` is not part of the cache key."""
     opt = optviz.OPTIMIZERS[optimizer]
     grid = {name: axis_values(opt.param(name), lo, hi, n) for name, lo, hi, n in (x, y)}
     problem = ui.cached_problem(args[0], dict(args[1]))
     return optviz.sweep(
-        optimizer, problem, grid=grid, hparams=dict(fixed), progress=_progress, **ui.run_kwargs(args)
+        optimizer, problem, grid=grid, hparams=dict(fixed), progress=progress, **ui.run_kwargs(args)
     )
 
 
@@ -165,7 +168,7 @@ else:
             (x, *ranges[x], int(resolution)),
             (y, *ranges[y], int(resolution)),
             args,
-            progress,
+            progress=progress,
         )
     except ValueError as err:
         result = None

@@ -127,3 +127,39 @@ def fresh(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# --- defect 2: a shared big-sweep link works for every visitor ----------------------------------------
+BIG_SWEEP = "/sweep?opt=adam&x=learning_rate&y=beta2&res=200&steps=300"  # 40,000 runs: a progress bar
+
+
+#: Notes in the page whether a progress bar was ever drawn (it is gone once the sweep is done).
+SEE_PROGRESS = """new MutationObserver(() => {
+  if (document.querySelector('[data-testid="stProgress"]')) window.__sawProgress = true;
+}).observe(document, {childList: true, subtree: true});"""
+
+
+def _heatmap_z(page) -> list[int]:
+    """Rows and columns of the drawn heatmap."""
+    sel = key_selector("swp.heatmap") + " " + CHART
+    page.wait_for_selector(sel)
+    return page.eval_on_selector(sel, "gd => [gd._fullData[0].z.length, gd._fullData[0].z[0].length]")
+
+
+def test_a_big_sweep_link_works_for_every_visitor(fresh, server):
+    """The first visitor computes the sweep (with a progress bar); later visitors and a change of
+    "Colour shows" hit the cache, which must replay nothing."""
+    for visitor in range(2):
+        page = fresh()
+        page.add_init_script(SEE_PROGRESS)
+        open_app(page, server + BIG_SWEEP)
+        assert exception_texts(page) == []
+        assert _heatmap_z(page) == [200, 200]
+        if visitor:  # a hit draws nothing (whether a miss shows its bar depends on the machine's speed)
+            assert page.evaluate("() => window.__sawProgress === true") is False
+        label = t("sweep.metric.steps_to_converge", "en")
+        page.locator(key_selector("swp.metric")).get_by_text(label).click()
+        page.wait_for_function("() => window.location.search.includes('metric=steps_to_converge')")
+        wait_idle(page)
+        assert exception_texts(page) == []
+        assert _heatmap_z(page) == [200, 200]

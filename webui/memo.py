@@ -1,0 +1,61 @@
+"""A small in-process cache for results whose computation draws a progress bar.
+
+``st.cache_data`` records every element a cached function draws and replays it on a hit; a progress
+bar drawn into a slot made outside the function cannot be replayed (``CacheReplayClosureError``, the
+second visitor of a shared big-sweep link). ``memo`` caches only the return value: a miss runs the
+function with its progress callback, a hit draws nothing. Results are shared, never copied: callers
+must not change them.
+
+Streamlit runs a page's script afresh on every rerun, so the decorated function is a new object each
+time; the results live here, in one store per function (file and name), and survive reruns and sessions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+R = TypeVar("R")
+
+_STORES: dict[str, OrderedDict[Hashable, Any]] = {}
+_LOCK = threading.Lock()
+
+
+class Memo(Generic[R]):
+    """Least-recently-used cache of ``func(*key)`` with at most ``max_entries`` results."""
+
+    def __init__(self, func: Callable[..., R], max_entries: int) -> None:
+        self.func, self.max_entries = func, max_entries
+        with _LOCK:
+            self._results = _STORES.setdefault(
+                f"{func.__code__.co_filename}:{func.__qualname__}", OrderedDict()
+            )
+
+    def __call__(self, *key: Hashable, progress: Callable[[float], None] | None = None) -> R:
+        """The cached result for ``key``; on a miss, computed with ``progress`` (never part of the key)."""
+        with _LOCK:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = self.func(*key, progress=progress)  # outside the lock: other sessions keep going
+        with _LOCK:
+            self._results[key] = result
+            self._results.move_to_end(key)
+            while len(self._results) > self.max_entries:
+                self._results.popitem(last=False)
+        return result
+
+    def __contains__(self, key: tuple) -> bool:
+        with _LOCK:
+            return key in self._results
+
+    def clear(self) -> None:
+        with _LOCK:
+            self._results.clear()
+
+
+def memo(max_entries: int) -> Callable[[Callable[..., R]], Memo[R]]:
+    """Decorator: ``@memo(16) def f(a, b, progress=None)``; call ``f(a, b, progress=callback)``."""
+    return lambda func: Memo(func, max_entries)
