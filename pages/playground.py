@@ -24,7 +24,8 @@ from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, rou
 
 P = "pg."
 LOADED = "pg:loaded"
-LAST_URL = "pg:url"  # the query parameters this page wrote last (small strings)
+WRITTEN = "pg:urls"  # the query parameters this page wrote on its latest runs (small strings)
+WRITTEN_KEPT = 32
 CHART_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "filename": "optviz", "scale": 2},
@@ -46,9 +47,13 @@ present = presenting()
 # --- configuration <-> controls -------------------------------------------------------------------
 def load_url() -> list[state.ParseWarning]:
     """Set every control from the URL on a session's first run, or when the URL was changed from outside
-    (a lesson or another page navigated here with new settings); return what had to be fixed."""
+    (a lesson or another page navigated here with new settings); return what had to be fixed.
+
+    A URL this page wrote itself on a recent run is not "from outside": when keys are pressed faster
+    than runs finish, a rerun can start while the address bar still shows an older run's values, and
+    reading them back would undo the newer presses."""
     current = {k: v for k, v in ui.query_params().items() if state.is_managed_key(k)}
-    if st.session_state.get(LOADED) and (not current or current == st.session_state.get(LAST_URL)):
+    if st.session_state.get(LOADED) and (not current or current in st.session_state.get(WRITTEN, [])):
         return []
     config, warnings = state.parse_playground(ui.query_params(), ignore=(LANG_KEY, PRESENT_KEY))
     ui.set_values(ui.playground_values(config, P))
@@ -188,7 +193,9 @@ config = state.with_changes(config, cursor=None if cursor >= k else cursor)
 url = state.playground_url(config)
 encoded = state.encode_playground(config)
 ui.sync_query_params(encoded, state.is_managed_key)
-st.session_state[LAST_URL] = {k: [v] for k, v in encoded.items()}
+written = {k: [v] for k, v in encoded.items()}
+earlier = [w for w in st.session_state.get(WRITTEN, []) if w != written]
+st.session_state[WRITTEN] = [written, *earlier[: WRITTEN_KEPT - 1]]
 
 # --- summary and explanations ---------------------------------------------------------------------
 cols = st.columns(4)

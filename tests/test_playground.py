@@ -87,7 +87,7 @@ def test_defaults_render_the_seed_example():
     np.testing.assert_array_equal(loss["data"][0]["y"], expected.loss)
     assert metric(at, "loss at step 100") == f"{expected.final_loss:.4g}"
     assert chart(at, "Data space") and chart(at, "Optimizer internals")
-    assert dict(at.query_params) == state.encode_playground(state.default_config())
+    assert dict(at.query_params) == state.encode_playground(state.default_config()) | {"lang": "en"}
     assert at.select_slider(key="pg.hp.adam.learning_rate").value == 0.01
 
 
@@ -153,7 +153,7 @@ def test_a_query_string_reproduces_the_run_and_round_trips():
     )
     at = app(state.encode_playground(config))
     assert not at.exception and not at.warning
-    assert dict(at.query_params) == state.encode_playground(config)
+    assert dict(at.query_params) == state.encode_playground(config) | {"lang": "en"}
     expected = reference(config)
     np.testing.assert_array_equal(chart(at, "Loss")["data"][0]["y"], expected.loss)
     space = chart(at, "Parameter space")
@@ -207,7 +207,7 @@ def test_reset_restores_the_defaults():
     at = app({"opt": "rmsprop", "learning_rate": "0.2", "steps": "50"})
     at.button(key="pg.reset").click().run()
     assert not at.exception
-    assert dict(at.query_params) == state.encode_playground(state.default_config())
+    assert dict(at.query_params) == state.encode_playground(state.default_config()) | {"lang": "en"}
 
 
 def test_minibatch_and_chinese():

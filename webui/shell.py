@@ -23,6 +23,7 @@ RESET_KEY = "app.reset"  # the guard's reset button
 UPLOAD_SPOOL_MARGIN = 2 * 1024 * 1024
 LANG_KEY = "lang"
 PRESENT_KEY = "present"
+LANG_STORE = "shell:lang"  # the chosen language, kept apart from the select's own widget state
 APP_RAN_KEY = "shell:app_ran"  # set by app.py's first run in a session
 _PRESENT_APPLIED = "_present_applied"  # presentation mode was already on in the previous run
 
@@ -49,18 +50,22 @@ button, [data-baseweb="select"] > div, input, textarea { border-width: 2px !impo
 
 def render_globals() -> None:
     """Draw the language switch and presentation toggle at the top of the sidebar."""
-    st.session_state[APP_RAN_KEY] = True
-    if LANG_KEY not in st.session_state:
+    state = st.session_state
+    state[APP_RAN_KEY] = True
+    if LANG_STORE not in state:
         raw = st.query_params.get(LANG_KEY) or getattr(st.context, "locale", None) or DEFAULT_LANGUAGE
-        st.session_state[LANG_KEY] = normalise(raw)
+        state[LANG_STORE] = normalise(raw)
+    if state.get(LANG_KEY) != state[LANG_STORE]:  # the widget's own state is dropped on a page switch
+        state[LANG_KEY] = state[LANG_STORE]
     with st.sidebar:
         # Not bound with bind="query-params": a bound select writes its shown name (lang=简体中文)
-        # and drops ?lang=zh as an unknown option. The URL carries the code, written here.
+        # and drops ?lang=zh as an unknown option. The URL carries the code, written below.
         st.selectbox(
             t("common.language", current_language()),
             options=list(LANGUAGES),
             format_func=LANGUAGES.__getitem__,
             key=LANG_KEY,
+            on_change=_keep_language,
         )
         st.toggle(
             t("common.present", current_language()),
@@ -88,9 +93,13 @@ def apply_presentation() -> None:
     st.session_state[_PRESENT_APPLIED] = on
 
 
+def _keep_language() -> None:
+    st.session_state[LANG_STORE] = normalise(st.session_state[LANG_KEY])
+
+
 def current_language() -> str:
     """The language chosen in the sidebar ('en' or 'zh')."""
-    return normalise(st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE))
+    return normalise(st.session_state.get(LANG_STORE, DEFAULT_LANGUAGE))
 
 
 def presenting() -> bool:

@@ -333,13 +333,15 @@ def query_params() -> dict[str, list[str]]:
 
 
 def sync_query_params(encoded: Mapping[str, str], managed: Callable[[str], bool]) -> None:
-    """Make the URL show ``encoded``: set changed keys, drop stale keys the page manages, leave others."""
+    """Make the URL show ``encoded``: set changed keys, drop stale keys the page manages, leave others.
+
+    The address bar is sent on every run, even when this run's copy of it already matches: that copy
+    is the URL as it was when the run was requested, and an older run that finished meanwhile may have
+    written its own values since. (The browser ignores a query string equal to the one it shows.)"""
     qp = st.query_params
     for name in [k for k in qp if managed(k) and k not in encoded]:
         del qp[name]
-    for name, value in encoded.items():
-        if qp.get_all(name) != [value]:
-            qp[name] = value
+    qp.update({name: value for name, value in encoded.items() if qp.get_all(name) != [value]})  # always sends
 
 
 def load_url_once(

@@ -163,3 +163,55 @@ def test_a_big_sweep_link_works_for_every_visitor(fresh, server):
         wait_idle(page)
         assert exception_texts(page) == []
         assert _heatmap_z(page) == [200, 200]
+
+
+# --- defect 4: keys pressed faster than reruns finish end at the value pressed -------------------------
+BETA2 = key_selector("pg.hp.adam.beta2") + ' input[type="range"]'
+SPACE = key_selector("pg.chart.space") + " " + CHART
+SHARE = '[data-testid="stCode"]'
+
+#: What the page shows for beta2: the slider, the address bar, the share box and the drawn path's end.
+_SHOWN_JS = """([slider, space, share]) => {
+  const s = document.querySelector(slider), gd = document.querySelector(space);
+  const box = document.querySelectorAll(share);
+  const path = gd && gd._fullData ? gd._fullData[1] : null;
+  return {
+    slider: s ? s.getAttribute('aria-valuetext') : null,
+    url: new URLSearchParams(window.location.search).get('beta2'),
+    share: box.length ? new URL(box[box.length - 1].innerText.trim()).searchParams.get('beta2') : null,
+    end: path && path.x ? [path.x[path.x.length - 1], path.y[path.y.length - 1]] : null,
+    idle: document.querySelector('[data-testid="stApp"]').dataset.testScriptState === 'notRunning',
+  };
+}"""
+
+
+@pytest.mark.parametrize("interval_ms", [150, 60, 250])
+def test_fast_key_presses_end_at_the_value_pressed(page, server, interval_ms):
+    """Six ArrowLeft presses on beta2 (0.999 -> 0.9) at a steady pace faster than a rerun: the slider,
+    the address bar, the share box and the chart all end at 0.9, and stay there."""
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
+    slider = page.locator(BETA2)
+    assert slider.get_attribute("aria-valuetext") == "0.999"
+    slider.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(interval_ms)
+    run = optviz.run("adam", "rosenbrock", steps=300, hparams={"learning_rate": 0.05, "beta2": 0.9})
+    end = [float(v) for v in run.params[-1]]  # the chart holds float32: compare to 1e-5
+    args = [BETA2, SPACE, SHARE]
+    try:  # every rerun the presses queued has finished and the page agrees on the pressed value
+        page.wait_for_function(
+            f"""(args) => {{ const s = ({_SHOWN_JS})(args);
+                 return s.idle && s.slider === '0.9' && s.url === '0.9' && s.share === '0.9' && s.end !== null
+                   && Math.abs(s.end[0] - {end[0]!r}) < 1e-5 && Math.abs(s.end[1] - {end[1]!r}) < 1e-5; }}""",
+            arg=args,
+            timeout=20_000,
+        )
+    except Exception:  # noqa: BLE001 - report what the page shows instead of a timeout
+        pytest.fail(
+            f"after 6 presses at {interval_ms} ms: {page.evaluate(_SHOWN_JS, args)}; want 0.9, end {end}"
+        )
+    page.wait_for_timeout(1000)  # and it stays so (no late run of an older value)
+    wait_idle(page)
+    shown = page.evaluate(_SHOWN_JS, args)
+    assert (shown["slider"], shown["url"], shown["share"]) == ("0.9", "0.9", "0.9"), shown
