@@ -10,7 +10,9 @@ never raises: a bad value is clamped or replaced by its default, with a ``ParseW
 
 URL names: ``opt``, each hyperparameter under its registry name (``learning_rate``, ``beta1``, ...;
 ``lr`` is accepted as an alias of ``learning_rate``), ``problem`` and ``problem.<name>``, ``steps``,
-``schedule`` and ``schedule.<name>``, ``start=x,y``, ``batch``, ``grad_noise``, ``seed``, ``cursor``.
+``schedule`` and ``schedule.<name>``, ``start=x,y``, ``batch``, ``grad_noise``, ``seed``, ``cursor``, and
+two view settings: ``typed=1`` (controls are typed number entries) and ``coord=1`` (the worked step shows
+the second coordinate).
 Keys starting with ``custom`` belong to the bring-your-own-problem controls and are left alone.
 """
 
@@ -47,6 +49,7 @@ CUSTOM_PROBLEMS: dict[str, str] = {"custom_formula": "formula", "custom_csv": "c
 GLOBAL_KEYS = ("lang", "present")
 LR_ALIAS = "lr"
 SEED_PARAM = Param("seed", 0, 0, 2**32 - 1, "linear", "Seed of minibatches and gradient noise.", integer=True)
+COORD_PARAM = Param("coord", 0, 0, 1, "linear", "Coordinate shown in the worked step.", integer=True)
 START_PARAM = Param("start", 0.0, -START_LIMIT, START_LIMIT, "linear", "Start coordinate.")
 
 
@@ -66,6 +69,8 @@ class PlaygroundConfig:
     grad_noise: float = 0.0
     seed: int = 0
     cursor: int | None = None  # None: the last step
+    typed: bool = False  # view: controls are typed number entries instead of sliders
+    coord: int = 0  # view: the coordinate (0 or 1) the worked step ("this step, by hand") shows
 
     @property
     def is_custom(self) -> bool:
@@ -333,6 +338,10 @@ def parse_playground(
         if text not in ("", "end"):
             cursor = _number(text, Param("cursor", 0, 0, steps, integer=True), "cursor", steps, warnings)
             cursor = None if cursor >= steps else cursor
+    typed = _flag(raw.pop("typed", None), "typed", warnings)
+    coord = 0
+    if "coord" in raw:
+        coord = _number(raw.pop("coord"), COORD_PARAM, "coord", 0, warnings)
 
     skip = set(ignore)
     other_hparams = {p.name for o in OPTIMIZERS.values() for p in o.hparams}
@@ -361,6 +370,8 @@ def parse_playground(
         grad_noise=grad_noise,
         seed=seed,
         cursor=cursor,
+        typed=typed,
+        coord=coord,
     )
     return config, warnings
 
@@ -419,6 +430,10 @@ def encode_playground(config: PlaygroundConfig) -> dict[str, str]:
         out["seed"] = str(int(config.seed))
     if config.cursor is not None:
         out["cursor"] = str(int(config.cursor))
+    if config.typed:
+        out["typed"] = "1"
+    if config.coord:
+        out["coord"] = str(int(config.coord))
     return out
 
 
@@ -439,6 +454,8 @@ def is_managed_key(name: str) -> bool:
         "grad_noise",
         "seed",
         "cursor",
+        "typed",
+        "coord",
         LR_ALIAS,
     }
     hparams = {p.name for o in OPTIMIZERS.values() for p in o.hparams}
@@ -629,6 +646,7 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
     mine, rest = _split(params, COMPARE_KEYS, warnings)
     base, found = parse_playground(rest)
     warnings.extend(found)
+    base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:
         warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
         base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)
@@ -704,6 +722,7 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
         del mine[name]
     base, found = parse_playground(rest)
     warnings.extend(found)
+    base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:
         warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
         base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)

@@ -73,6 +73,13 @@ def problem_label(key: str) -> str:
     return tr(optviz.PROBLEMS[key].name, lang)
 
 
+def custom_query(kind: str) -> dict[str, str]:
+    """The custom problem's inputs as URL parameters (for the share link)."""
+    from webui.custom_problem import custom_query
+
+    return custom_query(kind)
+
+
 def custom_problem(kind: str) -> optviz.Problem | None:
     """The user's own problem from webui/custom_problem.py (imported lazily: it may not exist)."""
     try:
@@ -189,7 +196,12 @@ if k >= 1:
         help=t("playground.cursor_help", lang),
     )  # fmt: skip
     cursor = k if stored is None else min(int(stored), k)
-config = state.with_changes(config, cursor=None if cursor >= k else cursor)
+config = state.with_changes(
+    config,
+    cursor=None if cursor >= k else cursor,
+    typed=bool(typed),
+    coord=int(ui.get_value(P + "by_hand_coord", 0) or 0),
+)
 url = state.playground_url(config)
 encoded = state.encode_playground(config)
 ui.sync_query_params(encoded, state.is_managed_key)
@@ -270,7 +282,7 @@ if k >= 1:
 
 # --- share and export -------------------------------------------------------------------------------
 st.subheader(t("playground.share", lang))
-ui.share_link(url, lang)
+ui.share_link(url, lang, custom_query(state.CUSTOM_PROBLEMS[problem_key]) if spec is None else None)
 export = st.columns(3)
 stem = f"optviz-{opt_key}-{problem_key}"
 export[0].download_button(

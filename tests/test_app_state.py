@@ -168,3 +168,37 @@ def test_anything_parses_to_a_runnable_config(params):
 def test_managed_keys():
     assert state.is_managed_key("beta1") and state.is_managed_key("problem.n") and state.is_managed_key("opt")
     assert not state.is_managed_key("lang") and not state.is_managed_key("custom_formula")
+
+
+def test_view_settings_round_trip_and_stay_out_of_the_default_url():
+    """The typed-entry toggle and the worked step's coordinate are part of a shared link (issue 11)."""
+    assert "typed" not in encode_playground(DEFAULT) and "coord" not in encode_playground(DEFAULT)
+    config = state.with_changes(DEFAULT, typed=True, coord=1)
+    encoded = encode_playground(config)
+    assert encoded["typed"] == "1" and encoded["coord"] == "1"
+    again, warnings = parse_playground(parse_qs(urlsplit(playground_url(config)).query))
+    assert warnings == [] and again == config
+    assert state.is_managed_key("typed") and state.is_managed_key("coord")
+
+
+@pytest.mark.parametrize(
+    ("params", "typed", "coord", "codes_"),
+    [
+        ({"typed": "true", "coord": "0"}, True, 0, []),
+        ({"typed": "0"}, False, 0, []),
+        ({"typed": "maybe"}, False, 0, ["unknown_choice"]),
+        ({"coord": "7"}, False, 1, ["clamped"]),
+        ({"coord": "0.5"}, False, 0, ["rounded"]),
+        ({"coord": "b"}, False, 0, ["not_a_number"]),
+    ],
+)
+def test_bad_view_settings_fall_back_with_a_warning(params, typed, coord, codes_):
+    config, warnings = parse_playground(params)
+    assert (config.typed, config.coord) == (typed, coord)
+    assert [w.code for w in warnings] == codes_
+
+
+def test_compare_and_sweep_ignore_the_playground_view_settings():
+    assert state.parse_compare({"typed": "1", "coord": "1"})[0].base.typed is False
+    config, warnings = state.parse_sweep({"typed": "1", "coord": "1"})
+    assert warnings == [] and config.base.coord == 0 and "typed" not in state.encode_sweep(config)

@@ -124,6 +124,21 @@ def csv_controls(lang: str) -> optviz.LinearRegression | None:
     return problem
 
 
+def custom_query(kind: str) -> dict[str, str]:
+    """The inputs of the custom problem ``kind`` as URL parameters, for the share link: the formula
+    (always, the default one too) and the window and start boxes that are filled in. Their widgets are
+    bound to the address bar by Streamlit, but the page builds the share link itself."""
+    if kind != "formula":
+        return {}  # an uploaded CSV cannot travel in a link
+    state = st.session_state
+    out = {FORMULA_KEY: state.get(FORMULA_KEY) or DEFAULT_FORMULA}
+    for key in (*WINDOW_KEYS, *START_KEYS):
+        value = state.get(key)
+        if value is not None:
+            out[key] = f"{float(value):.15g}"
+    return out
+
+
 def custom_problem_controls(kind: str, lang: str) -> optviz.Problem | None:
     """Controls for a custom problem of ``kind`` ("formula" or "csv"); the problem, or None."""
     if kind == "formula":

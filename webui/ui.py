@@ -17,7 +17,7 @@ import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import streamlit as st
 
@@ -313,6 +313,8 @@ def playground_values(config: PlaygroundConfig, prefix: str = "pg.") -> dict[str
         p + "grad_noise": config.grad_noise,
         p + "seed": config.seed,
         p + "cursor": config.cursor,
+        p + "typed": config.typed,
+        p + "by_hand_coord": config.coord,
     }
     values.update({f"{p}hp.{config.optimizer}.{k}": v for k, v in config.hparams.items()})
     values.update({f"{p}pp.{config.problem}.{k}": v for k, v in config.problem_params.items()})
@@ -366,8 +368,14 @@ def absolute_url(relative: str) -> str:
     return urljoin(base, relative) if base else relative
 
 
-def share_link(relative: str, lang: str) -> None:
-    """Show the link that reproduces this page's state, ready to copy."""
+def share_link(relative: str, lang: str, extra: Mapping[str, str] | None = None) -> None:
+    """Show the link that reproduces this page's state, ready to copy: ``relative`` plus ``extra``
+    parameters and the app-wide ones (language, presentation mode)."""
+    from webui.shell import app_params
+
+    added = {**(extra or {}), **app_params()}
+    if added:
+        relative += ("&" if "?" in relative else "?") + urlencode(added, safe=",")
     st.caption(t("ui.share_link", lang))
     st.code(absolute_url(relative), language=None, wrap_lines=True)
 

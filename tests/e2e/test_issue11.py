@@ -215,3 +215,73 @@ def test_fast_key_presses_end_at_the_value_pressed(page, server, interval_ms):
     wait_idle(page)
     shown = page.evaluate(_SHOWN_JS, args)
     assert (shown["slider"], shown["url"], shown["share"]) == ("0.9", "0.9", "0.9"), shown
+
+
+# --- defect 5: links keep every setting --------------------------------------------------------------
+def _share(page) -> str:
+    """The link in the page's share box."""
+    return page.locator(SHARE).last.inner_text().strip()
+
+
+def _share_query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(_share(page)).query)
+
+
+def test_a_typed_formula_travels_in_the_share_link(page, fresh, server):
+    formula = "(x-1)**2 + 5*(y+2)**2"
+    open_app(page, f"{server}/?problem=custom_formula")
+    box = page.locator(key_selector("custom_f") + " input")
+    box.fill(formula)
+    box.press("Enter")
+    page.wait_for_function("f => new URLSearchParams(location.search).get('custom_f') === f", arg=formula)
+    wait_idle(page)
+    link = _share(page)
+    assert parse_qs(urlparse(link).query)["custom_f"] == [formula], link
+    other = fresh()
+    open_app(other, link)
+    other.wait_for_selector(SPACE)
+    assert other.locator(key_selector("custom_f") + " input").input_value() == formula
+    assert _share_query(other)["custom_f"] == [formula]
+    assert exception_texts(other) == []
+
+
+@pytest.mark.parametrize("path", ["", "compare"])
+def test_lang_zh_stays_in_the_address_bar_and_the_share_link(page, server, path):
+    open_app(page, f"{server}/{path}?lang=zh")
+    page.wait_for_selector(SHARE)
+    assert _query(page)["lang"] == ["zh"]
+    assert _share_query(page)["lang"] == ["zh"]
+    title = "playground.title" if path == "" else "nav.compare"
+    assert page.locator("h1").first.inner_text().strip() == t(title, "zh")
+
+
+def test_switching_language_writes_its_code_into_the_url(page, server):
+    open_app(page, f"{server}/?opt=sgd")
+    for code, name in (("zh", "简体中文"), ("en", "English")):
+        page.locator(key_selector("lang") + " input").click()
+        page.get_by_role("option", name=name).click()
+        page.wait_for_function("c => new URLSearchParams(location.search).get('lang') === c", arg=code)
+        wait_idle(page)
+        assert page.locator("h1").first.inner_text().strip() == t("playground.title", code)
+        assert _query(page)["lang"] == [code] and _share_query(page)["lang"] == [code]
+        assert _query(page)["opt"] == ["sgd"]  # the rest of the state is kept
+
+
+def test_by_hand_coordinate_and_typed_values_round_trip(page, fresh, server):
+    open_app(page, f"{server}/?opt=sgd&problem=linear_regression")
+    page.locator(key_selector("pg.by_hand_coord")).get_by_role("radio", name="b").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('coord') === '1'")
+    wait_idle(page)
+    page.locator(key_selector("pg.typed") + " label").first.click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('typed') === '1'")
+    wait_idle(page)
+    shared = _share_query(page)
+    assert shared["coord"] == ["1"] and shared["typed"] == ["1"], shared
+    other = fresh()
+    open_app(other, _share(page))
+    other.wait_for_selector(SPACE)
+    assert other.locator(key_selector("pg.typed")).get_by_role("switch").is_checked()
+    assert other.locator(key_selector("pg.hp.sgd.learning_rate:typed") + " input").count() == 1
+    pressed = other.locator(key_selector("pg.by_hand_coord") + ' [role="radio"][aria-checked="true"]')
+    assert pressed.first.inner_text().strip() == "b"
+    assert _query(other)["coord"] == ["1"] and _query(other)["typed"] == ["1"]
