@@ -12,7 +12,8 @@ def standalone_html(fig: go.Figure, title: str = "optviz") -> str:
     Builders leave the template out (the app's theme styles charts); the file gets Plotly's default."""
     if not fig.layout.template.to_plotly_json():
         fig = go.Figure(fig).update_layout(template=pio.templates[pio.templates.default])
-    html = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    # auto_play=False: the file opens on its first frame, like the app; Play starts it
+    html = fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False, config={"displaylogo": False})
     return html.replace("<head>", f"<head><meta charset='utf-8'><title>{_escape(title)}</title>", 1)
 
 

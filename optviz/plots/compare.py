@@ -260,10 +260,12 @@ def race_figure(
 
 
 def _player(fig: go.Figure, steps: np.ndarray, lang: str) -> None:
-    still = {"duration": 0, "redraw": False}
+    # "redraw": True on every animate call: plotly.js (4.1) draws a frame by re-plotting only the
+    # animatable traces (scatter) and drops the contour layer, which only a redraw brings back.
+    still = {"duration": 0, "redraw": True}
     play = {
         "label": "▶ " + t("compare.fig.play", lang), "method": "animate",
-        "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False}, "fromcurrent": True,
+        "args": [None, {"frame": {"duration": FRAME_MS, "redraw": True}, "fromcurrent": True,
                         "transition": {"duration": 0}, "mode": "immediate"}],
     }  # fmt: skip
     pause = {

@@ -236,14 +236,17 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
         for s in steps
     ]  # fmt: skip
     duration = 60
+    # "redraw": True on every animate call: plotly.js (4.1) draws a frame by re-plotting only the
+    # animatable traces (scatter) and drops every other layer of the subplot, so without a redraw after
+    # each frame the contour disappears on Play and never comes back.
     play = {
         "label": "▶ " + t("plot.play", lang), "method": "animate",
-        "args": [None, {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True,
+        "args": [None, {"frame": {"duration": duration, "redraw": True}, "fromcurrent": True,
                         "transition": {"duration": 0}, "mode": "immediate"}],
     }  # fmt: skip
     pause = {
         "label": "❚❚ " + t("plot.pause", lang), "method": "animate",
-        "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+        "args": [[None], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
                           "transition": {"duration": 0}}],
     }  # fmt: skip
     active = len(steps) - 1  # the cursor's step
@@ -259,7 +262,7 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
             "currentvalue": {"prefix": t("plot.step", lang) + " ", "visible": True, "font": {"color": "#444"}},
             "steps": [
                 {"label": str(s), "method": "animate",
-                 "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                 "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                                      "transition": {"duration": 0}}]}
                 for s in steps
             ],

@@ -285,3 +285,68 @@ def test_by_hand_coordinate_and_typed_values_round_trip(page, fresh, server):
     pressed = other.locator(key_selector("pg.by_hand_coord") + ' [role="radio"][aria-checked="true"]')
     assert pressed.first.inner_text().strip() == "b"
     assert _query(other)["coord"] == ["1"] and _query(other)["typed"] == ["1"]
+
+
+# --- defect 3: Play keeps the contours, on every frame and after the last --------------------------------
+#: Records, on every animation frame of the browser, the frame slider's position and how many contour
+#: paths the chart holds; ``window.__contours`` maps each slider position to the most seen while on it.
+_WATCH_JS = """(gd) => {
+  window.__contours = {};
+  const tick = () => {
+    const active = gd._fullLayout.sliders[0].active;
+    const n = gd.querySelectorAll('.contour path').length;
+    window.__contours[active] = Math.max(window.__contours[active] || 0, n);
+    if (!window.__stopWatch) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def _play_to_the_end(page, chart) -> dict[int, int]:
+    """Click Play, wait for the last frame, stop watching; return frame -> contour paths seen."""
+    before = chart.evaluate("gd => gd.querySelectorAll('.contour path').length")
+    assert before > 0, "no contour drawn before Play"
+    last = chart.evaluate("gd => gd._fullLayout.sliders[0].steps.length - 1")
+    chart.evaluate(_WATCH_JS)
+    chart.locator(".updatemenu-button").first.click()
+    chart.evaluate(
+        "(gd, last) => new Promise(r => { const f = () => gd._fullLayout.sliders[0].active === last"
+        " && !gd._transitioning ? r() : setTimeout(f, 20); f(); })",
+        last,
+    )
+    page.wait_for_timeout(300)  # past the last frame's redraw
+    page.evaluate("() => { window.__stopWatch = true; }")
+    seen = {int(k): v for k, v in page.evaluate("() => window.__contours").items()}
+    after = chart.evaluate("gd => gd.querySelectorAll('.contour path').length")
+    assert after == before, f"contour paths {before} before Play, {after} after the last frame"
+    played = [k for k in seen if k > 0]
+    assert len(played) >= 5 and all(seen[k] > 0 for k in played), seen
+    return seen
+
+
+def test_play_keeps_the_contours_in_the_playground_and_its_export(page, fresh, server, tmp_path):
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
+    chart = page.locator(SPACE)
+    chart.wait_for()
+    _play_to_the_end(page, chart)
+    # the exported HTML opens on its first frame (no auto-play), with contours, and plays the same way
+    with page.expect_download() as info:
+        page.locator(key_selector("pg.dl.html") + " button").click()
+    saved_file = tmp_path / "optviz.html"
+    info.value.save_as(saved_file)
+    exported = fresh()
+    exported.goto(saved_file.as_uri())
+    saved = exported.locator(CHART)
+    saved.wait_for()
+    start = saved.evaluate("gd => gd._fullLayout.sliders[0].active")
+    exported.wait_for_timeout(1500)
+    assert saved.evaluate("gd => gd._fullLayout.sliders[0].active") == start, "the export plays by itself"
+    _play_to_the_end(exported, saved)
+
+
+def test_play_keeps_the_contours_in_the_compare_race(page, server):
+    open_app(page, f"{server}/compare?opts=sgd,adam&problem=rosenbrock&steps=300")
+    page.get_by_role("tab", name=t("compare.tab.race", "en")).click()
+    chart = page.locator(key_selector("cmp.race_chart") + " " + CHART)
+    chart.wait_for()
+    _play_to_the_end(page, chart)
