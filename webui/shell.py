@@ -149,7 +149,7 @@ def page_guard() -> Iterator[None]:
 def reset_session() -> None:
     """Forget every setting of this session and the URL's query string (the language and presentation
     mode stay), so the page reopens with its defaults."""
-    kept = {k: st.session_state[k] for k in (LANG_KEY, PRESENT_KEY) if k in st.session_state}
+    kept = {k: st.session_state[k] for k in (LANG_STORE, LANG_KEY, PRESENT_KEY) if k in st.session_state}
     for key in list(st.session_state):
         del st.session_state[key]
     st.query_params.clear()
