@@ -57,7 +57,10 @@ def _assert_lesson_opened(page, lesson: lessons.Lesson, lang: str) -> None:
         )
         page.wait_for_selector(key_selector("pg.chart.space") + " " + CHART)
         shown = _select_text(page, "pg.opt")
-        assert optviz.OPTIMIZERS[lesson.optimizers[0]].name in shown, (lesson.key, shown)
+        assert optviz.i18n.tr(optviz.OPTIMIZERS[lesson.optimizers[0]].name, lang) in shown, (
+            lesson.key,
+            shown,
+        )
         problem = optviz.PROBLEMS[lesson.problem].name
         assert optviz.i18n.tr(problem, lang) in _select_text(page, "pg.problem"), lesson.key
     else:
@@ -72,7 +75,7 @@ def _assert_lesson_opened(page, lesson: lessons.Lesson, lang: str) -> None:
         page.wait_for_selector(key_selector("cmp.paths_chart") + " " + CHART)
         chips = _select_text(page, "cmp.opts")
         for key in lesson.optimizers:
-            assert optviz.OPTIMIZERS[key].name in chips, (lesson.key, chips)
+            assert optviz.i18n.tr(optviz.OPTIMIZERS[key].name, lang) in chips, (lesson.key, chips)
 
 
 def _open_learn(page, server: str, lang: str) -> None:
