@@ -83,6 +83,10 @@ STRINGS = {
     "plot.cursor": ("step {step}", "第 {step} 步"),
     "plot.play": ("Play", "播放"),
     "plot.pause": ("Pause", "暂停"),
+    "plot.not_finite": (
+        "The loss is not finite anywhere in this window",
+        "此窗口内损失处处不是有限值",
+    ),
     "plot.space_title": ("Parameter space (contours of log10 loss)", "参数空间（log10 损失等高线）"),
     "plot.surface_title": ("Loss surface (log10) with the path", "损失曲面（log10）与轨迹"),
     "plot.optimum_loss": ("optimum loss {value}", "最优损失 {value}"),

@@ -1,0 +1,144 @@
+"""Issue 10, core half: each reproduction an adversarial visitor found, as a regression test.
+
+Formulas finite only on lines, starts rounded onto a singularity, symbolic differentiation without
+a budget, minibatches that cost O(n) per step, parameters leaving the box without a divergence, and
+the minor messages that named the wrong reason.
+"""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+import optviz
+from optviz import app_state, formula
+from optviz.formula import FormulaError, compile_formula
+from optviz.i18n import strings, t
+from optviz.plots import space
+
+LINES_ONLY = "x+y+log(1e-30-x**2*y**2)"  # finite only where x*y = 0
+
+
+def _nested_abs(depth: int) -> str:
+    text = "x"
+    for _ in range(depth):
+        text = f"abs(y-{text})"
+    return text
+
+
+# --- 1. a formula finite only on lines ------------------------------------------------------------
+def test_a_formula_finite_only_on_lines_is_rejected_with_a_code():
+    with pytest.raises(FormulaError) as info:
+        compile_formula(LINES_ONLY)
+    assert info.value.code == "sparse"
+    assert "%" in str(info.value)
+    assert t("custom.formula.sparse", "zh", **info.value.fields) != str(info.value)
+
+
+def test_the_finiteness_check_uses_the_view_grids(monkeypatch):
+    """Finite on 2% of the 101-point probe grid (its x = 0 and y = 0 lines) but on none of the chart
+    grids (an even number of points has no 0): rejected even when any finite fraction would do."""
+    monkeypatch.setattr(formula, "MIN_FINITE_FRACTION", 1e-9)
+    with pytest.raises(FormulaError) as info:
+        compile_formula(LINES_ONLY)
+    assert info.value.code == "sparse"
+    assert space.CONTOUR_RESOLUTION in formula.VIEW_RESOLUTIONS
+    assert space.SURFACE_RESOLUTION in formula.VIEW_RESOLUTIONS
+
+
+def test_log_loss_says_not_finite_instead_of_raising():
+    """A window where the loss is finite nowhere (a visitor can pan there): a flat, marked surface."""
+    p = compile_formula("sqrt(x) + y**2")
+    window = ((-3.0, -1.0), (0.0, 1.0))
+    surface = space.log_loss(p, window, 40)
+    assert not surface.defined and np.isfinite(surface.z).all() and surface.shift == 0
+    trace = optviz.run("sgd", p, steps=3)
+    for fig in (
+        space.path_figure(trace, window=window),
+        space.surface_figure(trace, window=window),
+    ):
+        text = fig.to_json()
+        assert "NaN" not in text and "Infinity" not in text
+        assert t("plot.not_finite", "en") in text
+
+
+# --- 2. starts rounded onto a singularity -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, window",
+    [("asin(x*y)", None), ("acos(x*y)", None), ("1/x+y**2", ((-1e-12, 1e-12), (0.0, 1.0)))],
+)
+def test_the_start_is_usable_after_rounding_and_after_pickling(text, window):
+    p = compile_formula(text, window=window)
+    assert np.isfinite(p.loss(p.start)) and np.isfinite(p.grad(p.start)).all()
+    q = pickle.loads(pickle.dumps(p))  # st.cache_data pickles the problem
+    np.testing.assert_array_equal(q.start, p.start)
+    assert q.window == p.window
+    a = optviz.run("sgd", p, steps=5, hparams={"learning_rate": 1e-6})
+    b = optviz.run("sgd", q, steps=5, hparams={"learning_rate": 1e-6})
+    np.testing.assert_array_equal(a.params, b.params)  # the cached copy behaves identically
+    if text != "1/x+y**2":  # 1/x near 0 has a gradient of 1e24: a first step leaving the box is fair
+        assert a.diverged_at is None
+
+
+# --- 3. symbolic differentiation has a budget -----------------------------------------------------
+def test_deeply_nested_abs_is_refused_before_sympy():
+    text = _nested_abs(19)
+    assert len(text) == 134
+    with pytest.raises(FormulaError) as info:
+        formula.parse_formula(text)  # the bound is decided on the parsed tree, before any SymPy work
+    assert info.value.code == "abs_nesting"
+    assert info.value.fields["limit"] == formula.MAX_ABS_NESTING
+    compile_formula(_nested_abs(formula.MAX_ABS_NESTING))  # the limit itself is allowed
+
+
+# --- 5. exploding parameters are divergence -------------------------------------------------------
+def test_leaving_the_parameter_box_is_divergence():
+    hp = {"learning_rate": 10, "weight_decay": 1}
+    tr = optviz.run("sgd", "ackley", steps=300, hparams=hp)
+    assert tr.diverged_at is not None
+    assert np.abs(tr.params).max() <= optviz.problems.PARAM_BOUND
+    res = optviz.sweep("sgd", "ackley", steps=300, grid={"learning_rate": [0.001, 10]}, hparams={"weight_decay": 1})
+    assert res.diverged_at[1] == tr.diverged_at and res.final_loss[1] == tr.final_loss
+    np.testing.assert_array_equal(res.final_params[1], tr.params[-1])
+    assert res.diverged_at[0] == -1
+
+
+# --- 7. minor messages ------------------------------------------------------------------------------
+def test_a_long_formula_link_is_not_called_too_long():
+    text = "x**2+y**2+" + "0*x+" * 14 + "1"
+    assert len(text) == 67
+    _, warns = app_state.parse_playground({"problem": "custom_formula", "custom_f": text})
+    assert warns == []
+    for parse in (app_state.parse_compare, app_state.parse_sweep):
+        _, warns = parse({"custom_f": text})
+        assert not [w for w in warns if w.code == "too_long"]
+
+
+def test_a_start_outside_the_box_says_so():
+    with pytest.raises(FormulaError) as info:
+        compile_formula("x**2 + y**2", start=(1e7, 0))
+    assert info.value.code == "start_outside"
+    assert "1e+06" in str(info.value) or "1000000" in str(info.value)
+
+
+def test_a_huge_gradient_is_not_called_flat():
+    with pytest.raises(FormulaError) as info:
+        compile_formula("x*1e6**16")
+    assert info.value.code == "gradient_too_large"
+
+
+def test_new_codes_have_both_languages():
+    table = strings()
+    for code in ("sparse", "abs_nesting", "start_outside", "gradient_too_large"):
+        assert f"custom.formula.{code}" in table
+        en, zh = t(f"custom.formula.{code}", "en"), t(f"custom.formula.{code}", "zh")
+        assert en and zh and en != zh
+
+
+def test_no_runtime_warning_from_the_repro_runs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optviz.run("sgd", "ackley", steps=300, hparams={"learning_rate": 10, "weight_decay": 1})
