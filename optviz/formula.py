@@ -348,7 +348,8 @@ def _compiled(text: str):
     if not (expr.free_symbols & {x, y}):
         raise FormulaError("constant")
     gx, gy = sp.diff(expr, x), sp.diff(expr, y)
-    if _size(gx) + _size(gy) > MAX_GRADIENT_NODES:
+    gradient_nodes = _size(gx) + _size(gy)
+    if gradient_nodes > MAX_GRADIENT_NODES:
         raise FormulaError("gradient_too_big", limit=MAX_GRADIENT_NODES)
     if any(g.has(sp.DiracDelta, sp.Derivative, sp.Subs) for g in (gx, gy)):
         raise FormulaError("not_differentiable")
@@ -356,7 +357,7 @@ def _compiled(text: str):
         raise FormulaError("complex")  # e.g. (-2)**x, whose derivative holds log(-2) = log 2 + i pi
     loss_fn = sp.lambdify((x, y), expr, modules="numpy")
     grad_fn = sp.lambdify((x, y), [gx, gy], modules="numpy")
-    return expr, (gx, gy), loss_fn, grad_fn
+    return expr, (gx, gy), loss_fn, grad_fn, _size(expr) + gradient_nodes
 
 
 def _real(values: Any) -> np.ndarray:
@@ -384,7 +385,7 @@ class FormulaProblem(Problem):
     """A visitor's formula as a ``Problem``: exact gradient, window and start chosen or given.
 
     Its minima are unknown (``minima`` empty, ``min_loss`` None), so runs never report convergence;
-    divergence is judged against 0. Pickles as its text, window and start (for ``st.cache_data``).
+    divergence is judged against 0. ``nodes`` (loss plus gradient) sizes the work of a step (budget.py). Pickles as its text, window and start (for ``st.cache_data``).
     """
 
     key = "formula"
@@ -395,7 +396,7 @@ class FormulaProblem(Problem):
     def __init__(self, text: str, *, window: Window | None = None, start: Any = None, _probe: bool = True):
         if not isinstance(text, str):
             raise FormulaError("not_text", kind=type(text).__name__)
-        expr, (gx, gy), self._loss_fn, self._grad_fn = _compiled(text.strip())
+        expr, (gx, gy), self._loss_fn, self._grad_fn, self.nodes = _compiled(text.strip())
         self.text = text.strip()
         self.expression, self.gradient = expr, (gx, gy)
         sp = _sympy()

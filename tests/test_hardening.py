@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import optviz
-from optviz import app_state, formula
+from optviz import app_state, budget, formula
 from optviz.formula import FormulaError, compile_formula
 from optviz.i18n import strings, t
 from optviz.plots import space
@@ -100,7 +100,9 @@ def test_leaving_the_parameter_box_is_divergence():
     tr = optviz.run("sgd", "ackley", steps=300, hparams=hp)
     assert tr.diverged_at is not None
     assert np.abs(tr.params).max() <= optviz.problems.PARAM_BOUND
-    res = optviz.sweep("sgd", "ackley", steps=300, grid={"learning_rate": [0.001, 10]}, hparams={"weight_decay": 1})
+    res = optviz.sweep(
+        "sgd", "ackley", steps=300, grid={"learning_rate": [0.001, 10]}, hparams={"weight_decay": 1}
+    )
     assert res.diverged_at[1] == tr.diverged_at and res.final_loss[1] == tr.final_loss
     np.testing.assert_array_equal(res.final_params[1], tr.params[-1])
     assert res.diverged_at[0] == -1
@@ -142,3 +144,60 @@ def test_no_runtime_warning_from_the_repro_runs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         optviz.run("sgd", "ackley", steps=300, hparams={"learning_rate": 10, "weight_decay": 1})
+
+
+# --- 4. a cost budget per page view ------------------------------------------------------------------
+ISSUE_LINK = {"problem.n": "1000000", "batch": "999999", "steps": "10000"}
+
+
+def _budget_seconds(config, load) -> float:
+    n, batch = config.problem_params.get("n"), config.batch_size
+    return budget.seconds(budget.work(config.steps, batch_size=batch, n=n, **load))
+
+
+def test_the_issue_link_is_clamped_to_the_budget_with_a_warning():
+    config, warns = app_state.parse_playground(ISSUE_LINK)
+    over = [w for w in warns if w.code == "over_budget"]
+    assert len(over) == 1 and over[0].fields["steps"] == "10000"
+    assert config.batch_size == 999_999 and 1 <= config.steps < 10_000
+    assert int(over[0].fields["allowed"]) == config.steps
+    assert _budget_seconds(config, budget.page_load("playground")) <= 2.0
+    # one more step would not fit: the clamp is the largest that does
+    more = budget.work(config.steps + 1, batch_size=999_999, n=1_000_000, runs=1)
+    assert more > budget.WORK_BUDGET
+    assert t("state.warn.over_budget", "zh", **over[0].fields) != str(over[0])
+
+
+def test_compare_and_sweep_links_count_every_run_and_scan():
+    link = {"steps": "10000", "opts": ",".join(list(optviz.OPTIMIZERS)[:8]), "fair": "1"}
+    config, warns = app_state.parse_compare(link)
+    assert [w.code for w in warns] == ["over_budget"]
+    load = app_state.compare_load(8, True)
+    assert load["runs"] == 8 and len(load["sweeps"]) == 8
+    assert config.base.steps < 10_000 and _budget_seconds(config.base, load) <= 2.0
+    plain, warns = app_state.parse_compare({**link, "fair": "0"})
+    assert plain.base.steps > config.base.steps  # the scans cost steps
+    config, warns = app_state.parse_sweep({"steps": "10000", "res": "200", "sens": link["opts"]})
+    assert [w.code for w in warns] == ["over_budget"]
+    load = app_state.sweep_load(200, 8)
+    assert load["sweeps"][0] == 40_000 and len(load["sweeps"]) == 9
+    assert _budget_seconds(config.base, load) <= 2.0
+
+
+def test_ordinary_links_fit_the_budget():
+    for params in ({}, {"steps": "10000"}, {"steps": "10000", "problem": "rosenbrock"},
+                   {"problem.n": "1000000", "batch": "1000", "steps": "300"}):  # fmt: skip
+        config, warns = app_state.parse_playground(params)
+        assert warns == [] and config.steps == int(params.get("steps", app_state.DEFAULT_STEPS))
+    config, warns = app_state.parse_compare({"steps": "1000", "fair": "1"})
+    assert warns == [] and config.base.steps == 1000
+    config, warns = app_state.parse_sweep({"steps": "500"})
+    assert warns == [] and config.base.steps == 500
+
+
+def test_a_formula_step_costs_its_size():
+    small, big = compile_formula("x**2 + y**2"), compile_formula(_nested_abs(8) + "+" + _nested_abs(7))
+    assert small.nodes < 50 < big.nodes
+    assert budget.max_steps(100_000, runs=1, formula_nodes=big.nodes) < budget.max_steps(
+        100_000, runs=1, formula_nodes=small.nodes
+    )
