@@ -12,8 +12,8 @@ fair mode; Sweep: the grid and one scan per sensitivity optimizer). Work is coun
 
 where ``nodes`` is the size of a visitor's formula with its gradient (0 for the built-in problems,
 whose loss and gradient cost one step's overhead) and the sampler touches ``steps * batch`` points
-plus ``n`` per epoch (each epoch draws one permutation of the n indices; see
-``LinearRegression.stochastic``). ``WORK_BUDGET`` is 2 s of it. Pages clamp the steps to
+plus ``n`` per epoch of at most ``SHUFFLE_BATCHES`` batches (which shuffles all n indices) or
+``steps * batch`` more for longer epochs (keyed permutation; see ``LinearRegression._epoch_batches``). ``WORK_BUDGET`` is 2 s of it. Pages clamp the steps to
 ``max_steps`` and say so (``app_state`` does it for links, with a ``ParseWarning``).
 """
 
@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .problems import SHUFFLE_BATCHES
 
 #: Seconds of CPU per unit of work (the scale of the constants below).
 UNIT_SECONDS = 1e-7
@@ -42,11 +44,15 @@ NODE_VECTOR = 0.1
 
 
 def data_points(steps: int, batch_size: int | None, n: int | None) -> int:
-    """Data points the minibatch sampler touches over ``steps``: each step's batch and one permutation
-    of the ``n`` indices per epoch begun (0 for full batch, whose loss uses five precomputed sums)."""
+    """Data points the minibatch sampler touches over ``steps`` (0 for full batch, whose loss uses five
+    precomputed sums): each step's batch, plus one permutation of the ``n`` indices per epoch begun
+    when epochs are short, or twice the batch when they are long (each index from a keyed permutation
+    costs about twice a shuffled one; see ``LinearRegression._epoch_batches``)."""
     if batch_size is None or n is None or batch_size >= n:
         return 0
     per_epoch = max(1, n // batch_size)
+    if per_epoch > SHUFFLE_BATCHES:
+        return 2 * steps * batch_size
     epochs = -(-steps // per_epoch)
     return steps * batch_size + epochs * n
 

@@ -201,3 +201,36 @@ def test_a_formula_step_costs_its_size():
     assert budget.max_steps(100_000, runs=1, formula_nodes=big.nodes) < budget.max_steps(
         100_000, runs=1, formula_nodes=small.nodes
     )
+
+
+def test_minibatches_cost_o_batch_not_o_n():
+    """A few small batches from a million points allocate no permutation of the million indices."""
+    import tracemalloc
+
+    prob = optviz.PROBLEMS["linear_regression"](n=1_000_000)
+    tracemalloc.start()
+    optviz.run("sgd", prob, steps=3, batch_size=10)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1_000_000  # a permutation of 10^6 indices alone is 8 MB
+
+
+def test_long_epochs_are_seeded_shuffles_without_replacement():
+    prob = optviz.PROBLEMS["linear_regression"](n=1003)
+    b = 3  # 334 batches per epoch: more than SHUFFLE_BATCHES, so drawn from the keyed permutation
+    assert prob.n // b > optviz.problems.SHUFFLE_BATCHES
+    epoch = np.concatenate([prob.batch_indices(i, b, seed=5) for i in range(334)])
+    assert len(set(epoch.tolist())) == 1002 and epoch.min() >= 0 and epoch.max() < 1003
+    assert not np.array_equal(epoch[:3], prob.batch_indices(334, b, seed=5))  # a new epoch
+    assert not np.array_equal(epoch[:3], prob.batch_indices(0, b, seed=6))
+    grad_at = prob.stochastic(b, steps=400, seed=5)
+    P = np.array([[0.5, -1.0], [2.0, 3.0]])
+    for i in (0, 7, 333, 334, 399):
+        idx = prob.batch_indices(i, b, seed=5)
+        xb, yb = prob.x[idx], prob.y[idx]
+        expect = [[2 * np.mean((w * xb + c - yb) * xb), 2 * np.mean(w * xb + c - yb)] for w, c in P]
+        np.testing.assert_allclose(grad_at(P, i), expect, rtol=1e-10, atol=1e-12)
+    # a step's batch does not depend on how many steps are run
+    short = optviz.run("sgd", prob, steps=5, batch_size=b, seed=5)
+    long = optviz.run("sgd", prob, steps=50, batch_size=b, seed=5)
+    np.testing.assert_array_equal(short.params, long.params[:6])
