@@ -12,7 +12,11 @@ vectorised NumPy functions. Size limits keep parsing, differentiation and evalua
   a power of two constants is folded into one float (so ``9**9**9`` is never an exact integer);
 - ``abs`` nested at most ``MAX_ABS_NESTING`` deep: SymPy's time to differentiate nested ``abs`` grows
   about 1.35x per level (19 levels took 4-9 s), so this bound is decided on the parsed tree, before
-  any SymPy work; every other construct differentiates in well under a second within the limits above;
+  any SymPy work;
+- all SymPy work (building, differentiating, LaTeX, lambdify) within ``SYMBOLIC_BUDGET_S`` seconds of
+  CPU: a watcher thread interrupts it (an asynchronous exception in the compiling thread, which SymPy's pure-Python
+  code receives within microseconds) and the formula is rejected as ``symbolic_too_slow``; nested
+  ``abs`` of ``sqrt`` of ... made SymPy's complex-valued derivative rules run for 25 s without it;
 - the gradient at most ``MAX_GRADIENT_NODES`` nodes, and loss plus gradient on a
   ``PROBE_RESOLUTION``-squared probe grid within ``EVAL_BUDGET_S`` seconds;
 - the loss finite on at least ``MIN_FINITE_FRACTION`` of the window, on the probe grid and on each
@@ -25,8 +29,12 @@ translated message in ``optviz/locales/custom.py``; ``str(error)`` is the Englis
 from __future__ import annotations
 
 import ast
+import ctypes
 import math
+import threading
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -45,6 +53,8 @@ MAX_GRADIENT_NODES = 4000
 MAX_ABS_NESTING = 8
 #: Larger gradients are treated as undefined: their squares (Adam's v, ...) would overflow.
 MAX_GRADIENT = 1e75
+#: CPU seconds SymPy may spend on one formula (typical formulas need 0.01-0.2 s).
+SYMBOLIC_BUDGET_S = 1.5
 PROBE_RESOLUTION = 101
 #: Grid sizes of the charts over the window: the Playground's shift check (40), the contour
 #: (plots.space.CONTOUR_RESOLUTION, 56) and the 3-D surface (plots.space.SURFACE_RESOLUTION, 60).
@@ -267,6 +277,61 @@ def _finite(v: float, node: ast.AST) -> float:
     return v
 
 
+# --- a hard time budget for SymPy ------------------------------------------------------------------
+_SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc  # looked up once, at import
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the compiling thread when its SymPy budget is spent (a BaseException, so that
+    no ``except Exception`` in SymPy swallows it)."""
+
+
+def _cpu_clock() -> Callable[[], float]:
+    """This thread's CPU time, readable from another thread (wall-clock time where unsupported)."""
+    try:
+        clock = time.pthread_getcpuclockid(threading.get_ident())
+        time.clock_gettime(clock)
+    except (AttributeError, OSError):
+        return time.perf_counter
+    return lambda: time.clock_gettime(clock)
+
+
+@contextmanager
+def _time_budget(seconds: float, poll: float = 0.02):
+    """Interrupt the body with ``_OutOfTime`` once it has used ``seconds`` of this thread's CPU time
+    (or ten times that in wall-clock time: a safety net, not a limit a busy machine reaches early).
+
+    A watcher thread schedules the exception in this thread (``PyThreadState_SetAsyncExc``); Python
+    code receives it between two bytecodes. A lock makes "finished" and "fired" exclusive, and an
+    exception scheduled but not yet delivered when the body finishes is withdrawn.
+    """
+    thread = ctypes.c_ulong(threading.get_ident())
+    cpu = _cpu_clock()
+    began_cpu, began_wall = cpu(), time.perf_counter()
+    lock, done = threading.Lock(), threading.Event()
+    state = {"armed": True, "fired": False}
+
+    def watch() -> None:
+        while not done.wait(poll):
+            if cpu() - began_cpu > seconds or time.perf_counter() - began_wall > 10 * seconds:
+                with lock:
+                    if state["armed"]:
+                        state["fired"] = True
+                        _SET_ASYNC_EXC(thread, ctypes.py_object(_OutOfTime))
+                return
+
+    watcher = threading.Thread(target=watch, name="formula-budget", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["armed"] = False
+        done.set()
+        if state["fired"]:
+            _SET_ASYNC_EXC(thread, ctypes.c_void_p(0))  # withdraw it if it is still pending
+
+
 # --- SymPy, built from the checked tree only ---------------------------------------------------
 def _sympy():
     import sympy  # imported lazily: only custom formulas need it
@@ -340,9 +405,20 @@ def _size(expr) -> int:
 
 @lru_cache(maxsize=64)
 def _compiled(text: str):
-    """Parse, differentiate and lambdify ``text`` (cached: unpickling a problem reuses it)."""
-    sp = _sympy()
+    """Parse, differentiate and lambdify ``text`` (cached: unpickling a problem reuses it), within
+    ``SYMBOLIC_BUDGET_S`` seconds of SymPy work."""
     tree = parse_formula(text)
+    _sympy()  # the first import of SymPy takes a second or more: not part of any formula's budget
+    try:
+        with _time_budget(SYMBOLIC_BUDGET_S):
+            return _symbolic(tree)
+    except _OutOfTime:
+        raise FormulaError("symbolic_too_slow", budget=f"{SYMBOLIC_BUDGET_S:g}") from None
+
+
+def _symbolic(tree: ast.Expression):
+    """Expression, gradient, their LaTeX, NumPy functions and size of a checked tree."""
+    sp = _sympy()
     expr = to_sympy(tree)
     x, y = _symbols()
     if not (expr.free_symbols & {x, y}):
@@ -357,7 +433,8 @@ def _compiled(text: str):
         raise FormulaError("complex")  # e.g. (-2)**x, whose derivative holds log(-2) = log 2 + i pi
     loss_fn = sp.lambdify((x, y), expr, modules="numpy")
     grad_fn = sp.lambdify((x, y), [gx, gy], modules="numpy")
-    return expr, (gx, gy), loss_fn, grad_fn, _size(expr) + gradient_nodes
+    latex = (sp.latex(expr), sp.latex(gx), sp.latex(gy))
+    return expr, (gx, gy), latex, loss_fn, grad_fn, _size(expr) + gradient_nodes
 
 
 def _real(values: Any) -> np.ndarray:
@@ -396,12 +473,10 @@ class FormulaProblem(Problem):
     def __init__(self, text: str, *, window: Window | None = None, start: Any = None, _probe: bool = True):
         if not isinstance(text, str):
             raise FormulaError("not_text", kind=type(text).__name__)
-        expr, (gx, gy), self._loss_fn, self._grad_fn, self.nodes = _compiled(text.strip())
+        expr, (gx, gy), latex, self._loss_fn, self._grad_fn, self.nodes = _compiled(text.strip())
         self.text = text.strip()
         self.expression, self.gradient = expr, (gx, gy)
-        sp = _sympy()
-        self.latex = sp.latex(expr)
-        self.gradient_latex = (sp.latex(gx), sp.latex(gy))
+        self.latex, self.gradient_latex = latex[0], latex[1:]
         self.name = f"f(x, y) = {self.text}"
         self.minima = np.empty((0, 2))
         if _probe:  # skipped when unpickling a problem that passed it already

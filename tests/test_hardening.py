@@ -94,6 +94,29 @@ def test_deeply_nested_abs_is_refused_before_sympy():
     compile_formula(_nested_abs(formula.MAX_ABS_NESTING))  # the limit itself is allowed
 
 
+BRANCH = "abs(x*y-abs(2*y-sqrt(x+sqrt(y+sqrt(y*(x*y-abs(y**2+atan(2*y-tanh(y*x)))))))))"
+MIXED_NESTING = BRANCH + "+" + BRANCH.replace("2*y", "3*y")  # abs of sqrt of ...: 4 abs levels at most
+
+
+def test_sympy_work_has_a_hard_time_budget(monkeypatch):
+    """abs of sqrt of ... (each level within the abs bound) kept SymPy busy for 25 s: now it is
+    stopped at SYMBOLIC_BUDGET_S of CPU, or rejected earlier for the gradient's size."""
+    formula._compiled.cache_clear()
+    with pytest.raises(FormulaError) as info:
+        compile_formula(MIXED_NESTING)
+    assert info.value.code in ("symbolic_too_slow", "gradient_too_big")
+    monkeypatch.setattr(formula, "SYMBOLIC_BUDGET_S", 0.0)
+    formula._compiled.cache_clear()
+    with pytest.raises(FormulaError) as info:
+        compile_formula(BRANCH.replace("2*y", "7*y"))  # 0.1-0.3 s of SymPy work: well past 0 s
+    assert info.value.code == "symbolic_too_slow" and "0 s" in str(info.value)
+    monkeypatch.setattr(formula, "SYMBOLIC_BUDGET_S", 5.0)
+    for _ in range(20):  # no interruption is left pending for later work in this thread
+        formula._compiled.cache_clear()
+        compile_formula("x**2 + y**2")
+        sum(range(100_000))
+
+
 # --- 5. exploding parameters are divergence -------------------------------------------------------
 def test_leaving_the_parameter_box_is_divergence():
     hp = {"learning_rate": 10, "weight_decay": 1}
@@ -134,7 +157,7 @@ def test_a_huge_gradient_is_not_called_flat():
 
 def test_new_codes_have_both_languages():
     table = strings()
-    for code in ("sparse", "abs_nesting", "start_outside", "gradient_too_large"):
+    for code in ("sparse", "abs_nesting", "start_outside", "gradient_too_large", "symbolic_too_slow"):
         assert f"custom.formula.{code}" in table
         en, zh = t(f"custom.formula.{code}", "en"), t(f"custom.formula.{code}", "zh")
         assert en and zh and en != zh

@@ -166,6 +166,10 @@ STRINGS = {
         "take too long to work out)",
         "abs(...) 嵌套了 {depth} 层；最多允许 {limit} 层（否则精确梯度的推导耗时过长）",
     ),
+    "custom.formula.symbolic_too_slow": (
+        "working out the exact gradient took more than {budget} s; try a simpler formula",
+        "推导精确梯度超过了 {budget} 秒；请尝试更简单的公式",
+    ),
     "custom.formula.gradient_too_large": (
         "the gradient is larger than {limit} everywhere it is defined in the window; scale the formula down",
         "窗口内凡有定义处梯度都大于 {limit}；请缩小公式的量级",
