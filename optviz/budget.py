@@ -32,10 +32,10 @@ WORK_BUDGET = 20_000_000
 RUN_STEP = 400
 #: One step of one ``sweep`` (overhead independent of its size): 80 us, measured 65-75 us.
 SWEEP_STEP = 800
-#: One configuration's update inside a vectorised sweep step: 0.1 us, measured 85 ns.
-CONFIG = 1.0
-#: One data point of a minibatch (gather, two sums, its share of the epoch's permutation): 30 ns,
-#: measured 37-45 ns per batch point including the permutation when batch is close to n.
+#: One configuration's update inside a vectorised sweep step: 0.15 us, measured 85-130 ns.
+CONFIG = 1.5
+#: One counted data point of a minibatch (gather, two sums, a share of the epoch's shuffle): 50 ns,
+#: measured 20-45 ns.
 POINT = 0.5
 #: One node of a formula's loss and gradient evaluated at one point: 0.2 us, measured 0.15 us.
 NODE = 2.0

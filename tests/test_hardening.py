@@ -257,3 +257,16 @@ def test_long_epochs_are_seeded_shuffles_without_replacement():
     short = optviz.run("sgd", prob, steps=5, batch_size=b, seed=5)
     long = optviz.run("sgd", prob, steps=50, batch_size=b, seed=5)
     np.testing.assert_array_equal(short.params, long.params[:6])
+
+
+def test_a_huge_batch_is_drawn_downsampled():
+    """The issue's link drew all 999,999 batch points as SVG markers (16 MB of chart JSON)."""
+    from optviz.plots import data
+    from optviz.plots.style import MAX_POINTS
+
+    config, _ = app_state.parse_playground(ISSUE_LINK)
+    trace = optviz.run(config.optimizer, app_state.build_problem(config), **app_state.run_kwargs(config))
+    fig = data.data_figure(trace)
+    batch = next(tr for tr in fig.data if tr.name == t("plot.batch", "en", size=999_999, step=trace.k))
+    assert 0 < len(batch.x) <= MAX_POINTS
+    assert len(fig.to_json()) < 1_000_000
