@@ -163,12 +163,6 @@ def test_new_codes_have_both_languages():
         assert en and zh and en != zh
 
 
-def test_no_runtime_warning_from_the_repro_runs():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        optviz.run("sgd", "ackley", steps=300, hparams={"learning_rate": 10, "weight_decay": 1})
-
-
 # --- 4. a cost budget per page view ------------------------------------------------------------------
 ISSUE_LINK = {"problem.n": "1000000", "batch": "999999", "steps": "10000"}
 
