@@ -8,7 +8,6 @@ the minor messages that named the wrong reason.
 from __future__ import annotations
 
 import pickle
-import warnings
 
 import numpy as np
 import pytest
