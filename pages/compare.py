@@ -108,7 +108,7 @@ steps, over = budget_steps(
     base.steps, base.problem_params.get("n"), base.batch_size, compare_load(len(chosen), fair)
 )
 if over is not None:  # every run and fair-mode scan together stay within optviz.budget
-    st.warning(ui.message("state.warn.over_budget", lang, **over.fields))
+    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
     base = with_changes(base, steps=steps)
 setups = tuple((k, ui.items(hparams[k])) for k in chosen)
 args = ui.run_args(base)

@@ -168,7 +168,7 @@ steps, over = state.budget_steps(  # no view may cost more than optviz.budget al
     config.steps, getattr(problem, "n", None), batch_size, formula_nodes=getattr(problem, "nodes", 0)
 )
 if over is not None:
-    st.warning(ui.message("state.warn.over_budget", lang, **over.fields))
+    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
     config = state.with_changes(config, steps=steps)
 try:
     trace = ui.cached_run(
