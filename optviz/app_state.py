@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from .compare import MAX_OPTIMIZERS
+from . import budget
+from .compare import MAX_OPTIMIZERS, SCAN_POINTS
 from .optimizers import FAMILIES, OPTIMIZERS, get_optimizer
 from .problems import PROBLEMS, Problem
 from .runner import GRAD_NOISE
@@ -139,7 +140,25 @@ WARNING_TEXTS = {
     "rounded": "'{name}' must be a whole number, got {value}; using {rounded}.",
     "bad_start": "'start' must be two numbers 'x,y', got '{value}'; using the problem's start.",
     "bad_range": "x_low must be below x_high (got {low} and {high}); using the defaults.",
+    "over_budget": "{steps} steps would cost about {seconds} s of computing; using {allowed} steps "
+    "(a page may cost about {budget} s).",
 }
+
+
+def budget_steps(
+    steps: int,
+    n: int | None,
+    batch_size: int | None,
+    load: Mapping[str, Any] | None = None,
+    formula_nodes: int = 0,
+) -> tuple[int, ParseWarning | None]:
+    """``steps`` cut to the work budget of one page view (``load``: keywords of ``budget.page_load``,
+    default the Playground's one run), and the warning saying so (None when they fit)."""
+    kw = dict(load) if load is not None else budget.page_load("playground")
+    clamp = budget.check(int(steps), batch_size=batch_size, n=n, formula_nodes=formula_nodes, **kw)
+    if clamp is None:
+        return steps, None
+    return clamp.allowed, ParseWarning("over_budget", WARNING_TEXTS["over_budget"], **clamp.fields)
 
 
 def _short(value: Any, limit: int = 40) -> str:
@@ -254,12 +273,16 @@ def _choice(raw: str | None, allowed: Iterable[str], fallback: str, what: str, w
 
 
 def parse_playground(
-    params: Mapping[str, str | list[str]], ignore: Iterable[str] = GLOBAL_KEYS
+    params: Mapping[str, str | list[str]],
+    ignore: Iterable[str] = GLOBAL_KEYS,
+    load: Mapping[str, Any] | None = None,
 ) -> tuple[PlaygroundConfig, list[ParseWarning]]:
     """A valid configuration from query parameters, plus a warning for everything that was fixed.
 
     Never raises: unknown names are ignored, bad numbers fall back to defaults, out-of-range numbers
-    are clamped, repeated keys use their last value, over-long values are ignored.
+    are clamped, repeated keys use their last value, over-long values are ignored. Steps are clamped
+    to the work budget (``optviz.budget``) of the page's ``load`` (runs and sweeps per view; default
+    the Playground's single run).
     """
     warnings: list[ParseWarning] = []
     try:
@@ -270,6 +293,8 @@ def parse_playground(
     for name, value in items:
         if not isinstance(name, str):
             continue
+        if name.startswith("custom"):  # the custom-problem controls check their own values (a formula
+            continue  # may have formula.MAX_LENGTH = 300 characters, more than MAX_VALUE_CHARS)
         text = _single(value, name, warnings)
         if text is not None:
             raw[name] = text
@@ -325,6 +350,10 @@ def parse_playground(
         else:
             size = _number(text, Param("batch", n, 1, n, integer=True), "batch", n, warnings)
             batch_size = None if size >= n else size
+
+    steps, over = budget_steps(steps, problem_params.get("n"), batch_size, load)
+    if over is not None:
+        warnings.append(over)
 
     grad_noise = 0.0
     if "grad_noise" in raw:
@@ -644,21 +673,34 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
     """The Compare page's state from query parameters, plus a warning for everything that was fixed."""
     warnings: list = []
     mine, rest = _split(params, COMPARE_KEYS, warnings)
-    base, found = parse_playground(rest)
+    optimizers = _keys_list(mine.pop("opts", None), "opts", COMPARE_DEFAULTS, warnings, MAX_OPTIMIZERS)
+    if not optimizers:
+        optimizers = COMPARE_DEFAULTS
+    fair = _flag(mine.pop("fair", None), "fair", warnings)
+    load = compare_load(len(optimizers), fair)
+    base, found = parse_playground(rest, load=load)
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:
         warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
         base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)
-    optimizers = _keys_list(mine.pop("opts", None), "opts", COMPARE_DEFAULTS, warnings, MAX_OPTIMIZERS)
-    if not optimizers:
-        optimizers = COMPARE_DEFAULTS
-    fair = _flag(mine.pop("fair", None), "fair", warnings)
     hparams = {key: _optimizer_hparams(key, mine, warnings) for key in optimizers}
     for name in mine:
         if name.split(".", 1)[0] not in optimizers:
             warnings.append(_warn("unknown_key", name=name))
     return CompareConfig(optimizers=optimizers, hparams=hparams, base=base, fair=fair), warnings
+
+
+def compare_load(optimizers: int, fair: bool) -> dict[str, Any]:
+    """The runs and scans of one Compare view (keywords of ``budget.work``)."""
+    return budget.page_load("compare", optimizers=optimizers, fair=fair, scan_points=SCAN_POINTS)
+
+
+def sweep_load(resolution: int, sensitivity: int) -> dict[str, Any]:
+    """The grid and sensitivity scans of one Sweep view (keywords of ``budget.work``)."""
+    return budget.page_load(
+        "sweep", configurations=resolution * resolution, scans=sensitivity, scan_points=SCAN_POINTS
+    )
 
 
 def _shared(base: Any) -> dict[str, str]:
@@ -720,7 +762,12 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
     for name in [n for n in mine if n not in SWEEP_KEYS]:  # 'adam.beta1' style keys belong to Compare
         warnings.append(_warn("unknown_key", name=name))
         del mine[name]
-    base, found = parse_playground(rest)
+    res_param = Param("res", DEFAULT_RESOLUTION, 2, MAX_RESOLUTION, integer=True)
+    res = DEFAULT_RESOLUTION
+    if "res" in mine:
+        res = int(_number(mine["res"], res_param, "res", DEFAULT_RESOLUTION, warnings))
+    sens = _keys_list(mine.get("sens"), "sens", SENSITIVITY_DEFAULTS, warnings, MAX_OPTIMIZERS)
+    base, found = parse_playground(rest, load=sweep_load(res, len(sens)))
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:
@@ -734,12 +781,7 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
         other = next(n for n in opt.hparam_names if n != x)
         warnings.append(_warn("unknown_choice", what="hyperparameter", value=y, fallback=other))
         y = other
-    res_param = Param("res", DEFAULT_RESOLUTION, 2, MAX_RESOLUTION, integer=True)
-    res = DEFAULT_RESOLUTION
-    if "res" in mine:
-        res = int(_number(mine["res"], res_param, "res", DEFAULT_RESOLUTION, warnings))
     metric = _choose(mine.get("metric"), SWEEP_METRICS, "final_loss", "metric", warnings)
-    sens = _keys_list(mine.get("sens"), "sens", SENSITIVITY_DEFAULTS, warnings, MAX_OPTIMIZERS)
     config = SweepConfig(
         base=base, x=x, y=y,
         x_range=_range(mine.get("x_range"), opt.key, x, warnings),

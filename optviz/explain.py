@@ -247,8 +247,10 @@ def _shrinking(trace: Trace) -> Finding | None:
     first, last = np.max(eff[0]), np.max(eff[-1])
     if not (np.isfinite(first) and np.isfinite(last)) or last <= 0:
         return None
-    if first / last > SHRINK_FACTOR and np.all(np.diff(np.max(eff, axis=1)) <= 1e-15 * first):
-        return Finding("shrinking", {"first": num(first), "last": num(last), "factor": num(first / last, 3)},
+    if first > SHRINK_FACTOR * last and np.all(np.diff(np.max(eff, axis=1)) <= 1e-15 * first):
+        with np.errstate(over="ignore"):  # a last step near the smallest float: the factor is inf
+            factor = first / last
+        return Finding("shrinking", {"first": num(first), "last": num(last), "factor": num(factor, 3)},
                        "warning")  # fmt: skip
     return None
 
@@ -326,6 +328,8 @@ def fmt(x: float) -> str:
     x = float(x)
     if x == 0:
         return "0"
+    if math.isnan(x):
+        return r"\mathrm{NaN}"
     if not math.isfinite(x):
         return r"\infty" if x > 0 else r"-\infty"
     if 1e-3 <= abs(x) < 1e5:

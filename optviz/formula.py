@@ -10,8 +10,17 @@ vectorised NumPy functions. Size limits keep parsing, differentiation and evalua
 - ``MAX_LENGTH`` characters, ``MAX_NODES`` parts (numbers, names, operations, calls), ``MAX_DEPTH`` levels of nesting;
 - literals at most ``MAX_LITERAL`` in size, constant exponents at most ``MAX_EXPONENT``;
   a power of two constants is folded into one float (so ``9**9**9`` is never an exact integer);
+- ``abs`` nested at most ``MAX_ABS_NESTING`` deep: SymPy's time to differentiate nested ``abs`` grows
+  about 1.35x per level (19 levels took 4-9 s), so this bound is decided on the parsed tree, before
+  any SymPy work;
+- all SymPy work (building, differentiating, LaTeX, lambdify) within ``SYMBOLIC_BUDGET_S`` seconds of
+  CPU: a watcher thread interrupts it (an asynchronous exception in the compiling thread, which SymPy's pure-Python
+  code receives within microseconds) and the formula is rejected as ``symbolic_too_slow``; nested
+  ``abs`` of ``sqrt`` of ... made SymPy's complex-valued derivative rules run for 25 s without it;
 - the gradient at most ``MAX_GRADIENT_NODES`` nodes, and loss plus gradient on a
-  ``PROBE_RESOLUTION``-squared probe grid within ``EVAL_BUDGET_S`` seconds.
+  ``PROBE_RESOLUTION``-squared probe grid within ``EVAL_BUDGET_S`` seconds;
+- the loss finite on at least ``MIN_FINITE_FRACTION`` of the window, on the probe grid and on each
+  grid the charts draw (``VIEW_RESOLUTIONS``), so no chart meets a loss that is finite nowhere.
 
 Every rejection is a ``FormulaError`` (a ``ValueError``) whose ``code`` and ``fields`` select a
 translated message in ``optviz/locales/custom.py``; ``str(error)`` is the English text.
@@ -20,8 +29,12 @@ translated message in ``optviz/locales/custom.py``; ``str(error)`` is the Englis
 from __future__ import annotations
 
 import ast
+import ctypes
 import math
+import threading
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -36,9 +49,18 @@ MAX_DEPTH = 40
 MAX_LITERAL = 1e6
 MAX_EXPONENT = 16.0
 MAX_GRADIENT_NODES = 4000
+#: Most ``abs`` calls on one path from the formula's root to a leaf (see the module docstring).
+MAX_ABS_NESTING = 8
 #: Larger gradients are treated as undefined: their squares (Adam's v, ...) would overflow.
 MAX_GRADIENT = 1e75
+#: CPU seconds SymPy may spend on one formula (typical formulas need 0.01-0.2 s).
+SYMBOLIC_BUDGET_S = 1.5
 PROBE_RESOLUTION = 101
+#: Grid sizes of the charts over the window: the Playground's shift check (40), the contour
+#: (plots.space.CONTOUR_RESOLUTION, 56) and the 3-D surface (plots.space.SURFACE_RESOLUTION, 60).
+VIEW_RESOLUTIONS = (40, 56, 60)
+#: Least fraction of each grid over the window where the loss must be finite.
+MIN_FINITE_FRACTION = 0.05
 EVAL_BUDGET_S = 0.5
 #: The search box for the automatic window, and the largest window a visitor may set.
 DEFAULT_BOX = 5.0
@@ -111,6 +133,18 @@ def _syntax_error(error: SyntaxError, text: str) -> FormulaError:
     return FormulaError("syntax", column=offset)
 
 
+def _abs_nesting(node: ast.AST) -> int:
+    """Most ``abs`` calls on one root-to-leaf path, iteratively (no recursion on hostile input)."""
+    best, stack = 0, [(node, 0)]
+    while stack:
+        n, count = stack.pop()
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "abs":
+            count += 1
+        best = max(best, count)
+        stack.extend((c, count) for c in ast.iter_child_nodes(n))
+    return best
+
+
 def parse_formula(text: Any) -> ast.Expression:
     """Parse ``text`` and check every node against the whitelist; return the checked tree.
 
@@ -140,6 +174,9 @@ def parse_formula(text: Any) -> ast.Expression:
         raise FormulaError("too_many_nodes", count=parts, limit=MAX_NODES)
     if _depth(tree) > MAX_DEPTH:
         raise FormulaError("too_deep", limit=MAX_DEPTH)
+    nesting = _abs_nesting(tree)
+    if nesting > MAX_ABS_NESTING:
+        raise FormulaError("abs_nesting", depth=nesting, limit=MAX_ABS_NESTING)
     callees = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
     for node in nodes:
         if id(node) not in callees:  # a call's function name is checked with its call
@@ -257,6 +294,61 @@ def _finite(v: float, node: ast.AST) -> float:
     return v
 
 
+# --- a hard time budget for SymPy ------------------------------------------------------------------
+_SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc  # looked up once, at import
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the compiling thread when its SymPy budget is spent (a BaseException, so that
+    no ``except Exception`` in SymPy swallows it)."""
+
+
+def _cpu_clock() -> Callable[[], float]:
+    """This thread's CPU time, readable from another thread (wall-clock time where unsupported)."""
+    try:
+        clock = time.pthread_getcpuclockid(threading.get_ident())
+        time.clock_gettime(clock)
+    except (AttributeError, OSError):
+        return time.perf_counter
+    return lambda: time.clock_gettime(clock)
+
+
+@contextmanager
+def _time_budget(seconds: float, poll: float = 0.02):
+    """Interrupt the body with ``_OutOfTime`` once it has used ``seconds`` of this thread's CPU time
+    (or ten times that in wall-clock time: a safety net, not a limit a busy machine reaches early).
+
+    A watcher thread schedules the exception in this thread (``PyThreadState_SetAsyncExc``); Python
+    code receives it between two bytecodes. A lock makes "finished" and "fired" exclusive, and an
+    exception scheduled but not yet delivered when the body finishes is withdrawn.
+    """
+    thread = ctypes.c_ulong(threading.get_ident())
+    cpu = _cpu_clock()
+    began_cpu, began_wall = cpu(), time.perf_counter()
+    lock, done = threading.Lock(), threading.Event()
+    state = {"armed": True, "fired": False}
+
+    def watch() -> None:
+        while not done.wait(poll):
+            if cpu() - began_cpu > seconds or time.perf_counter() - began_wall > 10 * seconds:
+                with lock:
+                    if state["armed"]:
+                        state["fired"] = True
+                        _SET_ASYNC_EXC(thread, ctypes.py_object(_OutOfTime))
+                return
+
+    watcher = threading.Thread(target=watch, name="formula-budget", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["armed"] = False
+        done.set()
+        if state["fired"]:
+            _SET_ASYNC_EXC(thread, ctypes.c_void_p(0))  # withdraw it if it is still pending
+
+
 # --- SymPy, built from the checked tree only ---------------------------------------------------
 def _sympy():
     import sympy  # imported lazily: only custom formulas need it
@@ -330,15 +422,27 @@ def _size(expr) -> int:
 
 @lru_cache(maxsize=64)
 def _compiled(text: str):
-    """Parse, differentiate and lambdify ``text`` (cached: unpickling a problem reuses it)."""
-    sp = _sympy()
+    """Parse, differentiate and lambdify ``text`` (cached: unpickling a problem reuses it), within
+    ``SYMBOLIC_BUDGET_S`` seconds of SymPy work."""
     tree = parse_formula(text)
+    _sympy()  # the first import of SymPy takes a second or more: not part of any formula's budget
+    try:
+        with _time_budget(SYMBOLIC_BUDGET_S):
+            return _symbolic(tree)
+    except _OutOfTime:
+        raise FormulaError("symbolic_too_slow", budget=f"{SYMBOLIC_BUDGET_S:g}") from None
+
+
+def _symbolic(tree: ast.Expression):
+    """Expression, gradient, their LaTeX, NumPy functions and size of a checked tree."""
+    sp = _sympy()
     expr = to_sympy(tree)
     x, y = _symbols()
     if not (expr.free_symbols & {x, y}):
         raise FormulaError("constant")
     gx, gy = sp.diff(expr, x), sp.diff(expr, y)
-    if _size(gx) + _size(gy) > MAX_GRADIENT_NODES:
+    gradient_nodes = _size(gx) + _size(gy)
+    if gradient_nodes > MAX_GRADIENT_NODES:
         raise FormulaError("gradient_too_big", limit=MAX_GRADIENT_NODES)
     if any(g.has(sp.DiracDelta, sp.Derivative, sp.Subs) for g in (gx, gy)):
         raise FormulaError("not_differentiable")
@@ -346,7 +450,8 @@ def _compiled(text: str):
         raise FormulaError("complex")  # e.g. (-2)**x, whose derivative holds log(-2) = log 2 + i pi
     loss_fn = sp.lambdify((x, y), expr, modules="numpy")
     grad_fn = sp.lambdify((x, y), [gx, gy], modules="numpy")
-    return expr, (gx, gy), loss_fn, grad_fn
+    latex = (sp.latex(expr), sp.latex(gx), sp.latex(gy))
+    return expr, (gx, gy), latex, loss_fn, grad_fn, _size(expr) + gradient_nodes
 
 
 def _real(values: Any) -> np.ndarray:
@@ -374,7 +479,7 @@ class FormulaProblem(Problem):
     """A visitor's formula as a ``Problem``: exact gradient, window and start chosen or given.
 
     Its minima are unknown (``minima`` empty, ``min_loss`` None), so runs never report convergence;
-    divergence is judged against 0. Pickles as its text, window and start (for ``st.cache_data``).
+    divergence is judged against 0. ``nodes`` (loss plus gradient) sizes the work of a step (budget.py). Pickles as its text, window and start (for ``st.cache_data``).
     """
 
     key = "formula"
@@ -385,17 +490,17 @@ class FormulaProblem(Problem):
     def __init__(self, text: str, *, window: Window | None = None, start: Any = None, _probe: bool = True):
         if not isinstance(text, str):
             raise FormulaError("not_text", kind=type(text).__name__)
-        expr, (gx, gy), self._loss_fn, self._grad_fn = _compiled(text.strip())
+        expr, (gx, gy), latex, self._loss_fn, self._grad_fn, self.nodes = _compiled(text.strip())
         self.text = text.strip()
         self.expression, self.gradient = expr, (gx, gy)
-        sp = _sympy()
-        self.latex = sp.latex(expr)
-        self.gradient_latex = (sp.latex(gx), sp.latex(gy))
+        self.latex, self.gradient_latex = latex[0], latex[1:]
         self.name = f"f(x, y) = {self.text}"
         self.minima = np.empty((0, 2))
         if _probe:  # skipped when unpickling a problem that passed it already
             self._probe_speed()
         self.window = _window(window) if window is not None else self._auto_window()
+        if _probe:
+            self._check_defined(self.window)
         self.start = self._checked_start(start) if start is not None else self._auto_start()
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -405,12 +510,16 @@ class FormulaProblem(Problem):
             out = _real(self._loss_fn(P[..., 0], P[..., 1]))
         return np.broadcast_to(out, P.shape[:-1]).copy() if out.shape != P.shape[:-1] else out
 
-    def grad(self, P: np.ndarray) -> np.ndarray:
+    def _raw_grad(self, P: np.ndarray) -> np.ndarray:
         P = np.asarray(P, dtype=float)
         out = np.empty(P.shape)
         with np.errstate(all="ignore"):
             gx, gy = self._grad_fn(P[..., 0], P[..., 1])
         out[..., 0], out[..., 1] = _real(gx), _real(gy)  # constants (e.g. d/dx of 3x) broadcast here
+        return out
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        out = self._raw_grad(P)
         # A gradient beyond MAX_GRADIENT (or not finite) counts as undefined: NaN makes the step's
         # loss NaN, so the run stops there instead of recording overflowed state (g**2 = inf).
         out[~(np.abs(out) <= MAX_GRADIENT).all(-1)] = np.nan
@@ -449,25 +558,56 @@ class FormulaProblem(Problem):
             (round(float(ys.min()), 6), round(float(ys.max()), 6)),
         )
 
+    def _check_defined(self, window: Window) -> None:
+        """Reject a loss finite on too little of ``window``, on the probe grid or on a chart's grid
+        (``x+y+log(1e-30-x**2*y**2)`` is finite only on the lines x*y = 0: the 101-point grid has
+        them, the 56-point contour grid has not)."""
+        (x0, x1), (y0, y1) = window
+        for n in (PROBE_RESOLUTION, *VIEW_RESOLUTIONS):
+            xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+            P = np.stack(np.meshgrid(xs, ys), axis=-1)
+            fraction = float(np.isfinite(self.loss(P)).mean())
+            if not fraction >= MIN_FINITE_FRACTION or not fraction > 0:
+                raise FormulaError(
+                    "sparse", percent=f"{100 * fraction:.3g}", least=f"{100 * MIN_FINITE_FRACTION:g}"
+                )
+
+    def _usable(self, P: np.ndarray) -> np.ndarray:
+        """Points with finite loss and a finite, non-zero gradient (a start must be one)."""
+        L, G = self.loss(P), self.grad(P)
+        return np.isfinite(L) & np.isfinite(G).all(-1) & (np.abs(G).max(-1) > 1e-12)
+
     def _auto_start(self) -> np.ndarray:
-        """The probe point nearest to 20%/80% across the window with finite loss and a non-zero gradient."""
+        """The probe point nearest to 20%/80% across the window with finite loss and a non-zero gradient,
+        rounded to 6 decimals where the rounded point is usable too (``asin(x*y)`` at (-0.4, 2.5) is
+        not: the gradient is infinite there), else as it is."""
         P, L, G = self._probe(self.window)
         (x0, x1), (y0, y1) = self.window
         target = np.array([x0 + 0.2 * (x1 - x0), y0 + 0.8 * (y1 - y0)])
         usable = np.isfinite(L) & np.isfinite(G).all(-1) & (np.abs(G).max(-1) > 1e-12)
         if not usable.any():
+            raw = self._raw_grad(P)
+            if (np.isfinite(L) & (np.abs(raw).max(-1) > MAX_GRADIENT)).any():
+                raise FormulaError("gradient_too_large", limit=f"{MAX_GRADIENT:g}")
             raise FormulaError("flat")
         candidates = P[usable]
-        best = candidates[np.argmin(np.linalg.norm(candidates - target, axis=-1))]
-        return np.round(best, 6)
+        order = np.argsort(np.linalg.norm(candidates - target, axis=-1), kind="stable")
+        candidates = candidates[order]
+        rounded = np.round(candidates, 6)
+        ok = self._usable(rounded)
+        if ok.any():
+            return rounded[int(np.argmax(ok))]
+        return candidates[0]
 
     def _checked_start(self, start: Any) -> np.ndarray:
         try:
             arr = np.asarray(start, dtype=float)
         except (TypeError, ValueError):
             raise FormulaError("bad_start") from None
-        if arr.shape != (2,) or not np.isfinite(arr).all() or np.abs(arr).max() > PARAM_BOUND:
+        if arr.shape != (2,) or not np.isfinite(arr).all():
             raise FormulaError("bad_start")
+        if np.abs(arr).max() > PARAM_BOUND:
+            raise FormulaError("start_outside", limit=f"{PARAM_BOUND:g}")
         if not np.isfinite(self.loss(arr)) or not np.isfinite(self.grad(arr)).all():
             raise FormulaError("start_undefined", x=f"{arr[0]:g}", y=f"{arr[1]:g}")
         return arr

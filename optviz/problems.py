@@ -19,6 +19,42 @@ Window = tuple[tuple[float, float], tuple[float, float]]
 
 #: A run whose parameters leave this box (in absolute value) is declared diverged.
 PARAM_BOUND = 1e6
+#: Epochs of at most this many minibatches shuffle all n indices at once (n <= (this + 1) * batch, so
+#: a step costs O(batch)); longer epochs draw each batch from a keyed permutation in O(batch).
+SHUFFLE_BATCHES = 64
+_FEISTEL_ROUNDS = 4
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser on uint64 arrays (wrapping arithmetic): a well-spread hash."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def keyed_permutation(k: np.ndarray, n: int, keys: np.ndarray) -> np.ndarray:
+    """Positions ``k`` (in [0, n)) of a pseudo-random permutation of [0, n) chosen by ``keys``, in O(len(k)).
+
+    A balanced Feistel network on the smallest even number of bits covering n is a bijection; outputs
+    that land at n or beyond are mapped again (cycle walking) until they fall inside, which keeps it a
+    bijection of [0, n) and takes fewer than 4 passes on average.
+    """
+    half = max(1, (int(n - 1).bit_length() + 1) // 2)
+    mask = np.uint64((1 << half) - 1)
+    shift = np.uint64(half)
+
+    def encrypt(v: np.ndarray) -> np.ndarray:
+        left, right = v >> shift, v & mask
+        for key in keys:
+            left, right = right, left ^ (_mix(right ^ key) & mask)
+        return (left << shift) | right
+
+    out = encrypt(np.asarray(k, dtype=np.uint64))
+    outside = out >= np.uint64(n)
+    while outside.any():
+        out[outside] = encrypt(out[outside])
+        outside = out >= np.uint64(n)
+    return out.astype(np.intp)
 
 
 class Problem:
@@ -150,12 +186,26 @@ class LinearRegression(Problem):
         dw, db, gw, gb = self._g(P)
         return self.min_loss + 0.5 * (dw * gw + db * gb), _stack(gw, gb)
 
+    def _epoch_batches(self, epoch: int, first: int, stop: int, batch_size: int, seed: int) -> np.ndarray:
+        """Indices of batches ``first`` to ``stop - 1`` of ``epoch``, one row each.
+
+        An epoch is a seeded shuffle of the n indices, cut into batches (drop-last). Short epochs
+        (at most SHUFFLE_BATCHES batches) draw the whole permutation; longer ones compute only the
+        positions they use, from a permutation keyed by (seed, epoch): O(batch) per step either way.
+        """
+        rng = np.random.default_rng([seed, epoch])
+        if self.n // batch_size <= SHUFFLE_BATCHES:
+            perm = rng.permutation(self.n)
+            return perm[first * batch_size : stop * batch_size].reshape(-1, batch_size)
+        keys = rng.integers(0, 2**64, size=_FEISTEL_ROUNDS, dtype=np.uint64, endpoint=False)
+        positions = np.arange(first * batch_size, stop * batch_size, dtype=np.uint64)
+        return keyed_permutation(positions, self.n, keys).reshape(-1, batch_size)
+
     def batch_indices(self, step: int, batch_size: int, seed: int) -> np.ndarray:
         """Indices of the minibatch used at 0-based ``step``: epochs of a seeded shuffle, drop-last."""
         per_epoch = self.n // batch_size
         epoch, j = divmod(step, per_epoch)
-        perm = np.random.default_rng([seed, epoch]).permutation(self.n)
-        return perm[j * batch_size : (j + 1) * batch_size]
+        return self._epoch_batches(epoch, j, j + 1, batch_size, seed)[0]
 
     def stochastic(self, batch_size: int | None, steps: int, seed: int):
         """``grad(P, i)`` on the minibatch of step i: each batch's Hessian and offset, precomputed."""
@@ -165,10 +215,9 @@ class LinearRegression(Problem):
         H = np.empty((steps, 2, 2))
         c = np.empty((steps, 2))
         for epoch in range(-(-steps // per_epoch)):
-            perm = np.random.default_rng([seed, epoch]).permutation(self.n)
-            idx = perm[: per_epoch * batch_size].reshape(per_epoch, batch_size)
             lo, hi = epoch * per_epoch, min((epoch + 1) * per_epoch, steps)
-            xb, yb = self.x[idx[: hi - lo]], self.y[idx[: hi - lo]]
+            idx = self._epoch_batches(epoch, 0, hi - lo, batch_size, seed)
+            xb, yb = self.x[idx], self.y[idx]
             sx, sxx = xb.sum(1), (xb * xb).sum(1)
             H[lo:hi] = (
                 2.0

@@ -5,7 +5,9 @@ a sweep cell is the same computation as the matching run.
 
 - **Diverged** at step t: the loss at the new point is not finite, or it is more than
   ``DIVERGENCE_FACTOR`` times further from the reference loss (the known minimum, else 0) than the
-  start was (at least 1 unit), or the optimizer's state holds a non-finite value. The run stops there; recorded arrays hold only the finite steps.
+  start was (at least 1 unit), or a parameter leaves the box ``|x| <= problem.bound`` (1e6, see
+  problems.PARAM_BOUND), or the optimizer's state holds a non-finite value. The run stops there;
+  recorded arrays hold only the finite steps.
 - **Converged** at step t: the loss is within ``CONVERGENCE_RTOL`` of the start's gap to the known
   minimum, ``loss - min_loss <= 1e-6 * (loss(start) - min_loss)``, at step t and at every later step
   to the end of the run (decided after the fact: a noisy run that touches the tolerance once and
@@ -67,9 +69,13 @@ class Setup:
     divergence_bound: float
     convergence_tol: float | None
 
-    def diverged(self, loss: np.ndarray) -> np.ndarray:
-        """True where a loss counts as a blow-up (NaN included)."""
-        return ~(np.abs(loss - self.reference_loss) <= self.divergence_bound)
+    def diverged(self, loss: np.ndarray, params: np.ndarray | None = None) -> np.ndarray:
+        """True where a loss counts as a blow-up (NaN included), or where ``params`` (..., 2) leave
+        the problem's box (Ackley's loss stays bounded while its parameters run off to 1e286)."""
+        bad = ~(np.abs(loss - self.reference_loss) <= self.divergence_bound)
+        if params is not None:
+            bad |= ~(np.abs(params) <= self.problem.bound).all(-1)
+        return bad
 
 
 def _whole(value: Any, name: str, low: int, high: int) -> int:
@@ -359,8 +365,9 @@ def run(
                 ps.append(p)
                 gs.append(g)
                 states.append(state)
-            L[lo + 1 : hi + 1] = prob.loss(np.array(ps[lo + 1 : hi + 1]))
-            bad = s.diverged(L[lo + 1 : hi + 1]) | _state_overflow(states[lo:hi])
+            chunk = np.array(ps[lo + 1 : hi + 1])
+            L[lo + 1 : hi + 1] = prob.loss(chunk)
+            bad = s.diverged(L[lo + 1 : hi + 1], chunk) | _state_overflow(states[lo:hi])
             if bad.any():
                 k = lo + int(np.argmax(bad))  # steps completed before the blow-up
                 break

@@ -129,7 +129,7 @@ def sweep(
     hp = {k: _collapse(v) for k, v in s.hparams.items()}
     base_lr, factor = hp["learning_rate"], s.lr_factor.tolist()
     update, prob, noise, batch_grad = opt.update, s.problem, s.noise, s.batch_grad
-    ref, bound = s.reference_loss, s.divergence_bound
+    ref, bound, box = s.reference_loss, s.divergence_bound, prob.bound
     target = None if s.convergence_tol is None else prob.min_loss + s.convergence_tol
 
     p = np.broadcast_to(s.start, (n, 2)).copy()
@@ -146,6 +146,8 @@ def sweep(
         """Book-keeping for the point reached by step t (the same rules as run)."""
         nonlocal any_dead, last_loss, last_p, alive
         dev = np.abs(loss - ref)
+        if not np.abs(p).max() <= box:  # outside the parameter box (or NaN): divergence, as in run
+            dev[~(np.abs(p) <= box).all(1)] = np.inf
         if any_dead:
             dev[~alive] = 0.0
         overflow = None

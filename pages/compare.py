@@ -12,12 +12,15 @@ import optviz
 from optviz.app_state import (
     COMPARE_DEFAULTS,
     CompareConfig,
+    budget_steps,
+    compare_load,
     default_config,
     default_hparams,
     encode_compare,
     is_compare_key,
     optimizers_by_family,
     parse_compare,
+    with_changes,
 )
 from optviz.compare import (
     MAX_OPTIMIZERS,
@@ -102,6 +105,12 @@ if len(chosen) < MIN_OPTIMIZERS:
     st.stop()
 
 # --- runs ------------------------------------------------------------------------------------------
+steps, over = budget_steps(
+    base.steps, base.problem_params.get("n"), base.batch_size, compare_load(len(chosen), fair)
+)
+if over is not None:  # every run and fair-mode scan together stay within optviz.budget
+    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
+    base = with_changes(base, steps=steps)
 setups = tuple((k, ui.items(hparams[k])) for k in chosen)
 args = ui.run_args(base)
 try:

@@ -176,6 +176,12 @@ config = state.PlaygroundConfig(
     steps=int(steps), start=start, schedule=schedule, schedule_params=schedule_params,
     batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
 )  # fmt: skip
+steps, over = state.budget_steps(  # no view may cost more than optviz.budget allows
+    config.steps, getattr(problem, "n", None), batch_size, formula_nodes=getattr(problem, "nodes", 0)
+)
+if over is not None:
+    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
+    config = state.with_changes(config, steps=steps)
 try:
     trace = ui.cached_run(
         opt_key, problem if spec is None else problem_key, problem_params, **state.run_kwargs(config)

@@ -15,6 +15,7 @@ from optviz.app_state import (
     SENSITIVITY_DEFAULTS,
     SWEEP_METRICS,
     SweepConfig,
+    budget_steps,
     cell_config,
     default_axes,
     default_config,
@@ -25,6 +26,7 @@ from optviz.app_state import (
     optimizers_by_family,
     parse_sweep,
     playground_url,
+    sweep_load,
     with_changes,
 )
 from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
@@ -153,6 +155,11 @@ ui.sync_query_params(encoded, is_sweep_key)
 ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)
 
 # --- heatmap -----------------------------------------------------------------------------------------
+steps, over = budget_steps(base.steps, base.problem_params.get("n"), base.batch_size,
+                           sweep_load(int(resolution), len(sensitivity)))  # fmt: skip
+if over is not None:  # the grid and the sensitivity scans together stay within optviz.budget
+    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
+    base = with_changes(base, steps=steps)
 args = ui.run_args(base)
 if x == y:
     st.warning(t("sweep.same_axis", lang))

@@ -9,6 +9,8 @@ file-write event. Both counts must be 0; the number of inputs tried is printed.
 from __future__ import annotations
 
 import builtins
+import json
+import pickle
 import random
 import sys
 import time
@@ -454,3 +456,160 @@ def _check_config(config) -> None:
     trace = optviz.run(config.optimizer, problem, **kwargs)
     for arr in (trace.params, trace.loss, trace.grads, *trace.state.values()):
         assert np.isfinite(arr).all()
+
+
+# --- issue 10: nested non-smooth formulas, singular starts, near-empty finite sets ------------------
+def _nest(rng: random.Random, depth: int) -> str:
+    text = rng.choice(["x", "y", "x*y", "x-y"])
+    for _ in range(depth):
+        fn = rng.choice(["abs", "abs", "abs", "sqrt", "log", "tanh", "atan", "asin", ""])
+        inner = f"{rng.choice(['x', 'y', 'x*y', '2*y', 'y**2'])}{rng.choice('-+*-')}{text}"
+        text = f"{fn}({inner})"
+    return text
+
+
+def hostile_formula_corpus() -> list[tuple[str, tuple | None]]:
+    """Formulas and windows in the directions issue 10's holes point to."""
+    rng = random.Random(10)
+    nested = [f"abs({'y-abs(' * d}y-x{')' * d})" for d in range(0, 20, 3)]
+    nested += ["+".join(_nest(rng, rng.randint(2, 9)) for _ in range(rng.randint(1, 3))) for _ in range(24)]
+    singular = [
+        "asin(x*y)", "acos(x*y)", "1/x+y**2", "log(x*y)", "sqrt(x*y)", "tan(x*y)", "1/(x*y)",
+        "x**0.5+y**0.5", "log(abs(x))+y", "1/sin(x)+y**2", "asin(x)+acos(y)", "atan(1/x)+y**2",
+    ]  # fmt: skip
+    windows = [
+        None,
+        ((-1e-12, 1e-12), (0.0, 1.0)),
+        ((0.0, 1e-9), (0.0, 1e-9)),
+        ((0.99999, 1.00001), (0.0, 1.0)),
+    ]
+    near_empty = [
+        f"{fn}({eps}-({f})**2)+x+y"
+        for fn in ("log", "sqrt")
+        for eps in ("1e-30", "1e-12", "1e-3")
+        for f in ("x*y", "x-y", "x**2+y**2-1", "sin(x)", "x")
+    ]
+    corpus = [(t, None) for t in nested + near_empty]
+    corpus += [(t, w) for t in singular for w in windows]
+    corpus += [("x*1e6**16", None), ("x+y+log(1e-30-x**2*y**2)", None)]
+    return [(t, w) for t, w in corpus if len(t) <= 300]
+
+
+def test_fuzz_hostile_formulas(watch, capsys):
+    from test_no_warnings import non_finite  # tests/ is on sys.path (pytest's rootdir-less import)
+
+    from optviz.plots import space
+
+    corpus = hostile_formula_corpus()
+    exceptions: list[tuple[str, str]] = []
+    accepted = 0
+    slowest_compile = slowest_rerun = 0.0
+    for text, window in corpus:
+        began = time.process_time()
+        try:
+            problem = compile_formula(text, window=window)
+        except FormulaError:
+            continue
+        except Exception as error:  # noqa: BLE001 - counting is the point
+            exceptions.append((text, repr(error)))
+            continue
+        finally:
+            slowest_compile = max(slowest_compile, time.process_time() - began)
+        accepted += 1
+        try:
+            began = time.process_time()
+            assert np.isfinite(problem.loss(problem.start)) and np.isfinite(problem.grad(problem.start)).all()
+            copy = pickle.loads(pickle.dumps(problem))  # what st.cache_data does on every rerun
+            assert copy.window == problem.window and np.array_equal(copy.start, problem.start), text
+            trace = optviz.run("adam", copy, steps=50, hparams={"learning_rate": 0.1})
+            for arr in (trace.params, trace.loss, trace.grads, *trace.state.values()):
+                assert np.isfinite(arr).all(), text
+            for fig in (space.path_figure(trace), space.surface_figure(trace)):
+                assert not non_finite(json.loads(fig.to_json())), text
+            slowest_rerun = max(slowest_rerun, time.process_time() - began)
+        except Exception as error:  # noqa: BLE001
+            exceptions.append((text, "rerun: " + repr(error)))
+    what = (
+        f"hostile formulas ({accepted} accepted, max compile CPU {slowest_compile * 1000:.0f} ms, "
+        f"max rerun CPU {slowest_rerun * 1000:.0f} ms)"
+    )
+    report(capsys, what, len(corpus), len(exceptions), len(watch.executions))
+    assert exceptions == [], exceptions[:3]
+    assert watch.executions == []
+    assert 10 < accepted < len(corpus) - 30
+
+
+# --- issue 10: links at the extremes of n x batch x steps, on every page --------------------------
+def extreme_links() -> list[tuple[str, dict[str, str]]]:
+    links = []
+    for n in (2, 1000, 1_000_000):
+        for batch in sorted({1, 2, max(1, n // 2), max(1, n - 1), n}):
+            for steps in ("1", "10000", "99999999"):
+                base = {"problem.n": str(n), "batch": str(batch), "steps": steps}
+                links.append(("playground", base))
+                links.append(
+                    ("compare", {**base, "opts": ",".join(list(optviz.OPTIMIZERS)[:8]), "fair": "1"})
+                )
+                links.append(("sweep", {**base, "res": "200", "sens": ",".join(list(optviz.OPTIMIZERS)[:8])}))
+    return links
+
+
+def _page_work(page: str, config) -> None:
+    """What the page runs for ``config`` (the same optviz calls, without Streamlit)."""
+    from optviz.compare import compare, learning_rate_scan, tune_learning_rates, with_tuned_rates
+    from optviz.plots.sweep import axis_values
+
+    app_state = sys.modules["optviz.app_state"]
+    base = config if page == "playground" else config.base
+    problem = app_state.build_problem(base)
+    kwargs = {k: v for k, v in app_state.run_kwargs(base).items() if k != "hparams"}
+    if page == "playground":
+        optviz.run(base.optimizer, problem, hparams=dict(base.hparams), **kwargs)
+    elif page == "compare":
+        setups = {k: dict(hp) for k, hp in config.hparams.items()}
+        scans = tune_learning_rates(setups, problem, **kwargs) if config.fair else {}
+        compare(with_tuned_rates(setups, scans), problem, **kwargs)
+    else:
+        opt = optviz.OPTIMIZERS[base.optimizer]
+        grid = {
+            name: axis_values(opt.param(name), *rng, config.resolution)
+            for name, rng in ((config.x, config.x_range), (config.y, config.y_range))
+        }
+        fixed = {k: v for k, v in base.hparams.items() if k not in grid}
+        optviz.sweep(base.optimizer, problem, grid=grid, hparams=fixed, **kwargs)
+        for key in config.sensitivity:
+            learning_rate_scan(key, problem, **kwargs)
+
+
+def test_fuzz_extreme_links_stay_within_the_budget(watch, capsys):
+    from optviz import app_state, budget
+
+    parse = {"playground": app_state.parse_playground, "compare": app_state.parse_compare,
+             "sweep": app_state.parse_sweep}  # fmt: skip
+    exceptions, worst = [], {}
+    for page, params in extreme_links():
+        try:
+            config, _ = parse[page](params)
+            base = config if page == "playground" else config.base
+            load = {
+                "playground": budget.page_load("playground"),
+                "compare": app_state.compare_load(len(getattr(config, "optimizers", ())), getattr(config, "fair", False)),
+                "sweep": app_state.sweep_load(getattr(config, "resolution", 0), len(getattr(config, "sensitivity", ()))),
+            }[page]  # fmt: skip
+            work = budget.work(base.steps, batch_size=base.batch_size, n=base.problem_params.get("n"), **load)
+            assert work <= budget.WORK_BUDGET, (page, params)
+            if work > worst.get(page, (0,))[0]:
+                worst[page] = (work, config)
+        except Exception as error:  # noqa: BLE001
+            exceptions.append((page, params, repr(error)))
+    # Run the costliest link of each page for real, as the page would.
+    times = {}
+    for page, (_, config) in worst.items():
+        began = time.process_time()
+        _page_work(page, config)
+        times[page] = time.process_time() - began
+    shown = ", ".join(f"{p} {s:.2f} s" for p, s in times.items())
+    report(capsys, f"extreme links (costliest rerun CPU: {shown})", len(extreme_links()), len(exceptions),
+           len(watch.executions))  # fmt: skip
+    assert exceptions == [], exceptions[:3]
+    assert watch.executions == []

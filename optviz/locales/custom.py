@@ -165,6 +165,28 @@ STRINGS = {
         "绘图范围需要 x 起 < x 止，且 y 起 < y 止",
     ),
     "custom.formula.bad_start": ("the start point must be two finite numbers", "起点必须是两个有限的数"),
+    "custom.formula.start_outside": (
+        "the start point must lie inside |x|, |y| <= {limit} (beyond it a run counts as diverged)",
+        "起点必须位于 |x|, |y| <= {limit} 之内（超出此范围的运行视为发散）",
+    ),
+    "custom.formula.sparse": (
+        "the formula is finite on only {percent}% of the window (at least {least}% is needed to draw it); "
+        "choose a window where it is defined",
+        "公式只在窗口的 {percent}% 上取有限值（至少需要 {least}% 才能绘制）；请选择公式有定义的窗口",
+    ),
+    "custom.formula.abs_nesting": (
+        "abs(...) is nested {depth} levels deep; at most {limit} are allowed (the exact gradient would "
+        "take too long to work out)",
+        "abs(...) 嵌套了 {depth} 层；最多允许 {limit} 层（否则精确梯度的推导耗时过长）",
+    ),
+    "custom.formula.symbolic_too_slow": (
+        "working out the exact gradient took more than {budget} s; try a simpler formula",
+        "推导精确梯度超过了 {budget} 秒；请尝试更简单的公式",
+    ),
+    "custom.formula.gradient_too_large": (
+        "the gradient is larger than {limit} everywhere it is defined in the window; scale the formula down",
+        "窗口内凡有定义处梯度都大于 {limit}；请缩小公式的量级",
+    ),
     "custom.formula.start_undefined": (
         "the formula or its gradient is not finite at the start point ({x}, {y})",
         "公式或其梯度在起点 ({x}, {y}) 处不是有限值",

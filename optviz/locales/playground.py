@@ -64,6 +64,11 @@ STRINGS = {
         "'start' must be two numbers 'x,y', got '{value}'; using the problem's start.",
         "“start”必须是两个数字“x,y”，收到“{value}”，改用该问题的默认起点。",
     ),
+    "state.warn.over_budget": (
+        "{steps} steps would cost about {seconds} s of computing; using {allowed} steps "
+        "(a page may cost about {budget} s).",
+        "{steps} 步约需 {seconds} 秒计算；改用 {allowed} 步（每个页面最多约 {budget} 秒）。",
+    ),
     "state.warn.bad_range": (
         "x_low must be below x_high (got {low} and {high}); using the defaults.",
         "x_low 必须小于 x_high（收到 {low} 和 {high}），改用默认值。",
@@ -83,6 +88,10 @@ STRINGS = {
     "plot.cursor": ("step {step}", "第 {step} 步"),
     "plot.play": ("Play", "播放"),
     "plot.pause": ("Pause", "暂停"),
+    "plot.not_finite": (
+        "The loss is not finite anywhere in this window",
+        "此窗口内损失处处不是有限值",
+    ),
     "plot.space_title": ("Parameter space (contours of log10 loss)", "参数空间（log10 损失等高线）"),
     "plot.surface_title": ("Loss surface (log10) with the path", "损失曲面（log10）与轨迹"),
     "plot.optimum_loss": ("optimum loss {value}", "最优损失 {value}"),

@@ -58,9 +58,10 @@ def data_figure(
     ]  # fmt: skip
     batch = batch_at(trace, cursor)
     if batch is not None:
+        drawn = batch[downsample(batch)]  # a batch of 999,999 points is drawn like the data: MAX_POINTS
         data.append(
             {
-                "type": "scatter", "x": x[batch], "y": y[batch], "mode": "markers",
+                "type": "scatter", "x": x[drawn], "y": y[drawn], "mode": "markers",
                 "name": t("plot.batch", lang, size=len(batch), step=cursor),
                 "marker": {"size": MARKER_SIZE + 1, "color": CURSOR_COLOR, "line": {"color": "white", "width": 1}},
             }

@@ -62,7 +62,8 @@ def axis_type(values: np.ndarray) -> str:
     """'log' for a positive series spanning more than LOG_RANGE, else 'linear'."""
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
-    if len(v) and np.all(v > 0) and v.max() / v.min() > LOG_RANGE:
+    # compared as a product: max / min overflows when min is near the smallest float (nadam, lr 10)
+    if len(v) and np.all(v > 0) and v.max() > LOG_RANGE * v.min():
         return "log"
     return "linear"
 

@@ -46,13 +46,16 @@ DYNAMIC_RANGE = 10.0  # decades of loss shown below the window's maximum
 @dataclass(frozen=True)
 class LogLoss:
     """log10 of the (shifted) loss on a grid: ``z[j, i]`` at ``(xs[i], ys[j])``; ``shift`` was
-    subtracted first (0 unless the loss reaches zero or below in the window)."""
+    subtracted first (0 unless the loss reaches zero or below in the window). ``defined`` is False
+    when the loss is finite at no grid point (a visitor's formula, a window panned off its domain):
+    ``z`` is then flat zero and the figures say so instead of raising."""
 
     xs: np.ndarray
     ys: np.ndarray
     z: np.ndarray
     shift: float
     floor: float
+    defined: bool = True
 
     def of(self, loss: np.ndarray) -> np.ndarray:
         """The same transform applied to loss values (e.g. along the path), clipped to the floor."""
@@ -66,15 +69,28 @@ def log_loss(problem: Problem, window: Window, resolution: int = CONTOUR_RESOLUT
     xs, ys, loss = problem.contour_grid(resolution, window)
     finite = np.isfinite(loss)
     if not finite.any():
-        raise ValueError(f"the loss of {problem.key!r} is not finite anywhere in the window")
+        return LogLoss(xs, ys, np.zeros(loss.shape), 0.0, 1.0, defined=False)
     lo, hi = float(loss[finite].min()), float(loss[finite].max())
     shift = lo if lo <= 0 else 0.0
-    top = max(hi - shift, np.finfo(float).tiny)
+    with np.errstate(all="ignore"):
+        top = max(hi - shift, np.finfo(float).tiny)  # inf when the window's loss spans beyond 1.8e308
+    if not math.isfinite(top):
+        top = np.finfo(float).max
     floor = top * 10.0**-DYNAMIC_RANGE
     with np.errstate(all="ignore"):
         z = np.log10(np.maximum(loss - shift, floor))
-    z = np.where(finite, z, math.log10(top))
+    z = np.where(finite & np.isfinite(z), z, math.log10(top))
     return LogLoss(xs, ys, z, shift, floor)
+
+
+def _not_finite_note(surface: LogLoss, lang: str) -> list[dict]:
+    """An annotation saying the loss is not finite anywhere in the window (none when it is)."""
+    if surface.defined:
+        return []
+    return [
+        {"text": t("plot.not_finite", lang), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+         "showarrow": False, "font": {"size": 14}, "bgcolor": "rgba(255,255,255,0.8)"}
+    ]  # fmt: skip
 
 
 def plot_window(problem: Problem, params: np.ndarray, grow: float = 2.0) -> Window:
@@ -215,6 +231,7 @@ def path_figure(
                   "zeroline": False},
         "legend": {"orientation": "h", "y": -0.18, "x": 0},
         "margin": {"l": 90, "r": 115, "t": 130, "b": 120},  # fits ticks and legend: see plots.style
+        "annotations": _not_finite_note(surface, lang),
     }  # fmt: skip
     frame_list = _animate(layout, params, color, frames, cursor, names, lang)
     return figure(data, layout, frame_list, presentation=presentation, height=540)
@@ -313,5 +330,6 @@ def surface_figure(
         "scene": {"xaxis": {"title": {"text": a}}, "yaxis": {"title": {"text": b}},
                   "zaxis": {"title": {"text": ztitle}}},
         "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+        "annotations": _not_finite_note(surface, lang),
     }  # fmt: skip
     return figure(data, layout, presentation=presentation, height=540)

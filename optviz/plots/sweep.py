@@ -132,6 +132,15 @@ def best_cell(result: SweepResult, metric: str = "final_loss") -> tuple[int, ...
     return tuple(int(i) for i in np.unravel_index(flat, result.shape))
 
 
+def _gapped(z: np.ndarray, decimals: int = 6) -> list:
+    """A heatmap's z as nested lists with None (JSON null: Plotly's gap) where a cell is not shown,
+    so no NaN reaches the chart; values rounded to ``decimals`` (log10 colours need far fewer)."""
+    z = np.asarray(z, dtype=float)
+    shown = np.isfinite(z)
+    rows = np.round(np.where(shown, z, 0.0), decimals).tolist()
+    return [[v if ok else None for v, ok in zip(row, keep)] for row, keep in zip(rows, shown.tolist())]
+
+
 def _check_metric(metric: str) -> None:
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; allowed: {', '.join(METRICS)}")
@@ -159,7 +168,8 @@ def heatmap_figure(
 
     if metric == "final_loss":
         shown = ~diverged
-        z = np.where(shown, np.log10(gap), np.nan)
+        with np.errstate(all="ignore"):
+            z = np.where(shown, np.log10(gap), np.nan)
         finite = z[shown]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if hi - lo < 1e-9:
@@ -173,7 +183,7 @@ def heatmap_figure(
             "ticktext": [f"1e{int(v)}" for v in ticks],
         }
         values = go.Heatmap(
-            x=ex, y=ey, z=z, zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=colorbar,
+            x=ex, y=ey, z=_gapped(z), zmin=lo, zmax=hi, colorscale=LOSS_COLORSCALE, colorbar=colorbar,
             hoverinfo="skip", name=loss_label(result.problem, lang), showlegend=False,
         )  # fmt: skip
         not_converged = np.zeros_like(diverged)
@@ -181,7 +191,7 @@ def heatmap_figure(
         shown = ~diverged & converged
         z = np.where(shown, result.steps_to_converge.T, np.nan).astype(float)
         values = go.Heatmap(
-            x=ex, y=ey, z=z, colorscale=STEPS_COLORSCALE,
+            x=ex, y=ey, z=_gapped(z), colorscale=STEPS_COLORSCALE,
             colorbar={"title": {"text": t("sweep.fig.steps", lang), "side": "right"}},
             hoverinfo="skip", name=t("sweep.fig.steps", lang), showlegend=False,
         )  # fmt: skip
@@ -189,7 +199,7 @@ def heatmap_figure(
 
     def flat_layer(mask: np.ndarray, color: str, name: str) -> go.Heatmap:
         return go.Heatmap(
-            x=ex, y=ey, z=np.where(mask, 1.0, np.nan), zmin=0, zmax=1,
+            x=ex, y=ey, z=_gapped(np.where(mask, 1.0, np.nan)), zmin=0, zmax=1,
             colorscale=[[0, color], [1, color]], showscale=False, hoverinfo="skip",
             name=name, showlegend=True, visible=True,
         )  # fmt: skip

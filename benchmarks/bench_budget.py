@@ -1,0 +1,150 @@
+"""The work budget of optviz/budget.py against measured CPU time (issue 10).
+
+(a) the unit costs behind the budget's constants: one run step (worst optimizer), one sweep step and
+    one configuration of it, one minibatch point (short and long epochs), one formula node;
+(b) the costliest link of each page after clamping, run as the page runs it: measured CPU seconds
+    against the budget's estimate (goal: at most about 2 s each);
+(c) the issue's link /?problem.n=1000000&batch=999999&steps=10000 before clamping: the estimate.
+
+Run: python benchmarks/bench_budget.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import optviz  # noqa: E402
+from optviz import app_state, budget  # noqa: E402
+from optviz.compare import compare, learning_rate_scan, tune_learning_rates, with_tuned_rates  # noqa: E402
+from optviz.formula import compile_formula  # noqa: E402
+from optviz.plots.sweep import axis_values  # noqa: E402
+
+
+def cpu(fn) -> float:
+    began = time.process_time()
+    fn()
+    return time.process_time() - began
+
+
+def unit_costs() -> None:
+    steps = 3000
+    worst = max(
+        cpu(lambda k=k: optviz.run(k, "rosenbrock", steps=steps, hparams={"learning_rate": 1e-4})) / steps
+        for k in optviz.OPTIMIZERS
+    )
+    print(
+        f"(a) run step, worst optimizer: {worst * 1e6:.1f} us (RUN_STEP {budget.seconds(budget.RUN_STEP) * 1e6:.0f} us)"
+    )
+    small = max(
+        cpu(
+            lambda k=k: optviz.sweep(
+                k, "rosenbrock", steps=200, grid={"learning_rate": np.geomspace(1e-5, 1, 10)}
+            )
+        )
+        / 200
+        for k in optviz.OPTIMIZERS
+    )
+    big = max(
+        cpu(
+            lambda k=k: optviz.sweep(
+                k, "rosenbrock", steps=20, grid={"learning_rate": np.geomspace(1e-5, 1, 20000)}
+            )
+        )
+        / 20
+        for k in optviz.OPTIMIZERS
+    )
+    per_config = (big - small) / (20000 - 10)
+    print(
+        f"    sweep step (10 configs): {small * 1e6:.1f} us (SWEEP_STEP {budget.seconds(budget.SWEEP_STEP) * 1e6:.0f} us); "
+        f"per configuration {per_config * 1e9:.0f} ns (CONFIG {budget.seconds(budget.CONFIG) * 1e9:.0f} ns)"
+    )
+    prob = optviz.PROBLEMS["linear_regression"](n=1_000_000)
+    for batch, steps in ((1000, 2000), (100_000, 30), (999_999, 20)):
+        c = cpu(lambda b=batch, s=steps: optviz.run("sgd", prob, steps=s, batch_size=b)) / steps
+        points = budget.data_points(steps, batch, prob.n) / steps
+        print(
+            f"    minibatch {batch:>7} of 1e6: {c * 1e3:.2f} ms per step, "
+            f"{(c - worst) / points * 1e9:.0f} ns per counted point (POINT {budget.seconds(budget.POINT) * 1e9:.0f} ns)"
+        )
+    p = compile_formula("sin(x*y+cos(x-y*tanh(x+exp(-y**2))))*cosh(sin(x)*y)+atan(x*sin(y*cos(x*sin(y))))")
+    c = cpu(lambda: optviz.run("sgd", p, steps=2000, hparams={"learning_rate": 1e-6})) / 2000
+    print(
+        f"    formula of {p.nodes} nodes: {c * 1e6:.1f} us per step, "
+        f"{(c - 20e-6) / p.nodes * 1e9:.0f} ns per node (NODE {budget.seconds(budget.NODE) * 1e9:.0f} ns)"
+    )
+
+
+def page_work(page: str, config) -> None:
+    """What ``page`` runs for ``config``: the same optviz calls, without Streamlit."""
+    base = config if page == "playground" else config.base
+    problem = app_state.build_problem(base)
+    kw = {k: v for k, v in app_state.run_kwargs(base).items() if k != "hparams"}
+    if page == "playground":
+        optviz.run(base.optimizer, problem, hparams=dict(base.hparams), **kw)
+    elif page == "compare":
+        setups = {k: dict(hp) for k, hp in config.hparams.items()}
+        scans = tune_learning_rates(setups, problem, **kw) if config.fair else {}
+        compare(with_tuned_rates(setups, scans), problem, **kw)
+    else:
+        opt = optviz.OPTIMIZERS[base.optimizer]
+        grid = {a: axis_values(opt.param(a), *r, config.resolution)
+                for a, r in ((config.x, config.x_range), (config.y, config.y_range))}  # fmt: skip
+        fixed = {k: v for k, v in base.hparams.items() if k not in grid}
+        optviz.sweep(base.optimizer, problem, grid=grid, hparams=fixed, **kw)
+        for key in config.sensitivity:
+            learning_rate_scan(key, problem, **kw)
+
+
+def costliest_links() -> None:
+    opts = ",".join(list(optviz.OPTIMIZERS)[:8])
+    links = {
+        "playground": {"problem.n": "1000000", "batch": "999999", "steps": "10000"},
+        "playground, long epochs": {"problem.n": "1000000", "batch": "1000", "steps": "10000"},
+        "compare (8, fair)": {"steps": "10000", "opts": opts, "fair": "1"},
+        "compare (8, fair, batch)": {
+            "steps": "10000",
+            "opts": opts,
+            "fair": "1",
+            "problem.n": "1000000",
+            "batch": "500000",
+        },  # fmt: skip
+        "sweep (200x200, 8 scans)": {"steps": "10000", "res": "200", "sens": opts},
+    }
+    print("(b) costliest links after clamping (CPU s, measured vs estimated; budget "
+          f"{budget.seconds(budget.WORK_BUDGET):g} s):")  # fmt: skip
+    for name, params in links.items():
+        page = name.split()[0].rstrip(",")
+        parse = {"playground": app_state.parse_playground, "compare": app_state.parse_compare,
+                 "sweep": app_state.parse_sweep}[page]  # fmt: skip
+        config, warns = parse(params)
+        base = config if page == "playground" else config.base
+        load = (
+            budget.page_load("playground") if page == "playground"
+            else app_state.compare_load(len(config.optimizers), config.fair) if page == "compare"
+            else app_state.sweep_load(config.resolution, len(config.sensitivity))
+        )  # fmt: skip
+        n = base.problem_params.get("n")
+        estimate = budget.seconds(budget.work(base.steps, batch_size=base.batch_size, n=n, **load))
+        measured = cpu(partial(page_work, page, config))
+        codes = [w.code for w in warns]
+        print(f"    {name}: steps {params['steps']} -> {base.steps} {codes}: {measured:.2f} s measured, "
+              f"{estimate:.2f} s estimated")  # fmt: skip
+
+
+def issue_link() -> None:
+    units = budget.work(10_000, runs=1, batch_size=999_999, n=1_000_000)
+    print(f"(c) issue link unclamped: estimated {budget.seconds(units):.0f} s of CPU "
+          f"(the issue measured about 280 s before minibatches became O(batch))")  # fmt: skip
+
+
+if __name__ == "__main__":
+    unit_costs()
+    costliest_links()
+    issue_link()
