@@ -97,18 +97,22 @@ ui.show_warnings(warnings, lang)
 
 with st.sidebar:
     st.header(t("playground.controls", lang))
-    opt_key = ui.optimizer_select(P + "opt", lang, default=state.DEFAULT_OPTIMIZER)
+    scene = ui.get_value(P + "problem", state.DEFAULT_PROBLEM)
+    opt_key = ui.optimizer_select(
+        P + "opt", lang, default=state.DEFAULT_OPTIMIZER,
+        after=lambda old, new: ui.carry_learning_rate(P, old, new, scene),
+    )  # fmt: skip
     opt = optviz.OPTIMIZERS[opt_key]
     st.caption(tr(opt.summary, lang))
     typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
     with st.expander(t("playground.hparams", lang, name=opt.name), expanded=True):
         hparams = ui.hparam_controls(
-            opt_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(opt_key)
+            opt_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(opt_key, scene)
         )
     with st.expander(t("playground.problem_section", lang), expanded=True):
         problem_key = ui.choice_select(
             P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
-            format_func=problem_label,
+            format_func=problem_label, after=lambda old, new: ui.follow_scene_defaults(P, opt_key, old, new),
         )  # fmt: skip
         spec = optviz.PROBLEMS.get(problem_key)
         problem_params = (
@@ -236,6 +240,10 @@ window = space.plot_window(problem, trace.params)
 if space.log_loss(problem, window, 40).shift:
     st.caption(t("playground.shift_note", lang))
 show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
+st.caption(
+    t("playground.looking_at", lang, optimizer=ui.plain(tr(opt.name, lang)),
+      problem=ui.plain(problem_label(problem_key)))
+)  # fmt: skip
 left, right = (st.container(), st.container()) if present else st.columns(2)
 with left:
     st.plotly_chart(

@@ -15,7 +15,7 @@ DEFAULT = state.default_config()
 
 def test_default_is_the_seed_example():
     c = DEFAULT
-    assert (c.optimizer, c.problem, c.steps) == ("adam", "linear_regression", 100)
+    assert (c.optimizer, c.problem, c.steps) == ("adam", "linear_regression", state.DEFAULT_STEPS)
     assert c.hparams == {
         "learning_rate": 0.01,
         "beta1": 0.9,
@@ -27,7 +27,7 @@ def test_default_is_the_seed_example():
     assert parse_playground({}) == (DEFAULT, [])
 
 
-def test_page_default_learning_rate_only_for_the_default_optimizer():
+def test_page_default_learning_rate_only_for_adam_and_its_twins():
     assert state.default_hparams("adam")["learning_rate"] == 0.01
     assert state.default_hparams("lion") == optviz.OPTIMIZERS["lion"].defaults
 
@@ -82,7 +82,7 @@ def codes(params):
         ({"steps": "12.5"}, "steps", 12, "rounded"),
         ({"steps": "0"}, "steps", 1, "clamped"),
         ({"steps": "1e12"}, "steps", state.MAX_PAGE_STEPS, "clamped"),
-        ({"steps": ""}, "steps", 100, "not_a_number"),
+        ({"steps": ""}, "steps", state.DEFAULT_STEPS, "not_a_number"),
         ({"opt": "ADAM "}, "opt", "adam", None),
         ({"opt": "adamx"}, "opt", "adam", "unknown_choice"),
         ({"problem": "moon"}, "problem", "linear_regression", "unknown_choice"),
@@ -96,7 +96,7 @@ def codes(params):
         ({"problem": "rosenbrock", "batch": "5"}, "batch", None, "not_for_problem"),
         ({"seed": "-3"}, "seed", 0, "clamped"),
         ({"cursor": "50"}, "cursor", 50, None),
-        ({"cursor": "500"}, "cursor", None, "clamped"),
+        ({"cursor": "5000"}, "cursor", None, "clamped"),
         ({"cursor": "end"}, "cursor", None, None),
         ({"problem.n": "3.5"}, "n", 4, "rounded"),
         ({"problem.x_low": "5", "problem.x_high": "1"}, "x_low", 0.0, "bad_range"),

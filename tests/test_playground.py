@@ -79,13 +79,13 @@ def test_defaults_render_the_seed_example():
     space = chart(at, "Parameter space")
     assert space["data"][0]["type"] == "contour"
     path = space["data"][1]
-    assert path["type"] == "scatter" and len(path["x"]) == 101
+    assert path["type"] == "scatter" and len(path["x"]) == state.DEFAULT_STEPS + 1
     assert space["frames"] and all(f["traces"] == [1] for f in space["frames"])
     loss = chart(at, "Loss")
     assert loss["layout"]["yaxis"]["type"] == "log"
     expected = reference(state.default_config())
     np.testing.assert_array_equal(loss["data"][0]["y"], expected.loss)
-    assert metric(at, "loss at step 100") == f"{expected.final_loss:.4g}"
+    assert metric(at, f"loss at step {state.DEFAULT_STEPS}") == f"{expected.final_loss:.4g}"
     assert chart(at, "Data space") and chart(at, "Optimizer internals")
     assert dict(at.query_params) == state.encode_playground(state.default_config()) | {"lang": "en"}
     assert at.select_slider(key="pg.hp.adam.learning_rate").value == 0.01

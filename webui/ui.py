@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urljoin
 import streamlit as st
 
 import optviz
-from optviz.app_state import ParseWarning, PlaygroundConfig, optimizers_by_family
+from optviz.app_state import ParseWarning, PlaygroundConfig, default_hparams, optimizers_by_family
 from optviz.i18n import t, tr
 from optviz.spec import Param
 
@@ -55,9 +55,17 @@ def clear_values(prefix: str) -> None:
             del st.session_state[name]
 
 
-def _copy_back(widget_key: str, store: str, coerce: Callable[[Any], Any] | None) -> None:
+def _copy_back(
+    widget_key: str,
+    store: str,
+    coerce: Callable[[Any], Any] | None,
+    after: Callable[[Any, Any], None] | None = None,
+) -> None:
+    before = st.session_state.get(store)
     value = st.session_state[widget_key]
     st.session_state[store] = coerce(value) if coerce else value
+    if after is not None:
+        after(before, st.session_state[store])
 
 
 def bound(
@@ -69,12 +77,14 @@ def bound(
     widget_key: str | None = None,
     shown: Callable[[Any], Any] | None = None,
     coerce: Callable[[Any], Any] | None = None,
+    after: Callable[[Any, Any], None] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Draw ``widget`` for the control ``key`` from its store and return the stored value.
 
     ``valid`` rejects a stale stored value (it falls back to ``default``), ``shown`` maps the stored
     value to what the widget displays, ``coerce`` cleans what the widget returns (e.g. float noise).
+    ``after(old, new)`` runs when a person changes the widget (not when a URL or lesson sets it).
     """
     store = store_key(key)
     state = st.session_state
@@ -82,7 +92,7 @@ def bound(
         state[store] = default
     wkey = widget_key or key
     state[wkey] = shown(state[store]) if shown else state[store]
-    widget(key=wkey, on_change=_copy_back, args=(wkey, store, coerce), **kwargs)
+    widget(key=wkey, on_change=_copy_back, args=(wkey, store, coerce, after), **kwargs)
     return state[store]
 
 
@@ -267,13 +277,20 @@ def optimizer_label(key: str, lang: str) -> str:
     return f"{family_label(opt.family, lang)} · {tr(opt.name, lang)}"
 
 
-def optimizer_select(key: str, lang: str, *, default: str = "adam", label: str | None = None) -> str:
+def optimizer_select(
+    key: str,
+    lang: str,
+    *,
+    default: str = "adam",
+    label: str | None = None,
+    after: Callable[[Any, Any], None] | None = None,
+) -> str:
     """A select of every optimizer by display name, grouped classic / adaptive / frontier."""
     options = optimizers_by_family()
     return choice_select(
         key, options, default, label or t("ui.optimizer", lang),
         format_func=lambda k: optimizer_label(k, lang),
-        help=t("ui.optimizer_help", lang),
+        help=t("ui.optimizer_help", lang), after=after,
     )  # fmt: skip
 
 
@@ -285,11 +302,12 @@ def choice_select(
     *,
     format_func: Callable[[Any], str] = str,
     help: str | None = None,
+    after: Callable[[Any, Any], None] | None = None,
 ) -> str:
     """A select box bound to the store ``key``; a stored value no longer offered falls back to ``default``."""
     options = list(options)
     return bound(
-        st.selectbox, key, default, valid=lambda v: v in options,
+        st.selectbox, key, default, valid=lambda v: v in options, after=after,
         label=label, options=options, format_func=format_func, help=help,
     )  # fmt: skip
 
@@ -300,6 +318,34 @@ def toggle(key: str, label: str, *, default: bool = False, help: str | None = No
 
 
 # --- the Playground's controls for a configuration ----------------------------------------------------
+def carry_learning_rate(prefix: str, old: str, new: str, problem: str) -> None:
+    """On an optimizer switch, give ``new`` the learning rate a person set on ``old`` when it lies in
+    ``new``'s range (comparing two optimizers changes one thing at a time). An untouched page default is
+    not a choice: then ``new`` keeps its own (Adam's 0.01 would make SGD diverge on Rosenbrock)."""
+    if old not in optviz.OPTIMIZERS or new not in optviz.OPTIMIZERS or old == new:
+        return
+    old_default = default_hparams(old, problem).get("learning_rate")
+    value = get_value(f"{prefix}hp.{old}.learning_rate", old_default)
+    param = {p.name: p for p in optviz.OPTIMIZERS[new].hparams}.get("learning_rate")
+    if param is None or not isinstance(value, (int, float)) or value == old_default:
+        return
+    if not param.low <= value <= param.high:
+        return
+    set_values({f"{prefix}hp.{new}.learning_rate": float(value)})
+
+
+def follow_scene_defaults(prefix: str, optimizer: str, old: str, new: str) -> None:
+    """On a problem switch, move ``optimizer``'s hyperparameters that still sit at the old problem's page
+    defaults to the new problem's (Rosenbrock starts SGD at 0.002, not at a rate that diverges)."""
+    if old == new or optimizer not in optviz.OPTIMIZERS:
+        return
+    before, after = default_hparams(optimizer, old), default_hparams(optimizer, new)
+    for name, value in after.items():
+        key = f"{prefix}hp.{optimizer}.{name}"
+        if get_value(key, before[name]) == before[name] and value != before[name]:
+            set_values({key: value})
+
+
 def playground_values(config: PlaygroundConfig, prefix: str = "pg.") -> dict[str, Any]:
     """The Playground's control stores that show ``config``. Another page can open the Playground on a
     configuration with ``set_values(playground_values(config))`` and ``st.switch_page``, or link to

@@ -158,6 +158,12 @@ STRINGS = {
         "The loss reaches zero or below in this window, so the contours show log10(loss − minimum in the window).",
         "此窗口内损失可为零或负，因此等高线显示 log10(损失 − 窗口内最小值)。",
     ),
+    "playground.looking_at": (
+        "What you see: {optimizer} walking downhill on {problem}. The map shows its path from the start ■ "
+        "across the loss contours; the curve beside it, the loss after every step.",
+        "你看到的是：{optimizer} 在 {problem} 上一步步下山。地图上是它从起点 ■ 穿过损失等高线的路径；"
+        "旁边的曲线是每一步之后的损失。",
+    ),
     "playground.surface": ("Show the 3-D surface", "显示三维曲面"),
     "playground.by_hand": ("This step, by hand", "手算这一步"),
     "playground.by_hand_caption": (

@@ -1,0 +1,60 @@
+"""A first screen that teaches, seen in Chromium: the one-line explanation above the charts, the learning
+rate a person set survives an optimizer switch, and a problem switch moves untouched defaults to the
+scene's (SGD on Rosenbrock starts at a rate that does not diverge)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from optviz import app_state
+
+from .browser import CHART, key_selector, open_app, wait_idle
+
+SPACE = key_selector("pg.chart.space")
+
+
+def _query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _choose(page, key: str, option: str) -> None:
+    """Open the select box ``key`` and click the option whose text contains ``option``."""
+    page.locator(key_selector(key) + ' [role="combobox"]').click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_the_first_screen_says_what_it_shows_and_runs_long_enough(page, server):
+    open_app(page, server + "/")
+    page.wait_for_selector(SPACE + " " + CHART)
+    caption = page.get_by_text("What you see: Adam walking downhill on Linear regression")
+    assert caption.count() == 1 and caption.is_visible()
+    assert _query(page)["steps"] == str(app_state.DEFAULT_STEPS) == "1000"
+    assert _metric(page, "steps run") == "1000 / 1000"
+    open_app(page, server + "/?lang=zh")
+    assert page.get_by_text("你看到的是：").count() == 1
+
+
+def test_switching_optimizer_keeps_the_learning_rate_a_person_set(page, server):
+    open_app(page, server + "/?opt=sgd&learning_rate=0.05")
+    _choose(page, "pg.opt", "momentum (heavy ball)")
+    page.wait_for_function("() => location.search.includes('opt=momentum')")
+    wait_idle(page)
+    query = _query(page)
+    assert query["opt"] == "momentum" and query["learning_rate"] == "0.05"
+    slider = page.locator(key_selector("pg.hp.momentum.learning_rate") + ' input[type="range"]')
+    assert slider.get_attribute("aria-valuetext") == "0.05"
+
+
+def test_switching_to_rosenbrock_moves_an_untouched_rate_to_the_scene_default(page, server):
+    open_app(page, server + "/?opt=sgd")
+    assert _query(page)["learning_rate"] == "0.01"
+    _choose(page, "pg.problem", "Rosenbrock")
+    page.wait_for_function("() => location.search.includes('problem=rosenbrock')")
+    wait_idle(page)
+    assert _query(page)["learning_rate"] == "0.002"
+    assert "diverged" not in _metric(page, "status")
