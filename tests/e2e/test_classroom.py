@@ -58,3 +58,19 @@ def test_switching_to_rosenbrock_moves_an_untouched_rate_to_the_scene_default(pa
     wait_idle(page)
     assert _query(page)["learning_rate"] == "0.002"
     assert "diverged" not in _metric(page, "status")
+
+
+def test_the_learning_rate_slider_steps_into_the_ravines_zig_zag_band(page, server):
+    open_app(page, server + "/?opt=sgd&problem=ill_conditioned&learning_rate=0.2")
+    page.wait_for_selector(SPACE + " " + CHART)
+    slider = page.locator(key_selector("pg.hp.sgd.learning_rate") + ' input[type="range"]')
+    seen = []
+    for _ in range(3):
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        expected = ("0.25", "0.3", "0.4")[len(seen)]
+        page.wait_for_function(f"() => location.search.includes('learning_rate={expected}&')")
+        wait_idle(page)
+        seen.append(slider.get_attribute("aria-valuetext"))
+    assert seen == ["0.25", "0.3", "0.4"]
+    assert "diverged" not in _metric(page, "status")
