@@ -234,3 +234,17 @@ def test_chart_bytes_at_5000_steps(long_run):
         )
     )
     assert total < 1_500_000
+
+
+@pytest.mark.parametrize("problem", [p for p in optviz.PROBLEMS if p != "linear_regression"])
+def test_test_functions_share_one_scale_on_both_axes(problem):
+    trace = optviz.run("adam", problem, steps=20)
+    layout = space.path_figure(trace).layout
+    assert (layout.yaxis.scaleanchor, layout.yaxis.scaleratio) == ("x", 1)
+    # shrink the box, not stretch the range past the contours
+    assert layout.xaxis.constrain == layout.yaxis.constrain == "domain"
+
+
+def test_regression_axes_keep_their_own_scales():
+    layout = space.path_figure(optviz.run("adam", "linear_regression", steps=20)).layout
+    assert layout.yaxis.scaleanchor is None and layout.yaxis.scaleratio is None

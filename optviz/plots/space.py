@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from ..problems import Problem, Window
+from ..problems import LinearRegression, Problem, Window
 from ..runner import Trace
 from .style import (
     CURSOR_COLOR,
@@ -164,6 +164,12 @@ def _changes(path: dict) -> dict:
             "marker": {"size": path["marker"]["size"]}}  # fmt: skip
 
 
+def equal_scale(problem: Problem) -> bool:
+    """True when both coordinates are the same kind of quantity (the 2-D test functions and typed
+    formulas): their axes share one scale. A regression's w and b differ in units, so they do not."""
+    return not isinstance(problem, LinearRegression)
+
+
 def path_figure(
     trace: Trace,
     cursor: int | None = None,
@@ -233,6 +239,11 @@ def path_figure(
         "margin": {"l": 90, "r": 115, "t": 130, "b": 120},  # fits ticks and legend: see plots.style
         "annotations": _not_finite_note(surface, lang),
     }  # fmt: skip
+    if equal_scale(problem):
+        # one unit is as long on both axes, so a 20:1 ravine looks like one; the plot area shrinks along
+        # the shorter side ("domain") instead of stretching the range past the contours
+        layout["xaxis"]["constrain"] = "domain"
+        layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     frame_list = _animate(layout, params, color, frames, cursor, names, lang)
     return figure(data, layout, frame_list, presentation=presentation, height=540)
 
