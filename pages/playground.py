@@ -196,6 +196,9 @@ except ValueError as error:
 
 k = trace.k
 cursor = k
+# The first screen shows the picture: the sentence saying what it is and the two main charts come before
+# the step cursor and the numbers (drawn into this box later, once the cursor is known).
+first_screen = st.container()
 if k >= 1:
     stored = ui.bound(
         st.slider, P + "cursor", None,
@@ -240,19 +243,21 @@ window = space.plot_window(problem, trace.params)
 if space.log_loss(problem, window, 40).shift:
     st.caption(t("playground.shift_note", lang))
 show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
-st.caption(
-    t("playground.looking_at", lang, optimizer=ui.plain(tr(opt.name, lang)),
-      problem=ui.plain(problem_label(problem_key)))
-)  # fmt: skip
-left, right = (st.container(), st.container()) if present else st.columns(2)
-with left:
-    st.plotly_chart(
-        space.path_figure(trace, cursor, window=window, presentation=present, lang=lang),
-        key="pg.chart.space", config=CHART_CONFIG,
+with first_screen:
+    st.caption(
+        t("playground.looking_at", lang, optimizer=tr(opt.name, lang), problem=problem_label(problem_key))
     )  # fmt: skip
-with right:
-    st.plotly_chart(curves.loss_figure(trace, cursor, presentation=present, lang=lang), key="pg.chart.loss",
-                    config=CHART_CONFIG)  # fmt: skip
+    # side by side on a wide screen and on a projector (Streamlit stacks the columns on a phone)
+    left, right = st.columns(2)
+    space_fig = space.path_figure(trace, cursor, window=window, presentation=present, lang=lang)
+    loss_fig = curves.loss_figure(trace, cursor, presentation=present, lang=lang)
+    if present:  # both charts above the fold of a 1280 x 720 projector
+        ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+        ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+    with left:
+        st.plotly_chart(space_fig, key="pg.chart.space", config=CHART_CONFIG)
+    with right:
+        st.plotly_chart(loss_fig, key="pg.chart.loss", config=CHART_CONFIG)
 if show_surface:
     st.plotly_chart(
         space.surface_figure(trace, cursor, window=window, presentation=present, lang=lang),

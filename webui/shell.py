@@ -33,7 +33,9 @@ html { font-size: 22px; }
 [data-testid="stAppViewContainer"], [data-testid="stHeader"], [data-testid="stSidebar"] {
   background: #ffffff; color: #000000;
 }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMainBlockContainer"] {
+  max-width: 100%; padding-left: 2rem; padding-right: 2rem; padding-top: 3rem;
+}
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
 [data-testid="stCaptionContainer"] { font-size: 1.25rem; line-height: 1.5; color: #000000; }
 h1 { font-size: 2.6rem !important; color: #000000 !important; }
@@ -45,6 +47,13 @@ h3 { font-size: 1.7rem !important; color: #000000 !important; }
 a, a:visited { color: #0033cc; text-decoration: underline; }
 button, [data-baseweb="select"] > div, input, textarea { border-width: 2px !important; border-color: #000000 !important; }
 .katex { font-size: 1.3em; }
+</style>"""
+
+
+#: Always on: a typeset equation wider than its column (a phone, a long update rule) scrolls sideways
+#: inside its own box instead of being cut off at the screen's edge.
+BASE_CSS = """<style>
+.katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding-bottom: 0.25rem; }
 </style>"""
 
 
@@ -85,6 +94,7 @@ def app_params() -> dict[str, str]:
 
 def apply_presentation() -> None:
     """In presentation mode, inject the projector theme and collapse the sidebar once when it turns on."""
+    st.html(BASE_CSS)
     on = presenting()
     if on:
         st.html(PRESENT_CSS)

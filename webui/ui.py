@@ -326,6 +326,22 @@ def toggle(key: str, label: str, *, default: bool = False, help: str | None = No
     return bound(st.toggle, key, default, valid=lambda v: isinstance(v, bool), label=label, help=help)
 
 
+# --- layout ------------------------------------------------------------------------------------------
+#: Chart height in presentation mode for the charts of a page's first screen: with the title and the
+#: one-line caption, two of them side by side fit above the fold of a 1280 x 720 projector.
+PRESENT_FIRST_SCREEN_HEIGHT = 430
+
+
+def fit_height(fig: Any, height: int) -> None:
+    """Set a figure's height in place (its fonts and margins stay). A legend placed below the plot by a
+    fraction of its height is pinned to the figure's bottom edge instead, so it stays clear of the x
+    tick labels when the plot gets shorter."""
+    fig.layout["height"] = int(height)
+    legend = fig.layout.legend
+    if legend.y is not None and legend.y < 0:
+        legend.update(y=0, yref="container", yanchor="bottom")
+
+
 # --- the Playground's controls for a configuration ----------------------------------------------------
 def carry_learning_rate(prefix: str, old: str, new: str, problem: str) -> None:
     """On an optimizer switch, give ``new`` the learning rate a person set on ``old`` when it lies in

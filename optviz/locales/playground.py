@@ -159,10 +159,8 @@ STRINGS = {
         "此窗口内损失可为零或负，因此等高线显示 log10(损失 − 窗口内最小值)。",
     ),
     "playground.looking_at": (
-        "What you see: {optimizer} walking downhill on {problem}. The map shows its path from the start ■ "
-        "across the loss contours; the curve beside it, the loss after every step.",
-        "你看到的是：{optimizer} 在 {problem} 上一步步下山。地图上是它从起点 ■ 穿过损失等高线的路径；"
-        "旁边的曲线是每一步之后的损失。",
+        "What you see: {optimizer} walking downhill on {problem}, from ■ across the loss contours.",
+        "你看到的是：{optimizer} 在 {problem} 上从 ■ 出发，穿过损失等高线一步步下山。",
     ),
     "playground.surface": ("Show the 3-D surface", "显示三维曲面"),
     "playground.by_hand": ("This step, by hand", "手算这一步"),

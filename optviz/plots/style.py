@@ -39,6 +39,7 @@ HEIGHT = 420
 PRESENT_FONT_SIZE = 22
 PRESENT_SCALE = 2.0
 PRESENT_HEIGHT = 640
+PRESENT_INK = "#000000"
 
 #: At most this many points per trace are sent to the browser; statistics still use every step.
 MAX_POINTS = 1500
@@ -158,6 +159,8 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
     size = font_size(presentation)
     axis_style = {"title": {"font": {"size": size}}, "tickfont": {"size": size}, "gridcolor": GRID_COLOR,
                   "linecolor": AXIS_COLOR}  # fmt: skip
+    if presentation:  # read from the back row: black axis titles and tick labels, not the theme's grey
+        axis_style["title"]["font"]["color"] = axis_style["tickfont"]["color"] = PRESENT_INK
     axes = {"xaxis", "yaxis"} | {k for k in layout if _AXIS_KEY.fullmatch(k)}
     for key in sorted(axes):
         _merge(layout.setdefault(key, {}), axis_style)

@@ -74,3 +74,33 @@ def test_the_learning_rate_slider_steps_into_the_ravines_zig_zag_band(page, serv
         seen.append(slider.get_attribute("aria-valuetext"))
     assert seen == ["0.25", "0.3", "0.4"]
     assert "diverged" not in _metric(page, "status")
+
+
+def _chart_box(page, key: str) -> dict:
+    page.wait_for_selector(key_selector(key) + " " + CHART + " .main-svg")
+    return page.locator(key_selector(key) + " " + CHART).first.bounding_box()
+
+
+def test_projector_shows_both_charts_side_by_side_above_the_fold(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        open_app(page, server + "/?present=true")
+        space, loss = _chart_box(page, "pg.chart.space"), _chart_box(page, "pg.chart.loss")
+        for box in (space, loss):
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (space, loss)
+        assert space["x"] + space["width"] <= loss["x"]  # side by side, the map on the left
+        assert abs(space["y"] - loss["y"]) < 5
+    finally:
+        context.close()
+
+
+def test_phone_shows_the_path_chart_on_the_first_screen(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        open_app(page, server + "/")
+        space = _chart_box(page, "pg.chart.space")
+        assert 0 <= space["y"] < 844 and space["width"] <= 390
+    finally:
+        context.close()
