@@ -39,6 +39,9 @@ DEFAULT_PROBLEM = "linear_regression"
 #: its loss is 0.032 against a minimum of 0.0094 from 36 at the start, and the fitted line meets the data
 #: (after 100 steps, the old default, the loss was still 17.8 and the line far below the points).
 DEFAULT_STEPS = 1000
+#: The Compare and Sweep pages keep 100 steps: they run several optimizers or a grid of hundreds of runs,
+#: and ask which settings work rather than follow one journey (1000 would make a sweep ten times slower).
+STUDY_STEPS = 100
 #: The seed's example runs Adam at learning_rate 0.01 (the registry keeps torch's default, 1e-3).
 PAGE_DEFAULTS: dict[str, float] = {"learning_rate": 0.01}
 #: Adam and its variants that differ only in one switch start at the same learning rate (a fair race).
@@ -214,10 +217,13 @@ def default_schedule_params(schedule: str) -> dict[str, float]:
     return {p.name: _as_declared(p, p.default) for p in SCHEDULES[schedule].params}
 
 
-def default_config(optimizer: str = DEFAULT_OPTIMIZER, problem: str = DEFAULT_PROBLEM) -> PlaygroundConfig:
+def default_config(
+    optimizer: str = DEFAULT_OPTIMIZER, problem: str = DEFAULT_PROBLEM, steps: int = DEFAULT_STEPS
+) -> PlaygroundConfig:
     """The page's starting state: the seed's example (Adam, lr 0.01, linear regression, 1000 steps)."""
     return PlaygroundConfig(
         optimizer=optimizer,
+        steps=steps,
         hparams=default_hparams(optimizer, problem),
         problem=problem,
         problem_params=default_problem_params(problem),
@@ -301,6 +307,7 @@ def parse_playground(
     params: Mapping[str, str | list[str]],
     ignore: Iterable[str] = GLOBAL_KEYS,
     load: Mapping[str, Any] | None = None,
+    default_steps: int = DEFAULT_STEPS,
 ) -> tuple[PlaygroundConfig, list[ParseWarning]]:
     """A valid configuration from query parameters, plus a warning for everything that was fixed.
 
@@ -348,10 +355,10 @@ def parse_playground(
             default_problem_params(problem)["x_high"],
         )
 
-    steps_param = Param("steps", DEFAULT_STEPS, 1, MAX_PAGE_STEPS, integer=True)
-    steps = DEFAULT_STEPS
+    steps_param = Param("steps", default_steps, 1, MAX_PAGE_STEPS, integer=True)
+    steps = default_steps
     if "steps" in raw:
-        steps = _number(raw.pop("steps"), steps_param, "steps", DEFAULT_STEPS, warnings)
+        steps = _number(raw.pop("steps"), steps_param, "steps", default_steps, warnings)
 
     schedule = _choice(raw.pop("schedule", None), SCHEDULES, "constant", "schedule", warnings)
     schedule_params = default_schedule_params(schedule)
@@ -703,7 +710,7 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
         optimizers = COMPARE_DEFAULTS
     fair = _flag(mine.pop("fair", None), "fair", warnings)
     load = compare_load(len(optimizers), fair)
-    base, found = parse_playground(rest, load=load)
+    base, found = parse_playground(rest, load=load, default_steps=STUDY_STEPS)
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:
@@ -792,7 +799,7 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
     if "res" in mine:
         res = int(_number(mine["res"], res_param, "res", DEFAULT_RESOLUTION, warnings))
     sens = _keys_list(mine.get("sens"), "sens", SENSITIVITY_DEFAULTS, warnings, MAX_OPTIMIZERS)
-    base, found = parse_playground(rest, load=sweep_load(res, len(sens)))
+    base, found = parse_playground(rest, load=sweep_load(res, len(sens)), default_steps=STUDY_STEPS)
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:

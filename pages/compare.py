@@ -11,6 +11,7 @@ import streamlit as st
 import optviz
 from optviz.app_state import (
     COMPARE_DEFAULTS,
+    STUDY_STEPS,
     CompareConfig,
     budget_steps,
     compare_load,
@@ -85,7 +86,7 @@ with st.sidebar:
         format_func=lambda k: ui.optimizer_label(k, lang), max_selections=MAX_OPTIMIZERS,
         help=t("compare.optimizers_help", lang), coerce=list,
     )  # fmt: skip
-    base = ui.run_settings_controls(P, lang, default_config())
+    base = ui.run_settings_controls(P, lang, default_config(steps=STUDY_STEPS))
     fair = ui.toggle(
         f"{P}fair", t("compare.fair", lang), help=t("compare.fair_help", lang, points=SCAN_POINTS)
     )

@@ -13,6 +13,7 @@ import optviz
 from optviz.app_state import (
     MAX_RESOLUTION,
     SENSITIVITY_DEFAULTS,
+    STUDY_STEPS,
     SWEEP_METRICS,
     SweepConfig,
     budget_steps,
@@ -137,7 +138,7 @@ with st.sidebar:
     with st.expander(t("sweep.fixed", lang)):
         st.caption(t("sweep.fixed_help", lang))
         hparams = ui.hparam_controls(optimizer, lang, P, defaults=default_hparams(optimizer))
-    base = ui.run_settings_controls(P, lang, default_config(optimizer))
+    base = ui.run_settings_controls(P, lang, default_config(optimizer, steps=STUDY_STEPS))
     sensitivity = ui.bound(
         st.multiselect, f"{P}sens", list(SENSITIVITY_DEFAULTS),
         valid=lambda v: isinstance(v, list) and set(v) <= set(optviz.OPTIMIZERS),

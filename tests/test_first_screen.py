@@ -63,3 +63,14 @@ def test_scene_defaults_reach_the_url_round_trip():
     assert state.parse_playground({"opt": "sgd", "problem": "rosenbrock"}) == (config, [])
     assert state.parse_playground(state.encode_playground(config)) == (config, [])
     assert state.with_changes(state.default_config("sgd"), problem="rosenbrock", optimizer="sgd") == config
+
+
+def test_compare_and_sweep_keep_their_short_runs():
+    # a sweep is a grid of hundreds of runs: the Playground's longer default must not slow it tenfold
+    assert (
+        state.parse_sweep({})[0].base.steps
+        == state.parse_compare({})[0].base.steps
+        == state.STUDY_STEPS
+        == 100
+    )
+    assert state.parse_playground({})[0].steps == state.DEFAULT_STEPS == 1000
