@@ -50,13 +50,6 @@ button, [data-baseweb="select"] > div, input, textarea { border-width: 2px !impo
 </style>"""
 
 
-#: Always on: a typeset equation wider than its column (a phone, a long update rule) scrolls sideways
-#: inside its own box instead of being cut off at the screen's edge.
-BASE_CSS = """<style>
-.katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; padding-bottom: 0.25rem; }
-</style>"""
-
-
 def render_globals() -> None:
     """Draw the language switch and presentation toggle at the top of the sidebar."""
     state = st.session_state
@@ -94,7 +87,6 @@ def app_params() -> dict[str, str]:
 
 def apply_presentation() -> None:
     """In presentation mode, inject the projector theme and collapse the sidebar once when it turns on."""
-    st.html(BASE_CSS)
     on = presenting()
     if on:
         st.html(PRESENT_CSS)

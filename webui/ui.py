@@ -330,6 +330,8 @@ def toggle(key: str, label: str, *, default: bool = False, help: str | None = No
 #: Chart height in presentation mode for the charts of a page's first screen: with the title and the
 #: one-line caption, two of them side by side fit above the fold of a 1280 x 720 projector.
 PRESENT_FIRST_SCREEN_HEIGHT = 430
+#: Extra room above a presentation chart's title (pixels): its 27 px type overlaps the toolbar otherwise.
+TITLE_CLEARANCE = 16
 
 
 def fit_height(fig: Any, height: int) -> None:
@@ -337,6 +339,11 @@ def fit_height(fig: Any, height: int) -> None:
     fraction of its height is pinned to the figure's bottom edge instead, so it stays clear of the x
     tick labels when the plot gets shorter."""
     fig.layout["height"] = int(height)
+    title = fig.layout.title
+    if title.text and title.pad.t is not None:
+        # a half-width chart's large title reaches under Plotly's toolbar at the right: start it lower
+        title.pad.t += TITLE_CLEARANCE
+        fig.layout.margin.t = (fig.layout.margin.t or 0) + TITLE_CLEARANCE
     legend = fig.layout.legend
     if legend.y is not None and legend.y < 0:
         legend.update(y=0, yref="container", yanchor="bottom")

@@ -104,3 +104,23 @@ def test_phone_shows_the_path_chart_on_the_first_screen(browser, server):
         assert 0 <= space["y"] < 844 and space["width"] <= 390
     finally:
         context.close()
+
+
+def test_a_wide_equation_scrolls_inside_the_phone_screen(browser, server):
+    """Adan's update rule is wider than a 390 px screen: it stays inside the screen and scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        open_app(page, server + "/?opt=adan&problem=rosenbrock")
+        page.wait_for_selector(".katex-display")
+        boxes = page.eval_on_selector_all(
+            ".katex-display",
+            """els => els.map(k => ({right: k.getBoundingClientRect().right, scroll: k.scrollWidth,
+                 client: k.clientWidth, overflow: getComputedStyle(k).overflowX}))""",
+        )
+        assert any(b["scroll"] > b["client"] for b in boxes), boxes  # there is a wide one
+        for b in boxes:
+            assert b["right"] <= 390, boxes
+            assert b["scroll"] <= b["client"] or b["overflow"] in ("auto", "scroll"), boxes
+    finally:
+        context.close()
