@@ -238,9 +238,13 @@ if space.log_loss(problem, window, 40).shift:
 show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
 left, right = (st.container(), st.container()) if present else st.columns(2)
 with left:
+    # a click on the chart sets the start (its invisible grid is what Streamlit's selection reports)
+    space_fig = space.path_figure(
+        trace, cursor, window=window, presentation=present, clickable=True, lang=lang
+    )
     st.plotly_chart(
-        space.path_figure(trace, cursor, window=window, presentation=present, lang=lang),
-        key="pg.chart.space", config=CHART_CONFIG,
+        space_fig, key="pg.chart.space", config=CHART_CONFIG, selection_mode="points",
+        on_select=ui.start_picker("pg.chart.space", space_fig, [f"{P}start.{problem_key}.{i}" for i in (0, 1)]),
     )  # fmt: skip
 with right:
     st.plotly_chart(curves.loss_figure(trace, cursor, presentation=present, lang=lang), key="pg.chart.loss",
