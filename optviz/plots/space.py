@@ -272,6 +272,7 @@ def start_grid(
         "marker": {"size": 8, "color": "rgba(0,0,0,0)"}, "hovertemplate": hover,
         # a selected point stays invisible and the rest of the chart is not dimmed
         "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+        "meta": [float(x0), float(x1), float(y0), float(y1), int(resolution)],  # read back by start_from_selection
     }  # fmt: skip
     if surface is not None:
         trace["customdata"] = surface.z.astype(np.float32).ravel()
@@ -297,11 +298,10 @@ def start_from_selection(selection: Mapping[str, Any] | None, fig: go.Figure) ->
             continue
         if not (math.isfinite(x) and math.isfinite(y)):
             continue
+        x0, x1, y0, y1, n = grid.meta
         out = []
-        for v, axis in ((x, grid.x), (y, grid.y)):
-            values = np.unique(np.asarray(axis, dtype=float))
-            lo, hi = float(values[0]), float(values[-1])
-            cell = (hi - lo) / max(len(values) - 1, 1)
+        for v, lo, hi in ((x, x0, x1), (y, y0, y1)):
+            cell = (hi - lo) / max(n - 1, 1)
             digits = max(0, 1 - math.floor(math.log10(cell))) if cell > 0 else 6
             out.append(round(min(max(v, lo), hi), digits))
         return out[0], out[1]
