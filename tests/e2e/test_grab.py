@@ -99,11 +99,6 @@ def test_a_click_on_the_playground_contour_sets_the_start(page, server):
     _grab_playground(page, 0.7, 0.3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="after Play, Plotly still hovers the grid but emits neither plotly_click nor plotly_selected "
-    "(seen with console listeners on the chart); the contour also vanishes after Play on main",
-)
 def test_a_click_still_sets_the_start_after_play(page, server):
     open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
     chart = page.locator(PG_CHART).first
