@@ -132,3 +132,31 @@ def test_a_click_on_the_compare_paths_sets_the_shared_start(page, server):
     assert len(names) >= 2
     for name in names:  # every optimizer's path starts at the clicked point
         _assert_path_starts(page, CMP_CHART, name, start)
+
+
+def _hover_text(page, chart: str, trace: str | None, i: int = 0, at: tuple[float, float] = (0, 0)) -> str:
+    """Move the mouse onto point ``i`` of the trace named ``trace`` (or onto fractions ``at`` of the axes)
+    and return the hover label's text."""
+    page.locator(chart).first.scroll_into_view_if_needed()
+    if trace is None:
+        aim = page.evaluate(_TO_PIXELS_JS, [chart, *at])
+        x, y = aim["px"], aim["py"]
+    else:
+        x, y = page.evaluate(
+            """([sel, name, i]) => { const gd = document.querySelector(sel), L = gd._fullLayout;
+                 const r = gd.getBoundingClientRect(), t = gd._fullData.find((t) => t.name === name);
+                 return [r.left + L.xaxis._offset + L.xaxis.l2p(t.x[i]), r.top + L.yaxis._offset + L.yaxis.l2p(t.y[i])]; }""",
+            [chart, trace, i],
+        )
+    page.mouse.move(x + 1, y + 1)
+    label = page.locator(chart + " .hoverlayer .hovertext").first
+    label.wait_for()
+    return label.text_content()
+
+
+def test_the_grid_keeps_the_path_hover_and_repeats_the_contour_values(page, server):
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
+    assert _hover_text(page, PG_CHART, "path", 40).startswith("step ")  # the path's own label wins on it
+    page.mouse.move(1, 1)
+    away = _hover_text(page, PG_CHART, None, at=(0.9, 0.1))  # far from the path: the grid's label
+    assert "click to start here" in away and "log10 loss=" in away and "x=" in away
