@@ -166,7 +166,12 @@ paths_tab, race_tab, loss_tab = st.tabs(
     [t("compare.tab.paths", lang), t("compare.tab.race", lang), t("compare.tab.loss", lang)]
 )
 with paths_tab:
-    st.plotly_chart(overlay_figure(traces, presentation=present, lang=lang), key=f"{P}paths_chart")
+    # a click on the chart sets the shared start (its invisible grid is what the selection reports)
+    paths_fig = overlay_figure(traces, presentation=present, clickable=True, lang=lang)
+    st.plotly_chart(
+        paths_fig, key=f"{P}paths_chart", selection_mode="points",
+        on_select=ui.start_picker(f"{P}paths_chart", paths_fig, [f"{P}start.{base.problem}.{c}" for c in "xy"]),
+    )  # fmt: skip
 with race_tab:
     st.plotly_chart(race_figure(traces, presentation=present, lang=lang), key=f"{P}race_chart")
 with loss_tab:

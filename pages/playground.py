@@ -249,13 +249,19 @@ with first_screen:
     )  # fmt: skip
     # side by side on a wide screen and on a projector (Streamlit stacks the columns on a phone)
     left, right = st.columns(2)
-    space_fig = space.path_figure(trace, cursor, window=window, presentation=present, lang=lang)
+    # a click on the chart sets the start (its invisible grid is what Streamlit's selection reports)
+    space_fig = space.path_figure(
+        trace, cursor, window=window, presentation=present, clickable=True, lang=lang
+    )
     loss_fig = curves.loss_figure(trace, cursor, presentation=present, lang=lang)
     if present:  # both charts above the fold of a 1280 x 720 projector
         ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
         ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
     with left:
-        st.plotly_chart(space_fig, key="pg.chart.space", config=CHART_CONFIG)
+        st.plotly_chart(
+            space_fig, key="pg.chart.space", config=CHART_CONFIG, selection_mode="points",
+            on_select=ui.start_picker("pg.chart.space", space_fig, [f"{P}start.{problem_key}.{i}" for i in (0, 1)]),
+        )  # fmt: skip
     with right:
         st.plotly_chart(loss_fig, key="pg.chart.loss", config=CHART_CONFIG)
 if show_surface:

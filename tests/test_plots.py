@@ -248,3 +248,22 @@ def test_test_functions_share_one_scale_on_both_axes(problem):
 def test_regression_axes_keep_their_own_scales():
     layout = space.path_figure(optviz.run("adam", "linear_regression", steps=20)).layout
     assert layout.yaxis.scaleanchor is None and layout.yaxis.scaleratio is None
+
+
+def test_start_from_selection_reads_only_the_grid_and_rounds_to_its_cells():
+    """A click on the start grid (issue 14) gives the start point; other traces and junk give None."""
+    from optviz.plots.space import path_figure, start_from_selection
+
+    trace = optviz.run("adam", "rosenbrock", steps=20)
+    fig = path_figure(trace, clickable=True)
+    curve = next(i for i, tr in enumerate(fig.data) if tr.uid == "start-grid")
+    assert curve == len(fig.data) - 1  # drawn last: the path wins hover ties
+    x0, x1, y0, y1, n = fig.data[curve].meta
+    point = {"curve_number": curve, "x": x0 + 0.3 * (x1 - x0) + 1e-7, "y": y1 + 5.0}
+    x, y = start_from_selection({"points": [point]}, fig)
+    assert abs(x - (x0 + 0.3 * (x1 - x0))) < (x1 - x0) / (n - 1) / 10 and y == pytest.approx(y1)
+    assert len(repr(x)) <= 6  # short enough for the start control
+    assert start_from_selection({"points": [{**point, "curve_number": 1}]}, fig) is None
+    assert start_from_selection({"points": [{"curve_number": curve, "x": "nan", "y": 1}]}, fig) is None
+    assert start_from_selection(None, fig) is None
+    assert start_from_selection({"points": [point]}, path_figure(trace)) is None  # no grid drawn

@@ -6,6 +6,7 @@ STRINGS = {
     "compare.fig.loss_shifted": ("loss + {shift}", "损失 + {shift}"),
     "compare.fig.step": ("step", "步"),
     "compare.fig.start": ("start", "起点"),
+    "compare.fig.click_start": ("click to start here", "点击：从这里出发"),
     "compare.fig.optimum": ("minimum", "最小值点"),
     "compare.fig.optimum_loss": ("minimum loss {value}", "最小损失 {value}"),
     "compare.fig.final": ("final loss {loss}", "最终损失 {loss}"),

@@ -84,6 +84,7 @@ STRINGS = {
     "plot.head": ("position", "位置"),
     "plot.step": ("step", "步"),
     "plot.start": ("start", "起点"),
+    "plot.click_start": ("click to start here", "点击：从这里出发"),
     "plot.optimum": ("optimum", "最优点"),
     "plot.cursor": ("step {step}", "第 {step} 步"),
     "plot.play": ("Play", "播放"),

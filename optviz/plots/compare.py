@@ -19,7 +19,7 @@ from ..optimizers import get_optimizer
 from ..problems import Problem
 from ..runner import Trace
 from .curves import loss_axis_type
-from .space import CONTOUR_RESOLUTION, LogLoss, decade_ticks, log_loss, plot_window
+from .space import CONTOUR_RESOLUTION, LogLoss, decade_ticks, log_loss, plot_window, start_grid
 from .style import (
     DIVERGED_COLOR,
     LINE_WIDTH,
@@ -104,13 +104,15 @@ def overlay_figure(
     reveal: bool = True,
     resolution: int = CONTOUR_RESOLUTION,
     presentation: bool = False,
+    clickable: bool = False,
     lang: str = "en",
 ) -> go.Figure:
     """Every path on one log-loss contour, one colour per optimizer.
 
     Traces: the contour, then per optimizer its path and its end point (an x where it diverged), then
     the start and the minima. With ``reveal=False`` the paths are left out altogether (not merely
-    hidden, so nobody can peek through the legend) for a predict-then-reveal moment.
+    hidden, so nobody can peek through the legend) for a predict-then-reveal moment. ``clickable`` adds,
+    last, the invisible grid a click on which picks a new start (``space.start_from_selection``).
     """
     first = _first(traces)
     problem = first.problem
@@ -140,6 +142,12 @@ def overlay_figure(
             )  # fmt: skip
     for trace in _landmarks(problem, first.start, lang):
         fig.add_trace(trace)
+    if clickable:
+        a, b = problem.param_names
+        hover = (
+            f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br><i>{t('compare.fig.click_start', lang)}</i><extra></extra>"
+        )
+        fig.add_trace(start_grid(window, hover))
     _axes(fig, problem, window)
     title = t("compare.fig.paths_title", lang) if reveal else t("compare.fig.predict_title", lang)
     fig.update_layout(title={"text": title}, legend={"orientation": "h", "y": -0.18, "x": 0},

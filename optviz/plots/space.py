@@ -9,7 +9,9 @@ contour is drawn once and both axes have fixed ranges.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -39,6 +41,11 @@ SURFACE_RESOLUTION = 60
 #: MAX_POINTS.
 MAX_FRAMES = 20
 FRAME_POINTS = 80
+#: Points per side of the invisible click grid ("click to start here"): Streamlit's chart selection does
+#: not report clicks on a contour, but it does on scatter points. 32 x 32 float32 x, y and log loss add
+#: about 17 KB of JSON; a click lands within half a cell of where it was aimed.
+START_GRID = 32
+START_GRID_UID = "start-grid"  # finds the grid trace in a figure, wherever other traces put it
 ARROWS = 12  # direction markers along the path
 DYNAMIC_RANGE = 10.0  # decades of loss shown below the window's maximum
 
@@ -178,10 +185,12 @@ def path_figure(
     resolution: int = CONTOUR_RESOLUTION,
     frames: int = MAX_FRAMES,
     presentation: bool = False,
+    clickable: bool = False,
     lang: str = "en",
 ) -> go.Figure:
     """Log-loss contours with the trajectory (direction arrows), start, optimum and cursor markers, and
-    an animation of the path (play/pause and a frame slider) whose frames touch only the path traces."""
+    an animation of the path (play/pause and a frame slider) whose frames touch only the path traces.
+    ``clickable`` adds the invisible grid a click on which picks a new start (``start_from_selection``)."""
     problem, params, k = trace.problem, trace.params, trace.k
     cursor = k if cursor is None else int(min(max(cursor, 0), k))
     window = window or plot_window(problem, params)
@@ -227,6 +236,15 @@ def path_figure(
                        "line": {"color": "white", "width": 1}},
         }
     )  # fmt: skip
+    if clickable:
+        data.append(
+            start_grid(
+                window,
+                f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{customdata:.2f}}"
+                f"<br><i>{t('plot.click_start', lang)}</i><extra></extra>",
+                surface=log_loss(problem, window, START_GRID),
+            )
+        )
     (x0, x1), (y0, y1) = window
     layout = {
         # the title sits at the very top, above the play buttons and frame slider
@@ -246,6 +264,59 @@ def path_figure(
         layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     frame_list = _animate(layout, params, color, frames, cursor, names, lang)
     return figure(data, layout, frame_list, presentation=presentation, height=540)
+
+
+def start_grid(
+    window: Window, hover: str, *, surface: LogLoss | None = None, resolution: int = START_GRID
+) -> dict:
+    """An invisible, clickable scatter grid over ``window``: a click on it selects the nearest grid point,
+    which the page turns into a new start point. ``hover`` is its hovertemplate; with ``surface`` (a
+    ``log_loss`` at the same resolution) each point carries its log10 loss as customdata, so the label
+    can repeat the contour's value (the grid wins the hover wherever it is clickable). Drawn after the
+    other traces: a tie in hover distance goes to the earlier trace, so the path's own label still wins
+    on the path."""
+    (x0, x1), (y0, y1) = window
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    trace = {
+        "type": "scatter", "uid": START_GRID_UID, "mode": "markers", "showlegend": False,
+        "x": np.tile(xs, resolution).astype(np.float32), "y": np.repeat(ys, resolution).astype(np.float32),
+        "marker": {"size": 8, "color": "rgba(0,0,0,0)"}, "hovertemplate": hover,
+        # a selected point stays invisible and the rest of the chart is not dimmed
+        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+        "meta": [float(x0), float(x1), float(y0), float(y1), int(resolution)],  # read back by start_from_selection
+    }  # fmt: skip
+    if surface is not None:
+        trace["customdata"] = surface.z.astype(np.float32).ravel()
+    return trace
+
+
+def start_from_selection(selection: Mapping[str, Any] | None, fig: go.Figure) -> tuple[float, float] | None:
+    """The start point a click on ``fig``'s start grid asks for (Streamlit's ``event.selection``), or None.
+
+    Only a point of the grid trace counts (found by its uid, wherever it sits among the traces). The
+    coordinates are clamped to the grid and rounded to about a tenth of a grid cell, so the start
+    control shows short numbers (2.35, not 2.3548387)."""
+    curve = next((i for i, tr in enumerate(fig.data) if tr.uid == START_GRID_UID), None)
+    if curve is None:
+        return None
+    grid = fig.data[curve]
+    for point in (selection or {}).get("points") or []:
+        if point.get("curve_number", point.get("curveNumber")) != curve:
+            continue
+        try:
+            x, y = float(point["x"]), float(point["y"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not (math.isfinite(x) and math.isfinite(y)):
+            continue
+        x0, x1, y0, y1, n = grid.meta
+        out = []
+        for v, lo, hi in ((x, x0, x1), (y, y0, y1)):
+            cell = (hi - lo) / max(n - 1, 1)
+            digits = max(0, 1 - math.floor(math.log10(cell))) if cell > 0 else 6
+            out.append(round(min(max(v, lo), hi), digits))
+        return out[0], out[1]
+    return None
 
 
 PATH_TRACES = (1,)  # the path trace (line, direction arrows, head): the only one frames change
