@@ -144,8 +144,8 @@ def test_language_and_presentation_switches(page, server, page_name):
 #: A link per page with settings away from the defaults (what a teacher pastes in the class chat).
 SHARED = {
     "playground": "?opt=nadam&learning_rate=0.05&problem=rosenbrock&steps=400&lang=zh",
-    "compare": "compare?opts=sgd,adam,lion&problem=beale&steps=200",
-    "sweep": "sweep?opt=rmsprop&x=learning_rate&y=alpha&res=25&steps=150",
+    "compare": "?opts=sgd,adam,lion&problem=beale&steps=200",
+    "sweep": "?opt=rmsprop&x=learning_rate&y=alpha&res=25&steps=150",
 }
 
 
