@@ -240,8 +240,8 @@ def check(page, *, contours: dict[str, int] | None = None) -> None:
         if contours and chart["key"] in contours and chart["contours"]:
             assert chart["contourPaths"] > 0, f"contours gone from {chart['key']}"
     share = share_query(page)
-    if share is not None:  # presentation mode is the sharer's screen, not part of the scene
-        here = {k: v for k, v in parse_qs(urlparse(page.url).query).items() if k != "present"}
+    if share is not None:
+        here = parse_qs(urlparse(page.url).query)
         assert share == here, f"share box {share} != address bar {here}"
 
 
