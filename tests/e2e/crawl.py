@@ -36,8 +36,10 @@ _CONTROLS_JS = """() => {
   const kinds = ['stButton', 'stDownloadButton', 'stCheckbox', 'stSelectbox', 'stMultiSelect',
     'stSlider', 'stNumberInput', 'stTextInput', 'stRadio', 'stButtonGroup', 'stTabs', 'stExpander',
     'stFileUploader'];
-  const shown = (el) => el.checkVisibility({visibilityProperty: true})
-    && el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height > 0;
+  // drawn, with a size, and not pushed off the side of the screen (the collapsed sidebar)
+  const shown = (el) => { const b = el.getBoundingClientRect();
+    return el.checkVisibility({visibilityProperty: true}) && b.width > 0 && b.height > 0
+      && b.right > 0 && b.left < window.innerWidth; };
   const keyed = Array.from(document.querySelectorAll('[class*="st-key-"]')).map((el) => {
     const cls = Array.from(el.classList).find((c) => c.startsWith('st-key-'));
     let kind = el.getAttribute('data-testid');

