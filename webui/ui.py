@@ -352,9 +352,8 @@ TITLE_CLEARANCE = 16
 
 
 def fit_height(fig: Any, height: int) -> None:
-    """Set a figure's height in place (its fonts and margins stay). A legend placed below the plot by a
-    fraction of its height is pinned to the figure's bottom edge instead, so it stays clear of the x
-    tick labels when the plot gets shorter."""
+    """Set a figure's height in place (its fonts stay). A legend placed below the plot is hidden and the
+    bottom margin kept to the tick labels' needs, so the shorter figure still has a readable plot."""
     fig.layout["height"] = int(height)
     title = fig.layout.title
     if title.text and title.pad.t is not None:
@@ -363,7 +362,9 @@ def fit_height(fig: Any, height: int) -> None:
         fig.layout.margin.t = (fig.layout.margin.t or 0) + TITLE_CLEARANCE
     legend = fig.layout.legend
     if legend.y is not None and legend.y < 0:
-        legend.update(y=0, yref="container", yanchor="bottom")
+        # a projector's first screen has no room for a legend under the plot: the plot gets its rows
+        fig.layout.showlegend = False
+        fig.layout.margin.b = min(fig.layout.margin.b or 0, 70)
 
 
 # --- the Playground's controls for a configuration ----------------------------------------------------

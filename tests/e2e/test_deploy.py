@@ -32,10 +32,16 @@ from .browser import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import deploy  # noqa: E402
+import optviz  # noqa: E402
+from webui.ui import format_value, log_options  # noqa: E402
 
 SPACE = key_selector("pg.chart.space")
 START = "/?opt=sgd&learning_rate=0.0005&problem=rosenbrock&steps=200"
 SLIDER = key_selector("pg.hp.sgd.learning_rate") + ' input[type="range"]'
+#: The learning-rate slider's next two notches after 0.0005 (ArrowRight), as the page offers them.
+NEXT_LR, THEN_LR = [
+    format_value(v) for v in log_options(optviz.OPTIMIZERS["sgd"].param("learning_rate")) if v > 0.0005
+][:2]
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +111,14 @@ def test_through_nginx_the_chart_follows_the_slider_and_each_browser_stays_on_on
         open_app(page, deployment.url + START)
         page.wait_for_selector(SPACE + " " + CHART)
         key = cookie(first)  # nginx set it on the first response
-        assert move_slider(page) == "0.001"
-        assert parse_qs(urlparse(page.url).query)["learning_rate"] == ["0.001"]
+        assert move_slider(page) == NEXT_LR
+        assert parse_qs(urlparse(page.url).query)["learning_rate"] == [NEXT_LR]
         assert exception_texts(page) == []
         home = deployment.replica_for(key)
         other_key = keys_on_each_replica(deployment)[1 - home]
         second, other_page = new_page(browser, deployment, other_key)
         open_app(other_page, deployment.url + START)
-        assert move_slider(other_page) == "0.001"
+        assert move_slider(other_page) == NEXT_LR
         assert exception_texts(other_page) == []
     finally:
         first.close()
@@ -138,7 +144,7 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
     context, page = new_page(browser, deployment, keys[victim])
     try:
         open_app(page, deployment.url + START)
-        assert move_slider(page) == "0.001"
+        assert move_slider(page) == NEXT_LR
         assert pin(context) == str(victim)
         drawn = chart_digest(page.locator(SPACE))
         restarts = deployment.nodes[victim].restarts
@@ -153,7 +159,7 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
         deployment.held.discard(victim)
         wait_idle(page)
         assert chart_digest(page.locator(SPACE)) == drawn
-        assert page.locator(SLIDER).get_attribute("aria-valuetext") == "0.001"
+        assert page.locator(SLIDER).get_attribute("aria-valuetext") == NEXT_LR
         # The watcher starts the killed replica again on its port; the cookie hashes to it again.
         deadline = time.monotonic() + 90
         while not deploy.healthy(deployment.nodes[victim].url):
@@ -170,26 +176,26 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
         for _ in range(2):
             page.locator(SLIDER).focus()
             page.keyboard.press("ArrowRight")
-            # Until the server answers, the slider shows 0.002 and the URL still says 0.001.
+            # Until the server answers, the slider shows THEN_LR and the URL still says NEXT_LR.
             page.wait_for_function(
-                "([sel]) => { const el = document.querySelector(sel);"
-                " return location.search.includes('learning_rate=0.002')"
-                " || (el !== null && el.getAttribute('aria-valuetext') === '0.001'); }",
-                arg=[SLIDER],
+                "([sel, next, then]) => { const el = document.querySelector(sel);"
+                " return location.search.includes('learning_rate=' + then)"
+                " || (el !== null && el.getAttribute('aria-valuetext') === next); }",
+                arg=[SLIDER, NEXT_LR, THEN_LR],
             )
-            if "learning_rate=0.002" in page.url:
+            if f"learning_rate={THEN_LR}" in page.url:
                 break
         wait_chart_change(page, SPACE, drawn)
         wait_idle(page)
-        assert page.locator(SLIDER).get_attribute("aria-valuetext") == "0.002"
-        assert parse_qs(urlparse(page.url).query)["learning_rate"] == ["0.002"]
+        assert page.locator(SLIDER).get_attribute("aria-valuetext") == THEN_LR
+        assert parse_qs(urlparse(page.url).query)["learning_rate"] == [THEN_LR]
         assert exception_texts(page) == []
         # A download is served by the replica that holds the session (the pin), not the one the
         # affinity cookie hashes to (the restarted replica, which never saw this session).
         with page.expect_download() as info:
             page.locator(key_selector("pg.dl.json") + " button").click()
         data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
-        assert data["run"]["hparams"]["learning_rate"] == 0.002
+        assert data["run"]["hparams"]["learning_rate"] == float(THEN_LR)
         final_pin = pin(context)
     finally:
         deployment.held.discard(victim)
