@@ -33,7 +33,7 @@ MODES = {"en": "", "zh": "lang=zh", "present": "present=true"}
 #: seeded sample keeps CI's run short; OPTVIZ_CRAWL=full operates every control (the full crawl).
 FULL = os.environ.get("OPTVIZ_CRAWL") == "full"
 SAMPLE = {"en": 1.0, "zh": 1.0, "present": 1.0} if FULL else {"en": 0.35, "zh": 0.15, "present": 0.15}
-MAX_ACTIONS = {"en": 500, "zh": 500, "present": 500} if FULL else {"en": 12, "zh": 5, "present": 5}
+MAX_ACTIONS = {"en": 500, "zh": 500, "present": 500} if FULL else {"en": 8, "zh": 3, "present": 3}
 #: Order of operation: controls that change what else the page shows (selects, toggles, buttons) come
 #: after those that only change values, so a crawl reaches each control before a switch removes it.
 ORDER = [
