@@ -248,6 +248,13 @@ def test_a_typed_formula_travels_in_the_share_link(page, fresh, server):
     box.press("Enter")
     page.wait_for_function("f => new URLSearchParams(location.search).get('custom_f') === f", arg=formula)
     wait_idle(page)
+    # the share box is redrawn by the same rerun; wait for it rather than read a stale one
+    page.wait_for_function(
+        """f => Array.from(document.querySelectorAll('[data-testid="stCode"]')).some(
+             (c) => { try { return new URL(c.innerText.trim()).searchParams.get('custom_f') === f; }
+                      catch (e) { return false; } })""",
+        arg=formula,
+    )
     link = _share(page)
     assert parse_qs(urlparse(link).query)["custom_f"] == [formula], link
     other = fresh()
