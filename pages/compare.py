@@ -157,7 +157,9 @@ if predict:
 
 if hidden:
     st.plotly_chart(
-        overlay_figure(traces, reveal=False, presentation=present, lang=lang), key=f"{P}predict_chart"
+        overlay_figure(traces, reveal=False, presentation=present, lang=lang),
+        key=f"{P}predict_chart",
+        config=ui.CHART_CONFIG,
     )
     st.stop()
 
@@ -169,13 +171,18 @@ with paths_tab:
     # a click on the chart sets the shared start (its invisible grid is what the selection reports)
     paths_fig = overlay_figure(traces, presentation=present, clickable=True, lang=lang)
     st.plotly_chart(
-        paths_fig, key=f"{P}paths_chart", selection_mode="points",
+        paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG, selection_mode="points",
         on_select=ui.start_picker(f"{P}paths_chart", paths_fig, [f"{P}start.{base.problem}.{c}" for c in "xy"]),
     )  # fmt: skip
 with race_tab:
-    st.plotly_chart(race_figure(traces, presentation=present, lang=lang), key=f"{P}race_chart")
+    race_fig = race_figure(traces, presentation=present, lang=lang)
+    st.plotly_chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
 with loss_tab:
-    st.plotly_chart(loss_curves_figure(traces, presentation=present, lang=lang), key=f"{P}loss_chart")
+    st.plotly_chart(
+        loss_curves_figure(traces, presentation=present, lang=lang),
+        key=f"{P}loss_chart",
+        config=ui.CHART_CONFIG,
+    )
 
 st.subheader(t("compare.results", lang), help=t("compare.results_help", lang))
 rows = results_table(traces, lang)

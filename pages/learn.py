@@ -7,7 +7,7 @@ from optviz.i18n import t, tr
 from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
 from optviz.plots.space import path_figure
 from webui.shell import LANG_KEY, app_params, current_language, presenting, route_through_app
-from webui.ui import absolute_url, plain
+from webui.ui import absolute_url, chart_config, plain
 
 PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
 #: The same Material icons as the navigation (app.py): Streamlit ships their font, while emoji such as
@@ -97,7 +97,7 @@ def card(opt: optviz.Optimizer) -> None:
         st.info(t("learn.card.example.diverged", lang))
         return
     fig, info, query = shown
-    st.plotly_chart(fig, key=f"learn.example.{key}", config={"displaylogo": False})
+    st.plotly_chart(fig, key=f"learn.example.{key}", config=chart_config(fig))
     st.caption(t("learn.card.example.caption", lang, **info))
     open_scene("playground", query, f"learn.example.open.{key}", t("learn.card.open", lang))
 

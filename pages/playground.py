@@ -26,10 +26,6 @@ P = "pg."
 LOADED = "pg:loaded"
 WRITTEN = "pg:urls"  # the query parameters this page wrote on its latest runs (small strings)
 WRITTEN_KEPT = 32
-CHART_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "filename": "optviz", "scale": 2},
-}
 STEPS_PARAM = Param(
     "steps", state.DEFAULT_STEPS, 1, state.MAX_PAGE_STEPS, "log",
     "Number of optimizer steps to run.", "T", integer=True,
@@ -259,15 +255,15 @@ with first_screen:
         ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
     with left:
         st.plotly_chart(
-            space_fig, key="pg.chart.space", config=CHART_CONFIG, selection_mode="points",
+            space_fig, key="pg.chart.space", config=ui.chart_config(space_fig), selection_mode="points",
             on_select=ui.start_picker("pg.chart.space", space_fig, [f"{P}start.{problem_key}.{i}" for i in (0, 1)]),
         )  # fmt: skip
     with right:
-        st.plotly_chart(loss_fig, key="pg.chart.loss", config=CHART_CONFIG)
+        st.plotly_chart(loss_fig, key="pg.chart.loss", config=ui.CHART_CONFIG)
 if show_surface:
     st.plotly_chart(
         space.surface_figure(trace, cursor, window=window, presentation=present, lang=lang),
-        key="pg.chart.surface", config=CHART_CONFIG,
+        key="pg.chart.surface", config=ui.CHART_CONFIG,
     )  # fmt: skip
 
 # The data view sits beside the update rule; the worked step gets the full width (its lines are long).
@@ -277,7 +273,7 @@ if regression:
         true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
         st.plotly_chart(
             data_view.data_figure(trace, cursor, true_line=true_line, presentation=present, lang=lang),
-            key="pg.chart.data", config=CHART_CONFIG,
+            key="pg.chart.data", config=ui.CHART_CONFIG,
         )  # fmt: skip
 
 with rule_col:
@@ -303,7 +299,7 @@ else:
 
 if k >= 1:
     st.plotly_chart(internals.internals_figure(trace, cursor, presentation=present, lang=lang),
-                    key="pg.chart.internals", config=CHART_CONFIG)  # fmt: skip
+                    key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
 
 # --- share and export -------------------------------------------------------------------------------
 st.subheader(t("playground.share", lang))

@@ -191,7 +191,7 @@ else:
         )  # fmt: skip
         event = st.plotly_chart(
             heatmap_figure(result, metric, presentation=present, lang=lang),
-            key=f"{P}heatmap", on_select="rerun", selection_mode="points",
+            key=f"{P}heatmap", config=ui.CHART_CONFIG, on_select="rerun", selection_mode="points",
         )  # fmt: skip
         st.caption(t("sweep.click_hint", lang))
         cell = cell_from_selection(event.selection if event else None, result.shape)
@@ -233,5 +233,7 @@ else:
     else:
         problem = ui.cached_problem(args[0], dict(args[1]))
         st.plotly_chart(
-            sensitivity_figure(scans, problem, presentation=present, lang=lang), key=f"{P}sensitivity"
+            sensitivity_figure(scans, problem, presentation=present, lang=lang),
+            key=f"{P}sensitivity",
+            config=ui.CHART_CONFIG,
         )

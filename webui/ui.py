@@ -344,6 +344,22 @@ def toggle(key: str, label: str, *, default: bool = False, help: str | None = No
 
 
 # --- layout ------------------------------------------------------------------------------------------
+#: Every chart's toolbar: no Plotly logo; the camera saves a PNG at twice the screen's resolution.
+CHART_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "optviz", "scale": 2},
+}
+
+
+def chart_config(fig: Any) -> dict[str, Any]:
+    """The toolbar for ``fig``. A chart with Play/Pause has no camera: plotly.js draws its buttons and
+    frame slider into every PNG (``toImage`` has no option to leave them out), so its animation is
+    exported as an HTML file instead and its still picture by the page's static charts."""
+    if fig.layout.updatemenus or fig.layout.sliders:
+        return {**CHART_CONFIG, "modeBarButtonsToRemove": ["toImage"]}
+    return CHART_CONFIG
+
+
 #: Chart height in presentation mode for the charts of a page's first screen: with the title and the
 #: one-line caption, two of them side by side fit above the fold of a 1280 x 720 projector.
 PRESENT_FIRST_SCREEN_HEIGHT = 430

@@ -181,8 +181,8 @@ STRINGS = {
     "playground.json": ("Configuration (JSON)", "配置（JSON）"),
     "playground.html": ("Animation (HTML, offline)", "动画（HTML，可离线）"),
     "playground.png_hint": (
-        "Each chart's camera button saves it as PNG.",
-        "每个图表的相机按钮可将其保存为 PNG。",
+        "A chart's camera button saves it as PNG; the path chart, which plays, is saved as an HTML file.",
+        "图表的相机按钮可将其保存为 PNG；可播放的路径图保存为 HTML 文件。",
     ),
     # the internals panels' own quantities (optviz/plots/internals.py)
     "plot.internals.grad": (

@@ -7,6 +7,7 @@ shows a Streamlit exception box when it ends.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -344,10 +345,25 @@ def _play_to_the_end(page, chart) -> dict[int, int]:
     return seen
 
 
+def _camera(chart):
+    """The toolbar's PNG button of ``chart`` (plotly.js builds the toolbar with the chart)."""
+    return chart.locator('.modebar-btn[data-title^="Download plot"]')
+
+
 def test_play_keeps_the_contours_in_the_playground_and_its_export(page, fresh, server, tmp_path):
     open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
     chart = page.locator(SPACE)
     chart.wait_for()
+    # defect 7: a PNG of the playing chart would show Play/Pause and the frame slider, so it has no
+    # camera (its export is the HTML below); a still chart's camera saves a PNG
+    chart.hover()
+    assert chart.locator(".modebar").count() == 1 and _camera(chart).count() == 0
+    loss = page.locator(key_selector("pg.chart.loss") + " " + CHART)
+    loss.hover()
+    with page.expect_download() as png:
+        _camera(loss).click()
+    assert png.value.suggested_filename == "optviz.png"
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     _play_to_the_end(page, chart)
     # the exported HTML opens on its first frame (no auto-play), with contours, and plays the same way
     with page.expect_download() as info:
@@ -369,4 +385,6 @@ def test_play_keeps_the_contours_in_the_compare_race(page, server):
     page.get_by_role("tab", name=t("compare.tab.race", "en")).click()
     chart = page.locator(key_selector("cmp.race_chart") + " " + CHART)
     chart.wait_for()
+    chart.hover()
+    assert chart.locator(".modebar").count() == 1 and _camera(chart).count() == 0  # no PNG with buttons
     _play_to_the_end(page, chart)
