@@ -28,14 +28,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from e2e.browser import (  # noqa: E402
     chart_digest,
-    free_port,
     key_selector,
     launch,
     open_app,
-    start_server,
-    stop_server,
+    running_server,
     wait_chart_change,
-    wait_healthy,
     wait_idle,
 )
 
@@ -66,32 +63,25 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    proc = start_server(port)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-        with sync_playwright() as pw:
-            browser = launch(pw)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            open_app(page, f"{base}/?{args.url}")
-            page.wait_for_selector(CHART + " .js-plotly-plot")
-            latencies, values = [], []
-            for i in range(args.changes):
-                slider = page.locator(SLIDERS[i % len(SLIDERS)])
-                at_end = slider.get_attribute("value") == slider.get_attribute("max")
-                before = chart_digest(page.locator(CHART))
-                slider.focus()
-                if not args.back_to_back:
-                    settle(page)
-                began = time.perf_counter()
-                page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
-                wait_chart_change(page, CHART, before, polling="raf")
-                latencies.append((time.perf_counter() - began) * 1000)
-                values.append(slider.get_attribute("aria-valuetext"))
-            browser.close()
-    finally:
-        stop_server(proc)
+    with running_server() as (base, _), sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_app(page, f"{base}/?{args.url}")
+        page.wait_for_selector(CHART + " .js-plotly-plot")
+        latencies, values = [], []
+        for i in range(args.changes):
+            slider = page.locator(SLIDERS[i % len(SLIDERS)])
+            at_end = slider.get_attribute("value") == slider.get_attribute("max")
+            before = chart_digest(page.locator(CHART))
+            slider.focus()
+            if not args.back_to_back:
+                settle(page)
+            began = time.perf_counter()
+            page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+            wait_chart_change(page, CHART, before, polling="raf")
+            latencies.append((time.perf_counter() - began) * 1000)
+            values.append(slider.get_attribute("aria-valuetext"))
+        browser.close()
     p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     print(f"values set (learning_rate and beta1 in turn): {', '.join(values)}")
     mode = "back to back" if args.back_to_back else "each from a settled page"

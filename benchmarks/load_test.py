@@ -62,9 +62,7 @@ from e2e.browser import (  # noqa: E402
     IDLE,
     free_port,
     key_selector,
-    start_server,
-    stop_server,
-    wait_healthy,
+    running_server,
 )
 
 import deploy  # noqa: E402
@@ -394,15 +392,9 @@ async def run(args) -> None:
         await drive(args, Target(args.base.rstrip("/"), label=args.base))
         return
     if not args.replicas:
-        port = free_port()
-        proc = start_server(port)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(base, proc)
+        with running_server() as (base, proc):
             print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB (one server, no proxy)")
             await drive(args, Target(base, [proc.pid], label="1 server, no proxy"))
-        finally:
-            stop_server(proc)
         return
     results = {}
     for n in args.replicas:

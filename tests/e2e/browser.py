@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +71,25 @@ def stop_server(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=15)
+
+
+@contextmanager
+def running_server(
+    log_path: Path | None = None, *, launcher: Path | None = None, env: dict | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A started, healthy app server on a free port: yields ``(base_url, process)`` and stops it after.
+    A server that never gets healthy raises with the end of its log (what a failing test should show)."""
+    proc = start_server(port := free_port(), log_path, launcher=launcher, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            wait_healthy(base, proc)
+        except RuntimeError as error:
+            tail = log_path.read_text(errors="replace")[-3000:] if log_path and log_path.exists() else ""
+            raise RuntimeError(f"{error}\n{tail}") from None
+        yield base, proc
+    finally:
+        stop_server(proc)
 
 
 APP = '[data-testid="stApp"]'

@@ -16,27 +16,15 @@ from .browser import (
     TIMEOUT_MS,
     chromium_available,
     exception_texts,
-    free_port,
     launch,
-    start_server,
-    stop_server,
-    wait_healthy,
+    running_server,
 )
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    proc = start_server(port, log_path)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-    except RuntimeError as error:
-        stop_server(proc)
-        pytest.fail(f"{error}\n{log_path.read_text(errors='replace')[-3000:]}")
-    yield base
-    stop_server(proc)
+    with running_server(tmp_path_factory.mktemp("streamlit") / "server.log") as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -171,13 +171,9 @@ def test_the_config_download_matches_the_url(page, server):
 def test_a_shared_link_is_the_first_visit_of_a_fresh_server(browser):
     """Streamlit starts in its old multipage mode because pages/ exists; a first visitor arriving on
     /sweep must still get app.py's navigation, language switch and the link's settings."""
-    from .browser import free_port, start_server, stop_server, wait_healthy
+    from .browser import running_server
 
-    port = free_port()
-    proc = start_server(port)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base, proc)
+    with running_server() as (base, _):
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         open_app(page, f"{base}/sweep?res=12")
         page.wait_for_selector(CHART, state="attached")
@@ -193,5 +189,3 @@ def test_a_shared_link_is_the_first_visit_of_a_fresh_server(browser):
         page.get_by_text("Open in the Playground").first.wait_for(timeout=30_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         page.close()
-    finally:
-        stop_server(proc)

@@ -25,12 +25,9 @@ from .browser import (
     CHART,
     EXCEPTION,
     TIMEOUT_MS,
-    free_port,
     key_selector,
     open_app,
-    start_server,
-    stop_server,
-    wait_healthy,
+    running_server,
     wait_idle,
 )
 
@@ -99,18 +96,10 @@ def audited(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("audited")
     audit_log = folder / "audit.log"
     audit_log.touch()
-    port = free_port()
-    proc = start_server(
-        port, folder / "server.log", launcher=LAUNCHER, env={"OPTVIZ_AUDIT_LOG": str(audit_log)}
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
-    except RuntimeError as error:
-        stop_server(proc)
-        pytest.fail(f"{error}\n{(folder / 'server.log').read_text(errors='replace')[-3000:]}")
-    yield base, audit_log
-    stop_server(proc)
+    with running_server(
+        folder / "server.log", launcher=LAUNCHER, env={"OPTVIZ_AUDIT_LOG": str(audit_log)}
+    ) as (base, _):
+        yield base, audit_log
 
 
 def test_a_page_that_fails_shows_a_message_and_a_reset_button(browser, audited):
