@@ -24,6 +24,7 @@ import streamlit as st
 import optviz
 from optviz.app_state import ParseWarning, PlaygroundConfig, default_hparams, optimizers_by_family
 from optviz.i18n import t, tr
+from optviz.plots import style
 from optviz.spec import Param
 
 STORE = ":value"
@@ -365,6 +366,8 @@ def chart_config(fig: Any) -> dict[str, Any]:
 PRESENT_FIRST_SCREEN_HEIGHT = 430
 #: Extra room above a presentation chart's title (pixels): its 27 px type overlaps the toolbar otherwise.
 TITLE_CLEARANCE = 16
+#: Labels on a shortened colour bar of a first-screen chart in presentation mode.
+FIT_COLORBAR_LABELS = 4
 
 
 def fit_height(fig: Any, height: int) -> None:
@@ -381,6 +384,23 @@ def fit_height(fig: Any, height: int) -> None:
         # a projector's first screen has no room for a legend under the plot: the plot gets its rows
         fig.layout.showlegend = False
         fig.layout.margin.b = min(fig.layout.margin.b or 0, 70)
+    if fig.layout.updatemenus:
+        # Play/Pause and the frame slider above the plot take rows a short chart cannot spare (an equal-scale
+        # path chart was 145 px tall): Play/Pause stack at the top right of the plot, the colour bar
+        # shortens under them, the frame slider goes (the page's step cursor does its job), and the top
+        # margin keeps the title's room only, as the charts beside it have
+        fig.layout.sliders = []
+        fig.layout.updatemenus[0].update(
+            x=1.02, xanchor="left", y=1, yanchor="top", direction="down", pad={"t": 0, "r": 0}
+        )
+        for trace in fig.select_traces(selector={"type": "contour"}):
+            bar = trace.colorbar
+            bar.update(len=0.55, y=0, yanchor="bottom")
+            if bar.tickvals is not None and len(bar.tickvals) > FIT_COLORBAR_LABELS:  # room for 4 labels
+                every = math.ceil(len(bar.tickvals) / FIT_COLORBAR_LABELS)
+                bar.update(tickvals=bar.tickvals[::every], ticktext=bar.ticktext[::every])
+        top = style.base_layout()["margin"]["t"]
+        fig.layout.margin.t = top + (style.TOOLBAR_BAND + TITLE_CLEARANCE if title.text else 0)
 
 
 # --- the Playground's controls for a configuration ----------------------------------------------------

@@ -91,6 +91,26 @@ def test_projector_shows_both_charts_side_by_side_above_the_fold(browser, server
             assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (space, loss)
         assert space["x"] + space["width"] <= loss["x"]  # side by side, the map on the left
         assert abs(space["y"] - loss["y"]) < 5
+        # the equal-scale map keeps a plot a class can read (it was 145 px tall with Play/Pause above it),
+        # its Play/Pause sit beside the plot, not on it, and Play animates the path
+        chart = page.locator(SPACE + " " + CHART)
+        plot = chart.evaluate(
+            """gd => { const L = gd._fullLayout, r = gd.getBoundingClientRect();
+                 return {right: r.left + L.xaxis._offset + L.xaxis._length, h: L._size.h,
+                         points: gd.calcdata[1].length}; }"""
+        )
+        assert plot["h"] >= 200, plot
+        buttons = chart.locator(".updatemenu-button")
+        assert buttons.count() == 2
+        for i in range(2):
+            assert buttons.nth(i).bounding_box()["x"] >= plot["right"], plot
+        buttons.first.click()  # Play
+        chart.evaluate(
+            """(gd, n) => new Promise((ok, no) => { const t0 = Date.now(); (function poll() {
+                 if (gd.calcdata[1].length < n) ok(); else if (Date.now() - t0 > 10000) no('no frame played');
+                 else requestAnimationFrame(poll); })(); })""",
+            plot["points"],
+        )
     finally:
         context.close()
 

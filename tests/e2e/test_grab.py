@@ -112,11 +112,6 @@ def test_a_click_still_sets_the_start_after_play(page, server):
     _grab_playground(page, 0.3, 0.3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue 14, open): in presentation mode the half-width, equal-scale path chart "
-    "is about 145 px tall and a click on it sets no start; fix the layout, then this test passes",
-)
 def test_a_click_sets_the_start_in_presentation_mode(page, server):
     open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300&present=true")
     _grab_playground(page, 0.75, 0.75)
