@@ -670,10 +670,11 @@ def _prefixed(w: Any, prefix: str):
     return ParseWarning(w.code, WARNING_TEXTS[w.code], **{**w.fields, "name": f"{prefix}.{w.fields['name']}"})
 
 
-def _optimizer_hparams(key: str, raw: Mapping[str, str], warnings: list) -> dict[str, float]:
-    """``key.<name>`` query values of one optimizer, parsed and clamped like the Playground's."""
+def _optimizer_hparams(key: str, raw: Mapping[str, str], warnings: list, problem: str) -> dict[str, float]:
+    """``key.<name>`` query values of one optimizer, parsed and clamped like the Playground's; the rest
+    are ``problem``'s page defaults (``default_hparams``)."""
     sub = {name[len(key) + 1 :]: value for name, value in raw.items() if name.startswith(key + ".")}
-    cfg, found = parse_playground({"opt": key, **sub}, ignore=())
+    cfg, found = parse_playground({"opt": key, "problem": problem, **sub}, ignore=())
     warnings.extend(_prefixed(w, key) for w in found)
     return dict(cfg.hparams)
 
@@ -716,7 +717,7 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
     if base.is_custom:
         warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
         base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)
-    hparams = {key: _optimizer_hparams(key, mine, warnings) for key in optimizers}
+    hparams = {key: _optimizer_hparams(key, mine, warnings, base.problem) for key in optimizers}
     for name in mine:
         if name.split(".", 1)[0] not in optimizers:
             warnings.append(_warn("unknown_key", name=name))
@@ -744,10 +745,11 @@ def _shared(base: Any) -> dict[str, str]:
 
 def encode_compare(config: CompareConfig) -> dict[str, str]:
     """Query parameters for ``config``; ``parse_compare`` reads them back to an equal configuration.
-    Hyperparameters appear as ``<optimizer>.<name>`` only where they differ from the page default."""
+    Hyperparameters appear as ``<optimizer>.<name>`` only where they differ from the page default (the
+    problem's, as on the Playground)."""
     out = {"opts": ",".join(config.optimizers)}
     for key in config.optimizers:
-        defaults = default_hparams(key)
+        defaults = default_hparams(key, config.base.problem)
         for name, value in config.hparams.get(key, {}).items():
             if name in defaults and float(value) != float(defaults[name]):
                 out[f"{key}.{name}"] = _fmt(value)

@@ -214,7 +214,7 @@ def playground_config(lesson: Lesson, optimizer: str | None = None):
         raise ValueError(f"lesson {lesson.key}: {opt!r} is not one of its optimizers {lesson.optimizers}")
     return app_state.PlaygroundConfig(
         optimizer=opt,
-        hparams=app_state.default_hparams(opt) | dict(lesson.setups[opt]),
+        hparams=app_state.default_hparams(opt, lesson.problem) | dict(lesson.setups[opt]),
         problem=lesson.problem,
         problem_params=app_state.default_problem_params(lesson.problem) | dict(lesson.problem_params),
         steps=lesson.steps,
@@ -251,7 +251,10 @@ def compare_config(lesson: Lesson):
 
     return app_state.CompareConfig(
         optimizers=lesson.optimizers,
-        hparams={opt: app_state.default_hparams(opt) | dict(hp) for opt, hp in lesson.setups.items()},
+        hparams={
+            opt: app_state.default_hparams(opt, lesson.problem) | dict(hp)
+            for opt, hp in lesson.setups.items()
+        },
         base=playground_config(lesson),
     )
 

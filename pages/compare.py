@@ -86,7 +86,11 @@ with st.sidebar:
         format_func=lambda k: ui.optimizer_label(k, lang), max_selections=MAX_OPTIMIZERS,
         help=t("compare.optimizers_help", lang), coerce=list,
     )  # fmt: skip
-    base = ui.run_settings_controls(P, lang, default_config(steps=STUDY_STEPS))
+    # untouched hyperparameters follow the problem's page defaults, as on the Playground
+    base = ui.run_settings_controls(
+        P, lang, default_config(steps=STUDY_STEPS),
+        on_problem_change=lambda old, new: [ui.follow_scene_defaults(P, key, old, new) for key in chosen],
+    )  # fmt: skip
     fair = ui.toggle(
         f"{P}fair", t("compare.fair", lang), help=t("compare.fair_help", lang, points=SCAN_POINTS)
     )
@@ -95,7 +99,7 @@ with st.sidebar:
     hparams = {}
     for key in chosen:
         with st.expander(tr(optviz.OPTIMIZERS[key].name, lang)):
-            hparams[key] = ui.hparam_controls(key, lang, P, defaults=default_hparams(key))
+            hparams[key] = ui.hparam_controls(key, lang, P, defaults=default_hparams(key, base.problem))
 
 config = CompareConfig(optimizers=tuple(chosen), hparams=hparams, base=base, fair=fair)
 encoded = encode_compare(config)

@@ -108,7 +108,7 @@ with st.sidebar:
     with st.expander(t("playground.problem_section", lang), expanded=True):
         problem_key = ui.choice_select(
             P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
-            format_func=problem_label, after=lambda old, new: ui.follow_scene_defaults(P, opt_key, old, new),
+            format_func=problem_label, after=lambda old, new: ui.follow_scene_defaults(P + "hp.", opt_key, old, new),
         )  # fmt: skip
         spec = optviz.PROBLEMS.get(problem_key)
         problem_params = (

@@ -164,6 +164,9 @@ def test_with_tuned_rates_keeps_other_settings_and_an_all_diverged_rate():
 
 
 # --- URL form of the Compare and Sweep pages ----------------------------------------------------------
+from dataclasses import replace  # noqa: E402
+
+from optviz import app_state  # noqa: E402
 from optviz.app_state import encode_compare, encode_sweep, parse_compare, parse_sweep  # noqa: E402
 
 
@@ -181,6 +184,27 @@ def test_compare_url_round_trips_and_fixes_bad_values():
     assert encoded["opts"] == "sgd,adam" and "adam.learning_rate" not in encoded  # defaults stay out
     again, warnings = parse_compare(encoded)
     assert again == config and not warnings
+
+
+def test_compare_links_use_the_problems_page_defaults_as_the_playground_does():
+    """SGD's registry rate 0.01 diverges on Rosenbrock: a Compare link without rates takes the scene's."""
+    scene = app_state.PROBLEM_PAGE_DEFAULTS["rosenbrock"]
+    config, warnings = parse_compare({"opts": "sgd,momentum,adam", "problem": "rosenbrock"})
+    assert not warnings
+    assert config.hparams["sgd"]["learning_rate"] == scene["sgd"]["learning_rate"] == 2e-3
+    assert config.hparams["momentum"]["learning_rate"] == scene["momentum"]["learning_rate"]
+    assert config.hparams["adam"] == app_state.default_hparams("adam")  # no scene value: the registry's
+    encoded = encode_compare(config)
+    assert "sgd.learning_rate" not in encoded and parse_compare(encoded) == (config, [])
+    # a rate that is the registry's but not the scene's is a choice: it travels in the link
+    chosen = replace(
+        config, hparams={**config.hparams, "sgd": {**config.hparams["sgd"], "learning_rate": 0.01}}
+    )
+    assert encode_compare(chosen)["sgd.learning_rate"] == "0.01"
+    traces = compare(
+        {k: dict(v) for k, v in config.hparams.items()}, "rosenbrock", steps=app_state.STUDY_STEPS
+    )
+    assert all(tr.diverged_at is None for tr in traces.values())
 
 
 def test_sweep_url_round_trips_and_fixes_bad_values():

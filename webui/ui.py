@@ -422,12 +422,14 @@ def carry_learning_rate(prefix: str, old: str, new: str, problem: str) -> None:
 
 def follow_scene_defaults(prefix: str, optimizer: str, old: str, new: str) -> None:
     """On a problem switch, move ``optimizer``'s hyperparameters that still sit at the old problem's page
-    defaults to the new problem's (Rosenbrock starts SGD at 0.002, not at a rate that diverges)."""
+    defaults to the new problem's (Rosenbrock starts SGD at 0.002, not at a rate that diverges).
+    ``prefix`` is the one the hyperparameter controls were drawn under (``hparam_controls``)."""
     if old == new or optimizer not in optviz.OPTIMIZERS:
         return
     before, after = default_hparams(optimizer, old), default_hparams(optimizer, new)
+    keys = hparam_keys(optimizer, prefix)
     for name, value in after.items():
-        key = f"{prefix}hp.{optimizer}.{name}"
+        key = keys[name]
         if get_value(key, before[name]) == before[name] and value != before[name]:
             set_values({key: value})
 
@@ -687,10 +689,13 @@ def run_settings_values(prefix: str, base: PlaygroundConfig) -> dict[str, Any]:
     return values
 
 
-def run_settings_controls(prefix: str, lang: str, base: Any) -> Any:
+def run_settings_controls(
+    prefix: str, lang: str, base: Any, *, on_problem_change: Callable[[Any, Any], None] | None = None
+) -> Any:
     """Problem (registry problems only), its parameters, steps and the run settings (start, schedule,
     minibatch, gradient noise, seed) under ``prefix``; returns ``base`` (an app_state.PlaygroundConfig)
-    with those fields replaced. Store values win over ``base``: seed the stores with ``set_values``."""
+    with those fields replaced. Store values win over ``base``: seed the stores with ``set_values``.
+    ``on_problem_change(old, new)`` runs when a person picks another problem."""
     from optviz.app_state import MAX_PAGE_STEPS, SEED_PARAM, START_PARAM, with_changes
     from optviz.runner import GRAD_NOISE
 
@@ -698,6 +703,7 @@ def run_settings_controls(prefix: str, lang: str, base: Any) -> Any:
     problem = choice_select(
         f"{prefix}problem", problems, base.problem if base.problem in problems else problems[0],
         t("ui.run.problem", lang), format_func=lambda k: tr(optviz.PROBLEMS[k].name, lang),
+        after=on_problem_change,
     )  # fmt: skip
     spec = optviz.PROBLEMS[problem]
     defaults = base.problem_params if base.problem == problem else spec.defaults

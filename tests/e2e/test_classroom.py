@@ -60,6 +60,21 @@ def test_switching_to_rosenbrock_moves_an_untouched_rate_to_the_scene_default(pa
     assert "diverged" not in _metric(page, "status")
 
 
+def test_compare_moves_untouched_rates_to_the_problems_defaults(page, server):
+    """As on the Playground: SGD and momentum at their registry rates diverge on Rosenbrock."""
+    open_app(page, server + "/compare?opts=sgd,momentum,adam")
+    _choose(page, "cmp.problem", "Rosenbrock")
+    page.wait_for_function("() => location.search.includes('problem=rosenbrock')")
+    wait_idle(page)
+    query = _query(page)
+    assert not any(k.endswith(".learning_rate") for k in query), query  # the scene's rates: nothing to carry
+    config, warnings = app_state.parse_compare(parse_qs(urlparse(page.url).query))
+    assert not warnings and config.hparams["sgd"]["learning_rate"] == 0.002
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for()
+    assert "diverged" not in page.locator("body").inner_text().lower()
+
+
 def test_the_learning_rate_slider_steps_into_the_ravines_zig_zag_band(page, server):
     open_app(page, server + "/?opt=sgd&problem=ill_conditioned&learning_rate=0.2")
     page.wait_for_selector(SPACE + " " + CHART)
