@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from . import budget
-from .compare import MAX_OPTIMIZERS, SCAN_POINTS
+from .compare import MAX_OPTIMIZERS, SCAN_POINTS, entry_optimizer, is_entry
 from .optimizers import FAMILIES, OPTIMIZERS, get_optimizer
 from .problems import PROBLEMS, Problem
 from .runner import GRAD_NOISE
@@ -633,16 +633,22 @@ def _warn(code: str, **fields: Any):
 
 
 def _keys_list(
-    text: str | None, name: str, fallback: Sequence[str], warnings: list, limit: int
+    text: str | None,
+    name: str,
+    fallback: Sequence[str],
+    warnings: list,
+    limit: int,
+    valid: Any = OPTIMIZERS.__contains__,
 ) -> tuple[str, ...]:
-    """Comma-separated optimizer keys: unknown ones dropped (warned), duplicates merged, at most ``limit``."""
+    """Comma-separated optimizer keys (or what ``valid`` accepts): unknown ones dropped (warned),
+    duplicates merged, at most ``limit``."""
     if text is None:
         return tuple(fallback)
     out: list[str] = []
     for part in (p.strip().lower() for p in text.split(",")):
         if not part:
             continue
-        if part not in OPTIMIZERS:
+        if not valid(part):
             warnings.append(_warn("unknown_key", name=f"{name}={part}"))
         elif part not in out:
             out.append(part)
@@ -674,13 +680,13 @@ def _optimizer_hparams(key: str, raw: Mapping[str, str], warnings: list, problem
     """``key.<name>`` query values of one optimizer, parsed and clamped like the Playground's; the rest
     are ``problem``'s page defaults (``default_hparams``)."""
     sub = {name[len(key) + 1 :]: value for name, value in raw.items() if name.startswith(key + ".")}
-    cfg, found = parse_playground({"opt": key, "problem": problem, **sub}, ignore=())
+    cfg, found = parse_playground({"opt": entry_optimizer(key), "problem": problem, **sub}, ignore=())
     warnings.extend(_prefixed(w, key) for w in found)
     return dict(cfg.hparams)
 
 
 def _is_optimizer_key(name: str) -> bool:
-    return "." in name and name.split(".", 1)[0] in OPTIMIZERS
+    return "." in name and is_entry(name.split(".", 1)[0])
 
 
 def _split(params: Mapping[str, Any], own: Sequence[str], warnings: list) -> tuple[dict[str, str], dict]:
@@ -706,7 +712,10 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
     """The Compare page's state from query parameters, plus a warning for everything that was fixed."""
     warnings: list = []
     mine, rest = _split(params, COMPARE_KEYS, warnings)
-    optimizers = _keys_list(mine.pop("opts", None), "opts", COMPARE_DEFAULTS, warnings, MAX_OPTIMIZERS)
+    # an entry is an optimizer or a copy of one with other settings ('adam~2', optviz.compare.entry)
+    optimizers = _keys_list(
+        mine.pop("opts", None), "opts", COMPARE_DEFAULTS, warnings, MAX_OPTIMIZERS, is_entry
+    )
     if not optimizers:
         optimizers = COMPARE_DEFAULTS
     fair = _flag(mine.pop("fair", None), "fair", warnings)
@@ -749,7 +758,7 @@ def encode_compare(config: CompareConfig) -> dict[str, str]:
     problem's, as on the Playground)."""
     out = {"opts": ",".join(config.optimizers)}
     for key in config.optimizers:
-        defaults = default_hparams(key, config.base.problem)
+        defaults = default_hparams(entry_optimizer(key), config.base.problem)
         for name, value in config.hparams.get(key, {}).items():
             if name in defaults and float(value) != float(defaults[name]):
                 out[f"{key}.{name}"] = _fmt(value)

@@ -5,6 +5,9 @@ tunes each optimizer's learning rate with a 1-D ``sweep`` on the same problem an
 (``tune_learning_rates``); the same scan, at default settings, gives the Sweep page's sensitivity
 curves (``learning_rate_scan``).
 
+The same optimizer may run more than once with other settings (Adam with beta2 = 0.9 against 0.999):
+each run is an *entry*, the optimizer's key or the key and a copy number, ``"adam~2"`` (``entry``).
+
 Best learning rate of a scan: among the rates that converge, the one that converges in the fewest
 steps (ties: the lower final loss); if none converges, the lowest final loss among the rates that
 did not diverge; None if every rate diverged.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +40,78 @@ SCAN_POINTS = 31
 Setups = Mapping[str, Mapping[str, float] | None]
 
 
+#: An entry is ``<optimizer key>`` or ``<optimizer key>~<copy>``, copy 2..MAX_OPTIMIZERS.
+COPY_MARK = "~"
+_ENTRY = re.compile(r"([a-z0-9_]+)(?:~([1-9][0-9]?))?")
+#: Line styles of an optimizer's copies: its colour stays, its later copies are dashed or dotted.
+COPY_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,10px", "1px,6px")
+
+
+def entry(optimizer: str, copy: int = 1) -> str:
+    """The entry of ``optimizer``'s ``copy``-th run in a comparison: 'adam', 'adam~2'."""
+    return optimizer if copy == 1 else f"{optimizer}{COPY_MARK}{copy}"
+
+
+def split_entry(name: str) -> tuple[str, int]:
+    """``(optimizer key, copy)`` of an entry; ValueError for anything else (an unknown optimizer included)."""
+    m = _ENTRY.fullmatch(name) if isinstance(name, str) else None
+    copy = int(m.group(2)) if m and m.group(2) else 1
+    if m is None or not (m.group(2) is None or 2 <= copy <= MAX_OPTIMIZERS):
+        raise ValueError(f"{name!r} is not an optimizer key or a copy of one ('adam', 'adam~2')")
+    get_optimizer(m.group(1))  # raises with the list of allowed keys
+    return m.group(1), copy
+
+
+def is_entry(name: str) -> bool:
+    try:
+        split_entry(name)
+    except ValueError:
+        return False
+    return True
+
+
+def entry_optimizer(name: str) -> str:
+    """The optimizer key of an entry ('adam~2' -> 'adam')."""
+    return split_entry(name)[0]
+
+
+def next_copy(name: str, entries: Sequence[str]) -> str | None:
+    """A new entry for another run of ``name``'s optimizer, not among ``entries``; None when all are used."""
+    key = entry_optimizer(name)
+    for copy in range(2, MAX_OPTIMIZERS + 1):
+        if entry(key, copy) not in entries:
+            return entry(key, copy)
+    return None
+
+
+def entry_dash(name: str) -> str:
+    """Line style of an entry's path and curve: solid for an optimizer's first run."""
+    return COPY_DASHES[(split_entry(name)[1] - 1) % len(COPY_DASHES)]
+
+
+def entry_labels(hparams: Mapping[str, Mapping[str, float] | Trace], lang: str = "en") -> dict[str, str]:
+    """What each entry is called in legends and tables: the optimizer's name ('Adam'), '#2' for a copy,
+    and where one optimizer runs more than once, the settings that tell its runs apart
+    ('Adam (beta2=0.999)', 'Adam #2 (beta2=0.9)'). ``hparams`` maps entries to settings or traces."""
+    settings = {k: dict(v.hparams if isinstance(v, Trace) else (v or {})) for k, v in hparams.items()}
+    runs: dict[str, list[str]] = {}
+    for name in settings:
+        runs.setdefault(entry_optimizer(name), []).append(name)
+    labels = {}
+    for name, hp in settings.items():
+        key, copy = split_entry(name)
+        label = translate(get_optimizer(key).name, lang) + (f" #{copy}" if copy > 1 else "")
+        siblings = runs[key]
+        if len(siblings) > 1:
+            differ = [
+                p for p in get_optimizer(key).hparam_names if len({settings[s].get(p) for s in siblings}) > 1
+            ]
+            if differ:
+                label += " (" + ", ".join(f"{p}={hp[p]:g}" for p in differ if p in hp) + ")"
+        labels[name] = label
+    return labels
+
+
 def _problem(problem: str | Problem) -> Problem:
     return get_problem(problem)
 
@@ -44,7 +120,7 @@ def _check_count(keys: Sequence[str]) -> None:
     if not MIN_OPTIMIZERS <= len(keys) <= MAX_OPTIMIZERS:
         raise ValueError(f"compare needs {MIN_OPTIMIZERS} to {MAX_OPTIMIZERS} optimizers, got {len(keys)}")
     for key in keys:
-        get_optimizer(key)  # raises with the list of allowed keys
+        split_entry(key)  # raises with the list of allowed keys
 
 
 def compare(
@@ -59,13 +135,14 @@ def compare(
     grad_noise: float = 0.0,
     seed: int = 0,
 ) -> dict[str, Trace]:
-    """One trace per optimizer (``{key: hparams}``, in the given order), all on the same problem
-    instance, start point, schedule, minibatches and gradient noise. Raises ValueError on bad input."""
+    """One trace per entry (``{entry: hparams}``, in the given order: an optimizer key, or a copy of one
+    with other settings), all on the same problem instance, start point, schedule, minibatches and
+    gradient noise. Raises ValueError on bad input."""
     _check_count(list(setups))
     prob = _problem(problem)
     return {
         key: run(
-            key,
+            entry_optimizer(key),
             prob,
             steps=steps,
             start=start,
@@ -89,10 +166,11 @@ def results_table(traces: Mapping[str, Trace], lang: str = "en") -> list[dict[st
     than the learning rate (it has its own column).
     """
     rows = []
+    labels = entry_labels(traces, lang)
     for key, tr in traces.items():
         rows.append(
             {
-                "optimizer": translate(get_optimizer(key).name, lang),
+                "optimizer": labels[key],
                 "key": key,
                 "learning_rate": tr.hparams["learning_rate"],
                 "final_loss": tr.final_loss,
@@ -112,7 +190,7 @@ def hparams_table(traces: Mapping[str, Trace], lang: str = "en") -> list[dict[st
 
     Narrow where a single "a=1, b=2, ..." column is not: eight optimizers' settings stay readable.
     """
-    names = {key: translate(get_optimizer(key).name, lang) for key in traces}
+    names = entry_labels(traces, lang)
     params: list[str] = []
     for tr in traces.values():
         params += [p for p in tr.hparams if p not in params]
@@ -247,7 +325,7 @@ def tune_learning_rates(
     prob = _problem(problem)
     return {
         key: learning_rate_scan(
-            key,
+            entry_optimizer(key),
             prob,
             steps=steps,
             hparams=hp,

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-import optviz
 from optviz.app_state import (
     COMPARE_DEFAULTS,
     STUDY_STEPS,
@@ -24,18 +23,24 @@ from optviz.app_state import (
     with_changes,
 )
 from optviz.compare import (
+    COPY_MARK,
     MAX_OPTIMIZERS,
     MIN_OPTIMIZERS,
     SCAN_POINTS,
     compare,
+    entry_labels,
+    entry_optimizer,
     hparams_table,
+    is_entry,
+    next_copy,
     results_table,
+    split_entry,
     table_csv,
     tune_learning_rates,
     with_tuned_rates,
 )
 from optviz.export import standalone_html
-from optviz.i18n import t, tr
+from optviz.i18n import t
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from webui import ui
 from webui.shell import current_language, presenting, route_through_app
@@ -66,7 +71,7 @@ def _control_values(config: CompareConfig) -> dict:
     """The controls' values that show ``config`` (read from the URL on a session's first visit)."""
     values = {f"{P}opts": list(config.optimizers), f"{P}fair": config.fair}
     for key, hp in config.hparams.items():
-        values.update({ui.hparam_keys(key, P)[name]: v for name, v in hp.items()})
+        values.update({ui.hparam_keys(entry_optimizer(key), P, key)[name]: v for name, v in hp.items()})
     values.update(ui.run_settings_values(P, config.base))
     return values
 
@@ -76,20 +81,49 @@ st.title(t("nav.compare", lang))
 st.caption(t("compare.caption", lang))
 ui.show_warnings(warnings, lang)
 
+
 # --- controls --------------------------------------------------------------------------------------
-known = set(optviz.OPTIMIZERS)
+def _valid_entries(v) -> bool:
+    return isinstance(v, list) and len(v) <= MAX_OPTIMIZERS and all(is_entry(e) for e in v)
+
+
+def _entry_label(name: str) -> str:
+    """'Adaptive · Adam', and 'Adaptive · Adam #2' for its copy."""
+    key, copy = split_entry(name)
+    return ui.optimizer_label(key, lang) + (f" #{copy}" if copy > 1 else "")
+
+
+def _add_copy(name: str) -> None:
+    """Another run of ``name``'s optimizer, starting from ``name``'s current settings (change one, compare)."""
+    chosen = list(ui.get_value(f"{P}opts", []))
+    new = next_copy(name, chosen)
+    if new is None or len(chosen) >= MAX_OPTIMIZERS:
+        return
+    key = entry_optimizer(name)
+    mine, theirs = ui.hparam_keys(key, P, name), ui.hparam_keys(key, P, new)
+    ui.set_values({theirs[p]: ui.get_value(mine[p]) for p in mine if ui.get_value(mine[p]) is not None})
+    ui.set_values({f"{P}opts": [*chosen, new]})
+
+
 with st.sidebar:
+    stored = ui.get_value(f"{P}opts", [])
+    copies = (
+        [e for e in stored if isinstance(e, str) and COPY_MARK in e and is_entry(e)]
+        if isinstance(stored, list)
+        else []
+    )
     chosen = ui.bound(
-        st.multiselect, f"{P}opts", list(COMPARE_DEFAULTS),
-        valid=lambda v: isinstance(v, list) and set(v) <= known and len(v) <= MAX_OPTIMIZERS,
-        label=t("compare.optimizers", lang), options=optimizers_by_family(),
-        format_func=lambda k: ui.optimizer_label(k, lang), max_selections=MAX_OPTIMIZERS,
+        st.multiselect, f"{P}opts", list(COMPARE_DEFAULTS), valid=_valid_entries,
+        label=t("compare.optimizers", lang), options=optimizers_by_family() + copies,
+        format_func=_entry_label, max_selections=MAX_OPTIMIZERS,
         help=t("compare.optimizers_help", lang), coerce=list,
     )  # fmt: skip
     # untouched hyperparameters follow the problem's page defaults, as on the Playground
     base = ui.run_settings_controls(
         P, lang, default_config(steps=STUDY_STEPS),
-        on_problem_change=lambda old, new: [ui.follow_scene_defaults(P, key, old, new) for key in chosen],
+        on_problem_change=lambda old, new: [
+            ui.follow_scene_defaults(P, entry_optimizer(e), old, new, slot=e) for e in chosen
+        ],
     )  # fmt: skip
     fair = ui.toggle(
         f"{P}fair", t("compare.fair", lang), help=t("compare.fair_help", lang, points=SCAN_POINTS)
@@ -98,8 +132,17 @@ with st.sidebar:
     st.subheader(t("compare.hparams", lang))
     hparams = {}
     for key in chosen:
-        with st.expander(tr(optviz.OPTIMIZERS[key].name, lang)):
-            hparams[key] = ui.hparam_controls(key, lang, P, defaults=default_hparams(key, base.problem))
+        opt_key = entry_optimizer(key)
+        with st.expander(_entry_label(key).split(" · ", 1)[-1]):
+            hparams[key] = ui.hparam_controls(
+                opt_key, lang, P, defaults=default_hparams(opt_key, base.problem), slot=key
+            )
+            # the same optimizer twice, one setting apart: Adam's beta2 = 0.9 against 0.999
+            st.button(
+                t("compare.add_copy", lang), key=f"{P}copy.{key}", icon=":material/content_copy:",
+                on_click=_add_copy, args=(key,), disabled=len(chosen) >= MAX_OPTIMIZERS,
+                help=t("compare.add_copy_help", lang),
+            )  # fmt: skip
 
 config = CompareConfig(optimizers=tuple(chosen), hparams=hparams, base=base, fair=fair)
 encoded = encode_compare(config)
@@ -129,6 +172,7 @@ except ValueError as err:
 if fair:
     st.markdown(f"**{t('compare.fair_rates', lang)}**")
     rate_rows = []
+    labels = entry_labels(hparams, lang)
     for key in chosen:
         best = scans[key].best_learning_rate
         set_lr = hparams[key]["learning_rate"]
@@ -139,7 +183,7 @@ if fair:
         )
         rate_rows.append(
             {
-                t("compare.col.optimizer", lang): tr(optviz.OPTIMIZERS[key].name, lang),
+                t("compare.col.optimizer", lang): labels[key],
                 t("compare.col.set_lr", lang): ui.format_value(set_lr),
                 t("compare.col.tuned_lr", lang): shown,
             }

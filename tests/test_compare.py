@@ -319,3 +319,49 @@ def test_predict_then_reveal():
     assert len(at.dataframe) == 2  # the results and the hyperparameters side by side
     at.button(key="cmp.hide").click().run()
     assert list(charts(at)) == ["cmp.predict_chart"]
+
+
+# --- the same optimizer twice (issue 14: Adam's beta2 = 0.9 against 0.999) ---------------------------
+def test_a_copy_runs_the_same_optimizer_with_its_own_settings():
+    from optviz.compare import entry_dash, entry_labels, is_entry, next_copy, split_entry
+
+    setups = {"adam": {"beta2": 0.999}, "adam~2": {"beta2": 0.9}, "sgd": None}
+    traces = compare(setups, "rosenbrock", steps=200)
+    alone = optviz.run("adam", "rosenbrock", steps=200, hparams={"beta2": 0.9})
+    assert traces["adam~2"].optimizer == "adam"
+    np.testing.assert_array_equal(traces["adam~2"].params, alone.params)
+    assert not np.array_equal(traces["adam"].params, traces["adam~2"].params)
+    labels = entry_labels(traces)
+    assert labels == {"adam": "Adam (beta2=0.999)", "adam~2": "Adam #2 (beta2=0.9)", "sgd": "SGD"}
+    assert entry_labels({"adam": {}, "adam~3": {}}) == {"adam": "Adam", "adam~3": "Adam #3"}
+    assert [r["optimizer"] for r in results_table(traces)] == list(labels.values())
+    assert (entry_dash("adam"), entry_dash("adam~2")) == ("solid", "dash")
+    assert next_copy("adam", ["adam", "adam~2"]) == "adam~3" and split_entry("adam~3") == ("adam", 3)
+    for bad in ("adam~1", "adam~9", "adam~02", "adam~x", "nope~2", "adam~", "ADAM"):
+        assert not is_entry(bad), bad
+    with pytest.raises(ValueError, match="copy"):
+        compare({"adam": None, "adam~1": None}, "rosenbrock", steps=5)
+
+
+def test_a_copy_travels_in_the_link():
+    config, warnings = parse_compare({"opts": "adam,adam~2,adam~9", "adam~2.beta2": "0.9"})
+    assert config.optimizers == ("adam", "adam~2") and len(warnings) == 1 and "adam~9" in warnings[0]
+    assert config.hparams["adam~2"]["beta2"] == 0.9 and config.hparams["adam"]["beta2"] == 0.999
+    encoded = encode_compare(config)
+    assert (
+        encoded["opts"] == "adam,adam~2" and encoded["adam~2.beta2"] == "0.9" and "adam.beta2" not in encoded
+    )
+    assert parse_compare(encoded) == (config, [])
+
+
+def test_the_copy_button_adds_a_run_with_the_same_settings_then_one_changes():
+    at = open_compare(opts="sgd,adam", **{"adam.beta2": "0.99"})
+    at.button(key="cmp.copy.adam").click().run()
+    assert not at.exception
+    assert at.multiselect(key="cmp.opts").value == ["sgd", "adam", "adam~2"]
+    assert at.select_slider(key="cmp.adam~2.beta2").value == 0.99  # starts from the original's settings
+    at.select_slider(key="cmp.adam~2.beta2").set_value(0.9).run()
+    assert at.query_params["opts"] == "sgd,adam,adam~2" and at.query_params["adam~2.beta2"] == "0.9"
+    names = [d["name"] for d in charts(at)["cmp.loss_chart"]["data"] if d.get("mode") == "lines"]
+    assert names[:3] == ["SGD", "Adam (beta2=0.99)", "Adam #2 (beta2=0.9)"]
+    assert list(at.dataframe[0].value["optimizer"]) == names[:3]

@@ -279,19 +279,21 @@ def hparam_controls(
     *,
     typed: bool = False,
     defaults: Mapping[str, float] | None = None,
+    slot: str | None = None,
 ) -> dict[str, float]:
-    """Controls for every hyperparameter of ``optimizer``, keyed ``<prefix><optimizer>.<name>``.
+    """Controls for every hyperparameter of ``optimizer``, keyed ``<prefix><slot>.<name>``; the slot is
+    the optimizer's key unless a page runs it more than once (Compare's 'adam~2').
 
     Each optimizer keeps its own values, so switching optimizers (or showing several, as the Compare
-    page does with one prefix per slot) never mixes them up.
+    page does with one slot per run) never mixes them up.
     """
     opt = optviz.OPTIMIZERS[optimizer]
-    return params_controls(opt.hparams, f"{prefix}{optimizer}.", lang, typed=typed, defaults=defaults)
+    return params_controls(opt.hparams, f"{prefix}{slot or optimizer}.", lang, typed=typed, defaults=defaults)
 
 
-def hparam_keys(optimizer: str, prefix: str) -> dict[str, str]:
+def hparam_keys(optimizer: str, prefix: str, slot: str | None = None) -> dict[str, str]:
     """Control key of each hyperparameter of ``optimizer`` under ``prefix`` (for ``set_values``)."""
-    return {name: f"{prefix}{optimizer}.{name}" for name in optviz.OPTIMIZERS[optimizer].hparam_names}
+    return {name: f"{prefix}{slot or optimizer}.{name}" for name in optviz.OPTIMIZERS[optimizer].hparam_names}
 
 
 def family_label(family: str, lang: str) -> str:
@@ -420,14 +422,14 @@ def carry_learning_rate(prefix: str, old: str, new: str, problem: str) -> None:
     set_values({f"{prefix}hp.{new}.learning_rate": float(value)})
 
 
-def follow_scene_defaults(prefix: str, optimizer: str, old: str, new: str) -> None:
+def follow_scene_defaults(prefix: str, optimizer: str, old: str, new: str, slot: str | None = None) -> None:
     """On a problem switch, move ``optimizer``'s hyperparameters that still sit at the old problem's page
     defaults to the new problem's (Rosenbrock starts SGD at 0.002, not at a rate that diverges).
-    ``prefix`` is the one the hyperparameter controls were drawn under (``hparam_controls``)."""
+    ``prefix`` and ``slot`` are those the hyperparameter controls were drawn under (``hparam_controls``)."""
     if old == new or optimizer not in optviz.OPTIMIZERS:
         return
     before, after = default_hparams(optimizer, old), default_hparams(optimizer, new)
-    keys = hparam_keys(optimizer, prefix)
+    keys = hparam_keys(optimizer, prefix, slot)
     for name, value in after.items():
         key = keys[name]
         if get_value(key, before[name]) == before[name] and value != before[name]:

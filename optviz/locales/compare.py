@@ -38,8 +38,15 @@ STRINGS = {
     ),
     "compare.optimizers": ("Optimizers (2 to 8)", "优化器（2 到 8 个）"),
     "compare.optimizers_help": (
-        "Each keeps its own hyperparameters (below) and its own colour in every chart.",
-        "每个优化器保留自己的超参数（见下方），并在所有图中使用同一种颜色。",
+        "Each keeps its own hyperparameters (below) and its own colour in every chart; a copy of an "
+        "optimizer (#2) keeps its colour with a dashed line.",
+        "每个优化器保留自己的超参数（见下方），并在所有图中使用同一种颜色；同一优化器的副本（#2）颜色相同，用虚线表示。",
+    ),
+    "compare.add_copy": ("Add a copy with other settings", "添加副本，换一组设置"),
+    "compare.add_copy_help": (
+        "Runs this optimizer once more, starting from these settings: change one (Adam's beta2 = 0.9 "
+        "against 0.999) and compare the two runs.",
+        "再运行一次这个优化器，从当前设置开始：改动其中一个（例如 Adam 的 beta2 = 0.9 对比 0.999），比较两次运行。",
     ),
     "compare.too_few": ("Pick at least two optimizers to compare.", "请至少选择两个优化器进行对比。"),
     "compare.hparams": ("Hyperparameters", "超参数"),

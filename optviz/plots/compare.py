@@ -13,9 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
+from ..compare import entry_dash, entry_labels, entry_optimizer
 from ..i18n import t
-from ..i18n import tr as translate
-from ..optimizers import get_optimizer
 from ..problems import Problem
 from ..runner import Trace
 from .curves import loss_axis_type
@@ -119,13 +118,14 @@ def overlay_figure(
     window = _window(traces) if reveal else plot_window(problem, first.params[:1])
     fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
     if reveal:
+        labels = entry_labels(traces, lang)
         for key, tr in traces.items():
-            name, color = translate(get_optimizer(key).name, lang), optimizer_color(key)
+            name, color, dash = labels[key], optimizer_color(entry_optimizer(key)), entry_dash(key)
             idx = display_indices(tr.k)
             fig.add_trace(
                 go.Scatter(
                     x=tr.params[idx, 0], y=tr.params[idx, 1], mode="lines", name=name, legendgroup=key,
-                    line={"color": color, "width": LINE_WIDTH}, customdata=idx,
+                    line={"color": color, "width": LINE_WIDTH, "dash": dash}, customdata=idx,
                     hovertemplate=f"{name}<br>{t('compare.fig.step', lang)} %{{customdata}}<extra></extra>",
                 )
             )  # fmt: skip
@@ -168,14 +168,15 @@ def loss_curves_figure(
     axis = loss_axis_type(every)
     longest = max(tr.k for tr in traces.values())
     fig = go.Figure()
+    labels = entry_labels(traces, lang)
     for key, tr in traces.items():
-        name, color = translate(get_optimizer(key).name, lang), optimizer_color(key)
+        name, color, dash = labels[key], optimizer_color(entry_optimizer(key)), entry_dash(key)
         idx = display_indices(tr.k)
         dead = tr.diverged_at is not None
         fig.add_trace(
             go.Scatter(
                 x=idx, y=tr.loss[idx], mode="lines", name=name, legendgroup=key,
-                line={"color": color, "width": LINE_WIDTH},
+                line={"color": color, "width": LINE_WIDTH, "dash": dash},
                 hovertemplate=f"{name}<br>{t('compare.fig.step', lang)} %{{x}}: %{{y:.6g}}<extra></extra>",
             )
         )  # fmt: skip
@@ -236,13 +237,14 @@ def race_figure(
     window = _window(traces)
     fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
     longest = max(tr.k for tr in traces.values())
+    labels = entry_labels(traces, lang)
     for key, tr in traces.items():
-        name, color = translate(get_optimizer(key).name, lang), optimizer_color(key)
+        name, color, dash = labels[key], optimizer_color(entry_optimizer(key)), entry_dash(key)
         idx = display_indices(tr.k)
         fig.add_trace(
             go.Scatter(
                 x=tr.params[idx, 0], y=tr.params[idx, 1], mode="lines", name=name, legendgroup=key,
-                line={"color": color, "width": LINE_WIDTH * 0.75}, opacity=0.45, hoverinfo="skip",
+                line={"color": color, "width": LINE_WIDTH * 0.75, "dash": dash}, opacity=0.45, hoverinfo="skip",
             )
         )  # fmt: skip
         fig.add_trace(

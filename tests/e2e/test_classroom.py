@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from optviz import app_state
+from optviz.i18n import t
 
 from .browser import CHART, key_selector, open_app, wait_idle
 
@@ -73,6 +74,36 @@ def test_compare_moves_untouched_rates_to_the_problems_defaults(page, server):
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for()
     assert "diverged" not in page.locator("body").inner_text().lower()
+
+
+def test_compare_runs_adam_twice_with_a_different_beta2(page, server):
+    """The classic question (Adam's beta2 = 0.9 against 0.999): a copy of Adam, one setting changed."""
+    open_app(page, server + "/compare?opts=sgd,adam&problem=rosenbrock")
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam").first.click()
+    page.locator(key_selector("cmp.copy.adam")).get_by_role(
+        "button", name=t("compare.add_copy", "en")
+    ).click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('opts') === 'sgd,adam,adam~2'")
+    wait_idle(page)
+    assert "Adam #2" in page.locator(key_selector("cmp.opts")).inner_text()
+    # the copy's beta2 slider: three notches down from 0.999
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam #2").first.click()
+    slider = page.locator(key_selector("cmp.adam~2.beta2") + ' input[type="range"]')
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => new URLSearchParams(location.search).has('adam~2.beta2')")
+    wait_idle(page)
+    beta2 = _query(page)["adam~2.beta2"]
+    assert float(beta2) < 0.999
+    paths = page.locator(key_selector("cmp.paths_chart") + " " + CHART)
+    lines = paths.evaluate(
+        "gd => gd._fullData.filter(t => t.mode === 'lines').map(t => [t.name, t.line.color, t.line.dash])"
+    )
+    first, copy = [x for x in lines if x[0].startswith("Adam")]
+    assert first[0] == "Adam (beta2=0.999)" and copy[0] == f"Adam #2 (beta2={float(beta2):g})"
+    assert first[1] == copy[1] and (first[2], copy[2]) == ("solid", "dash")  # one colour, the copy dashed
+    assert "Adam #2" in paths.locator(".legend").text_content()
 
 
 def test_the_learning_rate_slider_steps_into_the_ravines_zig_zag_band(page, server):
