@@ -53,15 +53,18 @@ def test_prodigy_and_schedule_free_state():
 
 
 @pytest.mark.parametrize("key", ["sf_sgd", "sf_adamw"])
-def test_schedule_free_weights_each_step_by_its_scheduled_lr_squared(key):
-    """shared/optimizers.md: W <- W + lr^2, c = lr^2/W with lr after the schedule (a decaying cosine
-    here, where the reference's largest-lr-so-far weighting would give c_t = 1/t instead)."""
-    tr = optviz.run(key, "booth", steps=30, hparams={"learning_rate": 0.05}, schedule="cosine",
-                    schedule_params={"min_ratio": 0.1})  # fmt: skip
-    w = np.cumsum(tr.lr**2)
+def test_schedule_free_weights_each_step_by_the_largest_lr_so_far_squared(key):
+    """shared/optimizers.md (as schedulefree): lr_max = max(lr_max, lr), W += lr_max^2, c = lr_max^2/W,
+    with lr after the schedule. Under a warm-up then cosine decay, c differs from lr^2 / sum lr^2."""
+    tr = optviz.run(key, "booth", steps=30, hparams={"learning_rate": 0.05}, schedule="warmup_cosine",
+                    schedule_params={"warmup_fraction": 0.2, "min_ratio": 0.1})  # fmt: skip
+    lr_max = np.maximum.accumulate(tr.lr)
+    assert np.diff(tr.lr).max() > 0 and tr.lr[-1] < lr_max[-1]  # rises, then falls
+    np.testing.assert_array_equal(tr.state["lr_max"], lr_max)
+    w = np.cumsum(lr_max**2)
     np.testing.assert_allclose(tr.state["weight_sum"], w, rtol=1e-12)
-    np.testing.assert_allclose(tr.state["c"], tr.lr**2 / w, rtol=1e-12)
-    assert not np.allclose(tr.state["c"], 1 / np.arange(1, 31))
+    np.testing.assert_allclose(tr.state["c"], lr_max**2 / w, rtol=1e-12)
+    assert not np.allclose(tr.state["c"], tr.lr**2 / np.cumsum(tr.lr**2))
     # y_t = (1 - c) y_{t-1} + c z_{t-1} + lr (b (1 - c) - 1) gh, with gh = g for SGD (no weight decay)
     b = 0.9
     z_prev = np.vstack([tr.params[:1], tr.state["z"][:-1]])

@@ -309,7 +309,7 @@ RPROP = Optimizer(
             derived=True,
         ),
     ),  # fmt: skip
-    summary="Use only the sign of each gradient coordinate; grow its step while the sign holds, halve it on a flip.",
+    summary="Use only the sign of each gradient coordinate; grow its step while the sign holds, shrink it on a flip.",
     by_hand=(
         HandStep("step_size_prev", "lr", "t == 1"),
         HandStep("s", "sign(g*prev_prev)", symbol="s_t"),
