@@ -978,7 +978,8 @@ def main(argv: list[str] | None = None) -> int:
             "start": [float(v) for v in start],
             "steps": STEPS,
             "hparams": hparams,
-            "reference": describe(name, kwargs),
+            "reference": describe(name, kwargs)
+            + ("" if lrs is None else "; before step t: opt.param_groups[0]['lr'] = lr[t - 1]"),
             **(
                 {}
                 if schedule is None
