@@ -111,7 +111,7 @@ ADOPT = Optimizer(
     by_hand=(
         HandStep("v", "g**2", "t == 1"),
         HandStep("m", "m_prev", "t == 1"),
-        HandStep("effective_lr", "0*lr", "t == 1"),
+        HandStep("effective_lr", "0", "t == 1"),
         HandStep("p", "p_prev", "t == 1"),
         HandStep("clip", "(t - 1)**0.25", "t > 1"),
         HandStep("effective_lr", "lr/max(sqrt(v_prev), epsilon)", "t > 1"),
