@@ -9,7 +9,7 @@ AdamW fallback) runs and the norm of the corrected gradient is taken over both c
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from .base import (
 )  # fmt: skip
 
 
-def clamp(x, low, high):
+def clamp(x: Any, low: Any, high: Any) -> Any:
     """min(max(x, low), high) as torch's clamp (high wins when low > high); floats and arrays alike."""
     return np.minimum(np.maximum(x, low), high)
 
@@ -68,13 +68,13 @@ def adopt_update(g, s, p, t, lr, hp):
 
 def adopt_derive(rec, grads, params, t, lr, hp):
     t = np.asarray(t, dtype=float)
-    scale = 1.0 / np.maximum(np.sqrt(shifted(rec["v"])), hp["epsilon"])
+    denom = np.maximum(np.sqrt(shifted(rec["v"])), hp["epsilon"])  # v before each step
     first = (t == 1)[:, None]
     c = adopt_clip(t)
     return {
-        "u": np.where(first, 0.0, clamp(grads * scale, -c[:, None], c[:, None])),
+        "u": np.where(first, 0.0, clamp(grads / denom, -c[:, None], c[:, None])),
         "clip": c,
-        "effective_lr": np.where(first, 0.0, col(lr) * scale),
+        "effective_lr": np.where(first, 0.0, col(lr) / denom),
     }
 
 
