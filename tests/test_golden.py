@@ -1,5 +1,5 @@
 """Trajectories match the reference libraries (torch.optim, optax, lion-pytorch, schedulefree,
-prodigyopt, adabelief-pytorch) recorded by tests/golden/make_golden.py."""
+prodigyopt, adabelief-pytorch, timm) recorded by tests/golden/make_golden.py."""
 
 import json
 from pathlib import Path
@@ -30,8 +30,11 @@ def test_trajectory_matches_reference(path):
     assert set(case["hparams"]) == set(optviz.OPTIMIZERS[case["optimizer"]].hparam_names)
     problem = optviz.PROBLEMS[case["problem"]](**case["problem_params"])
     trace = optviz.run(
-        case["optimizer"], problem, steps=case["steps"], start=case["start"], hparams=case["hparams"]
-    )
+        case["optimizer"], problem, steps=case["steps"], start=case["start"], hparams=case["hparams"],
+        schedule=case.get("schedule"), schedule_params=case.get("schedule_params"),
+    )  # fmt: skip
+    if "lr" in case:  # a scheduled case: the reference was driven by these learning rates
+        np.testing.assert_allclose(trace.lr, case["lr"], rtol=1e-14, atol=0)
     ref = np.array(case["params"])
     assert trace.diverged_at is None
     assert trace.params.shape == ref.shape
@@ -54,3 +57,12 @@ def test_non_default_cases_switch_features_on():
                 assert hp[name] > 0, case["case"]
         if case["optimizer"] == "rmsprop":
             assert hp["momentum"] > 0
+
+
+def test_schedule_free_has_a_case_whose_learning_rate_falls():
+    """Schedule-Free weights steps by the largest learning rate so far: only a falling rate tells that
+    from lr^2 weighting, so each Schedule-Free optimizer has a fixture where it rises, then falls."""
+    for key in ("sf_sgd", "sf_adamw"):
+        lrs = [np.array(c["lr"]) for c in map(load, FIXTURES) if c["optimizer"] == key and "lr" in c]
+        assert lrs, key
+        assert any(np.diff(lr).max() > 0 and lr[-1] < 0.5 * lr.max() for lr in lrs), key

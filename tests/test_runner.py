@@ -53,15 +53,18 @@ def test_prodigy_and_schedule_free_state():
 
 
 @pytest.mark.parametrize("key", ["sf_sgd", "sf_adamw"])
-def test_schedule_free_weights_each_step_by_its_scheduled_lr_squared(key):
-    """shared/optimizers.md: W <- W + lr^2, c = lr^2/W with lr after the schedule (a decaying cosine
-    here, where the reference's largest-lr-so-far weighting would give c_t = 1/t instead)."""
-    tr = optviz.run(key, "booth", steps=30, hparams={"learning_rate": 0.05}, schedule="cosine",
-                    schedule_params={"min_ratio": 0.1})  # fmt: skip
-    w = np.cumsum(tr.lr**2)
+def test_schedule_free_weights_each_step_by_the_largest_lr_so_far_squared(key):
+    """shared/optimizers.md (as schedulefree): lr_max = max(lr_max, lr), W += lr_max^2, c = lr_max^2/W,
+    with lr after the schedule. Under a warm-up then cosine decay, c differs from lr^2 / sum lr^2."""
+    tr = optviz.run(key, "booth", steps=30, hparams={"learning_rate": 0.05}, schedule="warmup_cosine",
+                    schedule_params={"warmup_fraction": 0.2, "min_ratio": 0.1})  # fmt: skip
+    lr_max = np.maximum.accumulate(tr.lr)
+    assert np.diff(tr.lr).max() > 0 and tr.lr[-1] < lr_max[-1]  # rises, then falls
+    np.testing.assert_array_equal(tr.state["lr_max"], lr_max)
+    w = np.cumsum(lr_max**2)
     np.testing.assert_allclose(tr.state["weight_sum"], w, rtol=1e-12)
-    np.testing.assert_allclose(tr.state["c"], tr.lr**2 / w, rtol=1e-12)
-    assert not np.allclose(tr.state["c"], 1 / np.arange(1, 31))
+    np.testing.assert_allclose(tr.state["c"], lr_max**2 / w, rtol=1e-12)
+    assert not np.allclose(tr.state["c"], tr.lr**2 / np.cumsum(tr.lr**2))
     # y_t = (1 - c) y_{t-1} + c z_{t-1} + lr (b (1 - c) - 1) gh, with gh = g for SGD (no weight decay)
     b = 0.9
     z_prev = np.vstack([tr.params[:1], tr.state["z"][:-1]])
@@ -193,3 +196,43 @@ def test_overflowing_state_under_a_bounded_loss_counts_as_divergence():
     res = optviz.sweep("prodigy", "ackley", steps=5000, grid={"learning_rate": [1.0, 10.0]},
                        hparams={k: v for k, v in hp.items() if k != "learning_rate"})  # fmt: skip
     assert res.diverged_at[1] == tr.diverged_at
+
+
+def test_adopt_first_step_only_fills_the_second_moment():
+    tr = optviz.run("adopt", "booth", steps=5, hparams={"learning_rate": 0.1})
+    np.testing.assert_array_equal(tr.params[1], tr.params[0])  # optax: clip bound 0, beta1 taken as 1
+    np.testing.assert_array_equal(tr.state["m"][0], [0.0, 0.0])
+    np.testing.assert_array_equal(tr.state["v"][0], tr.grads[0] ** 2)
+    assert not np.array_equal(tr.params[2], tr.params[1])
+    # from step 2 on the gradient is normalised by the previous v and clipped to (t-1)^(1/4)
+    np.testing.assert_allclose(tr.state["clip"], np.arange(5) ** 0.25, rtol=1e-15)
+    assert np.all(np.abs(tr.state["u"]) <= tr.state["clip"][:, None])
+
+
+def test_ademamix_without_the_slow_momentum_is_adam():
+    hp = {"learning_rate": 0.05, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6}
+    mix = optviz.run("ademamix", "rosenbrock", steps=100, hparams={**hp, "alpha": 0.0})
+    adam = optviz.run("adam", "rosenbrock", steps=100, hparams=hp)
+    np.testing.assert_allclose(mix.params, adam.params, rtol=1e-10)
+    assert not np.allclose(optviz.run("ademamix", "rosenbrock", steps=100, hparams=hp).params, adam.params)
+
+
+def test_rprop_reads_the_learning_rate_only_on_its_first_step():
+    """torch.optim.Rprop fills its step sizes with lr once: a schedule that starts at the full rate
+    (cosine) changes nothing; the step sizes then grow by eta_plus while signs hold."""
+    plain = optviz.run("rprop", "booth", steps=40, hparams={"learning_rate": 0.01})
+    cosine = optviz.run("rprop", "booth", steps=40, hparams={"learning_rate": 0.01}, schedule="cosine")
+    assert cosine.lr[-1] < 0.002
+    np.testing.assert_array_equal(plain.params, cosine.params)
+    np.testing.assert_allclose(plain.state["step_size"][:3, 0], [0.01, 0.012, 0.0144], rtol=1e-15)
+    np.testing.assert_allclose(np.abs(plain.updates[:3]), plain.state["step_size"][:3], rtol=1e-12)
+
+
+def test_mars_keeps_the_previous_gradient_and_a_unit_norm_correction():
+    tr = optviz.run("mars", "rosenbrock", steps=30, hparams={"learning_rate": 0.01, "gamma": 0.1})
+    np.testing.assert_array_equal(tr.state["g_prev"], tr.grads)
+    norms = np.linalg.norm(tr.state["c"], axis=1)
+    assert np.all(norms <= 1 + 1e-15) and np.any(np.linalg.norm(tr.grads, axis=1) > 1)
+    np.testing.assert_allclose(tr.state["c"][0], tr.grads[0] / np.linalg.norm(tr.grads[0]), rtol=1e-15)
+    raw = tr.grads[1] + 0.1 * 0.9 / 0.1 * (tr.grads[1] - tr.grads[0])
+    np.testing.assert_allclose(tr.state["c"][1], raw / max(np.linalg.norm(raw), 1.0), rtol=1e-14)

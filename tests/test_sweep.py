@@ -108,3 +108,12 @@ def test_sweep_errors():
             steps=5,
             grid={"beta1": np.linspace(0, 0.9, 1000), "beta2": np.linspace(0, 0.9, 1000)},
         )
+
+
+@pytest.mark.parametrize("key", ["sf_sgd", "sf_adamw", "adopt", "ademamix", "rprop", "mars"])
+def test_scheduled_cells_equal_their_runs(key):
+    """Under a rate that rises, then falls: Schedule-Free's lr_max, Rprop's first-step lr and the
+    first-step branches of ADOPT and MARS vectorise bit for bit."""
+    lr = optviz.OPTIMIZERS[key].param("learning_rate").default
+    grid = {"learning_rate": [0.1 * lr, 0.3 * lr, lr]}
+    assert_cells_equal_runs(key, "booth", grid, 60, schedule="warmup_cosine")

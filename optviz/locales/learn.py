@@ -348,10 +348,13 @@ _CARDS = {
         "what": (
             "Schedule-Free SGD removes the learning-rate schedule. It keeps a plain SGD iterate z and a "
             "running average x of it, and takes gradients at y, an interpolation between the two set by β. "
-            "The averaging does the work of a decaying schedule, so a constant learning rate converges.",
+            "The averaging does the work of a decaying schedule, so a constant learning rate converges. Each "
+            "step's weight in the average is the largest learning rate so far, squared, so a decaying schedule "
+            "does not make late steps count less.",
             "Schedule-Free SGD 去掉了学习率调度。它维护一个普通的 SGD 迭代点 z 以及 z 的滑动平均 x，"
             "并在两者之间由 β 决定的插值点 y 处计算梯度。平均操作起到了衰减调度的作用，"
-            "因此恒定学习率也能收敛。",
+            "因此恒定学习率也能收敛。每一步在平均中的权重是到目前为止最大学习率的平方，"
+            "所以衰减的学习率调度不会让后面的步子权重变小。",
         ),
         "uses": (
             "Training when the number of steps is not known in advance (no cosine length to choose), or a "
@@ -407,6 +410,110 @@ _CARDS = {
             "在非凸损失上，距离估计没有理论保证。",
         ),
     },
+    "rprop": {
+        "what": (
+            "Rprop ignores the size of the gradient and uses only its sign: each coordinate has its own step "
+            "size Δ, multiplied by η⁺ = 1.2 while the gradient keeps its sign and by η⁻ = 0.5 when it flips, "
+            "clipped to [Δmin, Δmax]. After a flip that coordinate does not move, and its stored gradient is "
+            "set to 0 so the step shrinks only once. As in torch.optim.Rprop, the learning rate is only the "
+            "initial step size: a schedule changes nothing after the first step.",
+            "Rprop 不看梯度的大小，只用它的符号：每个坐标有自己的步长 Δ，梯度保持符号时乘以 η⁺ = 1.2，"
+            "符号翻转时乘以 η⁻ = 0.5，并截断在 [Δmin, Δmax] 之内。符号翻转后，该坐标这一步不移动，"
+            "保存的梯度也置为 0，这样步长只缩小一次。与 torch.optim.Rprop 一致，学习率只是初始步长："
+            "第一步之后，学习率调度不再起任何作用。",
+        ),
+        "uses": (
+            "Full-batch training of small networks, where it was long a favourite for its speed and for needing "
+            "almost no tuning; a classic of the neural-network toolboxes of the 1990s and 2000s.",
+            "小型网络的全批量训练：它速度快、几乎不用调参，长期深受欢迎；"
+            "是 1990 和 2000 年代神经网络工具箱里的经典方法。",
+        ),
+        "fails": (
+            "It needs exact full-batch gradients: with minibatches the signs flip at random and the step sizes "
+            "collapse. Sign-only steps ignore curvature, and a large Δmax lets a coordinate leap far past the "
+            "minimum before the flips shrink its step.",
+            "它需要精确的全批量梯度：用小批量时符号会随机翻转，步长随之塌缩。只看符号的步子不考虑曲率，"
+            "Δmax 较大时，某个坐标可能远远越过最小值，直到反复翻转才把步长缩小。",
+        ),
+    },
+    "adopt": {
+        "what": (
+            "ADOPT divides each gradient by the square root of the previous step's second moment v, not the "
+            "current one, and only then averages it into the momentum m; the step is −η m. Because g_t is not "
+            "in its own denominator, the paper proves convergence for any β2, where Adam needs β2 tuned to the "
+            "problem. As in optax's default, the normalised gradient is clipped to ±(t−1)^(1/4) and the first "
+            "step only fills v, so the parameters start moving at step 2.",
+            "ADOPT 用上一步（而不是当前）的二阶矩 v 的平方根去除每个梯度，然后才把它平均进动量 m；更新量为 −η m。"
+            "由于 g_t 不出现在自己的分母里，论文证明它对任意 β2 都收敛，而 Adam 需要针对问题调 β2。"
+            "与 optax 的默认设置一致，归一化后的梯度被截断在 ±(t−1)^(1/4) 之内，且第一步只填充 v，"
+            "所以参数从第 2 步才开始移动。",
+        ),
+        "uses": (
+            "Proposed in 2024 as a drop-in replacement for Adam (image classification, generative models, "
+            "language-model pretraining, reinforcement learning), especially where Adam is unstable with a "
+            "small β2 or needs a long warm-up.",
+            "2024 年提出，作为 Adam 的直接替代（图像分类、生成模型、语言模型预训练、强化学习），"
+            "尤其适合 Adam 在小 β2 下不稳定或需要长时间预热的场合。",
+        ),
+        "fails": (
+            "Normalising by a stale v lags behind a sudden rise in gradient scale, and the (t−1)^(1/4) clip is "
+            "a heuristic the theory does not cover. Its default ε = 1e-6 is larger than Adam's, and it is new, "
+            "with few independent large-scale comparisons.",
+            "用滞后一步的 v 归一化，跟不上梯度尺度的突然增大；(t−1)^(1/4) 的截断是理论没有覆盖的经验做法。"
+            "它默认的 ε = 1e-6 比 Adam 的大；它还很新，独立的大规模对比不多。",
+        ),
+    },
+    "ademamix": {
+        "what": (
+            "AdEMAMix adds to Adam a second, slow momentum m2 with β3 = 0.9999 (a memory of about 10,000 steps) "
+            "and steps along (m̂1 + α m2)/(√v̂ + ε). The fast EMA follows the current landscape while the slow "
+            "one keeps using gradients thousands of steps old, which the paper finds are still useful. This is "
+            "optax.contrib.ademamix as it is by default: no warm-up of α and β3 (the paper ramps both up), and "
+            "m2 is never bias-corrected.",
+            "AdEMAMix 在 Adam 之外再加一个慢动量 m2，β3 = 0.9999（大约记住 10,000 步），"
+            "更新方向为 (m̂1 + α m2)/(√v̂ + ε)。快的指数滑动平均跟随当前的地形，慢的则继续利用几千步以前的梯度，"
+            "论文发现这些旧梯度仍然有用。这里复现的是默认设置下的 optax.contrib.ademamix："
+            "α 和 β3 都不做预热（论文中两者逐渐增大），m2 也从不做偏差修正。",
+        ),
+        "uses": (
+            "Language-model pretraining and long vision runs, where the paper reports matching AdamW with about "
+            "half the tokens and forgetting the training data more slowly.",
+            "语言模型预训练和长时间的视觉训练；论文报告它用大约一半的 token 就能达到 AdamW 的效果，"
+            "而且遗忘训练数据更慢。",
+        ),
+        "fails": (
+            "On short runs the slow EMA barely fills (m2 grows like 1 − β3^t), and without the paper's warm-up "
+            "a large α early on can destabilise training. It keeps one more state vector than Adam and adds two "
+            "hyperparameters to tune.",
+            "训练步数少时，慢的指数滑动平均几乎填不满（m2 按 1 − β3^t 增长）；没有论文中的预热时，"
+            "早期较大的 α 可能让训练不稳定。它比 Adam 多保存一个状态向量，还多了两个要调的超参数。",
+        ),
+    },
+    "mars": {
+        "what": (
+            "MARS feeds AdamW a variance-reduced gradient c_t = g_t + γ β1/(1−β1) (g_t − g_{t−1}), rescaled so "
+            "its norm is at most 1; the previous gradient is kept as state. The correction estimates how the "
+            "gradient changes between consecutive points (a STORM-style estimator) at no extra gradient cost. "
+            "This is timm's Mars with its defaults (AdamW form, γ = 0.025); timm applies MARS only to matrices, "
+            "so here the two parameters form one 1 × 2 matrix and the norm covers both.",
+            "MARS 给 AdamW 输入一个方差缩减的梯度 c_t = g_t + γ β1/(1−β1) (g_t − g_{t−1})，并缩放到范数不超过 1；"
+            "上一步的梯度作为状态保存。这个修正项估计梯度在相邻两点之间如何变化（STORM 式估计），"
+            "不需要额外计算梯度。这里复现的是默认设置下 timm 的 Mars（AdamW 形式，γ = 0.025）；"
+            "timm 只对矩阵使用 MARS，所以这里把两个参数看作一个 1 × 2 矩阵，范数覆盖两者。",
+        ),
+        "uses": (
+            "Pretraining language models (GPT-2 scale in the paper), where it reported a lower loss than AdamW "
+            "for the same number of tokens.",
+            "语言模型预训练（论文中为 GPT-2 规模）；论文报告在相同 token 数下它的损失低于 AdamW。",
+        ),
+        "fails": (
+            "The difference g_t − g_{t−1} is noisy with small batches, so γ must stay small; the clipping to "
+            "norm 1 shrinks every step while gradients are large, which on steep problems makes it slower than "
+            "AdamW at the start.",
+            "小批量时梯度差 g_t − g_{t−1} 噪声很大，所以 γ 必须取得小；把范数截断到 1 会在梯度较大时缩小每一步，"
+            "在陡峭的问题上，它开始时比 AdamW 慢。",
+        ),
+    },
 }
 
 STRINGS = {f"learn.card.{key}.{part}": pair for key, parts in _CARDS.items() for part, pair in parts.items()}
@@ -421,14 +528,18 @@ STRINGS |= {
     "learn.history.title": ("From SGD to today", "从 SGD 到今天"),
     "learn.history.text": (
         "Stochastic gradient descent dates from 1951. Momentum (1964) and Nesterov's acceleration (1983) "
-        "made it faster on ravines; 2011-2012 brought per-coordinate learning rates (Adagrad, RMSprop, "
-        "Adadelta); Adam (2014) became deep learning's default; later work repaired and extended it "
-        "(AMSGrad, AdamW, RAdam, AdaBelief); and the newest methods were found by program search (Lion) "
-        "or drop the schedule and the learning rate altogether (Schedule-Free, Prodigy).",
+        "made it faster on ravines; Rprop (1993) gave each coordinate its own step size, from gradient signs; "
+        "2011-2012 brought per-coordinate learning rates (Adagrad, RMSprop, Adadelta); Adam (2014) became "
+        "deep learning's default; later work repaired and extended it (AMSGrad, AdamW, RAdam, AdaBelief); "
+        "the newest methods were found by program search (Lion) or drop the schedule and the learning rate "
+        "altogether (Schedule-Free, Prodigy); and 2024 revisited Adam's normaliser, momentum and gradient "
+        "noise (ADOPT, AdEMAMix, MARS).",
         "随机梯度下降诞生于 1951 年。动量法（1964）和 Nesterov 加速（1983）让它在峡谷中走得更快；"
+        "Rprop（1993）根据梯度符号给每个坐标设定各自的步长；"
         "2011-2012 年出现了逐坐标学习率（Adagrad、RMSprop、Adadelta）；Adam（2014）成为深度学习的默认选择；"
         "随后的工作修补并扩展了它（AMSGrad、AdamW、RAdam、AdaBelief）；最新的方法或由程序搜索发现（Lion），"
-        "或干脆去掉学习率调度乃至学习率本身（Schedule-Free、Prodigy）。",
+        "或干脆去掉学习率调度乃至学习率本身（Schedule-Free、Prodigy）；"
+        "2024 年的工作又重新审视了 Adam 的归一化、动量和梯度噪声（ADOPT、AdEMAMix、MARS）。",
     ),
     "learn.family.classic": ("Classic", "经典方法"),
     "learn.family.adaptive": ("Adaptive", "自适应方法"),

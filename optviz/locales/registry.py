@@ -42,6 +42,10 @@ TEXTS = {
     "Schedule-Free SGD": "Schedule-Free SGD（免调度 SGD）",
     "Schedule-Free AdamW": "Schedule-Free AdamW（免调度 AdamW）",
     "Prodigy": "Prodigy",
+    "ADOPT": "ADOPT",
+    "AdEMAMix": "AdEMAMix",
+    "Rprop": "Rprop（弹性反向传播）",
+    "MARS (AdamW form)": "MARS（AdamW 形式）",
     # --- sgd, momentum, nesterov ---
     "Step straight down the gradient, scaled by the learning rate.": "沿梯度方向直接下降，步长由学习率决定。",
     "Per-coordinate step size applied to the update direction.": "作用在更新方向上的逐坐标步长。",
@@ -148,9 +152,10 @@ TEXTS = {
     ),
     "Interpolation between the SGD iterate z and the average x.": "SGD 迭代点 z 与平均点 x 之间的插值系数。",
     "The plain SGD iterate that y is pulled towards.": "y 被拉向的普通 SGD 迭代点。",
-    "Sum of lr^2 over the steps so far.": "到目前为止各步 lr^2 的和。",
+    "Sum of lr_max^2 over the steps so far.": "到目前为止各步 lr_max^2 的和。",
+    "Largest scheduled learning rate so far: it weights each step.": "到目前为止（按调度）最大的学习率：用它给每一步加权。",
     "The averaged point x = (y - (1-b) z) / b, the one to evaluate.": "平均点 x = (y - (1-b) z) / b，评估时用的就是它。",
-    "Averaging weight c_t = lr^2 / sum of lr^2.": "平均权重 c_t = lr^2 / lr^2 之和。",
+    "Averaging weight c_t = lr_max^2 / W.": "平均权重 c_t = lr_max^2 / W。",
     "Schedule-free averaging on top of Adam's normalised gradient.": "在 Adam 归一化梯度之上做免调度平均。",
     "Interpolation between the iterate z and the average x.": "迭代点 z 与平均点 x 之间的插值系数。",
     "Adam that estimates its own learning rate from how far it has travelled (D-adaptation).": (
@@ -163,6 +168,54 @@ TEXTS = {
     "Largest d estimate so far.": "到目前为止最大的 d 估计。",
     "The start point.": "起点。",
     "The step scale d * lr used this step.": "本步使用的步长尺度 d * lr。",
+    # --- second wave: adopt, ademamix, rprop, mars ---
+    "Adam that normalises each gradient by the previous second moment, before the momentum.": (
+        "先用上一步的二阶矩归一化每个梯度、再做动量平均的 Adam。"
+    ),
+    "Gradient divided by the previous step's sqrt(v), then clipped.": "梯度除以上一步的 sqrt(v)，再做截断。",
+    "Clipping bound (t-1)^(1/4) on u.": "u 的截断界 (t-1)^(1/4)。",
+    "Per-coordinate step size lr / max(sqrt(v_prev), eps) (0 on the first step, which only fills v).": (
+        "逐坐标步长 lr / max(sqrt(v_prev), eps)（第一步为 0：第一步只填充 v）。"
+    ),
+    "Adam with a second, much slower momentum added on top, so old gradients keep helping.": (
+        "在 Adam 之上再加一个慢得多的动量，让很久以前的梯度继续起作用。"
+    ),
+    "Decay of the slow momentum EMA m2; 0.9999 remembers about 10,000 steps.": (
+        "慢动量指数滑动平均 m2 的衰减率；0.9999 大约记住 10,000 步。"
+    ),
+    "Weight of the slow momentum m2 added to the fast, bias-corrected one.": (
+        "慢动量 m2 的权重，它被加到经偏差修正的快动量上。"
+    ),
+    "Fast first moment: an EMA of g with beta1.": "快的一阶矩：以 beta1 为衰减率的 g 的指数滑动平均。",
+    "Slow first moment: an EMA of g with beta3, never bias-corrected.": (
+        "慢的一阶矩：以 beta3 为衰减率的 g 的指数滑动平均，从不做偏差修正。"
+    ),
+    "Bias-corrected fast moment m1 / (1 - beta1^t).": "偏差修正后的快动量 m1 / (1 - beta1^t)。",
+    "Use only the sign of each gradient coordinate; grow its step while the sign holds, shrink it on a flip.": (
+        "只用梯度每个坐标的符号；符号不变时增大该坐标的步长，符号翻转时减小步长。"
+    ),
+    "Initial step size of every coordinate; Rprop adapts it from there and ignores later changes.": (
+        "每个坐标的初始步长；Rprop 从这里开始自行调整，之后对学习率的改变不再理会。"
+    ),
+    "Factor that shrinks a coordinate's step when its gradient changes sign.": "梯度变号时缩小该坐标步长的因子。",
+    "Factor that grows a coordinate's step while its gradient keeps its sign.": "梯度保持符号时增大该坐标步长的因子。",
+    "Smallest allowed step size.": "允许的最小步长。",
+    "Largest allowed step size.": "允许的最大步长。",
+    "Previous gradient, set to 0 where its sign flipped (so the step shrinks only once).": (
+        "上一步的梯度；在符号翻转的坐标上置为 0（这样步长只缩小一次）。"
+    ),
+    "Per-coordinate step size: how far each coordinate moves.": "逐坐标步长：每个坐标移动多远。",
+    "Distance each coordinate moves this step (the step size).": "本步每个坐标移动的距离（即步长）。",
+    "AdamW fed a variance-reduced gradient: the current one plus a multiple of its latest change.": (
+        "输入方差缩减梯度的 AdamW：当前梯度加上其最近一次变化的若干倍。"
+    ),
+    "Strength of the variance-reduction term gamma beta1/(1-beta1) (g_t - g_{t-1}).": (
+        "方差缩减项 gamma beta1/(1-beta1) (g_t - g_{t-1}) 的强度。"
+    ),
+    "Previous gradient (the variance-reduction term needs it).": "上一步的梯度（方差缩减项要用到它）。",
+    "Variance-reduced gradient, scaled to norm at most 1: what the moments average.": (
+        "方差缩减后的梯度，缩放到范数不超过 1：两个矩平均的就是它。"
+    ),
     # --- problems ---
     "Linear regression: y = 3x + 4 + noise": "线性回归：y = 3x + 4 + 噪声",
     "Linear regression": "线性回归",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from ..spec import choose
-from . import adaptive, classic, frontier
+from . import adaptive, classic, frontier, second_wave
 from .base import Optimizer
 
-#: key -> Optimizer, in teaching order (classic, adaptive, frontier).
+#: key -> Optimizer: the first 19 in teaching order (classic, adaptive, frontier), then the second wave
+#: (shared/optimizers.md's second table). Pages group them by family; a colour follows the position.
 OPTIMIZERS: dict[str, Optimizer] = {
-    o.key: o for o in classic.OPTIMIZERS + adaptive.OPTIMIZERS + frontier.OPTIMIZERS
+    o.key: o for o in classic.OPTIMIZERS + adaptive.OPTIMIZERS + frontier.OPTIMIZERS + second_wave.OPTIMIZERS
 }
 
 FAMILIES = ("classic", "adaptive", "frontier")

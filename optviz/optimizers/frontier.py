@@ -250,40 +250,44 @@ def adan_derive(rec, grads, params, t, lr, hp):
 # --- Schedule-Free -------------------------------------------------------------------------------
 class ScheduleFreeSGDState(NamedTuple):
     z: np.ndarray
+    lr_max: np.ndarray
     weight_sum: np.ndarray
 
 
 class ScheduleFreeAdamWState(NamedTuple):
     z: np.ndarray
     v: np.ndarray
+    lr_max: np.ndarray
     weight_sum: np.ndarray
 
 
-def schedule_free_step(p, z, gh, weight_sum, lr, b):
-    """The shared y/z update: average y towards z with weight c_t = lr^2 / W, W = sum of lr^2.
+def schedule_free_step(p, z, gh, lr_max, weight_sum, lr, b):
+    """The shared y/z update: average y towards z with weight c_t = lr_max^2 / W, W = sum of lr_max^2.
 
-    ``lr`` is after the schedule, as shared/optimizers.md has it. (schedulefree weights by the
-    largest lr seen so far instead; the two agree whenever lr never decreases, as with a constant
-    or warm-up schedule.) c = 0 while W = 0, as in the reference."""
-    weight_sum = weight_sum + lr**2
-    c = lr**2 / np.where(weight_sum > 0, weight_sum, 1.0)
+    As ``schedulefree`` (weight_lr_power=2, r=0), a step is weighted by the largest scheduled learning
+    rate so far, squared, so a decaying schedule does not shrink the weight of late steps; the y and z
+    steps themselves use the scheduled ``lr``. c = 0 while W = 0, as in the reference."""
+    lr_max = np.maximum(lr_max, lr)
+    weight = lr_max * lr_max
+    weight_sum = weight_sum + weight
+    c = weight / np.where(weight_sum > 0, weight_sum, 1.0)
     y = lerp(p, z, c)
     y = y + lr * (b * (1.0 - c) - 1.0) * gh
-    return y, z - lr * gh, weight_sum
+    return y, z - lr * gh, lr_max, weight_sum
 
 
 def sf_sgd_init(p, hp):
-    return ScheduleFreeSGDState(p.copy(), scalar(p))
+    return ScheduleFreeSGDState(p.copy(), scalar(p), scalar(p))
 
 
 def sf_sgd_update(g, s, p, t, lr, hp):
     g = coupled(g, p, hp)
-    y, z, w = schedule_free_step(p, s.z, g, s.weight_sum, lr, hp["momentum"])
-    return y, ScheduleFreeSGDState(z, w)
+    y, z, lr_max, w = schedule_free_step(p, s.z, g, s.lr_max, s.weight_sum, lr, hp["momentum"])
+    return y, ScheduleFreeSGDState(z, lr_max, w)
 
 
 def sf_adamw_init(p, hp):
-    return ScheduleFreeAdamWState(p.copy(), np.zeros_like(p), scalar(p))
+    return ScheduleFreeAdamWState(p.copy(), np.zeros_like(p), scalar(p), scalar(p))
 
 
 def sf_adamw_update(g, s, p, t, lr, hp):
@@ -293,8 +297,8 @@ def sf_adamw_update(g, s, p, t, lr, hp):
     wd = hp["weight_decay"]
     if active(wd):
         gh = gh + wd * p
-    y, z, w = schedule_free_step(p, s.z, gh, s.weight_sum, lr, hp["beta1"])
-    return y, ScheduleFreeAdamWState(z, v, w)
+    y, z, lr_max, w = schedule_free_step(p, s.z, gh, s.lr_max, s.weight_sum, lr, hp["beta1"])
+    return y, ScheduleFreeAdamWState(z, v, lr_max, w)
 
 
 def _averaged_point(y, z, b):
@@ -304,7 +308,7 @@ def _averaged_point(y, z, b):
 def sf_sgd_derive(rec, grads, params, t, lr, hp):
     return {
         "x": _averaged_point(params[1:], rec["z"], hp["momentum"]),
-        "c": np.asarray(lr, dtype=float) ** 2 / rec["weight_sum"],
+        "c": rec["lr_max"] ** 2 / rec["weight_sum"],
         "effective_lr": np.broadcast_to(col(lr), grads.shape).copy(),
     }
 
@@ -313,7 +317,7 @@ def sf_adamw_derive(rec, grads, params, t, lr, hp):
     v_hat = rec["v"] / bias(hp["beta2"], col(t))
     return {
         "x": _averaged_point(params[1:], rec["z"], hp["beta1"]),
-        "c": np.asarray(lr, dtype=float) ** 2 / rec["weight_sum"],
+        "c": rec["lr_max"] ** 2 / rec["weight_sum"],
         "v_hat": v_hat,
         "effective_lr": col(lr) / (np.sqrt(v_hat) + hp["epsilon"]),
     }
@@ -369,7 +373,7 @@ def sf_param(name: str, symbol: str, text: str) -> Param:
     return Param(name, 0.9, 0.01, 0.9999, "log1m", text, symbol)
 
 
-SCALAR_C = StateVar("c", "Averaging weight c_t = lr^2 / sum of lr^2.", "c_t", False, True)
+SCALAR_C = StateVar("c", "Averaging weight c_t = lr_max^2 / W.", "c_t", False, True)
 X_AVG = StateVar(
     "x",
     "The averaged point x = (y - (1-b) z) / b, the one to evaluate.",
@@ -377,7 +381,10 @@ X_AVG = StateVar(
     derived=True,
 )
 Z = StateVar("z", "The plain SGD iterate that y is pulled towards.", "z")
-WEIGHT_SUM = StateVar("weight_sum", "Sum of lr^2 over the steps so far.", "W", per_coordinate=False)
+LR_MAX = StateVar(
+    "lr_max", "Largest scheduled learning rate so far: it weights each step.", r"\eta_{\max}", False
+)
+WEIGHT_SUM = StateVar("weight_sum", "Sum of lr_max^2 over the steps so far.", "W", per_coordinate=False)
 
 ADAMW = Optimizer(
     key="adamw",
@@ -719,11 +726,12 @@ SF_SGD = Optimizer(
         ),
         weight_decay(),
     ),
-    state=(Z, WEIGHT_SUM),
+    state=(Z, LR_MAX, WEIGHT_SUM),
     latex=(
-        r"g_t \leftarrow g_t + \lambda y_{t-1} \\ c_t = \eta_t^2 / \textstyle\sum_{i\le t} \eta_i^2 \\ "
-        r"y_t = (1-c_t)\, y_{t-1} + c_t z_{t-1} + \eta(\beta(1-c_t) - 1)\, g_t \\ "
-        r"z_t = z_{t-1} - \eta\, g_t"
+        r"g_t \leftarrow g_t + \lambda y_{t-1} \\ \eta_{\max} \leftarrow \max(\eta_{\max}, \eta_t), "
+        r"\ W_t = W_{t-1} + \eta_{\max}^2, \ c_t = \eta_{\max}^2 / W_t \\ "
+        r"y_t = (1-c_t)\, y_{t-1} + c_t z_{t-1} + \eta_t(\beta(1-c_t) - 1)\, g_t \\ "
+        r"z_t = z_{t-1} - \eta_t\, g_t"
     ),
     init=sf_sgd_init,
     update=sf_sgd_update,
@@ -732,8 +740,9 @@ SF_SGD = Optimizer(
     summary="SGD whose gradients are taken between a plain SGD iterate and a running average: no schedule needed.",
     by_hand=(
         HandStep("g", "g + weight_decay*p_prev", "weight_decay != 0"),
-        HandStep("weight_sum", "weight_sum_prev + lr**2"),
-        HandStep("c", "lr**2/weight_sum"),
+        HandStep("lr_max", "max(lr_max_prev, lr)"),
+        HandStep("weight_sum", "weight_sum_prev + lr_max**2"),
+        HandStep("c", "lr_max**2/weight_sum"),
         HandStep("effective_lr", "lr"),
         HandStep("p", "(1 - c)*p_prev + c*z_prev + lr*(momentum*(1 - c) - 1)*g"),
         HandStep("z", "z_prev - lr*g"),
@@ -759,12 +768,14 @@ SF_ADAMW = Optimizer(
         epsilon(1e-8),
         weight_decay(),
     ),  # fmt: skip
-    state=(Z, V, WEIGHT_SUM),
+    state=(Z, V, LR_MAX, WEIGHT_SUM),
     latex=(
         r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \ "
         r"\hat g_t = \frac{g_t}{\sqrt{v_t/(1-\beta_2^t)}+\epsilon} + \lambda y_{t-1} \\ "
-        r"y_t = (1-c_t)\, y_{t-1} + c_t z_{t-1} + \eta(\beta_1(1-c_t) - 1)\, \hat g_t \\ "
-        r"z_t = z_{t-1} - \eta\, \hat g_t"
+        r"\eta_{\max} \leftarrow \max(\eta_{\max}, \eta_t), \ W_t = W_{t-1} + \eta_{\max}^2, "
+        r"\ c_t = \eta_{\max}^2 / W_t \\ "
+        r"y_t = (1-c_t)\, y_{t-1} + c_t z_{t-1} + \eta_t(\beta_1(1-c_t) - 1)\, \hat g_t \\ "
+        r"z_t = z_{t-1} - \eta_t\, \hat g_t"
     ),
     init=sf_adamw_init,
     update=sf_adamw_update,
@@ -777,8 +788,9 @@ SF_ADAMW = Optimizer(
         HandStep("effective_lr", "lr/(sqrt(v_hat) + epsilon)"),
         HandStep("gh", "g/(sqrt(v_hat) + epsilon)", symbol=r"\hat g_t"),
         HandStep("gh", "gh + weight_decay*p_prev", "weight_decay != 0", r"\hat g_t"),
-        HandStep("weight_sum", "weight_sum_prev + lr**2"),
-        HandStep("c", "lr**2/weight_sum"),
+        HandStep("lr_max", "max(lr_max_prev, lr)"),
+        HandStep("weight_sum", "weight_sum_prev + lr_max**2"),
+        HandStep("c", "lr_max**2/weight_sum"),
         HandStep("p", "(1 - c)*p_prev + c*z_prev + lr*(beta1*(1 - c) - 1)*gh"),
         HandStep("z", "z_prev - lr*gh"),
         HandStep("x", "(p - (1 - beta1)*z)/beta1"),

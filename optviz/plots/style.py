@@ -21,11 +21,13 @@ import plotly.graph_objects as go
 
 from ..optimizers import OPTIMIZERS
 
-#: 20 colours that stay distinct on white and on a projector; optimizer i in registry order gets PALETTE[i].
+#: 30 colours that stay distinct on white and on a projector; optimizer i in registry order gets PALETTE[i]
+#: (room for the contract's whole second wave: the 19 first ones plus 11).
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
     "#bcbd22", "#393b79", "#e6550d", "#31a354", "#843c39", "#7b4173", "#3182bd", "#636363",
-    "#a55194", "#637939", "#d6616b", "#000000",
+    "#a55194", "#637939", "#d6616b", "#000000", "#5254a3", "#bd9e39", "#ad494a", "#8ca252",
+    "#ce6dbd", "#fd8d3c", "#6b6ecf", "#8c6d31", "#e7969c", "#74c476",
 )  # fmt: skip
 FALLBACK_COLOR = "#7f7f7f"  # anything not in the registry (a custom run, a reference line)
 

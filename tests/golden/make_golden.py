@@ -1,14 +1,24 @@
 """Generate golden optimizer trajectories from the reference libraries.
 
-For each of the 19 optimizers in ``shared/optimizers.md`` this script runs the
-reference implementation (``torch.optim``, ``optax``, ``lion-pytorch``,
-``schedulefree``, ``prodigyopt``, ``adabelief-pytorch``) for 200 steps in
-float64 and writes one JSON file per case into ``tests/golden/fixtures/``:
+For each optimizer of ``shared/optimizers.md`` (the first table and the
+elementwise ones of the second wave) this script runs the reference
+implementation (``torch.optim``, ``optax``, ``lion-pytorch``, ``schedulefree``,
+``prodigyopt``, ``adabelief-pytorch``, ``timm``) for 200 steps in float64 and
+writes one JSON file per case into ``tests/golden/fixtures/``:
 
 * ``{key}-linear_regression``: linear regression (default problem parameters)
   with non-default hyperparameters that switch every feature on;
 * ``{key}-rosenbrock``: Rosenbrock from (-1.2, 1.0), non-default hyperparameters;
-* ``{key}-defaults``: linear regression with exactly the contract's defaults.
+* ``{key}-defaults``: linear regression with exactly the contract's defaults;
+* ``{key}-schedule`` (Schedule-Free only): the linear-regression settings under
+  a warm-up + cosine learning-rate schedule, set on the reference's param group
+  before each step as a torch LR scheduler would. The learning rate falls after
+  the warm-up, which tells the reference's weighting (largest learning rate so
+  far, squared) from a plain lr^2 one. The fixture records the schedule (optviz
+  names) and the learning rate of every step.
+
+For the second-wave optimizers the script also checks that the contract's
+defaults (``DEFAULTS``) are the reference's own signature defaults.
 
 Gradients are computed in NumPy float64 and handed to the reference optimizer
 (``p.grad = torch.from_numpy(g.copy()); opt.step()`` for torch-based references,
@@ -24,13 +34,16 @@ packages from pulling a different torch)::
     python3 -m venv /path/to/venv
     /path/to/venv/bin/pip install torch==2.13.0
     /path/to/venv/bin/pip install -r tests/golden/requirements-golden.txt
+    /path/to/venv/bin/pip install --no-deps timm==1.0.31
 
 and run, from the repository root::
 
     /path/to/venv/bin/python tests/golden/make_golden.py
 
 Optional arguments: ``--out DIR`` (default: ``fixtures/`` beside this file) and
-case names to regenerate only those cases.
+case names (``adopt-rosenbrock``) or optimizer keys (``adopt``) to regenerate only
+those cases. A fixture records the versions of the reference packages installed
+when it was made.
 """
 
 from __future__ import annotations
@@ -38,12 +51,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import importlib.util
+import inspect
 import io
 import json
 import math
 import platform
 import re
 import sys
+import types
 import warnings
 from collections.abc import Callable
 from importlib import metadata
@@ -62,6 +78,7 @@ VERSIONED_PACKAGES = (
     "schedulefree",
     "prodigyopt",
     "adabelief-pytorch",
+    "timm",
 )
 
 # --------------------------------------------------------------------------
@@ -185,7 +202,34 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "d0": 1e-6,
         "weight_decay": 0.0,
     },
+    # second wave (elementwise)
+    "adopt": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.9999, "epsilon": 1e-6},
+    "ademamix": {
+        "learning_rate": 1e-3,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "beta3": 0.9999,
+        "alpha": 5.0,
+        "epsilon": 1e-8,
+        "weight_decay": 0.0,
+    },
+    "rprop": {
+        "learning_rate": 1e-2,
+        "eta_minus": 0.5,
+        "eta_plus": 1.2,
+        "step_min": 1e-6,
+        "step_max": 50.0,
+    },
+    "mars": {
+        "learning_rate": 3e-3,
+        "beta1": 0.9,
+        "beta2": 0.99,
+        "epsilon": 1e-8,
+        "weight_decay": 0.0,
+        "gamma": 0.025,
+    },
 }
+SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars")
 
 # Non-default settings for linear regression: every feature switched on.
 LINEAR_REGRESSION: dict[str, dict[str, float]] = {
@@ -298,9 +342,35 @@ LINEAR_REGRESSION: dict[str, dict[str, float]] = {
         "d0": 1e-4,
         "weight_decay": 0.01,
     },
+    "adopt": {"learning_rate": 0.1, "beta1": 0.85, "beta2": 0.99, "epsilon": 1e-4},
+    "ademamix": {
+        "learning_rate": 0.05,
+        "beta1": 0.85,
+        "beta2": 0.99,
+        "beta3": 0.995,
+        "alpha": 3.0,
+        "epsilon": 1e-7,
+        "weight_decay": 0.01,
+    },
+    "rprop": {
+        "learning_rate": 0.05,
+        "eta_minus": 0.4,
+        "eta_plus": 1.3,
+        "step_min": 1e-4,
+        "step_max": 0.5,
+    },
+    "mars": {
+        "learning_rate": 0.05,
+        "beta1": 0.85,
+        "beta2": 0.98,
+        "epsilon": 1e-7,
+        "weight_decay": 0.01,
+        "gamma": 0.1,
+    },
 }
 
-# Non-default settings for Rosenbrock, chosen to move visibly and stay finite.
+# Non-default settings for Rosenbrock, chosen to move visibly and stay finite (and not chaotic: at
+# lr 0.02 MARS amplifies a 1e-13 change of the start to 1e-2 within 200 steps).
 ROSENBROCK: dict[str, dict[str, float]] = {
     "sgd": {"learning_rate": 1e-3, "weight_decay": 1e-3},
     "momentum": {
@@ -411,7 +481,54 @@ ROSENBROCK: dict[str, dict[str, float]] = {
         "d0": 1e-4,
         "weight_decay": 1e-3,
     },
+    "adopt": {"learning_rate": 0.02, "beta1": 0.85, "beta2": 0.99, "epsilon": 1e-4},
+    "ademamix": {
+        "learning_rate": 0.01,
+        "beta1": 0.85,
+        "beta2": 0.99,
+        "beta3": 0.995,
+        "alpha": 3.0,
+        "epsilon": 1e-7,
+        "weight_decay": 1e-3,
+    },
+    "rprop": {
+        "learning_rate": 1e-3,
+        "eta_minus": 0.5,
+        "eta_plus": 1.2,
+        "step_min": 1e-5,
+        "step_max": 0.1,
+    },
+    "mars": {
+        "learning_rate": 0.01,
+        "beta1": 0.85,
+        "beta2": 0.98,
+        "epsilon": 1e-7,
+        "weight_decay": 1e-3,
+        "gamma": 0.1,
+    },
 }
+
+# Schedule-Free under a learning rate that rises, then falls (optviz's warmup_cosine, steps = STEPS).
+SCHEDULED: dict[str, tuple[str, dict[str, float]]] = {
+    "sf_sgd": ("warmup_cosine", {"warmup_fraction": 0.1, "min_ratio": 0.1}),
+    "sf_adamw": ("warmup_cosine", {"warmup_fraction": 0.1, "min_ratio": 0.1}),
+}
+
+
+def schedule_factors(key: str, params: dict[str, float], total: int) -> list[float]:
+    """Learning-rate multipliers of steps 1..total, as optviz's schedules define them."""
+    if key != "warmup_cosine":
+        raise ValueError(f"no golden schedule {key!r}")
+    warm, floor = max(1, round(params["warmup_fraction"] * total)), params["min_ratio"]
+    out = []
+    for t in range(1, total + 1):
+        if t <= warm:
+            out.append(t / warm)
+        else:
+            progress = (t - warm) / (total - warm)
+            out.append(floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * progress)))
+    return out
+
 
 # --------------------------------------------------------------------------
 # Mapping optviz hyperparameters onto the reference constructors.
@@ -601,7 +718,66 @@ REFERENCES: dict[str, Callable[[dict[str, float]], Reference]] = {
             "growth_rate": math.inf,
         },
     ),
+    "adopt": lambda h: (
+        "optax.contrib.adopt",
+        {
+            "learning_rate": h["learning_rate"],
+            "b1": h["beta1"],
+            "b2": h["beta2"],
+            "eps": h["epsilon"],
+            "nesterov": False,
+            "use_clipping": True,
+        },
+    ),
+    "ademamix": lambda h: (
+        "optax.contrib.ademamix",
+        {
+            "learning_rate": h["learning_rate"],
+            "b1": h["beta1"],
+            "b2": h["beta2"],
+            "b3": h["beta3"],
+            "alpha": h["alpha"],
+            "eps": h["epsilon"],
+            "eps_root": 0.0,
+            "weight_decay": h["weight_decay"],
+        },
+    ),
+    "rprop": lambda h: (
+        "torch.optim.Rprop",
+        {
+            "lr": h["learning_rate"],
+            "etas": (h["eta_minus"], h["eta_plus"]),
+            "step_sizes": (h["step_min"], h["step_max"]),
+            "foreach": False,
+        },
+    ),
+    "mars": lambda h: (
+        "timm.optim.Mars",
+        {
+            "lr": h["learning_rate"],
+            "betas": _betas(h),
+            "eps": h["epsilon"],
+            "weight_decay": h["weight_decay"],
+            "gamma": h["gamma"],
+        },
+    ),
 }
+
+#: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch.
+NOT_DEFAULTS = {"learning_rate", "foreach"}
+
+
+def check_reference_defaults(key: str) -> None:
+    """The contract's defaults of a second-wave optimizer are its reference's signature defaults."""
+    name, kwargs = REFERENCES[key](DEFAULTS[key])
+    signature = inspect.signature(_resolve(name))
+    for arg, value in kwargs.items():
+        default = signature.parameters[arg].default
+        if arg in NOT_DEFAULTS:
+            continue
+        same = (tuple(default) == tuple(value)) if isinstance(value, tuple) else default == value
+        if not same:
+            raise ValueError(f"{key}: {name}'s default {arg}={default!r}, the contract's {value!r}")
 
 
 def _fmt(value: object) -> str:
@@ -615,11 +791,39 @@ def describe(name: str, kwargs: dict[str, object]) -> str:
     call = f"{name}({args})"
     if name.startswith("schedulefree."):
         call += "; opt.train()"
+    if name in MATRIX_REFERENCES:
+        call += "; the parameter is one 1 x 2 tensor"
     return call
+
+
+#: References that see the two parameters as one 1 x 2 matrix: timm's Mars runs its MARS branch only
+#: for tensors of 2 or more dimensions (a 1-D tensor gets plain AdamW unless optimize_1d=True).
+MATRIX_REFERENCES = {"timm.optim.Mars"}
+
+
+def _load_timm_optim() -> None:
+    """Make ``timm.optim.*`` importable without running timm's package ``__init__``.
+
+    That ``__init__`` imports timm's models and through them torchvision, which has no build for
+    torch 2.13.0's CPU wheel; the optimizer modules themselves need only torch.
+    """
+    if "timm.optim" in sys.modules:
+        return
+    spec = importlib.util.find_spec("timm")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("timm is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for name, folder in (("timm", root), ("timm.optim", root / "optim")):
+        module = types.ModuleType(name)
+        module.__path__ = [str(folder)]
+        sys.modules[name] = module
 
 
 def _resolve(name: str) -> Callable:
     module, _, attr = name.rpartition(".")
+    if module == "timm.optim":
+        _load_timm_optim()
+        return getattr(importlib.import_module(f"timm.optim.{attr.lower()}"), attr)
     return getattr(importlib.import_module(module), attr)
 
 
@@ -628,22 +832,29 @@ def _resolve(name: str) -> Callable:
 # --------------------------------------------------------------------------
 
 
-def run_torch(name: str, kwargs: dict[str, object], start: list[float], grad: Callable) -> np.ndarray:
+def run_torch(
+    name: str, kwargs: dict[str, object], start: list[float], grad: Callable, lrs: list[float] | None = None
+) -> np.ndarray:
+    """``lrs``: the learning rate of every step, set on the param group before it (as an LR scheduler)."""
     import torch
 
     torch.set_default_dtype(torch.float64)
-    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    shape = (1, len(start)) if name in MATRIX_REFERENCES else (len(start),)
+    p = torch.tensor(start, dtype=torch.float64).reshape(shape).requires_grad_(True)
     # Some references print banners from their constructors; keep them quiet.
     with contextlib.redirect_stdout(io.StringIO()):
         opt = _resolve(name)([p], **kwargs)
     if name.startswith("schedulefree."):
         opt.train()  # gradients are taken at (and we record) the train-mode point
-    rows = [p.detach().numpy().copy()]
-    for _ in range(STEPS):
+    rows = [p.detach().numpy().reshape(-1).copy()]
+    for i in range(STEPS):
         g = grad(rows[-1])
-        p.grad = torch.from_numpy(g.copy())
+        p.grad = torch.from_numpy(g.copy()).reshape(shape)
+        if lrs is not None:
+            for group in opt.param_groups:
+                group["lr"] = lrs[i]
         opt.step()
-        rows.append(p.detach().numpy().copy())
+        rows.append(p.detach().numpy().reshape(-1).copy())
     return np.array(rows)
 
 
@@ -665,21 +876,26 @@ def run_optax(name: str, kwargs: dict[str, object], start: list[float], grad: Ca
     return np.array(rows)
 
 
-def build_cases() -> list[tuple[str, str, str, dict[str, float]]]:
-    """(case, optimizer, problem, hparams) for every case, in a stable order."""
+Case = tuple[str, str, str, dict[str, float], tuple[str, dict[str, float]] | None]
+
+
+def build_cases() -> list[Case]:
+    """(case, optimizer, problem, hparams, schedule or None) for every case, in a stable order."""
     cases = []
     for key, defaults in DEFAULTS.items():
-        variants = (
-            ("linear_regression", "linear_regression", LINEAR_REGRESSION[key]),
-            ("rosenbrock", "rosenbrock", ROSENBROCK[key]),
-            ("defaults", "linear_regression", defaults),
-        )
-        for suffix, problem, hparams in variants:
+        variants = [
+            ("linear_regression", "linear_regression", LINEAR_REGRESSION[key], None),
+            ("rosenbrock", "rosenbrock", ROSENBROCK[key], None),
+            ("defaults", "linear_regression", defaults, None),
+        ]
+        if key in SCHEDULED:
+            variants.append(("schedule", "linear_regression", LINEAR_REGRESSION[key], SCHEDULED[key]))
+        for suffix, problem, hparams, schedule in variants:
             if hparams.keys() != defaults.keys():
                 raise ValueError(f"{key}-{suffix}: hyperparameter names differ")
             # Keep the contract's key order and store every value as a float.
             hp = {k: float(hparams[k]) for k in defaults}
-            cases.append((f"{key}-{suffix}", key, problem, hp))
+            cases.append((f"{key}-{suffix}", key, problem, hp, schedule))
     return cases
 
 
@@ -700,20 +916,28 @@ def to_json(obj: dict) -> str:
 
 
 def versions() -> dict[str, str]:
+    """Python's and every installed reference package's version (a case needs only its own)."""
     out = {"python": platform.python_version()}
     for pkg in VERSIONED_PACKAGES:
-        out[pkg] = metadata.version(pkg)
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[pkg] = metadata.version(pkg)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="*", help="only these cases (default: all)")
+    parser.add_argument("cases", nargs="*", help="only these cases or optimizer keys (default: all)")
     parser.add_argument("--out", type=Path, default=FIXTURE_DIR)
     args = parser.parse_args(argv)
 
     cases = build_cases()
     known = {c[0] for c in cases}
+    by_optimizer = {c[1] for c in cases}
+    args.cases = [
+        c
+        for name in args.cases
+        for c in ([name] if name not in by_optimizer else [case[0] for case in cases if case[1] == name])
+    ]
     unknown = set(args.cases) - known
     if unknown:
         parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
@@ -724,13 +948,22 @@ def main(argv: list[str] | None = None) -> int:
     vers = versions()
     failures = []
     print(f"{'case':<32} {'start':>22} {'final':>40} {'final loss':>12}")
-    for case, key, problem, hparams in cases:
+    for case, key, problem, hparams, schedule in cases:
         start, loss, grad = PROBLEMS[problem]
         name, kwargs = REFERENCES[key](hparams)
+        if key in SECOND_WAVE and case.endswith("-defaults"):
+            check_reference_defaults(key)
+        lrs = None
+        if schedule is not None:
+            lrs = [hparams["learning_rate"] * f for f in schedule_factors(*schedule, STEPS)]
         runner = run_optax if name.startswith("optax.") else run_torch
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            traj = runner(name, kwargs, start, grad)
+            traj = (
+                runner(name, kwargs, start, grad)
+                if lrs is None
+                else run_torch(name, kwargs, start, grad, lrs)
+            )
         for w in caught:
             print(f"  warning in {case}: {w.category.__name__}: {w.message}")
         final = traj[-1]
@@ -745,7 +978,13 @@ def main(argv: list[str] | None = None) -> int:
             "start": [float(v) for v in start],
             "steps": STEPS,
             "hparams": hparams,
-            "reference": describe(name, kwargs),
+            "reference": describe(name, kwargs)
+            + ("" if lrs is None else "; before step t: opt.param_groups[0]['lr'] = lr[t - 1]"),
+            **(
+                {}
+                if schedule is None
+                else {"schedule": schedule[0], "schedule_params": schedule[1], "lr": lrs}
+            ),
             "params": traj.tolist(),
             "versions": vers,
         }
