@@ -1,10 +1,10 @@
 """optviz: exact, vectorised deep-learning optimizers on problems you can see.
 
-The registries (``OPTIMIZERS``, ``PROBLEMS``, ``SCHEDULES``) are the single source of truth for what
+The registries (``OPTIMIZERS``, ``MODIFIERS``, ``PROBLEMS``, ``SCHEDULES``) are the single source of truth for what
 exists; ``run`` records one trajectory, ``sweep`` runs a grid of configurations with the same code.
 """
 
-from .optimizers import FAMILIES, OPTIMIZERS, Optimizer, get_optimizer
+from .optimizers import FAMILIES, MODIFIERS, OPTIMIZERS, Modifier, Optimizer, get_optimizer
 from .problems import PROBLEMS, LinearRegression, Problem, ProblemSpec, get_problem
 from .runner import CONVERGENCE_RTOL, DIVERGENCE_FACTOR, MAX_STEPS, Trace, run
 from .schedules import SCHEDULES, Schedule, get_schedule
@@ -18,10 +18,12 @@ __all__ = [
     "DIVERGENCE_FACTOR",
     "FAMILIES",
     "MAX_STEPS",
+    "MODIFIERS",
     "OPTIMIZERS",
     "PROBLEMS",
     "SCHEDULES",
     "LinearRegression",
+    "Modifier",
     "Optimizer",
     "Param",
     "Problem",

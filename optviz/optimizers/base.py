@@ -75,6 +75,14 @@ class Optimizer:
     #: True when ``update`` takes a keyword ``ctx`` (a ``StepContext``): the layout, the gradient at
     #: another point on this step's minibatch, the step number.
     uses_context: bool = False
+    #: True when ``update`` starts with AdamW's decoupled decay ``p <- p * (1 - lr*weight_decay)`` and
+    #: the rest of the step does not read ``p``: Cautious masks the step after that decay, as timm does.
+    decoupled_decay: bool = False
+    #: Why ``by_hand`` is empty when the expression language cannot say the rule (an explicit opt-out).
+    by_hand_note: str = ""
+    #: For a modifier's composite (``lookahead(adamw)``): the modifier's key and the optimizer it wraps.
+    modifier: str = ""
+    inner: Optimizer | None = None
 
     @property
     def hparam_names(self) -> tuple[str, ...]:

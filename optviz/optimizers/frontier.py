@@ -398,6 +398,7 @@ ADAMW = Optimizer(
     latex=DECOUPLED + ADAM_LATEX,
     init=adam_init,
     update=adamw_update,
+    decoupled_decay=True,
     derive=adam_derive,
     derived=(M_HAT, V_HAT, EFFECTIVE_LR),
     summary="Adam with weight decay applied to the weights directly, not mixed into the adaptive gradient.",
@@ -557,6 +558,7 @@ ADABELIEF = Optimizer(
     ),
     init=adabelief_init,
     update=adabelief_update,
+    decoupled_decay=True,
     derive=adabelief_derive,
     derived=(
         M_HAT,
@@ -591,6 +593,7 @@ LION = Optimizer(
     ),
     init=lion_init,
     update=lion_update,
+    decoupled_decay=True,
     derive=lion_derive,
     derived=(
         StateVar("c", "Interpolation whose sign is the step direction.", "c", derived=True),

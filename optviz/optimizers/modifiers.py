@@ -1,0 +1,419 @@
+"""Modifiers: functions of an optimizer that return an optimizer (Lookahead, SAM, Cautious).
+
+Each modifier is declared once in ``MODIFIERS``; ``LOOKAHEAD(ADAMW)``, ``compose("lookahead-adamw")``
+and ``OPTIMIZERS["lookahead-adamw"]`` give the same ``Optimizer``, whose every field is composed:
+
+- **key** ``<modifier>-<inner key>``, outermost first: ``lookahead-cautious-adamw`` is
+  Lookahead(Cautious AdamW). A hyphen because it is the papers' own prefix (C-AdamW), an unreserved
+  URL character that no encoder escapes (``+`` reads back as a space from a query string, ``|``
+  becomes %7C), and it clashes with nothing else in a key: ``_`` joins words inside a key, ``~``
+  numbers a Compare copy (``lookahead-adam~2``) and ``.`` namespaces a hyperparameter.
+- **hyperparameters** the inner's, then the modifier's as ``<modifier>.<name>``: ``sam.rho`` never
+  meets Adadelta's ``rho``, ``lookahead.alpha`` never meets RMSprop's ``alpha``.
+- **state** flat: the inner's fields, then the modifier's as ``<modifier>_<name>`` (identifiers, so
+  by-hand lines can name them); run, sweep and the state charts record it like any other state.
+- **LaTeX and by-hand lines** wrapped around the inner's; SAM opts out of by-hand lines (its
+  gradient at the ascent point needs the problem's gradient, which the expression language lacks).
+- **family, decay structure, context** carried from the inner optimizer.
+
+A modifier appears at most once in a chain; every chain ends in a registered optimizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from ..spec import Param, StateVar, choose
+from .base import HandStep, HParams, Optimizer, State, StepContext, where
+from .frontier import decoupled
+
+#: Separates a modifier from what it wraps in a composite key ('lookahead-adamw').
+CHAIN_MARK = "-"
+
+#: ``step(inner, inner_update, g, inner_state, own_state, p, t, lr, hp, ctx) -> (p, inner_state, own_state)``
+Step = Callable[..., tuple[np.ndarray, State, tuple[np.ndarray, ...]]]
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """One modifier: its declaration (bare names: ``k``, ``slow``) and how it wraps an optimizer."""
+
+    key: str
+    name: str
+    #: The composite's name from the inner's: "Lookahead({})" gives "Lookahead(AdamW)".
+    label: str
+    paper: str
+    year: int
+    reference: str
+    summary: str
+    hparams: tuple[Param, ...]
+    state: tuple[StateVar, ...]
+    init: Callable[[np.ndarray, HParams], tuple[np.ndarray, ...]]
+    step: Step
+    latex: Callable[[str], str]
+    #: The by-hand lines of the composite from the inner's (already renamed), or None to opt out.
+    by_hand: Callable[[tuple[HandStep, ...]], tuple[HandStep, ...]] | None
+    by_hand_note: str = ""
+    uses_context: bool = False
+    #: False when the modifier moves ``p`` outside the inner's step (Lookahead's sync), so the
+    #: composite no longer starts with a plain decoupled decay.
+    keeps_decoupled_decay: bool = True
+    #: Which gradient the inner optimizer saw at each recorded step (SAM: the one at the ascent point).
+    inner_grads: Callable[[Mapping[str, np.ndarray], np.ndarray], np.ndarray] | None = None
+
+    def hparam(self, name: str) -> str:
+        """The namespaced name of hyperparameter ``name`` in a composite ('lookahead.k')."""
+        return f"{self.key}.{name}"
+
+    def state_name(self, name: str) -> str:
+        """The name of state variable ``name`` in a composite ('lookahead_slow')."""
+        return f"{self.key}_{name}"
+
+    def __call__(self, inner: Optimizer | str, **hp: float) -> Optimizer:
+        """The composite of this modifier around ``inner``; ``hp`` (bare names) replace its defaults."""
+        return _compose(self, inner, hp)
+
+
+def _inner(inner: Optimizer | str) -> Optimizer:
+    if isinstance(inner, Optimizer):
+        return inner
+    from . import get_optimizer
+
+    return get_optimizer(inner)
+
+
+def _compose(mod: Modifier, inner: Optimizer | str, overrides: Mapping[str, float]) -> Optimizer:
+    inner = _inner(inner)
+    chain = _chain(inner)
+    if mod.key in chain:
+        raise ValueError(f"{mod.key} already wraps {inner.key!r}: a modifier appears once in a chain")
+    own = {p.name: p for p in mod.hparams}
+    for name, value in overrides.items():
+        if name not in own:
+            raise ValueError(
+                f"{mod.key}: unknown hyperparameter {name!r}; allowed: {', '.join(own) or 'none'}"
+            )
+        own[name] = replace(own[name], default=own[name].check(value, mod.key))
+    hparams = inner.hparams + tuple(replace(p, name=mod.hparam(p.name)) for p in own.values())
+    state = inner.state + tuple(replace(v, name=mod.state_name(v.name)) for v in mod.state)
+    for what, names in (("hyperparameter", [p.name for p in hparams]), ("state", [v.name for v in state])):
+        if len(set(names)) != len(names):
+            raise ValueError(f"{mod.key}({inner.key}): {what} names clash: {names}")
+    inner_type = type(inner.init(np.zeros(2), inner.defaults))
+    n = len(inner.state)
+    # one flat NamedTuple: run, sweep and the charts record it field by field, as any optimizer's
+    state_type = namedtuple(f"{_camel(mod.key)}State", [v.name for v in state])  # type: ignore[misc]
+
+    def init(p: np.ndarray, hp: HParams) -> State:
+        return state_type(*inner.init(p, hp), *mod.init(p, hp))
+
+    inner_update = inner.update
+
+    def update(g, s, p, t, lr, hp, ctx: StepContext | None = None):
+        if inner.uses_context:
+
+            def step_inner(g, s, p, t, lr, hp):
+                return inner_update(g, s, p, t, lr, hp, ctx=ctx)
+        else:
+            step_inner = inner_update
+        p, inner_state, own_state = mod.step(
+            inner, step_inner, g, inner_type(*s[:n]), s[n:], p, t, lr, hp, ctx
+        )
+        return p, state_type(*inner_state, *own_state)
+
+    def derive(rec, grads, params, t, lr, hp):
+        seen = mod.inner_grads(rec, grads) if mod.inner_grads else grads
+        return inner.derive(rec, seen, params, t, lr, hp) if inner.derive else {}
+
+    by_hand: tuple[HandStep, ...] = ()
+    note = inner.by_hand_note
+    if mod.by_hand is None:
+        note = mod.by_hand_note
+    elif inner.by_hand:
+        by_hand = mod.by_hand(_rename_p(inner.by_hand, PRIMED))
+    return Optimizer(
+        key=f"{mod.key}{CHAIN_MARK}{inner.key}",
+        name=mod.label.format(inner.name),
+        family=inner.family,
+        paper=f"{mod.paper}; {inner.paper}",
+        year=max(mod.year, inner.year),
+        reference=f"{mod.reference} around {inner.reference}",
+        hparams=hparams,
+        state=state,
+        latex=mod.latex(inner.latex),
+        init=init,
+        update=update,
+        derive=derive if inner.derive else None,
+        derived=inner.derived,
+        summary=f"{mod.summary} Inside: {inner.summary}",
+        by_hand=by_hand,
+        uses_context=mod.uses_context or inner.uses_context,
+        decoupled_decay=inner.decoupled_decay and mod.keeps_decoupled_decay,
+        by_hand_note=note,
+        modifier=mod.key,
+        inner=inner,
+    )
+
+
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
+
+
+def _chain(opt: Optimizer) -> list[str]:
+    """Modifier keys of a composite, outermost first."""
+    out = []
+    while opt.inner is not None:
+        out.append(opt.modifier)
+        opt = opt.inner
+    return out
+
+
+#: The inner's new parameters before the modifier acts on them, in by-hand lines.
+PRIMED = "p_inner"
+
+
+def _rename_p(lines: tuple[HandStep, ...], new: str) -> tuple[HandStep, ...]:
+    """The inner's lines with its result ``p`` renamed ``new`` (the modifier then computes ``p``)."""
+    word = re.compile(r"(?<![\w.])p(?![\w.])")
+    out = []
+    for hs in lines:
+        target = new if hs.target == "p" else hs.target
+        symbol = r"\theta'_t" if hs.target == "p" else hs.symbol
+        out.append(HandStep(target, word.sub(new, hs.expr), word.sub(new, hs.when), symbol))
+    return tuple(out)
+
+
+# --- Lookahead ---------------------------------------------------------------------------------
+def lookahead_init(p, hp):
+    return (p.copy(),)
+
+
+def lookahead_step(inner, inner_update, g, s, own, p, t, lr, hp, ctx):
+    """k fast steps, then the slow weights move alpha of the way to the fast ones and the fast weights
+    restart there (optax.lookahead, reset_state=False: the inner state carries on)."""
+    fast, s = inner_update(g, s, p, t, lr, hp)
+    (slow,) = own
+    sync = t % hp["lookahead.k"] == 0  # a bool in one run, an array in a sweep over k
+    moved = slow + hp["lookahead.alpha"] * (fast - slow)
+    return where(sync, moved, fast), s, (where(sync, moved, slow),)
+
+
+LOOKAHEAD = Modifier(
+    key="lookahead",
+    name="Lookahead",
+    label="Lookahead({})",
+    paper="Zhang, Lucas, Hinton & Ba, Lookahead Optimizer: k steps forward, 1 step back",
+    year=2019,
+    reference="optax.lookahead (reset_state=False)",
+    summary="Let the inner optimizer take k fast steps, then pull back to a slow copy moved part of the way.",
+    hparams=(
+        Param(
+            "k",
+            5.0,
+            1.0,
+            50.0,
+            "linear",
+            "Sync period: the fast weights take k steps before the slow weights catch up.",
+            "k",
+            integer=True,
+        ),
+        Param(
+            "alpha",
+            0.5,
+            0.0,
+            1.0,
+            "linear",
+            "Slow step size: how far the slow weights move towards the fast ones at each sync.",
+            r"\alpha_{\mathrm{LA}}",
+        ),
+    ),  # fmt: skip
+    state=(StateVar("slow", "Slow weights: where the fast weights restart after every k steps.", r"\phi"),),
+    init=lookahead_init,
+    step=lookahead_step,
+    latex=lambda inner: (
+        inner
+        + r" \\ \text{if } k \mid t:\ \phi_t = \phi_{t-1} + \alpha_{\mathrm{LA}}\,(\theta_t - \phi_{t-1}),"
+        r"\ \theta_t \leftarrow \phi_t"
+    ),
+    by_hand=lambda lines: (
+        lines
+        + (
+            HandStep(
+                "lookahead_slow",
+                f"lookahead_slow_prev + lookahead.alpha*({PRIMED} - lookahead_slow_prev)",
+                "t % lookahead.k == 0",
+            ),
+            HandStep("p", "lookahead_slow", "t % lookahead.k == 0"),
+            HandStep("p", PRIMED, "t % lookahead.k != 0"),
+        )
+    ),
+    keeps_decoupled_decay=False,
+)
+
+
+# --- SAM ---------------------------------------------------------------------------------------
+def sam_init(p, hp):
+    return p.copy(), np.zeros_like(p)
+
+
+def sam_step(inner, inner_update, g, s, own, p, t, lr, hp, ctx):
+    """Ascend rho along the normalised gradient, take the gradient there on the same minibatch, and
+    give it to the inner optimizer at the original point (optax.contrib.sam, opaque mode)."""
+    if ctx is None:
+        raise ValueError("sam needs the step context (ctx.grad_at): call it through run, sweep or compare")
+    norm = np.sqrt(np.sum(g * g, axis=-1, keepdims=True))
+    ascent = p + hp["sam.rho"] * (g / np.where(norm > 0.0, norm, 1.0))  # g = 0: no ascent (optax: 0/0)
+    g_ascent = ctx.grad_at(ascent)
+    p, s = inner_update(g_ascent, s, p, t, lr, hp)
+    return p, s, (ascent, g_ascent)
+
+
+SAM = Modifier(
+    key="sam",
+    name="Sharpness-Aware Minimization",
+    label="SAM({})",
+    paper="Foret, Kleiner, Mobahi & Neyshabur, Sharpness-Aware Minimization for Efficiently Improving Generalization",
+    year=2021,
+    reference="optax.contrib.sam (opaque_mode=True, sync_period=2, adv_optimizer = normalize + sgd(rho))",
+    summary="Step with the gradient taken a distance rho uphill, so the method prefers flat minima.",
+    hparams=(
+        Param(
+            "rho",
+            0.05,
+            0.0,
+            2.0,
+            "linear",
+            "Radius of the ascent step: the gradient is taken this far uphill from the parameters.",
+            r"\rho_{\mathrm{SAM}}",
+        ),
+    ),  # fmt: skip
+    state=(
+        StateVar(
+            "ascent", "Ascent point: the parameters moved rho along the normalised gradient.", r"\tilde\theta"
+        ),
+        StateVar(
+            "grad",
+            "Gradient at the ascent point (same minibatch): what the inner optimizer uses.",
+            r"\tilde g",
+        ),
+    ),  # fmt: skip
+    init=sam_init,
+    step=sam_step,
+    latex=lambda inner: (
+        r"\tilde\theta_t = \theta_{t-1} + \rho_{\mathrm{SAM}}\,\frac{g_t}{\lVert g_t \rVert_2},"
+        r"\quad g_t \leftarrow \nabla L(\tilde\theta_t) \\ " + inner
+    ),
+    by_hand=None,
+    by_hand_note="SAM's gradient at the ascent point needs the problem's gradient on this step's minibatch, "
+    "which the by-hand expressions cannot call; the ascent point and its gradient are recorded as state.",
+    uses_context=True,
+    inner_grads=lambda rec, grads: rec["sam_grad"],
+)
+
+
+# --- Cautious ----------------------------------------------------------------------------------
+def cautious_init(p, hp):
+    return (np.zeros(p.shape[:-1] + (1,)),)
+
+
+def cautious_step(inner, inner_update, g, s, own, p, t, lr, hp, ctx):
+    """Keep the inner step only where it goes downhill along g, rescaled by the kept fraction
+    (timm 1.0.31, caution=True: mask = (m*g > 0) / max(mean(mask), 1e-3), decoupled decay unmasked)."""
+    p_new, s = inner_update(g, s, p, t, lr, hp)
+    base = decoupled(p, lr, hp) if inner.decoupled_decay else p  # the same bits as the inner's decay
+    descent = base - p_new
+    mask = (descent * g > 0.0).astype(float)
+    kept = np.mean(mask, axis=-1, keepdims=True)  # over all D coordinates: (w, b) is one tensor
+    return base - descent * (mask / np.maximum(kept, 1e-3)), s, (1.0 - kept,)
+
+
+CAUTIOUS = Modifier(
+    key="cautious",
+    name="Cautious (C-)",
+    label="Cautious {}",
+    paper="Liang, Chen, Liu & Liu, Cautious Optimizers: Improving Training with One Line of Code",
+    year=2024,
+    reference="timm 1.0.31 caution=True (AdamWLegacy 'cadamw', Lion 'clion')",
+    summary="Drop the coordinates of the step that go uphill along the current gradient; scale up the rest.",
+    hparams=(),
+    state=(
+        StateVar(
+            "masked",
+            "Fraction of coordinates whose step was dropped (its sign disagreed with the gradient's).",
+            r"\bar m_0",
+            per_coordinate=False,
+        ),
+    ),  # fmt: skip
+    init=cautious_init,
+    step=cautious_step,
+    latex=lambda inner: (
+        inner + r" \\ u_t = \theta'_{t-1} - \theta_t,\ \mathbb{1}_t = [u_t\, g_t > 0],"
+        r"\ \theta_t \leftarrow \theta'_{t-1} - \frac{\mathbb{1}_t\, u_t}{\max(\overline{\mathbb{1}_t},\ 10^{-3})}"
+    ),
+    by_hand=lambda lines: (
+        lines
+        + (
+            HandStep("cautious_mask", f"max(sign((p_prev - {PRIMED})*g), 0)", symbol=r"\mathbb{1}_t"),
+            HandStep("cautious_masked", "1 - mean(cautious_mask)"),
+            HandStep("p", f"p_prev - (p_prev - {PRIMED})*cautious_mask/max(mean(cautious_mask), 0.001)"),
+        )
+    ),
+)
+
+#: key -> Modifier, in the contract's order.
+MODIFIERS: dict[str, Modifier] = {m.key: m for m in (LOOKAHEAD, SAM, CAUTIOUS)}
+
+
+def get_modifier(key: str | Modifier) -> Modifier:
+    """The registry entry for ``key``; a ValueError lists the allowed keys otherwise."""
+    return key if isinstance(key, Modifier) else choose(MODIFIERS, key, "modifier")
+
+
+def split_key(key: str) -> tuple[tuple[str, ...], str]:
+    """``(modifier keys outermost first, inner key)`` of a composite key ('lookahead-adamw')."""
+    *mods, base = key.split(CHAIN_MARK)
+    return tuple(mods), base
+
+
+def is_composite(key: Any) -> bool:
+    return isinstance(key, str) and CHAIN_MARK in key
+
+
+@cache
+def compose(key: str) -> Optimizer:
+    """The optimizer a composite key names, built once: 'lookahead-cautious-adamw'. ValueError names the
+    unknown part (a modifier, or the optimizer at the end of the chain)."""
+    from . import BASE
+
+    mods, base = split_key(key)
+    opt = choose(BASE, base, "optimizer")
+    for m in reversed(mods):
+        opt = get_modifier(m)(opt)
+    return opt
+
+
+def composite_key(optimizer: str, modifiers: tuple[str, ...] | list[str]) -> str:
+    """The key of ``optimizer`` wrapped in ``modifiers`` (outermost first): ('lookahead',) -> 'lookahead-adam'."""
+    return CHAIN_MARK.join([*modifiers, optimizer])
+
+
+__all__ = [
+    "CAUTIOUS",
+    "CHAIN_MARK",
+    "LOOKAHEAD",
+    "MODIFIERS",
+    "SAM",
+    "Modifier",
+    "compose",
+    "composite_key",
+    "get_modifier",
+    "is_composite",
+    "split_key",
+]
