@@ -41,9 +41,10 @@ SCAN_POINTS = 31
 Setups = Mapping[str, Mapping[str, float] | None]
 
 
-#: An entry is ``<optimizer key>`` or ``<optimizer key>~<copy>``, copy 2..MAX_OPTIMIZERS.
+#: An entry is ``<optimizer key>`` or ``<optimizer key>~<copy>``, copy 2..MAX_OPTIMIZERS; the key may be a
+#: modifier chain ('lookahead-adam~2': the second run of Lookahead(Adam)).
 COPY_MARK = "~"
-_ENTRY = re.compile(r"([a-z0-9_]+)(?:~([1-9][0-9]?))?")
+_ENTRY = re.compile(r"([a-z0-9_]+(?:-[a-z0-9_]+)*)(?:~([1-9][0-9]?))?")
 #: Line styles of an optimizer's copies: its colour stays, its later copies are dashed or dotted.
 COPY_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,10px", "1px,6px")
 

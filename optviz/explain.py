@@ -264,6 +264,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": np.minimum,
     "dot": lambda a, b: np.sum(np.asarray(a) * np.asarray(b)),
     "l1": lambda a: np.sum(np.abs(a)),
+    "mean": lambda a: np.mean(a),
 }
 BASE_SYMBOLS = {
     "t": "t",
@@ -441,6 +442,7 @@ _BINOPS = {
     ast.Mult: np.multiply,
     ast.Div: np.divide,
     ast.Pow: np.power,
+    ast.Mod: np.mod,
 }
 _COMPARE = {
     ast.Eq: np.equal,
@@ -459,6 +461,11 @@ def _evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
         if node.id not in env:
             raise ValueError(f"by-hand expression uses unknown name {node.id!r}")
         return env[node.id]
+    if _dotted(node):  # a modifier's hyperparameter: lookahead.k
+        name = _dotted(node)
+        if name not in env:
+            raise ValueError(f"by-hand expression uses unknown name {name!r}")
+        return env[name]
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         return _BINOPS[type(node.op)](_evaluate(node.left, env), _evaluate(node.right, env))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -471,7 +478,14 @@ def _evaluate(node: ast.AST, env: dict[str, Any]) -> Any:
     raise ValueError(f"unsupported by-hand expression: {ast.dump(node)}")
 
 
-_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 5, ast.Pow: 4}
+def _dotted(node: ast.AST) -> str:
+    """'lookahead.k' for the attribute node of a namespaced hyperparameter, else ''."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return ""
+
+
+_PREC = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 5, ast.Pow: 4, ast.Mod: 2}
 
 
 def _prec(node: ast.AST) -> int:
@@ -500,10 +514,11 @@ def render(node: ast.AST, symbols: dict[str, str], env: dict[str, Any] | None, c
 
     if isinstance(node, ast.Constant):
         return fmt(node.value)
-    if isinstance(node, ast.Name):
+    if isinstance(node, ast.Name) or _dotted(node):
+        name = node.id if isinstance(node, ast.Name) else _dotted(node)
         if env is None:
-            return symbols.get(node.id, rf"\text{{{node.id}}}")
-        return _number(env[node.id], coord)
+            return symbols.get(name, rf"\text{{{name}}}")
+        return _number(env[name], coord)
     if isinstance(node, ast.UnaryOp):
         return "-" + wrap(node.operand, 3)
     if isinstance(node, ast.BinOp):
@@ -519,6 +534,8 @@ def render(node: ast.AST, symbols: dict[str, str], env: dict[str, Any] | None, c
             return rf"\frac{{{r(node.left)}}}{{{r(node.right)}}}"
         if op is ast.Pow:
             return f"{wrap(node.left, 5)}^{{{r(node.right)}}}"
+        if op is ast.Mod:
+            return rf"{wrap(node.left, 2)} \bmod {wrap(node.right, 2)}"
     if isinstance(node, ast.Call):
         name = node.func.id  # type: ignore[attr-defined]
         args = node.args
@@ -538,6 +555,11 @@ def render(node: ast.AST, symbols: dict[str, str], env: dict[str, Any] | None, c
                 for i in range(_coords(env))
             ]
             return r"\left(" + " + ".join(terms) + r"\right)"
+        if name == "mean":
+            if env is None:
+                return rf"\overline{{{r(args[0])}}}"
+            terms = [render(args[0], symbols, env, i) for i in range(_coords(env))]
+            return rf"\tfrac{{1}}{{{len(terms)}}}\left(" + " + ".join(terms) + r"\right)"
         if name == "l1":
             if env is None:
                 return rf"\lVert {r(args[0])} \rVert_1"

@@ -1,5 +1,6 @@
 """Trajectories match the reference libraries (torch.optim, optax, lion-pytorch, schedulefree,
-prodigyopt, adabelief-pytorch, timm) recorded by tests/golden/make_golden.py."""
+prodigyopt, adabelief-pytorch, timm) recorded by tests/golden/make_golden.py; modifiers (optax.lookahead,
+optax.contrib.sam, timm's caution=True) around two inner optimizers each."""
 
 import json
 from pathlib import Path
@@ -41,6 +42,32 @@ def test_trajectory_matches_reference(path):
     scale = np.maximum(np.abs(ref), 1.0)  # relative, with an absolute floor where a coordinate crosses 0
     err = np.max(np.abs(trace.params - ref) / scale)
     assert err <= RTOL, f"{path.stem}: max relative error {err:.3g}"
+
+
+def test_every_modifier_has_fixtures_around_two_inner_optimizers_on_both_problems():
+    cases = {(d["optimizer"], d["problem"]) for d in map(load, FIXTURES)}
+    for mod in optviz.MODIFIERS:
+        inners = {
+            key.split("-", 1)[1]
+            for key, problem in cases
+            if key.startswith(mod + "-")
+            and (key, "linear_regression") in cases
+            and (key, "rosenbrock") in cases
+        }
+        assert len(inners) >= 2, (mod, inners)
+
+
+def test_modifier_fixtures_move_off_the_inner_optimizer():
+    """A modifier fixture that the inner optimizer alone would pass tests nothing: outside the defaults
+    cases each trajectory leaves its inner's by far more than the tolerance (Cautious: masks a step)."""
+    for case in map(load, FIXTURES):
+        opt = optviz.OPTIMIZERS[case["optimizer"]]
+        if opt.inner is None or case["case"].endswith("-defaults"):
+            continue
+        hp = {k: v for k, v in case["hparams"].items() if k in opt.inner.hparam_names}
+        problem = optviz.PROBLEMS[case["problem"]](**case["problem_params"])
+        inner = optviz.run(opt.inner, problem, steps=case["steps"], start=case["start"], hparams=hp)
+        assert np.max(np.abs(inner.params - np.array(case["params"]))) > 1e-3, case["case"]
 
 
 def test_non_default_cases_switch_features_on():

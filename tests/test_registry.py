@@ -38,7 +38,7 @@ def contract_table() -> dict[str, dict[str, float]]:
 #: Second-wave optimizers and modifiers the contract lists that are not registered yet. Registering one
 #: (or dropping one from the contract) fails test_second_wave_follows_the_contract until this is updated.
 PENDING = {"muon", "shampoo", "soap", "lamb", "lars", "adafactor", "lbfgs"}
-PENDING_MODIFIERS = {"lookahead", "sam", "cautious"}
+PENDING_MODIFIERS: set[str] = set()
 
 
 def bold_rows() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
@@ -113,6 +113,20 @@ def test_second_wave_follows_the_contract():
         for name, default in hp.items():
             assert default is not None and opt.defaults[name] == pytest.approx(default), (key, name)
     assert table  # the first table parsed too
+
+
+@needs_contract
+def test_modifiers_follow_the_contract():
+    """Each modifier row: the name, the reference's entry point, the hyperparameters and defaults."""
+    _, modifiers = bold_rows()
+    assert set(modifiers) == set(optviz.MODIFIERS) == {"lookahead", "sam", "cautious"}
+    for key, row in modifiers.items():
+        mod = optviz.MODIFIERS[key]
+        assert mod.name == row["name"], key
+        assert row["reference"].split()[0].strip("`") in mod.reference, key
+        hp = row_hparams(row["spec"])
+        assert hp is not None and {p.name: p.default for p in mod.hparams} == hp, key
+        assert mod.summary and mod.paper and 2015 < mod.year <= 2026 and "{}" in mod.label
 
 
 def test_row_parser_reads_every_kind_of_row():

@@ -41,7 +41,8 @@ class HandStep(NamedTuple):
     ``expr`` is a small Python expression over the hyperparameters, ``t``, ``lr`` (after the schedule),
     ``g`` (the gradient), ``p_prev``/``start`` (parameters before the step / at the start), ``g_last``
     (the previous gradient), ``<state>_prev`` (a state variable before the step), ``<state>`` (after it)
-    and earlier targets, using ``sqrt abs sign max min dot l1``. ``when`` (an expression) shows the line
+    and earlier targets, using ``sqrt abs sign max min dot l1 mean``, ``+ - * / ** %`` and a modifier's
+    namespaced hyperparameters as written (``lookahead.k``). ``when`` (an expression) shows the line
     only when true; ``symbol`` is the LaTeX of an intermediate target. ``optviz.explain`` renders it with
     the step's numbers and tests check it against the recorded trace.
     """

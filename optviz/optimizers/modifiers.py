@@ -137,7 +137,10 @@ def _compose(mod: Modifier, inner: Optimizer | str, overrides: Mapping[str, floa
     if mod.by_hand is None:
         note = mod.by_hand_note
     elif inner.by_hand:
-        by_hand = mod.by_hand(_rename_p(inner.by_hand, PRIMED))
+        # the inner's lines up to its last ``p`` compute p_inner; lines after it (Schedule-Free's x,
+        # Lion's moment) read the final p, so they follow the modifier's lines
+        last = max(i for i, hs in enumerate(inner.by_hand) if hs.target == "p") + 1
+        by_hand = mod.by_hand(_rename_p(inner.by_hand[:last], PRIMED)) + inner.by_hand[last:]
     return Optimizer(
         key=f"{mod.key}{CHAIN_MARK}{inner.key}",
         name=mod.label.format(inner.name),
@@ -347,7 +350,7 @@ CAUTIOUS = Modifier(
         StateVar(
             "masked",
             "Fraction of coordinates whose step was dropped (its sign disagreed with the gradient's).",
-            r"\bar m_0",
+            r"\mathrm{masked}",
             per_coordinate=False,
         ),
     ),  # fmt: skip
@@ -393,6 +396,8 @@ def compose(key: str) -> Optimizer:
     from . import BASE
 
     mods, base = split_key(key)
+    if base in MODIFIERS:
+        raise ValueError(f"{key!r} ends in a modifier: a composite key names modifiers first ('lookahead-adam')")
     opt = choose(BASE, base, "optimizer")
     for m in reversed(mods):
         opt = get_modifier(m)(opt)

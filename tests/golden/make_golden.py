@@ -17,6 +17,13 @@ writes one JSON file per case into ``tests/golden/fixtures/``:
   far, squared) from a plain lr^2 one. The fixture records the schedule (optviz
   names) and the learning rate of every step.
 
+Modifiers (``MODIFIED``) around two inner optimizers each: ``optax.lookahead`` and
+``optax.contrib.sam`` (opaque mode) around optax's sgd and adam with coupled decay
+(``optax.chain(add_decayed_weights, ...)``, optviz's torch-style sgd and adam), and timm 1.0.31's
+``caution=True`` on ``AdamWLegacy`` ('cadamw') and ``Lion`` ('clion'); cases
+``{modifier}-{inner}-{linear_regression,rosenbrock,defaults}``, the inner's settings from the tables
+below plus the modifier's. A Lookahead fixture records the fast weights.
+
 For the second-wave optimizers the script also checks that the contract's
 defaults (``DEFAULTS``) are the reference's own signature defaults.
 
@@ -821,9 +828,10 @@ def _load_timm_optim() -> None:
 
 def _resolve(name: str) -> Callable:
     module, _, attr = name.rpartition(".")
-    if module == "timm.optim":
+    if module.startswith("timm.optim"):
         _load_timm_optim()
-        return getattr(importlib.import_module(f"timm.optim.{attr.lower()}"), attr)
+        if module == "timm.optim":  # timm.optim.Mars lives in timm/optim/mars.py
+            module = f"timm.optim.{attr.lower()}"
     return getattr(importlib.import_module(module), attr)
 
 
@@ -874,6 +882,120 @@ def run_optax(name: str, kwargs: dict[str, object], start: list[float], grad: Ca
         params = optax.apply_updates(params, updates)
         rows.append(np.asarray(params))
     return np.array(rows)
+
+
+# --------------------------------------------------------------------------
+# Modifiers (shared/optimizers.md's third table) around two inner optimizers each.
+# optax's wrappers take an optax inner: optviz's sgd and adam (torch.optim, coupled decay) are
+# optax.chain(add_decayed_weights(wd), sgd | adam), the same maths in float64.
+# --------------------------------------------------------------------------
+
+#: composite key -> (inner key, {problem: modifier hyperparameters}); the inner's come from the tables above.
+MODIFIED: dict[str, tuple[str, dict[str, dict[str, float]]]] = {
+    "lookahead-sgd": (
+        "sgd",
+        {
+            "linear_regression": {"lookahead.k": 5.0, "lookahead.alpha": 0.5},
+            "rosenbrock": {"lookahead.k": 3.0, "lookahead.alpha": 0.7},
+        },
+    ),
+    "lookahead-adam": (
+        "adam",
+        {
+            "linear_regression": {"lookahead.k": 4.0, "lookahead.alpha": 0.3},
+            "rosenbrock": {"lookahead.k": 5.0, "lookahead.alpha": 0.5},
+        },
+    ),
+    "sam-sgd": ("sgd", {"linear_regression": {"sam.rho": 0.05}, "rosenbrock": {"sam.rho": 0.1}}),
+    "sam-adam": ("adam", {"linear_regression": {"sam.rho": 0.2}, "rosenbrock": {"sam.rho": 0.05}}),
+    # a higher rate and momentum than adamw's own case, so that the mask drops coordinates (20 steps)
+    "cautious-adamw": ("adamw", {"linear_regression": {"learning_rate": 0.2, "beta1": 0.95}, "rosenbrock": {}}),
+    "cautious-lion": ("lion", {"linear_regression": {}, "rosenbrock": {}}),
+}
+MODIFIER_DEFAULTS = {"lookahead.k": 5.0, "lookahead.alpha": 0.5, "sam.rho": 0.05}
+
+
+def _optax_inner(key: str, h: dict[str, float]) -> str:
+    """Python source of the optax transformation that is optviz's ``key`` with ``h``."""
+    decay = f"optax.add_decayed_weights({h['weight_decay']!r}), "
+    if key == "sgd":
+        return f"optax.chain({decay}optax.sgd({h['learning_rate']!r}))"
+    if key == "adam":
+        return (
+            f"optax.chain({decay}optax.adam({h['learning_rate']!r}, b1={h['beta1']!r}, "
+            f"b2={h['beta2']!r}, eps={h['epsilon']!r}))"
+        )
+    raise ValueError(f"no optax inner for {key!r}")
+
+
+def modified_reference(key: str, h: dict[str, float]) -> str:
+    """The reference call of a composite, as Python source (run_modified evaluates it)."""
+    mod, inner = key.split("-", 1)
+    if mod == "lookahead":
+        return (
+            f"optax.lookahead({_optax_inner(inner, h)}, sync_period={int(h['lookahead.k'])}, "
+            f"slow_step_size={h['lookahead.alpha']!r}, reset_state=False)"
+        )
+    if mod == "sam":
+        return (
+            f"optax.contrib.sam({_optax_inner(inner, h)}, optax.chain(optax.contrib.normalize(), "
+            f"optax.sgd({h['sam.rho']!r})), sync_period=2, opaque_mode=True)"
+        )
+    if mod == "cautious":
+        cls = {"adamw": "timm.optim.adamw.AdamWLegacy", "lion": "timm.optim.Lion"}[inner]
+        eps = f", eps={h['epsilon']!r}" if "epsilon" in h else ""
+        return (
+            f"{cls}(lr={h['learning_rate']!r}, betas=({h['beta1']!r}, {h['beta2']!r}){eps}, "
+            f"weight_decay={h['weight_decay']!r}, caution=True)"
+        )
+    raise ValueError(f"no reference for {key!r}")
+
+
+def run_modified(key: str, source: str, start: list[float], grad: Callable) -> np.ndarray:
+    """The fast weights (Lookahead), or the parameters, after each of STEPS steps of ``source``."""
+    mod = key.split("-", 1)[0]
+    if mod == "cautious":
+        cls, _, args = source.partition("(")
+        kwargs = eval(f"dict({args}")  # our own literal keyword arguments
+        return run_torch(cls, {**kwargs, "foreach": False}, start, grad)
+    import jax
+    import jax.numpy as jnp
+    import optax
+    import optax.contrib  # noqa: F401
+
+    jax.config.update("jax_enable_x64", True)
+    opt = eval(source, {"optax": optax})
+    x0 = jnp.asarray(start, dtype=jnp.float64)
+    params = optax.LookaheadParams.init_synced(x0) if mod == "lookahead" else x0
+    state = opt.init(params)
+    rows = [np.asarray(x0)]
+
+    def grad_fn(p, i):  # SAM's gradient at the ascent point (full batch: the same data)
+        return jnp.asarray(grad(np.asarray(p)), dtype=jnp.float64)
+
+    for _ in range(STEPS):
+        fast = params.fast if mod == "lookahead" else params
+        g = jnp.asarray(grad(np.asarray(fast)), dtype=jnp.float64)
+        if mod == "sam":
+            updates, state = opt.update(g, state, params, grad_fn=grad_fn)
+        else:
+            updates, state = opt.update(g, state, params)
+        params = optax.apply_updates(params, updates)
+        rows.append(np.asarray(params.fast if mod == "lookahead" else params))
+    return np.array(rows)
+
+
+def build_modified_cases() -> list[tuple[str, str, str, dict[str, float]]]:
+    """(case, composite key, problem, hparams): the inner's non-default settings of that problem (its
+    defaults for the -defaults case) and the modifier's."""
+    cases = []
+    for key, (inner, per_problem) in MODIFIED.items():
+        tables = {"linear_regression": LINEAR_REGRESSION, "rosenbrock": ROSENBROCK}
+        for problem, table in tables.items():
+            cases.append((f"{key}-{problem}", key, problem, {**table[inner], **per_problem[problem]}))
+        own = {k: v for k, v in MODIFIER_DEFAULTS.items() if k.startswith(key.split("-")[0] + ".")}
+        cases.append((f"{key}-defaults", key, "linear_regression", {**DEFAULTS[inner], **own}))
+    return [(c, k, p, {n: float(v) for n, v in h.items()}) for c, k, p, h in cases]
 
 
 Case = tuple[str, str, str, dict[str, float], tuple[str, dict[str, float]] | None]
@@ -931,18 +1053,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     cases = build_cases()
-    known = {c[0] for c in cases}
-    by_optimizer = {c[1] for c in cases}
+    modified = build_modified_cases()
+    known = {c[0] for c in cases} | {c[0] for c in modified}
+    by_optimizer = {c[1] for c in cases} | {c[1] for c in modified}
     args.cases = [
         c
         for name in args.cases
-        for c in ([name] if name not in by_optimizer else [case[0] for case in cases if case[1] == name])
+        for c in (
+            [name] if name not in by_optimizer else [case[0] for case in cases + modified if case[1] == name]
+        )
     ]
     unknown = set(args.cases) - known
     if unknown:
         parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
     if args.cases:
         cases = [c for c in cases if c[0] in args.cases]
+        modified = [c for c in modified if c[0] in args.cases]
 
     args.out.mkdir(parents=True, exist_ok=True)
     vers = versions()
@@ -990,7 +1116,28 @@ def main(argv: list[str] | None = None) -> int:
         }
         (args.out / f"{case}.json").write_text(to_json(fixture))
         print(f"{case:<32} {start!s:>22} [{final[0]:>18.12g}, {final[1]:>18.12g}] {loss(final):>12.6g}")
-    print(f"wrote {len(cases)} fixtures to {args.out}")
+    for case, key, problem, hparams in modified:
+        start, loss, grad = PROBLEMS[problem]
+        source = modified_reference(key, hparams)
+        traj = run_modified(key, source, start, grad)
+        final = traj[-1]
+        if not np.all(np.isfinite(traj)) or float(np.max(np.abs(final - np.asarray(start)))) == 0.0:
+            failures.append(case)
+        fixture = {
+            "case": case,
+            "optimizer": key,
+            "problem": problem,
+            "problem_params": {},
+            "start": [float(v) for v in start],
+            "steps": STEPS,
+            "hparams": hparams,
+            "reference": source,
+            "params": traj.tolist(),
+            "versions": vers,
+        }
+        (args.out / f"{case}.json").write_text(to_json(fixture))
+        print(f"{case:<32} {start!s:>22} [{final[0]:>18.12g}, {final[1]:>18.12g}] {loss(final):>12.6g}")
+    print(f"wrote {len(cases) + len(modified)} fixtures to {args.out}")
     if failures:
         print(f"NOT FINITE OR NOT MOVING: {', '.join(failures)}", file=sys.stderr)
         return 1
