@@ -27,7 +27,8 @@ from urllib.parse import urlencode
 
 from . import budget
 from .compare import MAX_OPTIMIZERS, SCAN_POINTS, entry_optimizer, is_entry
-from .optimizers import FAMILIES, OPTIMIZERS, get_optimizer
+from .optimizers import FAMILIES, MODIFIERS, OPTIMIZERS, get_optimizer
+from .optimizers.modifiers import split_key
 from .problems import PROBLEMS, Problem
 from .schedules import SCHEDULES
 from .settings import GRAD_NOISE, SEED, RunSettings, batch_param, steps_param
@@ -207,11 +208,30 @@ def default_hparams(optimizer: str, problem: str | None = None) -> dict[str, flo
     """Registry defaults of ``optimizer``, with the page's own defaults for Adam and its twins, and the
     scene defaults of ``problem`` (``PROBLEM_PAGE_DEFAULTS``) when it has any for this optimizer."""
     values = dict(OPTIMIZERS[optimizer].defaults)
-    if optimizer in PAGE_DEFAULT_OPTIMIZERS:
+    base = split_key(optimizer)[1]  # a modifier chain keeps its optimizer's page defaults
+    if base in PAGE_DEFAULT_OPTIMIZERS:
         values.update({k: v for k, v in PAGE_DEFAULTS.items() if k in values})
-    scene = PROBLEM_PAGE_DEFAULTS.get(problem or "", {}).get(optimizer, {})
+    scene = PROBLEM_PAGE_DEFAULTS.get(problem or "", {}).get(base, {})
     values.update({k: v for k, v in scene.items() if k in values})
     return values
+
+
+def hparam_names() -> set[str]:
+    """Every hyperparameter name a link may carry: the optimizers' and the modifiers' ('lookahead.k')."""
+    return {p.name for o in OPTIMIZERS.values() for p in o.hparams} | {
+        m.hparam(p.name) for m in MODIFIERS.values() for p in m.hparams
+    }
+
+
+def _optimizer_choice(raw: str | None, warnings: list) -> str:
+    """An optimizer key or a modifier chain ('lookahead-adam'), else the default with a warning."""
+    if raw is None:
+        return DEFAULT_OPTIMIZER
+    key = raw.strip().lower()
+    if key in OPTIMIZERS:  # composite keys resolve on lookup
+        return key
+    warnings.append(_warn("unknown_choice", what="optimizer", value=raw, fallback=DEFAULT_OPTIMIZER))
+    return DEFAULT_OPTIMIZER
 
 
 def default_problem_params(problem: str) -> dict[str, float]:
@@ -341,7 +361,7 @@ def parse_playground(
         alias = raw.pop(LR_ALIAS)
         raw.setdefault("learning_rate", alias)
 
-    optimizer = _choice(raw.pop("opt", None), OPTIMIZERS, DEFAULT_OPTIMIZER, "optimizer", warnings)
+    optimizer = _optimizer_choice(raw.pop("opt", None), warnings)
     problem = _choice(raw.pop("problem", None), problem_choices(), DEFAULT_PROBLEM, "problem", warnings)
     opt = OPTIMIZERS[optimizer]
     hparams = default_hparams(optimizer, problem)
@@ -412,7 +432,7 @@ def parse_playground(
         coord = _number(raw.pop("coord"), COORD_PARAM, "coord", 0, warnings)
 
     skip = set(ignore)
-    other_hparams = {p.name for o in OPTIMIZERS.values() for p in o.hparams}
+    other_hparams = hparam_names()
     for name in raw:
         if name in skip or name.startswith("custom"):
             continue
@@ -526,8 +546,7 @@ def is_managed_key(name: str) -> bool:
         "coord",
         LR_ALIAS,
     }
-    hparams = {p.name for o in OPTIMIZERS.values() for p in o.hparams}
-    return name in fixed or name in hparams or name.startswith(("problem.", "schedule."))
+    return name in fixed or name in hparam_names() or name.startswith(("problem.", "schedule."))
 
 
 # --- from config to a run ----------------------------------------------------------------------------

@@ -202,3 +202,33 @@ def test_compare_and_sweep_ignore_the_playground_view_settings():
     assert state.parse_compare({"typed": "1", "coord": "1"})[0].base.typed is False
     config, warnings = state.parse_sweep({"typed": "1", "coord": "1"})
     assert warnings == [] and config.base.coord == 0 and "typed" not in state.encode_sweep(config)
+
+
+def test_modifier_chains_round_trip_in_every_page_link():
+    """A composite key travels as one value (opt=lookahead-adam) with its namespaced settings."""
+    cfg, warnings = parse_playground({"opt": "Lookahead-Adam", "lookahead.k": "3", "sam.rho": "0.2"})
+    assert cfg.optimizer == "lookahead-adam" and cfg.hparams["lookahead.k"] == 3
+    assert cfg.hparams["learning_rate"] == 0.01  # Adam's page default carries into its chains
+    assert [w.code for w in warnings] == ["not_for_optimizer"]  # sam.rho: a setting of another chain
+    link = encode_playground(cfg)
+    assert link["opt"] == "lookahead-adam" and link["lookahead.k"] == "3"
+    assert parse_playground(link) == (cfg, [])
+    url = playground_url(cfg)
+    assert parse_playground({k: v for k, v in parse_qs(urlsplit(url).query).items()})[0] == cfg
+    bad, warnings = parse_playground({"opt": "lookahead-lookahead-adam"})
+    assert bad.optimizer == state.DEFAULT_OPTIMIZER and [w.code for w in warnings] == ["unknown_choice"]
+
+    comp, warnings = state.parse_compare(
+        {"opts": "adam,lookahead-adam,lookahead-adam~2", "lookahead-adam~2.lookahead.k": "2"}
+    )
+    assert not warnings and comp.optimizers == ("adam", "lookahead-adam", "lookahead-adam~2")
+    assert (
+        comp.hparams["lookahead-adam~2"]["lookahead.k"] == 2
+        and comp.hparams["lookahead-adam"]["lookahead.k"] == 5
+    )
+    assert state.encode_compare(comp)["lookahead-adam~2.lookahead.k"] == "2"
+    assert state.parse_compare(state.encode_compare(comp)) == (comp, [])
+
+    sweep, warnings = state.parse_sweep({"opt": "sam-adam", "x": "sam.rho", "y": "learning_rate"})
+    assert not warnings and (sweep.x, sweep.y, sweep.x_range) == ("sam.rho", "learning_rate", (0.0, 2.0))
+    assert state.parse_sweep(state.encode_sweep(sweep)) == (sweep, [])
