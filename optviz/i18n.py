@@ -56,7 +56,23 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
 
 
 def tr(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A registry text (declared in English) in ``lang``; English if no translation exists."""
+    """A registry text (declared in English) in ``lang``; English if no translation exists. A modifier
+    chain's name and summary ('Lookahead(AdamW)') are translated part by part."""
     if normalise(lang) == "zh":
-        return texts().get(text, text)
+        found = texts().get(text)
+        return found if found is not None else _chain(text, lang) or text
     return text
+
+
+def _chain(text: str, lang: str) -> str | None:
+    from .optimizers.modifiers import INSIDE, MODIFIERS
+
+    for m in MODIFIERS.values():
+        head, _, tail = m.label.partition("{}")
+        if text.startswith(head) and text.endswith(tail) and len(text) > len(head) + len(tail):
+            return tr(m.label, lang).format(tr(text[len(head) : len(text) - len(tail)], lang))
+        if text.startswith(m.summary + INSIDE):
+            return (
+                tr(m.summary, lang) + t("modifiers.inside", lang) + tr(text[len(m.summary + INSIDE) :], lang)
+            )
+    return None

@@ -69,6 +69,14 @@ def registry_texts() -> dict[str, str]:
             add(p.help, f"{o.key}.{p.name}.help")
         for s in o.all_state:
             add(s.meaning, f"{o.key}.{s.name}.meaning")
+    for m in optviz.MODIFIERS.values():
+        for text, part in ((m.name, "name"), (m.label, "label"), (m.summary, "summary")):
+            add(text, f"modifier {m.key}.{part}")
+        add(optviz.get_optimizer(f"{m.key}-adam").by_hand_note, f"modifier {m.key}.by_hand_note")
+        for p in m.hparams:
+            add(p.help, f"modifier {m.key}.{p.name}.help")
+        for s in m.state:
+            add(s.meaning, f"modifier {m.key}.{s.name}.meaning")
     for spec in optviz.PROBLEMS.values():
         add(spec.name, f"problem {spec.key}.name")
         add(spec.summary, f"problem {spec.key}.summary")
@@ -101,9 +109,20 @@ def test_every_registry_text_is_translated(text, where):
     assert text in table, f"{where}: no Chinese for {text!r} (add it to optviz/locales/registry.py)"
     zh = table[text]
     assert zh.strip()
-    if WORD.search(text) and text not in {o.name for o in optviz.OPTIMIZERS.values()}:
+    names = {o.name for o in optviz.OPTIMIZERS.values()} | {m.label for m in optviz.MODIFIERS.values()}
+    if WORD.search(text) and text not in names:
         assert CJK.search(zh), f"{where}: {zh!r} is not Chinese"
     assert i18n.tr(text, "zh") == zh and i18n.tr(text, "en") == text
+
+
+def test_modifier_chains_are_translated_part_by_part():
+    opt = optviz.get_optimizer("lookahead-cautious-sgd")
+    assert i18n.tr(opt.name, "zh") == "Lookahead（谨慎版 SGD（随机梯度下降））"
+    assert i18n.tr(opt.name, "en") == "Lookahead(Cautious SGD)"
+    summary = i18n.tr(opt.summary, "zh")
+    assert summary.startswith(i18n.tr(optviz.MODIFIERS["lookahead"].summary, "zh") + " 内层：")
+    assert summary.endswith(i18n.tr(optviz.OPTIMIZERS["sgd"].summary, "zh")) and "Inside" not in summary
+    assert i18n.tr("Lookahead(not a name)", "zh") == "Lookahead（not a name）"  # unknown parts stay
 
 
 def test_registry_table_has_no_stale_entries():

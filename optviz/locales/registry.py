@@ -289,4 +289,43 @@ TEXTS = {
     "Share of the steps spent rising.": "学习率上升阶段的步数占比。",
     "Initial rate = peak / div_factor.": "初始学习率 = 峰值 / div_factor。",
     "Final rate = initial / final_div_factor.": "最终学习率 = 初始学习率 / final_div_factor。",
+    # --- modifiers (optviz/optimizers/modifiers.py); a chain's name and summary are built from these ---
+    "Lookahead": "Lookahead（前瞻）",
+    "Sharpness-Aware Minimization": "锐度感知最小化（SAM）",
+    "Cautious (C-)": "谨慎优化器（C-）",
+    "Lookahead({})": "Lookahead（{}）",
+    "SAM({})": "SAM（{}）",
+    "Cautious {}": "谨慎版 {}",
+    "Let the inner optimizer take k fast steps, then pull back to a slow copy moved part of the way.": (
+        "让内层优化器先快走 k 步，再退回到一份只向前挪了一部分的慢权重上。"
+    ),
+    "Step with the gradient taken a distance rho uphill, so the method prefers flat minima.": (
+        "用在上坡方向距离 rho 处取得的梯度来更新，使方法偏好平坦的极小值。"
+    ),
+    "Drop the coordinates of the step that go uphill along the current gradient; scale up the rest.": (
+        "丢掉更新中沿当前梯度方向上坡的那些坐标，并按比例放大其余坐标。"
+    ),
+    "Sync period: the fast weights take k steps before the slow weights catch up.": (
+        "同步周期：快权重走 k 步之后，慢权重才跟上一次。"
+    ),
+    "Slow step size: how far the slow weights move towards the fast ones at each sync.": (
+        "慢步长：每次同步时，慢权重向快权重移动多远。"
+    ),
+    "Radius of the ascent step: the gradient is taken this far uphill from the parameters.": (
+        "上升步的半径：在离参数这么远的上坡处计算梯度。"
+    ),
+    "Slow weights: where the fast weights restart after every k steps.": "慢权重：每走 k 步后快权重重新出发的位置。",
+    "Ascent point: the parameters moved rho along the normalised gradient.": (
+        "上升点：参数沿归一化梯度方向移动 rho 后的位置。"
+    ),
+    "Gradient at the ascent point (same minibatch): what the inner optimizer uses.": (
+        "上升点处的梯度（同一个小批量）：内层优化器用的就是它。"
+    ),
+    "Fraction of coordinates whose step was dropped (its sign disagreed with the gradient's).": (
+        "被丢弃更新的坐标所占比例（其符号与梯度不一致）。"
+    ),
+    "SAM's gradient at the ascent point needs the problem's gradient on this step's minibatch, which the "
+    "by-hand expressions cannot call; the ascent point and its gradient are recorded as state.": (
+        "SAM 在上升点处的梯度要用到问题在本步小批量上的梯度，手算表达式无法调用它；上升点及其梯度已作为状态记录下来。"
+    ),
 }

@@ -36,6 +36,8 @@ from .frontier import decoupled
 
 #: Separates a modifier from what it wraps in a composite key ('lookahead-adamw').
 CHAIN_MARK = "-"
+#: Joins a modifier's summary to its inner optimizer's in a composite's summary.
+INSIDE = " Inside: "
 
 #: ``step(inner, inner_update, g, inner_state, own_state, p, t, lr, hp, ctx) -> (p, inner_state, own_state)``
 Step = Callable[..., tuple[np.ndarray, State, tuple[np.ndarray, ...]]]
@@ -155,7 +157,7 @@ def _compose(mod: Modifier, inner: Optimizer | str, overrides: Mapping[str, floa
         update=update,
         derive=derive if inner.derive else None,
         derived=inner.derived,
-        summary=f"{mod.summary} Inside: {inner.summary}",
+        summary=f"{mod.summary}{INSIDE}{inner.summary}",
         by_hand=by_hand,
         uses_context=mod.uses_context or inner.uses_context,
         decoupled_decay=inner.decoupled_decay and mod.keeps_decoupled_decay,
@@ -397,7 +399,9 @@ def compose(key: str) -> Optimizer:
 
     mods, base = split_key(key)
     if base in MODIFIERS:
-        raise ValueError(f"{key!r} ends in a modifier: a composite key names modifiers first ('lookahead-adam')")
+        raise ValueError(
+            f"{key!r} ends in a modifier: a composite key names modifiers first ('lookahead-adam')"
+        )
     opt = choose(BASE, base, "optimizer")
     for m in reversed(mods):
         opt = get_modifier(m)(opt)
@@ -412,6 +416,7 @@ def composite_key(optimizer: str, modifiers: tuple[str, ...] | list[str]) -> str
 __all__ = [
     "CAUTIOUS",
     "CHAIN_MARK",
+    "INSIDE",
     "LOOKAHEAD",
     "MODIFIERS",
     "SAM",
