@@ -226,3 +226,19 @@ def test_cautious_reads_the_inner_decay_structure():
     assert [o.key for o in optviz.OPTIMIZERS.values() if o.decoupled_decay] == ["adamw", "adabelief", "lion"]
     assert CAUTIOUS("adamw").decoupled_decay and SAM("adamw").decoupled_decay
     assert not LOOKAHEAD("adamw").decoupled_decay  # its sync moves p outside the inner's step
+
+
+def test_composites_have_their_own_colours_and_state_panels():
+    from optviz.plots import internals, style
+
+    taken = {style.optimizer_color(k) for k in optviz.OPTIMIZERS}
+    chains = ["lookahead-adam", "sam-adam", "cautious-adam", "lookahead-sgd"]
+    colours = [style.optimizer_color(k) for k in chains]
+    assert len(set(colours)) == len(colours) and not set(colours) & taken
+    assert style.FALLBACK_COLOR not in colours and style.optimizer_color("blink-adam") == style.FALLBACK_COLOR
+    for key in ("lookahead-adam", "sam-lion", "cautious-adamw"):
+        trace = optviz.run(key, "rosenbrock", steps=30, hparams={"learning_rate": 1e-3})
+        d = internals.internals_figure(trace, cursor=10).to_dict()
+        titles = [a["text"] for a in d["layout"]["annotations"]]
+        for v in optviz.OPTIMIZERS[key].all_state:
+            assert any(text.startswith(f"<b>{v.name}</b>") for text in titles), (key, v.name)

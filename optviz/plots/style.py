@@ -19,7 +19,8 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from ..optimizers import OPTIMIZERS
+from ..optimizers import MODIFIERS, OPTIMIZERS
+from ..optimizers.modifiers import split_key
 
 #: 30 colours that stay distinct on white and on a projector; optimizer i in registry order gets PALETTE[i]
 #: (room for the contract's whole second wave: the 19 first ones plus 11).
@@ -103,11 +104,17 @@ def figure(
 
 
 def optimizer_color(key: str) -> str:
-    """The colour of optimizer ``key`` in every chart of every page (registry order picks it)."""
+    """The colour of optimizer ``key`` in every chart of every page (registry order picks it); a modifier
+    chain ('lookahead-adam') takes one of the colours left after the registered optimizers."""
     keys = list(OPTIMIZERS)
-    if key not in keys:
-        return FALLBACK_COLOR
-    return PALETTE[keys.index(key) % len(PALETTE)]
+    if key in keys:
+        return PALETTE[keys.index(key) % len(PALETTE)]
+    spare = len(PALETTE) - len(keys)
+    if key in OPTIMIZERS and spare > 0:  # a modifier chain: a colour no registered optimizer has
+        mods, base = split_key(key)
+        slot = list(MODIFIERS).index(mods[0]) * len(keys) + keys.index(base) + len(mods) - 1
+        return PALETTE[len(keys) + slot % spare]
+    return FALLBACK_COLOR
 
 
 def font_size(presentation: bool = False) -> int:
