@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .optimizers import OPTIMIZERS
+from .optimizers import MODIFIERS, OPTIMIZERS
 from .problems import PROBLEMS, get_problem
 from .runner import Trace, run
 from .schedules import SCHEDULES
@@ -24,6 +24,10 @@ def _listing() -> str:
     for o in OPTIMIZERS.values():
         hp = ", ".join(f"{p.name}={p.default:g}" for p in o.hparams)
         lines.append(f"  {o.key:<10} {o.name} [{o.family}]: {hp}")
+    lines.append("modifiers (wrap any optimizer: <modifier>-<optimizer>, e.g. lookahead-adam):")
+    for m in MODIFIERS.values():
+        hp = ", ".join(f"{m.hparam(p.name)}={p.default:g}" for p in m.hparams) or "no hyperparameters"
+        lines.append(f"  {m.key:<10} {m.name}: {hp}")
     lines.append("problems (parameters with defaults):")
     for p in PROBLEMS.values():
         params = ", ".join(f"{q.name}={q.default:g}" for q in p.params)
@@ -37,6 +41,7 @@ def _listing() -> str:
         "  python -m optviz adam linear_regression --steps 500 --set learning_rate=0.05",
         "  python -m optviz sgd ill_conditioned --problem-param condition_number=50 --set learning_rate=0.3",
         "  python -m optviz adam linear_regression --grid learning_rate=1e-4:1:9:log --grid beta1=0.5,0.9,0.99",
+        "  python -m optviz sam-lookahead-adam rosenbrock --set lookahead.k=10 --grid sam.rho=0,0.05,0.5",
     ]
     return "\n".join(lines)
 

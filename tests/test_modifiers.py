@@ -242,3 +242,32 @@ def test_composites_have_their_own_colours_and_state_panels():
         titles = [a["text"] for a in d["layout"]["annotations"]]
         for v in optviz.OPTIMIZERS[key].all_state:
             assert any(text.startswith(f"<b>{v.name}</b>") for text in titles), (key, v.name)
+
+
+@pytest.mark.parametrize(
+    "key", ["lookahead-adam", "sam-adadelta", "cautious-lion", "lookahead-sam-cautious-adamw"]
+)
+def test_update_works_on_any_batch_shape(key):
+    """One code path: a (3, 4) batch with array hyperparameters (k and rho included) equals 12 runs."""
+    from optviz.optimizers.base import StepContext
+
+    opt = optviz.OPTIMIZERS[key]
+    prob = optviz.PROBLEMS["rosenbrock"]()
+    rng = np.random.default_rng(2)
+    hp = {}
+    for p in opt.hparams:
+        if p.name == "learning_rate":
+            hp[p.name] = rng.uniform(1e-4, 3e-4, size=(3, 4, 1))
+        elif p.integer:
+            hp[p.name] = rng.integers(1, 4, size=(3, 4, 1)).astype(float)
+        else:
+            hi = p.default * 1.5 if p.default > 0 else p.low + 0.1 * (p.high - p.low)
+            hp[p.name] = rng.uniform(max(p.default * 0.5, p.low), min(hi, p.high), size=(3, 4, 1))
+    P = np.broadcast_to(prob.start, (3, 4, 2)).copy()
+    state = opt.init(P, hp)
+    for t in range(1, 7):
+        ctx = StepContext(prob.layout, t, lambda X, i: prob.grad(X))
+        P, state = opt.update(prob.grad(P), state, P, t, hp["learning_rate"], hp, ctx=ctx)
+    for idx in np.ndindex(3, 4):
+        one = {name: float(v[idx][0]) for name, v in hp.items()}
+        np.testing.assert_array_equal(P[idx], optviz.run(key, prob, steps=6, hparams=one).params[-1])
