@@ -286,7 +286,7 @@ class HandLine:
     computed: Any
     recorded: Any  # the trace's own value for this target at the step, or None
     symbolic: str  # right-hand side in symbols
-    numeric: tuple[str, str]  # right-hand side with the step's numbers, per coordinate
+    numeric: tuple[str, ...]  # right-hand side with the step's numbers, per coordinate
     rewrite: bool = False  # the line gives an input a new value (g <- g + weight_decay * p)
 
     @property
@@ -297,15 +297,15 @@ class HandLine:
 
 @dataclass
 class StepWorkings:
-    """All lines of one step, and the parameters' names (the two coordinates)."""
+    """All lines of one step, and the parameters' names (one per coordinate)."""
 
     optimizer: str
     step: int
-    coords: tuple[str, str]
+    coords: tuple[str, ...]
     lines: list[HandLine]
 
     def latex(self, coord: int) -> str:
-        """The working for coordinate 0 or 1 as one aligned LaTeX block."""
+        """The working for coordinate ``coord`` (0 to D - 1) as one aligned LaTeX block."""
         rows = []
         for line in self.lines:
             value = _pick(line.value, coord)
@@ -363,11 +363,12 @@ def step_environment(trace: Trace, step: int) -> dict[str, Any]:
     """The numbers a by-hand line may use at ``step`` (1-based): hyperparameters, g, lr, state before."""
     opt = OPTIMIZERS[trace.optimizer]
     env: dict[str, Any] = dict(trace.hparams)
+    g = np.asarray(trace.grads[step - 1], dtype=float)
     env.update(
         t=float(step),
         lr=float(trace.lr[step - 1]),
-        g=np.asarray(trace.grads[step - 1], dtype=float),
-        g_last=np.asarray(trace.grads[step - 2], dtype=float) if step > 1 else np.zeros(2),
+        g=g,
+        g_last=np.asarray(trace.grads[step - 2], dtype=float) if step > 1 else np.zeros_like(g),
         p_prev=np.asarray(trace.params[step - 1], dtype=float),
         start=np.asarray(trace.start, dtype=float),
     )
@@ -393,6 +394,7 @@ def by_hand(trace: Trace, step: int | None = None) -> StepWorkings:
     if not 1 <= step <= trace.k:
         raise ValueError(f"step must be between 1 and {trace.k}, got {step}")
     opt = OPTIMIZERS[trace.optimizer]
+    coords = trace.problem.layout.coord_names
     symbols = _symbols(opt)
     env = step_environment(trace, step)
     recorded_names = _recorded_names(opt)
@@ -402,7 +404,7 @@ def by_hand(trace: Trace, step: int | None = None) -> StepWorkings:
             if hs.when and not bool(evaluate(hs.when, env)):
                 continue
             tree = ast.parse(hs.expr, mode="eval").body
-            numeric = (render(tree, symbols, env, 0), render(tree, symbols, env, 1))
+            numeric = tuple(render(tree, symbols, env, j) for j in range(len(coords)))
             symbolic = render(tree, symbols, None, 0)
             computed = _evaluate(tree, env)
             recorded = recorded_value(trace, hs.target, step) if hs.target in recorded_names else None
@@ -410,7 +412,7 @@ def by_hand(trace: Trace, step: int | None = None) -> StepWorkings:
             rewrite = hs.target in env  # g <- g + wd*p: a new value of an input
             lines.append(HandLine(hs.target, hs.expr, symbol, computed, recorded, symbolic, numeric, rewrite))
             env[hs.target] = recorded if recorded is not None else computed
-    return StepWorkings(opt.key, step, trace.problem.param_names, lines)
+    return StepWorkings(opt.key, step, coords, lines)
 
 
 def _symbols(opt: Optimizer) -> dict[str, str]:
@@ -533,15 +535,20 @@ def render(node: ast.AST, symbols: dict[str, str], env: dict[str, Any] | None, c
                 return rf"\langle {r(args[0])},\ {r(args[1])} \rangle"
             terms = [
                 f"{wrap_coord(args[0], symbols, env, i)} \\cdot {wrap_coord(args[1], symbols, env, i)}"
-                for i in (0, 1)
+                for i in range(_coords(env))
             ]
             return r"\left(" + " + ".join(terms) + r"\right)"
         if name == "l1":
             if env is None:
                 return rf"\lVert {r(args[0])} \rVert_1"
-            terms = [rf"\left|{render(args[0], symbols, env, i)}\right|" for i in (0, 1)]
+            terms = [rf"\left|{render(args[0], symbols, env, i)}\right|" for i in range(_coords(env))]
             return r"\left(" + " + ".join(terms) + r"\right)"
     raise ValueError(f"cannot render {ast.dump(node)}")
+
+
+def _coords(env: dict[str, Any]) -> int:
+    """D, read from the step's gradient: how many terms a rendered sum over coordinates has."""
+    return int(np.size(env["g"]))
 
 
 def wrap_coord(node: ast.AST, symbols: dict[str, str], env: dict[str, Any], coord: int) -> str:

@@ -1,7 +1,9 @@
 """Problems to optimise: the linear-regression model our users start from and classic 2-D test functions.
 
-Every problem maps parameters ``P`` of shape ``(..., 2)`` to ``loss(P)`` of shape ``(...)`` and
-``grad(P)`` of shape ``(..., 2)``, analytically, so a whole sweep or a whole contour grid is one call.
+Every problem maps parameters ``P`` of shape ``(..., D)`` to ``loss(P)`` of shape ``(...)`` and
+``grad(P)`` of shape ``(..., D)``, analytically, so a whole sweep or a whole contour grid is one call.
+``problem.layout`` says what the D numbers are (today's problems: two scalars, D = 2) and
+``problem.plane`` how a chart sees them (for D = 2, the identity).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .layout import Layout, Plane
 from .spec import Param, choose, resolve
 
 Window = tuple[tuple[float, float], tuple[float, float]]
@@ -58,15 +61,19 @@ def keyed_permutation(k: np.ndarray, n: int, keys: np.ndarray) -> np.ndarray:
 
 
 class Problem:
-    """A differentiable 2-D objective with what the UI needs to draw it."""
+    """A differentiable objective with what the UI needs to draw it (today's problems are 2-D).
+
+    ``layout`` declares the parameter blocks (by default one scalar per name in ``param_names``);
+    ``window`` and the contour grid are in the coordinates of ``plane``, the default view.
+    """
 
     key: str = ""
     name: str = ""
     latex: str = ""
-    param_names: tuple[str, str] = ("x", "y")
+    param_names: tuple[str, ...] = ("x", "y")
     start: np.ndarray
     window: Window
-    minima: np.ndarray  # (m, 2); empty when there is no minimum
+    minima: np.ndarray  # (m, D); empty when there is no minimum
     min_loss: float | None = None
     #: Largest eigenvalue of the Hessian for quadratics (for the 2/lambda_max stability limit).
     max_curvature: float | None = None
@@ -74,6 +81,21 @@ class Problem:
     #: merely unknown to the app (a typed formula), so the diagnosis never calls such a problem unbounded.
     unbounded_below: bool = False
     bound: float = PARAM_BOUND
+
+    @property
+    def layout(self) -> Layout:
+        """The parameter blocks: one scalar block per name in ``param_names`` unless a problem says more."""
+        return Layout.scalars(*self.param_names)
+
+    @property
+    def dim(self) -> int:
+        """D, the number of parameters."""
+        return self.layout.size
+
+    @property
+    def plane(self) -> Plane:
+        """The default 2-D view: the first two coordinates (for D = 2, the identity)."""
+        return Plane.axes(self.layout)
 
     def loss(self, P: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -91,15 +113,17 @@ class Problem:
         return self.minima[0] if len(self.minima) else None
 
     def contour_grid(
-        self, resolution: int = 200, window: Window | None = None
+        self, resolution: int = 200, window: Window | None = None, plane: Plane | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(xs, ys, Z)`` with ``Z[j, i] = loss(xs[i], ys[j])`` (Plotly's row = y convention)."""
+        """``(xs, ys, Z)`` with ``Z[j, i] = loss(lift(xs[i], ys[j]))`` (Plotly's row = y convention);
+        ``plane`` (default ``self.plane``) maps the window's coordinates to parameters."""
         (x0, x1), (y0, y1) = window or self.window
+        plane = plane or self.plane
         xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-        P = np.empty((resolution, resolution, 2))
-        P[..., 0], P[..., 1] = xs[None, :], ys[:, None]
+        UV = np.empty((resolution, resolution, 2))
+        UV[..., 0], UV[..., 1] = xs[None, :], ys[:, None]
         with np.errstate(all="ignore"):
-            return xs, ys, self.loss(P)
+            return xs, ys, self.loss(plane.lift(UV))
 
     def stochastic(self, batch_size: int | None, steps: int, seed: int):
         """Per-step gradient oracle for minibatch training; None when only full-batch is defined."""
@@ -260,7 +284,7 @@ class TestFunction(Problem):
         self._loss, self._grad = loss, grad
         self.start = np.asarray(start, dtype=float)
         self.window = window
-        self.minima = np.asarray(minima, dtype=float).reshape(-1, 2)
+        self.minima = np.asarray(minima, dtype=float).reshape(-1, self.dim)
         self.min_loss = min_loss if len(self.minima) else None
         self.unbounded_below = not len(self.minima)  # a closed-form function declared without minima
         self.max_curvature = max_curvature

@@ -70,7 +70,7 @@ class Setup:
     convergence_tol: float | None
 
     def diverged(self, loss: np.ndarray, params: np.ndarray | None = None) -> np.ndarray:
-        """True where a loss counts as a blow-up (NaN included), or where ``params`` (..., 2) leave
+        """True where a loss counts as a blow-up (NaN included), or where ``params`` (..., D) leave
         the problem's box (Ackley's loss stays bounded while its parameters run off to 1e286)."""
         bad = ~(np.abs(loss - self.reference_loss) <= self.divergence_bound)
         if params is not None:
@@ -89,15 +89,21 @@ def _whole(value: Any, name: str, low: int, high: int) -> int:
     return int(value)
 
 
+def _count(d: int) -> str:
+    """A number of coordinates in words, as the error messages say it ("two", "7")."""
+    return {1: "one", 2: "two", 3: "three"}.get(d, str(d))
+
+
 def _start(start: Any, problem: Problem) -> np.ndarray:
     if start is None:
         return problem.start.astype(float).copy()
+    d = problem.dim
     try:
         arr = np.asarray(start, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"start must be two numbers, got {start!r}") from None
-    if arr.shape != (2,) or not np.isfinite(arr).all():
-        raise ValueError(f"start must be two finite numbers, got {start!r}")
+        raise ValueError(f"start must be {_count(d)} numbers, got {start!r}") from None
+    if arr.shape != (d,) or not np.isfinite(arr).all():
+        raise ValueError(f"start must be {_count(d)} finite numbers, got {start!r}")
     if np.abs(arr).max() > problem.bound:
         raise ValueError(f"start {tuple(arr)} is outside the allowed box |x| <= {problem.bound:g}")
     return arr
@@ -182,14 +188,14 @@ class _full_batch:
 def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noise: float, seed: int):
     """``(grad_at, batch_grad, noise)``: ``grad_at(P, i)`` is the gradient used at 0-based step i.
 
-    ``batch_grad`` is the minibatch oracle (None for full batch) and ``noise`` the (steps, 2) Gaussian
+    ``batch_grad`` is the minibatch oracle (None for full batch) and ``noise`` the (steps, D) Gaussian
     noise (None without noise); both are drawn per step and shared by every configuration of a sweep.
     """
     batch_grad = prob.stochastic(batch_size, steps, seed)
     base = batch_grad if batch_grad is not None else _full_batch(prob)
     if grad_noise == 0.0:
         return base, batch_grad, None
-    noise = grad_noise * np.random.default_rng([seed, 1]).standard_normal((steps, 2))
+    noise = grad_noise * np.random.default_rng([seed, 1]).standard_normal((steps, prob.dim))
     return (lambda P, i: base(P, i) + noise[i]), batch_grad, noise
 
 
@@ -236,7 +242,7 @@ class Trace:
 
     @property
     def updates(self) -> np.ndarray:
-        """Parameter change of every step, (k, 2)."""
+        """Parameter change of every step, (k, D)."""
         return np.diff(self.params, axis=0)
 
     @property
@@ -268,13 +274,11 @@ class Trace:
     def columns(self) -> dict[str, np.ndarray]:
         """Per-step table (k + 1 rows, step 0 first): params, loss, lr, gradient, update, state."""
         k = self.k
-        a, b = self.problem.param_names
-        cols: dict[str, np.ndarray] = {
-            "step": np.arange(k + 1),
-            a: self.params[:, 0],
-            b: self.params[:, 1],
-            "loss": self.loss,
-        }
+        names = self.problem.layout.coord_names
+        cols: dict[str, np.ndarray] = {"step": np.arange(k + 1)}
+        for j, name in enumerate(names):
+            cols[name] = self.params[:, j]
+        cols["loss"] = self.loss
 
         def pad(x):  # step 0 has no gradient, lr or state
             x = np.asarray(x, dtype=float)
@@ -290,7 +294,8 @@ class Trace:
             if s.ndim == 1:
                 cols[name] = s
             else:
-                cols[f"{name}_{a}"], cols[f"{name}_{b}"] = s[:, 0], s[:, 1]
+                for j, coord in enumerate(names):
+                    cols[f"{name}_{coord}"] = s[:, j]
         return cols
 
     def to_csv(self) -> str:
@@ -372,7 +377,7 @@ def run(
                 k = lo + int(np.argmax(bad))  # steps completed before the blow-up
                 break
         P = np.array(ps[: k + 1])
-        G = np.array(gs[:k]).reshape(k, 2)
+        G = np.array(gs[:k]).reshape(k, prob.dim)
         columns = [np.array(c).reshape((k,) + np.shape(x)) for c, x in zip(zip(*states[:k]), state)]
         if not k:
             columns = [np.empty((0,) + np.shape(x)) for x in state]
@@ -381,7 +386,7 @@ def run(
         lr = np.asarray(lrs[:k])
         derived = opt.derive(rec, G, P, t, lr, hp) if opt.derive and k else {}
     if k == 0 and opt.derived:
-        derived = {v.name: np.empty((0, 2) if v.per_coordinate else (0,)) for v in opt.derived}
+        derived = {v.name: np.empty((0, prob.dim) if v.per_coordinate else (0,)) for v in opt.derived}
     state_out = {
         **rec,
         **{name: np.asarray(v, dtype=float) for name, v in derived.items()},

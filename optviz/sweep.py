@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .optimizers import Optimizer
-from .problems import Problem
+from .problems import Problem, get_problem
 from .runner import prepare
 
 MAX_CONFIGS = 250_000
@@ -37,7 +37,7 @@ class SweepResult:
     best_loss: np.ndarray
     steps_to_converge: np.ndarray
     diverged_at: np.ndarray
-    final_params: np.ndarray  # grid shape + (2,)
+    final_params: np.ndarray  # grid shape + (D,)
 
     @property
     def diverged(self) -> np.ndarray:
@@ -119,8 +119,10 @@ def sweep(
     if n > MAX_CONFIGS:
         raise ValueError(f"grid has {n} configurations; the limit is {MAX_CONFIGS}")
     mesh = np.meshgrid(*values.values(), indexing="ij")
-    # (n, 2), not (n, 1): NumPy broadcasts a trailing axis of length 1 about 10x slower.
-    swept = {name: np.repeat(m.reshape(n, 1), 2, axis=1) for name, m in zip(values, mesh)}
+    problem = get_problem(problem)  # built once: its D sets the width of the swept arrays
+    d = problem.dim
+    # (n, D), not (n, 1): NumPy broadcasts a trailing axis of length 1 about 10x slower.
+    swept = {name: np.repeat(m.reshape(n, 1), d, axis=1) for name, m in zip(values, mesh)}
     s = prepare(
         opt, problem, steps=steps, start=start, hparams={**(hparams or {}), **swept},
         schedule=schedule, schedule_params=schedule_params, batch_size=batch_size,
@@ -132,7 +134,7 @@ def sweep(
     ref, bound, box = s.reference_loss, s.divergence_bound, prob.bound
     target = None if s.convergence_tol is None else prob.min_loss + s.convergence_tol
 
-    p = np.broadcast_to(s.start, (n, 2)).copy()
+    p = np.broadcast_to(s.start, (n, d)).copy()
     state = opt.init(p, hp)
     best = np.full(n, s.loss0)
     last_loss, last_p = best.copy(), p.copy()
@@ -202,7 +204,7 @@ def sweep(
         best_loss=best.reshape(shape),
         steps_to_converge=converged.reshape(shape),
         diverged_at=diverged_at.reshape(shape),
-        final_params=np.asarray(last_p).reshape(shape + (2,)),
+        final_params=np.asarray(last_p).reshape(shape + (d,)),
     )
 
 

@@ -3,7 +3,8 @@ synchronised animation of every path.
 
 Each optimizer keeps its registry colour (``optimizer_color``) in every chart and one legend group, so
 clicking its legend entry hides all of its traces. Paths are downsampled for display
-(``display_indices``); the statistics behind them use every step.
+(``display_indices``); the statistics behind them use every step. Points are drawn through the
+problem's ``plane`` (the identity for a 2-D problem).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _window(traces: Mapping[str, Trace]):
 def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
     """The log10-loss background shared by the overlay and the animation."""
     ticks = decade_ticks(surface)
-    a, b = problem.param_names
+    a, b = problem.plane.labels
     title = t("compare.fig.loss", lang)
     if surface.shift:
         title = t("compare.fig.loss_shifted", lang, shift=f"{-surface.shift:.3g}")
@@ -65,6 +66,8 @@ def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
 
 def _landmarks(problem: Problem, start: np.ndarray, lang: str) -> list[go.Scatter]:
     """The shared start point and the known minima."""
+    plane = problem.plane
+    start = plane.project(start)
     out = [
         go.Scatter(
             x=start[:1], y=start[1:], mode="markers", name=t("compare.fig.start", lang),
@@ -73,9 +76,10 @@ def _landmarks(problem: Problem, start: np.ndarray, lang: str) -> list[go.Scatte
         )
     ]  # fmt: skip
     if len(problem.minima):
+        minima = plane.project(problem.minima)
         out.append(
             go.Scatter(
-                x=problem.minima[:, 0], y=problem.minima[:, 1], mode="markers",
+                x=minima[:, 0], y=minima[:, 1], mode="markers",
                 name=t("compare.fig.optimum", lang),
                 marker={"symbol": "x", "size": MARKER_SIZE + 5, "color": OPTIMUM_COLOR,
                         "line": {"color": "white", "width": 1}},
@@ -86,7 +90,7 @@ def _landmarks(problem: Problem, start: np.ndarray, lang: str) -> list[go.Scatte
 
 def _axes(fig: go.Figure, problem: Problem, window) -> None:
     (x0, x1), (y0, y1) = window
-    a, b = problem.param_names
+    a, b = problem.plane.labels
     fig.update_xaxes(title_text=a, range=[x0, x1], autorange=False, showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=b, range=[y0, y1], autorange=False, showgrid=False, zeroline=False)
 
@@ -122,14 +126,15 @@ def overlay_figure(
         for key, tr in traces.items():
             name, color, dash = labels[key], optimizer_color(entry_optimizer(key)), entry_dash(key)
             idx = display_indices(tr.k)
+            xy = problem.plane.project(tr.params)
             fig.add_trace(
                 go.Scatter(
-                    x=tr.params[idx, 0], y=tr.params[idx, 1], mode="lines", name=name, legendgroup=key,
+                    x=xy[idx, 0], y=xy[idx, 1], mode="lines", name=name, legendgroup=key,
                     line={"color": color, "width": LINE_WIDTH, "dash": dash}, customdata=idx,
                     hovertemplate=f"{name}<br>{t('compare.fig.step', lang)} %{{customdata}}<extra></extra>",
                 )
             )  # fmt: skip
-            end = tr.params[-1:]
+            end = xy[-1:]
             dead = tr.diverged_at is not None
             fig.add_trace(
                 go.Scatter(
@@ -143,7 +148,7 @@ def overlay_figure(
     for trace in _landmarks(problem, first.start, lang):
         fig.add_trace(trace)
     if clickable:
-        a, b = problem.param_names
+        a, b = problem.plane.labels
         hover = (
             f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br><i>{t('compare.fig.click_start', lang)}</i><extra></extra>"
         )
@@ -209,7 +214,7 @@ def _heads(traces: Mapping[str, Trace], step: int) -> list[dict]:
     out = []
     for tr in traces.values():
         upto = min(step, tr.k)
-        x, y = tr.params[upto].tolist()
+        x, y = tr.problem.plane.project(tr.params[upto]).tolist()
         out.append(
             {"type": "scatter", "x": [x], "y": [y], "marker": {"symbol": "x" if upto < step else "circle"}}
         )
@@ -241,15 +246,16 @@ def race_figure(
     for key, tr in traces.items():
         name, color, dash = labels[key], optimizer_color(entry_optimizer(key)), entry_dash(key)
         idx = display_indices(tr.k)
+        xy = problem.plane.project(tr.params)
         fig.add_trace(
             go.Scatter(
-                x=tr.params[idx, 0], y=tr.params[idx, 1], mode="lines", name=name, legendgroup=key,
+                x=xy[idx, 0], y=xy[idx, 1], mode="lines", name=name, legendgroup=key,
                 line={"color": color, "width": LINE_WIDTH * 0.75, "dash": dash}, opacity=0.45, hoverinfo="skip",
             )
         )  # fmt: skip
         fig.add_trace(
             go.Scatter(
-                x=tr.params[:1, 0], y=tr.params[:1, 1], mode="markers", name=name, legendgroup=key,
+                x=xy[:1, 0], y=xy[:1, 1], mode="markers", name=name, legendgroup=key,
                 showlegend=False, marker={"color": color, "size": MARKER_SIZE + 5, "symbol": "circle",
                                           "line": {"color": "white", "width": 1.5}},
                 hovertemplate=f"{name}<extra></extra>",

@@ -4,6 +4,9 @@ Plotly contours are linear, so the contour shows log10(loss) with colour-bar tic
 A loss that reaches zero or below (the saddle is unbounded below) is first shifted by the window's
 minimum, and the colour-bar title says so. The animation's frames update only the path traces; the
 contour is drawn once and both axes have fixed ranges.
+
+Every point is drawn through a ``Plane`` (``plane.project``; default ``problem.plane``, the identity
+for a 2-D problem), and the contour is the loss on that plane, so no figure reads coordinates itself.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
+from ..layout import Plane
 from ..problems import LinearRegression, Problem, Window
 from ..runner import Trace
 from .style import (
@@ -71,9 +75,12 @@ class LogLoss:
         return np.where(np.isfinite(out), out, float(np.max(self.z)))
 
 
-def log_loss(problem: Problem, window: Window, resolution: int = CONTOUR_RESOLUTION) -> LogLoss:
-    """log10 loss on a grid over ``window``; shifted by the window minimum when the loss is not > 0."""
-    xs, ys, loss = problem.contour_grid(resolution, window)
+def log_loss(
+    problem: Problem, window: Window, resolution: int = CONTOUR_RESOLUTION, plane: Plane | None = None
+) -> LogLoss:
+    """log10 loss on a grid over ``window`` of ``plane`` (default: the problem's); shifted by the window
+    minimum when the loss is not > 0."""
+    xs, ys, loss = problem.contour_grid(resolution, window, plane)
     finite = np.isfinite(loss)
     if not finite.any():
         return LogLoss(xs, ys, np.zeros(loss.shape), 0.0, 1.0, defined=False)
@@ -100,11 +107,19 @@ def _not_finite_note(surface: LogLoss, lang: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def plot_window(problem: Problem, params: np.ndarray, grow: float = 2.0) -> Window:
-    """The problem's window widened to show the path (by at most ``grow`` widths on each side)."""
+def plot_window(
+    problem: Problem, params: np.ndarray, grow: float = 2.0, plane: Plane | None = None
+) -> Window:
+    """The problem's window widened to show the path (by at most ``grow`` widths on each side); the path
+    ``params`` (..., D) is seen through ``plane`` (default: the problem's)."""
+    return _window_for(problem, (plane or problem.plane).project(np.asarray(params, dtype=float)), grow)
+
+
+def _window_for(problem: Problem, xy: np.ndarray, grow: float = 2.0) -> Window:
+    """``plot_window`` for points already in plane coordinates (..., 2)."""
     (x0, x1), (y0, y1) = problem.window
     w, h = x1 - x0, y1 - y0
-    pts = np.asarray(params, dtype=float).reshape(-1, 2)
+    pts = np.asarray(xy, dtype=float).reshape(-1, 2)
     pts = pts[np.isfinite(pts).all(axis=1)]
     if len(pts):
         px0, py0 = pts.min(axis=0)
@@ -141,14 +156,14 @@ def _frame_steps(k: int, frames: int) -> np.ndarray:
     return np.unique(np.linspace(0, k, min(frames, k + 1)).round().astype(int))
 
 
-def _path_trace(params: np.ndarray, upto: int, color: str, max_points: int, names: dict) -> dict:
-    """The path for steps 0..upto as one trace: the line, arrow markers showing the direction of travel
+def _path_trace(xy_path: np.ndarray, upto: int, color: str, max_points: int, names: dict) -> dict:
+    """The path (plane coordinates, (k + 1, 2)) for steps 0..upto as one trace: the line, arrow markers showing the direction of travel
     (each arrow points away from the previous point), the largest at the head. One trace per animation
     frame keeps the frames cheap to build and to send."""
     idx = display_indices(upto, max_points)
     # float32 is finer than any screen can show and halves the JSON of the chart that is resent on every
     # slider move; the numbers themselves stay float64 in the trace, the CSV and the by-hand panel
-    xy = params[idx].astype(np.float32)
+    xy = xy_path[idx].astype(np.float32)
     n = len(idx)
     size = np.zeros(n, dtype=np.uint8)
     if n > 2:
@@ -186,17 +201,21 @@ def path_figure(
     frames: int = MAX_FRAMES,
     presentation: bool = False,
     clickable: bool = False,
+    plane: Plane | None = None,
     lang: str = "en",
 ) -> go.Figure:
     """Log-loss contours with the trajectory (direction arrows), start, optimum and cursor markers, and
     an animation of the path (play/pause and a frame slider) whose frames touch only the path traces.
-    ``clickable`` adds the invisible grid a click on which picks a new start (``start_from_selection``)."""
-    problem, params, k = trace.problem, trace.params, trace.k
+    ``clickable`` adds the invisible grid a click on which picks a new start (``start_from_selection``).
+    ``plane`` is the view (default ``problem.plane``)."""
+    problem, k = trace.problem, trace.k
+    plane = plane or problem.plane
+    params = plane.project(trace.params)  # (k + 1, 2): what the chart draws
     cursor = k if cursor is None else int(min(max(cursor, 0), k))
-    window = window or plot_window(problem, params)
-    surface = log_loss(problem, window, resolution)
+    window = window or _window_for(problem, params)
+    surface = log_loss(problem, window, resolution, plane)
     color = optimizer_color(trace.optimizer)
-    a, b = problem.param_names
+    a, b = plane.labels
     names = {
         "path": t("plot.path", lang),
         "step": t("plot.step", lang),
@@ -220,9 +239,10 @@ def path_figure(
         }
     )  # fmt: skip
     if len(problem.minima):
+        minima = plane.project(problem.minima)
         data.append(
             {
-                "type": "scatter", "x": problem.minima[:, 0], "y": problem.minima[:, 1], "mode": "markers",
+                "type": "scatter", "x": minima[:, 0], "y": minima[:, 1], "mode": "markers",
                 "name": t("plot.optimum", lang),
                 "marker": {"symbol": "x", "size": MARKER_SIZE + 5, "color": OPTIMUM_COLOR,
                            "line": {"color": "white", "width": 1}},
@@ -242,7 +262,7 @@ def path_figure(
                 window,
                 f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{customdata:.2f}}"
                 f"<br><i>{t('plot.click_start', lang)}</i><extra></extra>",
-                surface=log_loss(problem, window, START_GRID),
+                surface=log_loss(problem, window, START_GRID, plane),
             )
         )
     (x0, x1), (y0, y1) = window
@@ -377,17 +397,21 @@ def surface_figure(
     window: Window | None = None,
     resolution: int = SURFACE_RESOLUTION,
     presentation: bool = False,
+    plane: Plane | None = None,
     lang: str = "en",
 ) -> go.Figure:
-    """3-D surface of log10 loss with the path drawn on it (downsampled) and the cursor marked."""
-    problem, params, k = trace.problem, trace.params, trace.k
+    """3-D surface of log10 loss with the path drawn on it (downsampled) and the cursor marked; ``plane``
+    is the view (default ``problem.plane``)."""
+    problem, k = trace.problem, trace.k
+    plane = plane or problem.plane
+    params = plane.project(trace.params)
     cursor = k if cursor is None else int(min(max(cursor, 0), k))
-    window = window or plot_window(problem, params)
-    surface = log_loss(problem, window, resolution)
+    window = window or _window_for(problem, params)
+    surface = log_loss(problem, window, resolution, plane)
     idx = display_indices(k)
     path_z = surface.of(trace.loss[idx])
     color = optimizer_color(trace.optimizer)
-    a, b = problem.param_names
+    a, b = plane.labels
     data = [
         {
             "type": "surface", "x": surface.xs, "y": surface.ys, "z": surface.z.astype(np.float32),
