@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .optimizers import Optimizer, get_optimizer
+from .optimizers.base import with_context
 from .problems import Problem, get_problem
 from .schedules import get_schedule
 from .spec import Param, Value, resolve
@@ -351,7 +352,8 @@ def run(
     )  # fmt: skip
     opt, prob, steps, hp = s.optimizer, s.problem, s.steps, s.hparams
     lrs = (hp["learning_rate"] * s.lr_factor).tolist()
-    update, grad_at = opt.update, s.grad_at
+    grad_at = s.grad_at
+    update = with_context(opt, prob.layout, grad_at)
     grad = prob.grad if s.batch_grad is None and s.noise is None else None  # skip a call per step
 
     # Python lists are the cheapest per-step recorder; they become arrays once, at the end.

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .optimizers import Optimizer
+from .optimizers.base import with_context
 from .problems import Problem, get_problem
 from .runner import prepare
 
@@ -130,7 +131,8 @@ def sweep(
     )  # fmt: skip
     hp = {k: _collapse(v) for k, v in s.hparams.items()}
     base_lr, factor = hp["learning_rate"], s.lr_factor.tolist()
-    update, prob, noise, batch_grad = opt.update, s.problem, s.noise, s.batch_grad
+    prob, noise, batch_grad = s.problem, s.noise, s.batch_grad
+    update = with_context(opt, prob.layout, s.grad_at)
     ref, bound, box = s.reference_loss, s.divergence_bound, prob.bound
     target = None if s.convergence_tol is None else prob.min_loss + s.convergence_tol
 

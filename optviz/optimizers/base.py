@@ -8,6 +8,11 @@ any schedule. Scalar state (Prodigy's d, NAdam's momentum product) has shape ``(
 
 ``derive(rec, grads, t, lr, hp)`` computes the teaching quantities (bias-corrected moments, the
 per-coordinate effective step size) after a run, vectorised over the recorded steps.
+
+An optimizer that needs more than the gradient declares ``uses_context=True``; its update is then
+called as ``update(g, state, p, t, lr, hp, ctx=StepContext(...))``: the problem's layout (which
+blocks are matrices), the gradient at another point on this step's minibatch (SAM) and the step.
+Elementwise optimizers leave it False and keep the six-argument update.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from ..layout import Layout
 from ..spec import Param, StateVar, Value
 
 Family = Literal["classic", "adaptive", "frontier"]
@@ -66,6 +72,9 @@ class Optimizer:
     summary: str = ""
     #: The update rule as lines to evaluate with a step's numbers (see ``HandStep``); ends with target "p".
     by_hand: tuple[HandStep, ...] = ()
+    #: True when ``update`` takes a keyword ``ctx`` (a ``StepContext``): the layout, the gradient at
+    #: another point on this step's minibatch, the step number.
+    uses_context: bool = False
 
     @property
     def hparam_names(self) -> tuple[str, ...]:
@@ -88,6 +97,41 @@ class Optimizer:
     def all_state(self) -> tuple[StateVar, ...]:
         """Recorded state variables followed by derived ones, in display order."""
         return self.state + self.derived
+
+
+class StepContext:
+    """What a ``uses_context`` optimizer is told about its step besides the gradient.
+
+    ``layout`` says which blocks of the flat ``(..., D)`` parameters are matrices; ``t`` is the step
+    number (1 on the first step); ``grad_at(P)`` is the gradient at other parameters ``P`` (same
+    shape as ``p``) on this step's minibatch with this step's gradient noise, so SAM's ascent point
+    sees the same data as ``g``. In a sweep ``P`` is ``(N, D)`` and each row gets its own gradient.
+    """
+
+    __slots__ = ("layout", "t", "_oracle")
+
+    def __init__(self, layout: Layout, t: int, oracle: Callable[[np.ndarray, int], np.ndarray]):
+        self.layout, self.t, self._oracle = layout, t, oracle
+
+    def grad_at(self, P: np.ndarray) -> np.ndarray:
+        """The gradient at ``P`` on this step's minibatch (and noise draw)."""
+        return self._oracle(P, self.t - 1)
+
+
+def with_context(
+    opt: Optimizer, layout: Layout, oracle: Callable[[np.ndarray, int], np.ndarray]
+) -> Callable[[np.ndarray, State, np.ndarray, int, Value, HParams], tuple[np.ndarray, State]]:
+    """``opt.update`` with the six-argument signature every loop calls: for a ``uses_context``
+    optimizer, a wrapper that builds the step's ``StepContext`` from ``oracle(P, i)`` (the gradient
+    at 0-based step i); for every other optimizer, the update itself (no cost per step)."""
+    if not opt.uses_context:
+        return opt.update
+    update = opt.update
+
+    def contextual(g, state, p, t, lr, hp):
+        return update(g, state, p, t, lr, hp, ctx=StepContext(layout, t, oracle))
+
+    return contextual
 
 
 # Shared declarations: the names are the public API (see shared/optimizers.md).
