@@ -29,8 +29,9 @@ from . import budget
 from .compare import MAX_OPTIMIZERS, SCAN_POINTS, entry_optimizer, is_entry
 from .optimizers import FAMILIES, OPTIMIZERS, get_optimizer
 from .problems import PROBLEMS, Problem
-from .runner import GRAD_NOISE
 from .schedules import SCHEDULES
+from .settings import GRAD_NOISE, SEED, RunSettings, batch_param, steps_param
+from .settings import MAX_PAGE_STEPS as MAX_PAGE_STEPS  # the pages' limit, read here by name
 from .spec import Param
 
 DEFAULT_OPTIMIZER = "adam"
@@ -63,8 +64,6 @@ PROBLEM_PAGE_DEFAULTS: dict[str, dict[str, dict[str, float]]] = {
     "himmelblau": {"sf_sgd": {"learning_rate": 0.1}},
     "booth": {"sf_sgd": {"learning_rate": 0.1}},
 }
-#: Longest run the Playground offers (the core allows more; the page must stay interactive).
-MAX_PAGE_STEPS = 10_000
 #: Start coordinates are limited to this box.
 START_LIMIT = 1e3
 #: Query values longer than this are ignored (nobody types a 65-digit number).
@@ -74,7 +73,7 @@ CUSTOM_PROBLEMS: dict[str, str] = {"custom_formula": "formula", "custom_csv": "c
 #: Query keys owned by the app shell (language, presentation mode), never reported as unknown.
 GLOBAL_KEYS = ("lang", "present")
 LR_ALIAS = "lr"
-SEED_PARAM = Param("seed", 0, 0, 2**32 - 1, "linear", "Seed of minibatches and gradient noise.", integer=True)
+SEED_PARAM = SEED  # the run settings' limits live in optviz.settings (MAX_PAGE_STEPS, GRAD_NOISE too)
 COORD_PARAM = Param("coord", 0, 0, 1, "linear", "Coordinate shown in the worked step.", integer=True)
 START_PARAM = Param("start", 0.0, -START_LIMIT, START_LIMIT, "linear", "Start coordinate.")
 
@@ -102,6 +101,14 @@ class PlaygroundConfig:
     def is_custom(self) -> bool:
         """True for a bring-your-own problem (formula or CSV)."""
         return self.problem in CUSTOM_PROBLEMS
+
+    @property
+    def settings(self) -> RunSettings:
+        """The run settings (steps, start, schedule, minibatch, noise, seed) as one value."""
+        return RunSettings(
+            self.steps, self.start, self.schedule, self.schedule_params, self.batch_size, self.grad_noise,
+            self.seed,
+        )  # fmt: skip
 
     def key(self) -> tuple:
         """The configuration as a tuple of plain values (for caches)."""
@@ -355,10 +362,10 @@ def parse_playground(
             default_problem_params(problem)["x_high"],
         )
 
-    steps_param = Param("steps", default_steps, 1, MAX_PAGE_STEPS, integer=True)
+    steps_limits = steps_param(default_steps)
     steps = default_steps
     if "steps" in raw:
-        steps = _number(raw.pop("steps"), steps_param, "steps", default_steps, warnings)
+        steps = _number(raw.pop("steps"), steps_limits, "steps", default_steps, warnings)
 
     schedule = _choice(raw.pop("schedule", None), SCHEDULES, "constant", "schedule", warnings)
     schedule_params = default_schedule_params(schedule)
@@ -380,7 +387,7 @@ def parse_playground(
         elif n is None:
             warnings.append(_warn("not_for_problem", name="batch", problem=problem))
         else:
-            size = _number(text, Param("batch", n, 1, n, integer=True), "batch", n, warnings)
+            size = _number(text, batch_param(n), "batch", n, warnings)
             batch_size = None if size >= n else size
 
     steps, over = budget_steps(steps, problem_params.get("n"), batch_size, load)
@@ -532,16 +539,7 @@ def build_problem(config: PlaygroundConfig) -> Problem | None:
 
 def run_kwargs(config: PlaygroundConfig) -> dict[str, Any]:
     """Keyword arguments of ``optviz.run`` (besides optimizer and problem) for ``config``."""
-    return {
-        "steps": config.steps,
-        "start": config.start,
-        "hparams": dict(config.hparams),
-        "schedule": config.schedule,
-        "schedule_params": dict(config.schedule_params),
-        "batch_size": config.batch_size,
-        "grad_noise": config.grad_noise,
-        "seed": config.seed,
-    }
+    return {**config.settings.kwargs(), "hparams": dict(config.hparams)}
 
 
 def with_changes(config: PlaygroundConfig, **changes: Any) -> PlaygroundConfig:

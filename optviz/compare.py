@@ -29,6 +29,7 @@ from .i18n import tr as translate
 from .optimizers import get_optimizer
 from .problems import Problem, get_problem
 from .runner import Trace, run
+from .settings import RunSettings
 from .sweep import sweep
 
 MIN_OPTIMIZERS = 2
@@ -140,19 +141,9 @@ def compare(
     gradient noise. Raises ValueError on bad input."""
     _check_count(list(setups))
     prob = _problem(problem)
+    settings = RunSettings(steps, start, schedule, schedule_params, batch_size, grad_noise, seed)
     return {
-        key: run(
-            entry_optimizer(key),
-            prob,
-            steps=steps,
-            start=start,
-            hparams=dict(hp or {}),
-            schedule=schedule,
-            schedule_params=schedule_params,
-            batch_size=batch_size,
-            grad_noise=grad_noise,
-            seed=seed,
-        )  # fmt: skip
+        key: run(entry_optimizer(key), prob, hparams=dict(hp or {}), **settings.kwargs())
         for key, hp in setups.items()
     }
 
@@ -290,11 +281,10 @@ def learning_rate_scan(
     (any learning_rate in them is ignored: it is the swept axis)."""
     rates = scan_rates(optimizer) if learning_rates is None else np.asarray(learning_rates, dtype=float)
     fixed = {k: v for k, v in dict(hparams or {}).items() if k != "learning_rate"}
+    settings = RunSettings(steps, start, schedule, schedule_params, batch_size, grad_noise, seed)
     res = sweep(
-        optimizer, _problem(problem), steps=steps, grid={"learning_rate": rates}, start=start,
-        hparams=fixed, schedule=schedule, schedule_params=schedule_params, batch_size=batch_size,
-        grad_noise=grad_noise, seed=seed,
-    )  # fmt: skip
+        optimizer, _problem(problem), grid={"learning_rate": rates}, hparams=fixed, **settings.kwargs()
+    )
     return LearningRateScan(
         optimizer=res.optimizer,
         learning_rates=res.grid["learning_rate"],
@@ -323,20 +313,11 @@ def tune_learning_rates(
     methods whose other defaults happen to suit the problem."""
     _check_count(list(setups))
     prob = _problem(problem)
+    settings = RunSettings(steps, start, schedule, schedule_params, batch_size, grad_noise, seed)
     return {
         key: learning_rate_scan(
-            entry_optimizer(key),
-            prob,
-            steps=steps,
-            hparams=hp,
-            learning_rates=learning_rates,
-            start=start,
-            schedule=schedule,
-            schedule_params=schedule_params,
-            batch_size=batch_size,
-            grad_noise=grad_noise,
-            seed=seed,
-        )  # fmt: skip
+            entry_optimizer(key), prob, hparams=hp, learning_rates=learning_rates, **settings.kwargs()
+        )
         for key, hp in setups.items()
     }
 

@@ -18,6 +18,7 @@ from .optimizers import get_optimizer
 from .problems import PROBLEMS, Problem
 from .runner import Trace, run
 from .schedules import get_schedule
+from .settings import RunSettings
 from .spec import resolve
 
 LessonPage = Literal["playground", "compare"]
@@ -77,17 +78,17 @@ class Lesson:
         """The lesson's problem instance (its parameters applied)."""
         return PROBLEMS[self.problem](**dict(self.problem_params))
 
+    @property
+    def settings(self) -> RunSettings:
+        """The run settings shared by every optimizer of the lesson, as one value."""
+        return RunSettings(
+            self.steps, self.start, self.schedule, dict(self.schedule_params), self.batch_size,
+            self.grad_noise, self.seed,
+        )  # fmt: skip
+
     def run_kwargs(self) -> dict[str, Any]:
         """Settings shared by every optimizer of the lesson, as keyword arguments of ``optviz.run``."""
-        return {
-            "steps": self.steps,
-            "start": self.start,
-            "schedule": self.schedule,
-            "schedule_params": dict(self.schedule_params),
-            "batch_size": self.batch_size,
-            "grad_noise": self.grad_noise,
-            "seed": self.seed,
-        }
+        return self.settings.kwargs()
 
     def runs(self) -> dict[str, Trace]:
         """One trace per optimizer, exactly as the lesson's page computes them."""

@@ -30,21 +30,12 @@ from .optimizers import Optimizer, get_optimizer
 from .optimizers.base import with_context
 from .problems import Problem, get_problem
 from .schedules import get_schedule
-from .spec import Param, Value, resolve
+from .settings import GRAD_NOISE, MAX_STEPS, SEED, RunSettings  # limits declared once, in settings.py
+from .spec import Value, resolve
 
-MAX_STEPS = 100_000
 DIVERGENCE_FACTOR = 1e6
 CONVERGENCE_RTOL = 1e-6
 CHECK_EVERY = 128  # a run checks for blow-ups in chunks of this many steps
-
-GRAD_NOISE = Param(
-    "grad_noise",
-    0.0,
-    0.0,
-    1e3,
-    "linear",
-    "Std of Gaussian noise added to each gradient.",
-)
 
 
 @dataclass
@@ -113,23 +104,19 @@ def _start(start: Any, problem: Problem) -> np.ndarray:
 def prepare(
     optimizer: str | Optimizer,
     problem: str | Problem,
+    settings: RunSettings,
     *,
-    steps: int,
-    start: Sequence[float] | None = None,
     hparams: Mapping[str, Any] | None = None,
-    schedule: str | None = None,
-    schedule_params: Mapping[str, Any] | None = None,
-    batch_size: int | None = None,
-    grad_noise: float = 0.0,
-    seed: int = 0,
     allow_arrays: bool = False,
 ) -> Setup:
     """Validate every input of a run or sweep and build its schedule and gradient oracle."""
     opt = get_optimizer(optimizer)
     prob = get_problem(problem)
-    steps = _whole(steps, "steps", 1, MAX_STEPS)
-    seed = _whole(seed, "seed", 0, 2**32 - 1)
-    x0 = _start(start, prob)
+    schedule, schedule_params = settings.schedule, settings.schedule_params
+    batch_size, grad_noise = settings.batch_size, settings.grad_noise
+    steps = _whole(settings.steps, "steps", 1, MAX_STEPS)
+    seed = _whole(settings.seed, "seed", int(SEED.low), int(SEED.high))
+    x0 = _start(settings.start, prob)
     if hparams is not None and not isinstance(hparams, Mapping):
         raise ValueError(f"hparams must be a mapping of name -> value, got {type(hparams).__name__}")
     hp = resolve(opt.hparams, hparams, opt.key, what="hyperparameter")
@@ -346,10 +333,8 @@ def run(
     ``problem`` is a registry key (default parameters) or an instance from ``PROBLEMS[key](...)``.
     Omitted hyperparameters take their defaults. Raises ValueError for any invalid input.
     """
-    s = prepare(
-        optimizer, problem, steps=steps, start=start, hparams=hparams, schedule=schedule,
-        schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise, seed=seed,
-    )  # fmt: skip
+    settings = RunSettings(steps, start, schedule, schedule_params, batch_size, grad_noise, seed)
+    s = prepare(optimizer, problem, settings, hparams=hparams)
     opt, prob, steps, hp = s.optimizer, s.problem, s.steps, s.hparams
     lrs = (hp["learning_rate"] * s.lr_factor).tolist()
     grad_at = s.grad_at

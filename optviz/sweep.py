@@ -16,6 +16,7 @@ from .optimizers import Optimizer
 from .optimizers.base import with_context
 from .problems import Problem, get_problem
 from .runner import prepare
+from .settings import RunSettings
 
 MAX_CONFIGS = 250_000
 
@@ -124,11 +125,8 @@ def sweep(
     d = problem.dim
     # (n, D), not (n, 1): NumPy broadcasts a trailing axis of length 1 about 10x slower.
     swept = {name: np.repeat(m.reshape(n, 1), d, axis=1) for name, m in zip(values, mesh)}
-    s = prepare(
-        opt, problem, steps=steps, start=start, hparams={**(hparams or {}), **swept},
-        schedule=schedule, schedule_params=schedule_params, batch_size=batch_size,
-        grad_noise=grad_noise, seed=seed, allow_arrays=True,
-    )  # fmt: skip
+    settings = RunSettings(steps, start, schedule, schedule_params, batch_size, grad_noise, seed)
+    s = prepare(opt, problem, settings, hparams={**(hparams or {}), **swept}, allow_arrays=True)
     hp = {k: _collapse(v) for k, v in s.hparams.items()}
     base_lr, factor = hp["learning_rate"], s.lr_factor.tolist()
     prob, noise, batch_grad = s.problem, s.noise, s.batch_grad

@@ -13,6 +13,7 @@ import streamlit as st
 
 import optviz
 from optviz import app_state as state
+from optviz import settings
 from optviz.explain import by_hand, diagnose
 from optviz.export import standalone_html
 from optviz.i18n import t, tr
@@ -26,14 +27,9 @@ P = "pg."
 LOADED = "pg:loaded"
 WRITTEN = "pg:urls"  # the query parameters this page wrote on its latest runs (small strings)
 WRITTEN_KEPT = 32
-STEPS_PARAM = Param(
-    "steps", state.DEFAULT_STEPS, 1, state.MAX_PAGE_STEPS, "log",
-    "Number of optimizer steps to run.", "T", integer=True,
-)  # fmt: skip
-GRAD_NOISE_PARAM = Param(
-    "grad_noise", 0.0, 0.0, 100.0, "linear", "Std of Gaussian noise added to each gradient.", r"\sigma_g"
-)
-SEED_PARAM = state.SEED_PARAM
+STEPS_PARAM = settings.steps_param(state.DEFAULT_STEPS)
+GRAD_NOISE_PARAM = settings.GRAD_NOISE
+SEED_PARAM = settings.SEED
 
 route_through_app()
 lang = current_language()
@@ -156,11 +152,12 @@ with run_box:
     batch_size = None
     if regression:
         n = problem.n
-        batch_param = Param(
-            "batch_size", n, 1, n, "log", "Points per minibatch; n is the full batch.", "B", True
-        )
         chosen = ui.param_control(
-            batch_param, f"{P}batch.{problem_key}", lang, typed=typed, label=t("playground.batch", lang, n=n)
+            settings.batch_param(n),
+            f"{P}batch.{problem_key}",
+            lang,
+            typed=typed,
+            label=t("playground.batch", lang, n=n),
         )
         batch_size = None if chosen >= n else int(chosen)
     grad_noise = ui.param_control(

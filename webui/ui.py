@@ -25,6 +25,7 @@ import optviz
 from optviz.app_state import ParseWarning, PlaygroundConfig, default_hparams, optimizers_by_family
 from optviz.i18n import t, tr
 from optviz.plots import style
+from optviz.settings import RunSettings
 from optviz.spec import Param
 
 STORE = ":value"
@@ -575,20 +576,14 @@ def items(mapping: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
 
 
 def run_args(base: PlaygroundConfig) -> tuple:
-    """The shared run settings of a configuration as plain, hashable values (for st.cache_data)."""
-    return (
-        base.problem, items(base.problem_params), int(base.steps), base.start, base.schedule,
-        items(base.schedule_params), base.batch_size, float(base.grad_noise), int(base.seed),
-    )  # fmt: skip
+    """The shared run settings of a configuration as plain, hashable values (for st.cache_data): the
+    problem, its parameters, then ``RunSettings.key()``."""
+    return (base.problem, items(base.problem_params), *base.settings.key())
 
 
 def run_kwargs(args: tuple) -> dict[str, Any]:
     """``run_args`` back as keyword arguments of optviz.run / sweep / compare (the problem aside)."""
-    _, _, steps, start, schedule, schedule_params, batch, noise, seed = args
-    return {
-        "steps": steps, "start": start, "schedule": schedule, "schedule_params": dict(schedule_params),
-        "batch_size": batch, "grad_noise": noise, "seed": seed,
-    }  # fmt: skip
+    return RunSettings.from_key(args[2:]).kwargs()
 
 
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
@@ -698,8 +693,8 @@ def run_settings_controls(
     minibatch, gradient noise, seed) under ``prefix``; returns ``base`` (an app_state.PlaygroundConfig)
     with those fields replaced. Store values win over ``base``: seed the stores with ``set_values``.
     ``on_problem_change(old, new)`` runs when a person picks another problem."""
-    from optviz.app_state import MAX_PAGE_STEPS, SEED_PARAM, START_PARAM, with_changes
-    from optviz.runner import GRAD_NOISE
+    from optviz.app_state import START_PARAM, STUDY_STEPS, with_changes
+    from optviz.settings import GRAD_NOISE, SEED, batch_param, steps_param
 
     problems = list(optviz.PROBLEMS)
     problem = choice_select(
@@ -715,9 +710,14 @@ def run_settings_controls(
             problem_params = params_controls(
                 spec.params, f"{prefix}problem.{problem}.", lang, defaults=defaults
             )
-    steps_param = Param("steps", 100, 1, MAX_PAGE_STEPS, "log", "Number of optimizer steps.", integer=True)
     steps = int(
-        param_control(steps_param, f"{prefix}steps", lang, default=base.steps, label=t("ui.run.steps", lang))
+        param_control(
+            steps_param(STUDY_STEPS),
+            f"{prefix}steps",
+            lang,
+            default=base.steps,
+            label=t("ui.run.steps", lang),
+        )
     )
     instance = cached_problem(problem, problem_params)
     with st.expander(t("ui.run.settings", lang)):
@@ -752,18 +752,9 @@ def run_settings_controls(
         batch_size = None
         n = getattr(instance, "n", None)
         if n is not None:
-            batch_param = Param(
-                "batch",
-                n,
-                1,
-                n,
-                "log",
-                "Minibatch size; the full data set is plain gradient descent.",
-                integer=True,
-            )
             size = int(
                 param_control(
-                    batch_param,
+                    batch_param(n),
                     f"{prefix}batch.{problem}",
                     lang,
                     default=base.batch_size or n,
@@ -774,7 +765,7 @@ def run_settings_controls(
         grad_noise = float(
             param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
         )
-        seed = int(param_control(SEED_PARAM, f"{prefix}seed", lang, typed=True, default=base.seed))
+        seed = int(param_control(SEED, f"{prefix}seed", lang, typed=True, default=base.seed))
     return with_changes(
         base, problem=problem, problem_params=problem_params or spec.defaults, steps=steps, start=start,
         schedule=schedule, schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise,
