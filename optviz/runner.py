@@ -146,9 +146,8 @@ def prepare(
         start=x0,
         hparams=hp,
         schedule=sched.key,
-        schedule_params={
-            k: float(v) for k, v in sched.defaults.items() | dict(schedule_params or {}).items()
-        },
+        # given values over the defaults (a set union of items kept either one, by string hash)
+        schedule_params={k: float(v) for k, v in {**sched.defaults, **dict(schedule_params or {})}.items()},
         lr_factor=factor,
         grad_at=grad_at,
         batch_grad=batch_grad,
