@@ -4,10 +4,12 @@ The registries (``OPTIMIZERS``, ``PROBLEMS``, ``SCHEDULES``) are the single sour
 exists; ``run`` records one trajectory, ``sweep`` runs a grid of configurations with the same code.
 """
 
+from .layout import Block, Layout, Plane
 from .optimizers import FAMILIES, OPTIMIZERS, Optimizer, get_optimizer
 from .problems import PROBLEMS, LinearRegression, Problem, ProblemSpec, get_problem
 from .runner import CONVERGENCE_RTOL, DIVERGENCE_FACTOR, MAX_STEPS, Trace, run
 from .schedules import SCHEDULES, Schedule, get_schedule
+from .settings import RunSettings
 from .spec import Param, StateVar
 from .sweep import SweepResult, sweep
 
@@ -21,11 +23,15 @@ __all__ = [
     "OPTIMIZERS",
     "PROBLEMS",
     "SCHEDULES",
+    "Block",
+    "Layout",
     "LinearRegression",
     "Optimizer",
     "Param",
+    "Plane",
     "Problem",
     "ProblemSpec",
+    "RunSettings",
     "Schedule",
     "StateVar",
     "SweepResult",
