@@ -1,0 +1,154 @@
+"""What every network problem shares: a layout of named blocks, a seeded start, minibatches, chunks.
+
+A network problem maps parameters ``P`` of shape ``(..., D)`` (one point, a sweep's ``(N, D)``, a
+loss slice's ``(41, 41, D)``) to ``loss(P)`` of shape ``(...)`` and ``grad(P)`` of shape ``(..., D)``
+by hand-written backpropagation. Layers are batched ``@`` (np.matmul), never einsum: matmul calls
+the same BLAS kernel on every configuration's matrices, so a sweep cell equals its single run bit
+for bit (einsum may reorder the sums when the batch changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..layout import Layout, Plane
+from ..problems import SHUFFLE_BATCHES, Problem, keyed_permutation
+
+_FEISTEL_ROUNDS = 4  # as optviz.problems, so a network's minibatches match the regression's
+#: A batch of configurations is evaluated in chunks of about this many floats per hidden layer
+#: (2 MB: about what a core's L2 cache holds; measured faster than 1 MB or 16 MB chunks).
+CHUNK_FLOATS = 1 << 18
+
+
+def epoch_batches(n: int, epoch: int, first: int, stop: int, batch_size: int, seed: int) -> np.ndarray:
+    """Indices of batches ``first`` to ``stop - 1`` of ``epoch`` of n points, one row each.
+
+    The same shuffle as ``optviz.problems.LinearRegression``: an epoch is a seeded permutation
+    keyed by (seed, epoch) cut into batches (drop-last).
+    """
+    rng = np.random.default_rng([seed, epoch])
+    if n // batch_size <= SHUFFLE_BATCHES:
+        perm = rng.permutation(n)
+        return perm[first * batch_size : stop * batch_size].reshape(-1, batch_size)
+    keys = rng.integers(0, 2**64, size=_FEISTEL_ROUNDS, dtype=np.uint64, endpoint=False)
+    positions = np.arange(first * batch_size, stop * batch_size, dtype=np.uint64)
+    return keyed_permutation(positions, n, keys).reshape(-1, batch_size)
+
+
+def step_batches(n: int, batch_size: int, steps: int, seed: int) -> np.ndarray:
+    """``(steps, batch_size)`` indices: row i is the minibatch of 0-based step i."""
+    per_epoch = n // batch_size
+    out = np.empty((steps, batch_size), dtype=np.intp)
+    for epoch in range(-(-steps // per_epoch)):
+        lo, hi = epoch * per_epoch, min((epoch + 1) * per_epoch, steps)
+        out[lo:hi] = epoch_batches(n, epoch, 0, hi - lo, batch_size, seed)
+    return out
+
+
+def check_batch(batch_size: int | None, n: int, steps: int) -> bool:
+    """True when minibatches are asked for (a batch smaller than the data); raise on bad values."""
+    if batch_size is None or batch_size >= n:
+        return False
+    if not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    if not (isinstance(steps, (int, np.integer)) and steps >= 0):
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    return True
+
+
+def in_chunks(
+    P: np.ndarray, width: int, fn: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``fn`` (loss and gradient or None on ``(M, D)``) on ``P`` (..., D), in chunks of rows.
+
+    ``width`` is the floats one configuration needs per layer; a chunk holds about CHUNK_FLOATS of
+    them. Each configuration is computed on its own by batched matmul, so chunking changes no bit.
+    """
+    if P.ndim == 1:
+        return fn(P)
+    lead, D = P.shape[:-1], P.shape[-1]
+    flat = P.reshape(-1, D)
+    rows = max(1, CHUNK_FLOATS // max(1, width))
+    if len(flat) <= rows:
+        L, G = fn(flat)
+    else:
+        parts = [fn(flat[i : i + rows]) for i in range(0, len(flat), rows)]
+        L = np.concatenate([p[0] for p in parts])
+        G = None if parts[0][1] is None else np.concatenate([p[1] for p in parts])
+    return L.reshape(lead), None if G is None else G.reshape(lead + (D,))
+
+
+def as_params(P: np.ndarray, D: int) -> np.ndarray:
+    """``P`` as a float64 array ending in D (no copy when it already is one)."""
+    if type(P) is not np.ndarray or P.dtype != np.float64:
+        P = np.asarray(P, dtype=np.float64)
+    if P.ndim < 1 or P.shape[-1] != D:
+        raise ValueError(f"expected parameters of shape (..., {D}), got {P.shape}")
+    return P
+
+
+class NetworkProblem(Problem):
+    """A problem with many parameters in named blocks; subclasses give ``_evaluate`` on ``(M, D)``."""
+
+    kind = "network"
+    #: Floats of intermediate values per configuration (sets the chunk size of big batches).
+    _width = 1
+
+    def __init__(self, layout: Layout, init_seed: int):
+        self._layout = layout
+        self.param_names = layout.coord_names
+        self.start = self.init(init_seed)
+        self.minima = np.empty((0, layout.size))
+        self.window = ((-1.0, 1.0), (-1.0, 1.0))  # in the coordinates of ``plane``
+
+    @property
+    def layout(self) -> Layout:
+        """The named parameter blocks (weights are (outputs, inputs), as in torch.nn.Linear)."""
+        return self._layout
+
+    @property
+    def dim(self) -> int:
+        return self._layout.size
+
+    @property
+    def plane(self) -> Plane:
+        """The default view: two filter-normalised random directions through the start."""
+        return self.random_plane(0)
+
+    def random_plane(self, seed: int, origin: np.ndarray | None = None) -> Plane:
+        """Two Gaussian directions, each row of each block scaled to that row's norm at ``origin``.
+
+        Li et al. (2018), "Visualizing the Loss Landscape of Neural Nets": filter normalisation
+        makes a slice comparable across layers of different scale. A row that is zero at the origin
+        (a bias at zero) keeps its raw Gaussian direction, so the plane never degenerates.
+        """
+        origin = self.start if origin is None else as_params(origin, self.dim)
+        rng = np.random.default_rng(seed)
+        directions = rng.standard_normal((2, self.dim))
+        for b in self._layout.blocks:
+            rows = b.shape[0] if b.is_matrix else 1
+            d = directions[:, self._layout.span(b.name)].reshape(2, rows, -1)
+            o = origin[self._layout.span(b.name)].reshape(1, rows, -1)
+            scale = np.linalg.norm(o, axis=-1, keepdims=True)
+            d_norm = np.linalg.norm(d, axis=-1, keepdims=True)
+            d *= np.where(scale > 0, scale / d_norm, 1.0)
+            directions[:, self._layout.span(b.name)] = d.reshape(2, -1)
+        return Plane(origin, directions, ("direction 1", "direction 2"))
+
+    def init(self, seed: int = 0) -> np.ndarray:
+        """A seeded start point (D,)."""
+        raise NotImplementedError
+
+    def _evaluate(self, P: np.ndarray, grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        raise NotImplementedError
+
+    def loss(self, P: np.ndarray) -> np.ndarray:
+        return in_chunks(as_params(P, self.dim), self._width, lambda Q: self._evaluate(Q, False))[0]
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        return self.loss_and_grad(P)[1]
+
+    def loss_and_grad(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return in_chunks(as_params(P, self.dim), self._width, lambda Q: self._evaluate(Q, True))
