@@ -1,0 +1,95 @@
+"""Low-rank matrix factorisation from a small start: where plain GD learns one singular value at a time.
+
+``L(A, B) = 1/2 ||A B - M||_F^2`` with a target ``M = U diag(s) V^T`` of rank r and distinct singular
+values s. From a small initialisation, gradient descent picks up the target's singular values one
+after another, largest first, with a plateau before each (incremental learning: Saxe et al. 2014,
+Gidel et al. 2019); an update that orthogonalises the gradient matrix (Muon) moves all directions at
+the same speed and learns them together. ``singular_values(P)`` shows which have been learned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..layout import Layout
+from .base import NetworkProblem, as_params
+
+MAX_SIZE = 32
+
+
+def _orthonormal(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
+    """``cols`` orthonormal columns of length ``rows`` (QR of a Gaussian matrix, signs fixed)."""
+    Q, R = np.linalg.qr(rng.standard_normal((rows, cols)))
+    return Q * np.sign(np.diag(R))
+
+
+class MatrixFactorisation(NetworkProblem):
+    """Fit ``A B`` (A of shape (m, k), B of shape (k, n)) to a rank-r target; ``k >= r`` factors."""
+
+    key = "matrix_factorisation"
+    name = "Low-rank matrix factorisation"
+    latex = r"L(A, B) = \tfrac12 \lVert A B - M \rVert_F^2"
+
+    def __init__(
+        self,
+        m: int = 8,
+        n: int = 8,
+        k: int = 8,
+        singular_values: tuple[float, ...] = (4.0, 2.0, 1.0, 0.5),
+        *,
+        init_scale: float = 1e-3,
+        seed: int = 0,
+        init_seed: int = 0,
+    ):
+        s = np.asarray(singular_values, dtype=float)
+        for name, v in (("m", m), ("n", n), ("k", k)):
+            if not (isinstance(v, (int, np.integer)) and 1 <= v <= MAX_SIZE):
+                raise ValueError(f"{name} must be a whole number in [1, {MAX_SIZE}], got {v!r}")
+        if s.ndim != 1 or not 1 <= s.size <= min(m, n) or not (np.isfinite(s).all() and (s > 0).all()):
+            raise ValueError(
+                f"singular_values must be 1 to min(m, n) = {min(m, n)} positive numbers, got {s}"
+            )
+        if not (np.isfinite(init_scale) and init_scale > 0):
+            raise ValueError(f"init_scale must be a positive number, got {init_scale!r}")
+        self.m, self.n, self.k, self.init_scale = int(m), int(n), int(k), float(init_scale)
+        self.target_singular_values = np.sort(s)[::-1]
+        rng = np.random.default_rng(seed)
+        r = s.size
+        U, V = _orthonormal(rng, m, r), _orthonormal(rng, n, r)
+        self.target = (U * self.target_singular_values) @ V.T
+        super().__init__(Layout.of({"A": (m, k), "B": (k, n)}), init_seed)
+        self._a, self._bspan = self.layout.span("A"), self.layout.span("B")
+        self._width = 3 * m * n
+        # The best rank-k fit (Eckart-Young): the target itself when k >= r, else its top k values.
+        self.min_loss = 0.5 * float(np.sum(self.target_singular_values[k:] ** 2))
+
+    def init(self, seed: int = 0) -> np.ndarray:
+        """Entries of A then B drawn from N(0, init_scale^2): small, so learning starts on a plateau."""
+        rng = np.random.default_rng(seed)
+        return self.init_scale * rng.standard_normal(self.m * self.k + self.k * self.n)
+
+    def factors(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``A`` (..., m, k) and ``B`` (..., k, n) of parameters (..., D)."""
+        P = as_params(P, self.dim)
+        lead = P.shape[:-1]
+        return P[..., self._a].reshape(lead + (self.m, self.k)), P[..., self._bspan].reshape(
+            lead + (self.k, self.n)
+        )
+
+    def singular_values(self, P: np.ndarray) -> np.ndarray:
+        """Singular values (..., min(m, n)) of the product A B, largest first."""
+        A, B = self.factors(P)
+        return np.linalg.svd(A @ B, compute_uv=False)
+
+    def _evaluate(self, P: np.ndarray, grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        A, B = self.factors(P)
+        R = A @ B
+        R -= self.target
+        loss = 0.5 * (R * R).reshape(R.shape[:-2] + (-1,)).sum(-1)
+        if not grad:
+            return loss, None
+        lead = P.shape[:-1]
+        G = np.empty(lead + (self.dim,))
+        G[..., self._a] = (R @ B.swapaxes(-1, -2)).reshape(lead + (-1,))  # dL/dA = R B^T
+        G[..., self._bspan] = (A.swapaxes(-1, -2) @ R).reshape(lead + (-1,))  # dL/dB = A^T R
+        return loss, G
