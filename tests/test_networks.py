@@ -75,7 +75,7 @@ def test_minibatch_gradient_is_the_gradient_on_that_batch_and_shared_by_a_sweep(
     for i in (0, steps - 1):
         idx = batches[i]
         if isinstance(prob, MLP):
-            ref = prob._net(P, X[idx], y[idx].astype(float), True)[1]
+            ref = prob._net(P, np.ascontiguousarray(X[idx].T), y[idx].astype(float), True)[1]
         else:
             ref = prob._mse(P, X[idx], y[idx], True)[1]
         G = grad_at(P, i)
