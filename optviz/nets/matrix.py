@@ -24,7 +24,7 @@ def _orthonormal(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
 
 
 class MatrixFactorisation(NetworkProblem):
-    """Fit ``A B`` (A of shape (m, k), B of shape (k, n)) to a rank-r target; ``k >= r`` factors."""
+    """Fit ``A B`` (A of shape (rows, k), B of shape (k, cols)) to a rank-r target; ``k >= r`` learns it."""
 
     key = "matrix_factorisation"
     name = "Low-rank matrix factorisation"
@@ -32,8 +32,8 @@ class MatrixFactorisation(NetworkProblem):
 
     def __init__(
         self,
-        m: int = 8,
-        n: int = 8,
+        rows: int = 8,
+        cols: int = 8,
         k: int = 8,
         singular_values: tuple[float, ...] = (4.0, 2.0, 1.0, 0.5),
         *,
@@ -42,42 +42,43 @@ class MatrixFactorisation(NetworkProblem):
         init_seed: int = 0,
     ):
         s = np.asarray(singular_values, dtype=float)
-        for name, v in (("m", m), ("n", n), ("k", k)):
+        for name, v in (("rows", rows), ("cols", cols), ("k", k)):
             if not (isinstance(v, (int, np.integer)) and 1 <= v <= MAX_SIZE):
                 raise ValueError(f"{name} must be a whole number in [1, {MAX_SIZE}], got {v!r}")
-        if s.ndim != 1 or not 1 <= s.size <= min(m, n) or not (np.isfinite(s).all() and (s > 0).all()):
+        if s.ndim != 1 or not 1 <= s.size <= min(rows, cols) or not (np.isfinite(s).all() and (s > 0).all()):
             raise ValueError(
-                f"singular_values must be 1 to min(m, n) = {min(m, n)} positive numbers, got {s}"
+                f"singular_values must be 1 to min(rows, cols) = {min(rows, cols)} positive numbers, got {s}"
             )
         if not (np.isfinite(init_scale) and init_scale > 0):
             raise ValueError(f"init_scale must be a positive number, got {init_scale!r}")
-        self.m, self.n, self.k, self.init_scale = int(m), int(n), int(k), float(init_scale)
+        # no attribute ``n``: the runner reads ``n`` as a number of data points to draw minibatches from
+        self.rows, self.cols, self.k, self.init_scale = int(rows), int(cols), int(k), float(init_scale)
         self.target_singular_values = np.sort(s)[::-1]
         rng = np.random.default_rng(seed)
         r = s.size
-        U, V = _orthonormal(rng, m, r), _orthonormal(rng, n, r)
+        U, V = _orthonormal(rng, rows, r), _orthonormal(rng, cols, r)
         self.target = (U * self.target_singular_values) @ V.T
-        super().__init__(Layout.of({"A": (m, k), "B": (k, n)}), init_seed)
+        super().__init__(Layout.of({"A": (rows, k), "B": (k, cols)}), init_seed)
         self._a, self._bspan = self.layout.span("A"), self.layout.span("B")
-        self._width = 3 * m * n
+        self._width = 3 * rows * cols
         # The best rank-k fit (Eckart-Young): the target itself when k >= r, else its top k values.
         self.min_loss = 0.5 * float(np.sum(self.target_singular_values[k:] ** 2))
 
     def init(self, seed: int = 0) -> np.ndarray:
         """Entries of A then B drawn from N(0, init_scale^2): small, so learning starts on a plateau."""
         rng = np.random.default_rng(seed)
-        return self.init_scale * rng.standard_normal(self.m * self.k + self.k * self.n)
+        return self.init_scale * rng.standard_normal(self.dim)
 
     def factors(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``A`` (..., m, k) and ``B`` (..., k, n) of parameters (..., D)."""
+        """``A`` (..., rows, k) and ``B`` (..., k, cols) of parameters (..., D)."""
         P = as_params(P, self.dim)
         lead = P.shape[:-1]
-        return P[..., self._a].reshape(lead + (self.m, self.k)), P[..., self._bspan].reshape(
-            lead + (self.k, self.n)
+        return P[..., self._a].reshape(lead + (self.rows, self.k)), P[..., self._bspan].reshape(
+            lead + (self.k, self.cols)
         )
 
     def singular_values(self, P: np.ndarray) -> np.ndarray:
-        """Singular values (..., min(m, n)) of the product A B, largest first."""
+        """Singular values (..., min(rows, cols)) of the product A B, largest first."""
         A, B = self.factors(P)
         return np.linalg.svd(A @ B, compute_uv=False)
 

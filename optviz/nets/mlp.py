@@ -70,6 +70,7 @@ class MLP(NetworkProblem):
         self._width = len(data.X_train) * sum(self.sizes[1:]) * 2
         self._Xt = np.ascontiguousarray(data.X_train.T)  # (inputs, n): see _forward
         self._y = data.y_train.astype(float)
+        self.n = len(self._y)  # training points: what a minibatch is drawn from
         super().__init__(layout, init_seed)
 
     def init(self, seed: int = 0) -> np.ndarray:
