@@ -164,7 +164,9 @@ def main() -> None:
     hp = {**optviz.OPTIMIZERS["adam"].defaults, "learning_rate": 0.01}
     lrs = np.logspace(-4, -1, SWEEP_N)
     points = slice_points(prob)
-    print(f"MLP {prob.sizes}, D = {prob.dim}, {len(prob.data.X_train)} training points, NumPy {np.__version__}")
+    print(
+        f"MLP {prob.sizes}, D = {prob.dim}, {len(prob.data.X_train)} training points, NumPy {np.__version__}"
+    )
 
     t_run = best_of(lambda: optviz_run(prob, hp), r)
     t_sweep = best_of(lambda: optviz_sweep(prob, lrs), r)

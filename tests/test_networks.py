@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optviz
-from optviz.nets import GENERATORS, MLP, LinearRegression, MatrixFactorisation, make_dataset
+from optviz.nets import GENERATORS, MLP, LinearRegression, MatrixFactorisation, MatrixSensing, make_dataset
 from optviz.nets import base as nets_base
 from optviz.nets.base import step_batches
 
@@ -19,6 +19,7 @@ PROBLEMS = {
     "linear-12": lambda: LinearRegression(12, n=50, correlation=0.95),
     "matrix-8x8-k8": lambda: MatrixFactorisation(init_scale=0.5),
     "matrix-3x6-k2": lambda: MatrixFactorisation(3, 6, 2, (2.0, 1.0, 0.5), init_scale=0.5),
+    "sensing-6x5-k3": lambda: MatrixSensing(6, 5, 3, (2.0, 1.0), n=60, init_scale=0.5),
 }
 CASES = list(PROBLEMS)
 
@@ -67,8 +68,13 @@ def test_chunked_batches_equal_one_big_batch(case, monkeypatch):
 @pytest.mark.parametrize("case", [c for c in CASES if not c.startswith("matrix")])
 def test_minibatch_gradient_is_the_gradient_on_that_batch_and_shared_by_a_sweep(case):
     prob = PROBLEMS[case]()
-    X, y = (prob.data.X_train, prob.data.y_train) if isinstance(prob, MLP) else (prob.X, prob.y)
+    X, y = {
+        MLP: lambda: (prob.data.X_train, prob.data.y_train),
+        LinearRegression: lambda: (prob.X, prob.y),
+        MatrixSensing: lambda: (prob.sensing, prob.y),
+    }[type(prob)]()
     n, batch, steps = len(y), 8, 12
+    assert prob.n == n  # the runner reads n as the number of data points to batch
     grad_at = prob.stochastic(batch, steps, seed=3)
     batches = step_batches(n, batch, steps, 3)
     P = points(prob, 4)
@@ -76,6 +82,8 @@ def test_minibatch_gradient_is_the_gradient_on_that_batch_and_shared_by_a_sweep(
         idx = batches[i]
         if isinstance(prob, MLP):
             ref = prob._net(P, np.ascontiguousarray(X[idx].T), y[idx].astype(float), True)[1]
+        elif isinstance(prob, MatrixSensing):
+            ref = prob._measure(P, X[idx], y[idx], True)[1]
         else:
             ref = prob._mse(P, X[idx], y[idx], True)[1]
         G = grad_at(P, i)
@@ -242,6 +250,17 @@ def test_gradient_descent_learns_singular_values_one_at_a_time():
     np.testing.assert_allclose(prob.singular_values(p)[:4], [4, 2, 1, 0.5], rtol=0.1)
     A, B = prob.factors(p)
     assert np.abs(A @ B - prob.target).max() < 0.1
+
+
+def test_matrix_sensing_sees_the_factorisation_through_its_measurements():
+    fact, sensing = MatrixFactorisation(), MatrixSensing(n=400)
+    assert np.array_equal(fact.target, sensing.target)  # same seed, same target
+    assert sensing.loss(fact.layout.flatten({"A": fact.target, "B": np.eye(8)})) < 1e-25
+    assert not hasattr(fact, "n")  # no data: the runner must not offer minibatches
+    p = sensing.start.copy()
+    for _ in range(400):
+        p = p - 0.05 * sensing.grad(p)
+    np.testing.assert_allclose(sensing.singular_values(p)[:4], [4, 2, 1, 0.5], rtol=0.02)
 
 
 def test_random_plane_is_filter_normalised_and_passes_through_the_start():

@@ -27,7 +27,7 @@ def build(spec: dict) -> nets.NetworkProblem:
 
 def test_fixtures_cover_every_network_problem_and_three_optimizers():
     classes = {load(p)["problem"]["class"] for p in GRADS}
-    assert classes == {"MLP", "LinearRegression", "MatrixFactorisation"}
+    assert classes == {"MLP", "LinearRegression", "MatrixFactorisation", "MatrixSensing"}
     assert {load(p)["optimizer"] for p in TRAINS} == {"momentum", "adam", "adamw"}
     mlps = [load(p)["problem"]["args"] for p in GRADS if "mlp" in p.name]
     assert {activation for _, _, activation in mlps} == {"tanh", "relu"}

@@ -7,7 +7,7 @@ blocks in ``layout`` and draws a seeded start with ``init(seed)``.
 from .base import NetworkProblem
 from .data import GENERATORS, Dataset, make_dataset
 from .linear import LinearRegression
-from .matrix import MatrixFactorisation
+from .matrix import MatrixFactorisation, MatrixSensing
 from .mlp import MLP
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Dataset",
     "LinearRegression",
     "MatrixFactorisation",
+    "MatrixSensing",
     "NetworkProblem",
     "make_dataset",
 ]

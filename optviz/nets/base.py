@@ -17,6 +17,8 @@ from ..layout import Layout, Plane
 from ..problems import SHUFFLE_BATCHES, Problem, keyed_permutation
 
 _FEISTEL_ROUNDS = 4  # as optviz.problems, so a network's minibatches match the regression's
+#: ``grad_at(P, i)``: the gradient at P (..., D) on the minibatch of 0-based step i.
+GradAt = Callable[[np.ndarray, int], np.ndarray]
 #: A batch of configurations is evaluated in chunks of about this many floats per hidden layer
 #: (2 MB: about what a core's L2 cache holds; measured faster than 1 MB or 16 MB chunks).
 CHUNK_FLOATS = 1 << 18

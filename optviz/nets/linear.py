@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layout import Layout
-from .base import NetworkProblem, as_params, check_batch, in_chunks, step_batches
+from .base import GradAt, NetworkProblem, as_params, check_batch, in_chunks, step_batches
 
 MAX_INPUT_DIM = 64
 
@@ -93,7 +93,7 @@ class LinearRegression(NetworkProblem):
     def _evaluate(self, P: np.ndarray, grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
         return self._mse(P, self.X, self.y, grad)
 
-    def stochastic(self, batch_size: int | None, steps: int, seed: int):
+    def stochastic(self, batch_size: int | None, steps: int, seed: int) -> GradAt | None:
         """``grad(P, i)`` on the minibatch of 0-based step i, the same batch for every configuration."""
         if not check_batch(batch_size, self.n, steps):
             return None

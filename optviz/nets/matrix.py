@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layout import Layout
-from .base import NetworkProblem, as_params
+from .base import GradAt, NetworkProblem, as_params, check_batch, in_chunks, step_batches
 
 MAX_SIZE = 32
 
@@ -94,3 +94,76 @@ class MatrixFactorisation(NetworkProblem):
         G[..., self._a] = (R @ B.swapaxes(-1, -2)).reshape(lead + (-1,))  # dL/dA = R B^T
         G[..., self._bspan] = (A.swapaxes(-1, -2) @ R).reshape(lead + (-1,))  # dL/dB = A^T R
         return loss, G
+
+
+class MatrixSensing(MatrixFactorisation):
+    """The same target seen only through ``n`` random linear measurements ``y_i = <S_i, M>``.
+
+    ``L(A, B) = 1/(2n) sum_i (<S_i, A B> - y_i)^2`` with Gaussian sensing matrices S_i of entries
+    N(0, 1): with enough measurements (a few times r (rows + cols)) the loss behaves like the
+    factorisation's, and the measurements are data, so minibatches of them give stochastic gradients.
+    """
+
+    key = "matrix_sensing"
+    name = "Low-rank matrix sensing"
+    latex = r"L(A, B) = \frac{1}{2n} \sum_i \big(\langle S_i, A B \rangle - y_i\big)^2"
+
+    def __init__(
+        self,
+        rows: int = 8,
+        cols: int = 8,
+        k: int = 8,
+        singular_values: tuple[float, ...] = (4.0, 2.0, 1.0, 0.5),
+        *,
+        n: int = 400,
+        init_scale: float = 1e-3,
+        seed: int = 0,
+        init_seed: int = 0,
+    ):
+        super().__init__(
+            rows, cols, k, singular_values, init_scale=init_scale, seed=seed, init_seed=init_seed
+        )
+        if not (isinstance(n, (int, np.integer)) and n >= 1):
+            raise ValueError(f"n (measurements) must be a whole number >= 1, got {n!r}")
+        rng = np.random.default_rng([seed, 1])  # the target's own draws stay those of the factorisation
+        self.n = int(n)
+        self.sensing = rng.standard_normal((self.n, rows * cols))  # row i is S_i, flattened
+        self.y = self.sensing @ self.target.ravel()
+        self._width = 2 * self.n + 3 * rows * cols
+        if self.k < np.size(singular_values):
+            self.min_loss = None  # the best rank-k fit to the measurements is no closed form
+
+    def _measure(
+        self, P: np.ndarray, S: np.ndarray, y: np.ndarray, grad: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Loss on measurements (S, y) and, if asked, its gradient, for P of shape (M, D) or (D,)."""
+        A, B = self.factors(P)
+        lead, n = P.shape[:-1], len(y)
+        X = (A @ B).reshape(lead + (1, -1))  # vec(A B) as a row
+        r = (X @ S.T)[..., 0, :]  # <S_i, A B> for every measurement, (..., n)
+        r -= y
+        loss = (r * r).sum(-1) / (2 * n)
+        if not grad:
+            return loss, None
+        R = ((r[..., None, :] / n) @ S).reshape(lead + (self.rows, self.cols))  # dL/d(A B)
+        G = np.empty(lead + (self.dim,))
+        G[..., self._a] = (R @ B.swapaxes(-1, -2)).reshape(lead + (-1,))
+        G[..., self._bspan] = (A.swapaxes(-1, -2) @ R).reshape(lead + (-1,))
+        return loss, G
+
+    def _evaluate(self, P: np.ndarray, grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        return self._measure(P, self.sensing, self.y, grad)
+
+    def stochastic(self, batch_size: int | None, steps: int, seed: int) -> GradAt | None:
+        """``grad(P, i)`` on the measurements of 0-based step i, the same for every configuration."""
+        if not check_batch(batch_size, self.n, steps):
+            return None
+        batches = step_batches(self.n, batch_size, steps, seed)
+        width = 2 * batch_size + 3 * self.rows * self.cols
+
+        def grad(P: np.ndarray, i: int) -> np.ndarray:
+            idx = batches[i]
+            S, y = self.sensing[idx], self.y[idx]
+            return in_chunks(as_params(P, self.dim), width, lambda Q: self._measure(Q, S, y, True))[1]
+
+        return grad

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layout import Layout
-from .base import NetworkProblem, as_params, check_batch, in_chunks, step_batches
+from .base import GradAt, NetworkProblem, as_params, check_batch, in_chunks, step_batches
 from .data import Dataset, make_dataset
 
 ACTIVATIONS = ("tanh", "relu")
@@ -146,7 +146,7 @@ class MLP(NetworkProblem):
     def _evaluate(self, P: np.ndarray, grad: bool) -> tuple[np.ndarray, np.ndarray | None]:
         return self._net(P, self._Xt, self._y, grad)
 
-    def stochastic(self, batch_size: int | None, steps: int, seed: int):
+    def stochastic(self, batch_size: int | None, steps: int, seed: int) -> GradAt | None:
         """``grad(P, i)`` on the minibatch of 0-based step i, the same batch for every configuration."""
         if not check_batch(batch_size, len(self._y), steps):
             return None

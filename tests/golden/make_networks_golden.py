@@ -43,6 +43,7 @@ GRAD_CASES = {
     "linear-8-corr0.99": ("LinearRegression", [8], {"correlation": 0.99, "noise": 0.5, "seed": 4}),
     "matrix-8x8-k8": ("MatrixFactorisation", [], {}),
     "matrix-5x7-k3": ("MatrixFactorisation", [5, 7, 3, [3.0, 1.0]], {"init_scale": 0.3, "seed": 2}),
+    "sensing-6x5-k3": ("MatrixSensing", [6, 5, 3, [2.0, 1.0]], {"n": 60, "init_scale": 0.5}),
 }
 
 TRAIN_STEPS, TRAIN_BATCH, TRAIN_SEED = 100, 32, 7
@@ -114,6 +115,9 @@ class TorchModel:
             pred = self.lin(torch.from_numpy(prob.X))[:, 0]
             return torch.nn.functional.mse_loss(pred, torch.from_numpy(prob.y))
         A, B = self.params
+        if isinstance(prob, nets.MatrixSensing):
+            r = torch.from_numpy(prob.sensing) @ (A @ B).reshape(-1) - torch.from_numpy(prob.y)
+            return 0.5 * (r**2).mean()
         return 0.5 * ((A @ B - torch.from_numpy(prob.target)) ** 2).sum()
 
     def flat(self, grads: bool = False) -> np.ndarray:
