@@ -234,6 +234,16 @@ def test_linear_regression_correlation_sets_the_conditioning():
         LinearRegression(4, correlation=1.0)
 
 
+def test_one_feature_is_the_seeds_two_parameter_regression():
+    prob = LinearRegression(1, n=50)
+    seed_model = optviz.LinearRegression(prob.X[:, 0], prob.y)  # loss mean((w*x + b - y)^2) on (w, b)
+    P = points(prob, 5)
+    np.testing.assert_allclose(prob.loss(P), seed_model.loss(P), rtol=1e-12)
+    np.testing.assert_allclose(prob.grad(P), seed_model.grad(P), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(prob.minima, seed_model.minima, rtol=1e-10)
+    assert prob.max_curvature == pytest.approx(seed_model.max_curvature, rel=1e-12)
+
+
 def test_gradient_descent_learns_singular_values_one_at_a_time():
     prob = MatrixFactorisation()  # target singular values 4, 2, 1, 0.5 from a 1e-3 start
     assert prob.loss(prob.start) == pytest.approx(0.5 * (16 + 4 + 1 + 0.25), rel=1e-3)

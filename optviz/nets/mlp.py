@@ -5,9 +5,9 @@ logit ``z = h_{L-1} W_L^T + b_L`` and the mean logistic loss
 ``L = (1/n) sum_i (softplus(z_i) - y_i z_i)`` (torch's binary_cross_entropy_with_logits).
 
 Why one logit and a sigmoid, not two logits and a softmax: every data set here has two classes; two
-softmax logits only see their difference, so moving both output layers together changes nothing, a
-flat direction that makes the Hessian singular and draws a valley in every loss slice; and one
-output halves the last layer's work.
+softmax logits only see their difference, so adding one number to both output biases changes
+nothing: a flat direction that makes the Hessian singular and draws a valley in every loss slice;
+and one output halves the last layer's work.
 """
 
 from __future__ import annotations
