@@ -7,6 +7,7 @@ import pytest
 import optviz
 from optviz.nets import GENERATORS, MLP, LinearRegression, MatrixFactorisation, MatrixSensing, make_dataset
 from optviz.nets import base as nets_base
+from optviz.nets import mlp as nets_mlp
 from optviz.nets.base import step_batches
 
 PROBLEMS = {
@@ -61,8 +62,10 @@ def test_chunked_batches_equal_one_big_batch(case, monkeypatch):
     P = points(prob, 9)
     L, G = prob.loss_and_grad(P)
     monkeypatch.setattr(nets_base, "CHUNK_FLOATS", 1)  # one configuration per chunk
+    monkeypatch.setattr(nets_mlp, "LOSS_CHUNK_FLOATS", 1)  # and for the MLP's loss-only workspace
     L2, G2 = prob.loss_and_grad(P)
     assert np.array_equal(L, L2) and np.array_equal(G, G2)
+    assert np.array_equal(prob.loss(P), L)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.startswith("matrix")])

@@ -54,7 +54,7 @@ class LinearRegression(NetworkProblem):
         self.X, self.y, self.n, self.input_dim, self.correlation = X, y, n, int(input_dim), correlation
         super().__init__(Layout.of({"W": (1, input_dim), "b": (1,)}), init_seed)
         self._w, self._b = self.layout.span("W"), self.layout.span("b")
-        self._width = 2 * n
+        self._width = n
         A = np.hstack([X, np.ones((n, 1))])  # design matrix: the flat parameters are (W, b)
         self.hessian = 2.0 / n * (A.T @ A)
         theta, *_ = np.linalg.lstsq(A, y, rcond=None)
@@ -102,6 +102,6 @@ class LinearRegression(NetworkProblem):
         def grad(P: np.ndarray, i: int) -> np.ndarray:
             idx = batches[i]
             Xb, yb = self.X[idx], self.y[idx]
-            return in_chunks(as_params(P, self.dim), 2 * batch_size, lambda Q: self._mse(Q, Xb, yb, True))[1]
+            return in_chunks(as_params(P, self.dim), batch_size, lambda Q: self._mse(Q, Xb, yb, True))[1]
 
         return grad

@@ -60,7 +60,7 @@ class MatrixFactorisation(NetworkProblem):
         self.target = (U * self.target_singular_values) @ V.T
         super().__init__(Layout.of({"A": (rows, k), "B": (k, cols)}), init_seed)
         self._a, self._bspan = self.layout.span("A"), self.layout.span("B")
-        self._width = 3 * rows * cols
+        self._width = rows * cols
         # The best rank-k fit (Eckart-Young): the target itself when k >= r, else its top k values.
         self.min_loss = 0.5 * float(np.sum(self.target_singular_values[k:] ** 2))
 
@@ -129,7 +129,7 @@ class MatrixSensing(MatrixFactorisation):
         self.n = int(n)
         self.sensing = rng.standard_normal((self.n, rows * cols))  # row i is S_i, flattened
         self.y = self.sensing @ self.target.ravel()
-        self._width = 2 * self.n + 3 * rows * cols
+        self._width = max(self.n, rows * cols)
         if self.k < np.size(singular_values):
             self.min_loss = None  # the best rank-k fit to the measurements is no closed form
 
@@ -159,7 +159,7 @@ class MatrixSensing(MatrixFactorisation):
         if not check_batch(batch_size, self.n, steps):
             return None
         batches = step_batches(self.n, batch_size, steps, seed)
-        width = 2 * batch_size + 3 * self.rows * self.cols
+        width = max(batch_size, self.rows * self.cols)
 
         def grad(P: np.ndarray, i: int) -> np.ndarray:
             idx = batches[i]
