@@ -56,6 +56,19 @@ def test_a_batch_equals_its_single_points_bit_for_bit(case):
     assert np.array_equal(prob.loss(P), L) and np.array_equal(prob.grad(P), G)
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_empty_batches_keep_their_shape_and_a_wrong_size_names_it(case):
+    prob = PROBLEMS[case]()
+    for lead in [(0,), (2, 0)]:
+        L, G = prob.loss_and_grad(np.zeros(lead + (prob.dim,)))
+        assert L.shape == lead and G.shape == lead + (prob.dim,)
+        assert prob.loss(np.zeros(lead + (prob.dim,))).shape == lead
+    with pytest.raises(
+        ValueError, match=rf"expected parameters of shape \(\.\.\., {prob.dim}\), got \(3, {prob.dim + 1}\)"
+    ):
+        prob.grad(np.zeros((3, prob.dim + 1)))
+
+
 @pytest.mark.parametrize("case", ["mlp-spiral-relu-16x16", "linear-12", "matrix-8x8-k8"])
 def test_chunked_batches_equal_one_big_batch(case, monkeypatch):
     prob = PROBLEMS[case]()

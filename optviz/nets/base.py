@@ -77,6 +77,9 @@ def in_chunks(
     lead, D = P.shape[:-1], P.shape[-1]
     flat = P.reshape(-1, D)
     rows = max(1, (chunk_floats or CHUNK_FLOATS) // max(1, width))
+    if not len(flat):  # an empty batch: one dummy row says whether a gradient is wanted
+        G = fn(np.zeros((1, D)))[1]
+        return np.empty(lead), None if G is None else np.empty(lead + (D,))
     if len(flat) <= rows:
         L, G = fn(flat)
     else:
