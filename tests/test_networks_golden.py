@@ -3,6 +3,8 @@ runs (SGD with momentum, Adam, AdamW on minibatches) to 1e-10, as recorded by
 tests/golden/make_networks_golden.py. torch itself is never imported here."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -72,3 +74,12 @@ def test_minibatch_training_matches_torch_optim(path):
     assert np.abs(ref[-1] - ref[0]).max() > 0.1  # the run really trains
     err = np.max(np.abs(np.array(rows) - ref) / np.maximum(np.abs(ref), 1.0))
     assert err <= 1e-10, f"{path.stem}: max relative error {err:.3g}"
+
+
+def test_optviz_nets_never_imports_torch():
+    """torch only records the fixtures; optviz and its tests must run without it."""
+    code = (
+        "import sys, optviz, optviz.nets as n; p = n.MLP(); p.loss_and_grad(p.start); "
+        "assert 'torch' not in sys.modules, 'torch was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
