@@ -308,6 +308,20 @@ def test_matrix_sensing_sees_the_factorisation_through_its_measurements():
     np.testing.assert_allclose(sensing.singular_values(p)[:4], [4, 2, 1, 0.5], rtol=0.02)
 
 
+@pytest.mark.parametrize("case", ["linear-12", "mlp-moons-tanh-3x5x2", "matrix-3x6-k2"])
+def test_sharpness_is_the_top_hessian_eigenvalue(case):
+    prob = PROBLEMS[case]()
+    P = points(prob, 2)
+    for p, lam in zip(P, prob.sharpness(P, iters=300)):
+        E = np.eye(prob.dim)
+        H = (prob.grad(p + 1e-5 * E) - prob.grad(p - 1e-5 * E)) / 2e-5  # dense, by central differences
+        ev = np.linalg.eigvalsh((H + H.T) / 2)
+        top = ev[np.argmax(np.abs(ev))]
+        assert lam == pytest.approx(top, rel=1e-5), (ev[0], ev[-1])
+    if isinstance(prob, LinearRegression):
+        np.testing.assert_allclose(prob.sharpness(P), prob.max_curvature, rtol=1e-7)
+
+
 def test_random_plane_is_filter_normalised_and_passes_through_the_start():
     prob = MLP("spiral", (16, 16))
     plane = prob.random_plane(3)
