@@ -4,19 +4,19 @@ A network problem maps parameters ``P`` of shape ``(..., D)`` (one point, a swee
 loss slice's ``(41, 41, D)``) to ``loss(P)`` of shape ``(...)`` and ``grad(P)`` of shape ``(..., D)``
 by hand-written backpropagation. Layers are batched ``@`` (np.matmul), never einsum: matmul calls
 the same BLAS kernel on every configuration's matrices, so a sweep cell equals its single run bit
-for bit (einsum may reorder the sums when the batch changes).
+for bit (einsum broke that before: it may choose another contraction order for a batch).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 
 from ..layout import Layout, Plane
-from ..problems import SHUFFLE_BATCHES, Problem, keyed_permutation
+from ..problems import _FEISTEL_ROUNDS, SHUFFLE_BATCHES, Problem, keyed_permutation
 
-_FEISTEL_ROUNDS = 4  # as optviz.problems, so a network's minibatches match the regression's
 #: ``grad_at(P, i)``: the gradient at P (..., D) on the minibatch of 0-based step i.
 GradAt = Callable[[np.ndarray, int], np.ndarray]
 #: A batch of configurations is evaluated in chunks whose largest intermediate array stays under
@@ -28,8 +28,8 @@ CHUNK_FLOATS = 16_000
 def epoch_batches(n: int, epoch: int, first: int, stop: int, batch_size: int, seed: int) -> np.ndarray:
     """Indices of batches ``first`` to ``stop - 1`` of ``epoch`` of n points, one row each.
 
-    The same shuffle as ``optviz.problems.LinearRegression``: an epoch is a seeded permutation
-    keyed by (seed, epoch) cut into batches (drop-last).
+    The same shuffle as ``optviz.problems.LinearRegression._epoch_batches`` (which could call this
+    one): an epoch is a seeded permutation keyed by (seed, epoch) cut into batches (drop-last).
     """
     rng = np.random.default_rng([seed, epoch])
     if n // batch_size <= SHUFFLE_BATCHES:
@@ -121,7 +121,7 @@ class NetworkProblem(Problem):
     def dim(self) -> int:
         return self._layout.size
 
-    @property
+    @cached_property
     def plane(self) -> Plane:
         """The default view: two filter-normalised random directions through the start."""
         return self.random_plane(0)
