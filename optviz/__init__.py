@@ -4,10 +4,12 @@ The registries (``OPTIMIZERS``, ``MODIFIERS``, ``PROBLEMS``, ``SCHEDULES``) are 
 exists; ``run`` records one trajectory, ``sweep`` runs a grid of configurations with the same code.
 """
 
+from .layout import Block, Layout, Plane
 from .optimizers import FAMILIES, MODIFIERS, OPTIMIZERS, Modifier, Optimizer, get_optimizer
 from .problems import PROBLEMS, LinearRegression, Problem, ProblemSpec, get_problem
 from .runner import CONVERGENCE_RTOL, DIVERGENCE_FACTOR, MAX_STEPS, Trace, run
 from .schedules import SCHEDULES, Schedule, get_schedule
+from .settings import RunSettings
 from .spec import Param, StateVar
 from .sweep import SweepResult, sweep
 
@@ -22,12 +24,16 @@ __all__ = [
     "OPTIMIZERS",
     "PROBLEMS",
     "SCHEDULES",
+    "Block",
+    "Layout",
     "LinearRegression",
     "Modifier",
     "Optimizer",
     "Param",
+    "Plane",
     "Problem",
     "ProblemSpec",
+    "RunSettings",
     "Schedule",
     "StateVar",
     "SweepResult",

@@ -87,19 +87,19 @@ def _start(text: str | None) -> list[float] | None:
     if text is None:
         return None
     try:
-        x, y = (float(v) for v in text.split(","))
+        return [float(v) for v in text.split(",")]  # the run checks the count against the problem's D
     except ValueError:
-        raise ValueError(f"--start must be two numbers like 0,0 (got {text!r})") from None
-    return [x, y]
+        raise ValueError(f"--start must be numbers like 0,0 (got {text!r})") from None
 
 
 def _summary(trace: Trace) -> str:
-    a, b = trace.problem.param_names
-    p = trace.params[-1]
+    point = ", ".join(
+        f"{name}={v:.6g}" for name, v in zip(trace.problem.layout.coord_names, trace.params[-1])
+    )
     lines = [
         f"{OPTIMIZERS[trace.optimizer].name} on {trace.problem.name}, {trace.k} of {trace.steps} steps",
         "hyperparameters: " + ", ".join(f"{k}={v:g}" for k, v in trace.hparams.items()),
-        f"final point: {a}={p[0]:.6g}, {b}={p[1]:.6g}",
+        f"final point: {point}",
         f"final loss: {trace.final_loss:.6g}"
         + ("" if trace.problem.min_loss is None else f" (minimum {trace.problem.min_loss:.6g})"),
     ]

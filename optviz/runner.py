@@ -146,7 +146,7 @@ def prepare(
         start=x0,
         hparams=hp,
         schedule=sched.key,
-        # given values over the defaults (a set union of items kept either one, by string hash)
+        # the given values win over the defaults (not a set union of items: that kept either one)
         schedule_params={k: float(v) for k, v in {**sched.defaults, **dict(schedule_params or {})}.items()},
         lr_factor=factor,
         grad_at=grad_at,

@@ -16,7 +16,7 @@ import numpy as np
 Scale = Literal["linear", "log", "log1m"]
 
 #: A hyperparameter value as the maths sees it: a float (one run) or an array broadcastable
-#: against parameters of shape (..., 2) (a sweep).
+#: against parameters of shape (..., D) (a sweep).
 Value = float | np.ndarray
 
 
@@ -98,7 +98,7 @@ class StateVar:
     """A quantity an optimizer keeps (or one derived from it) that the UI can plot.
 
     ``per_coordinate`` is False for scalars shared by both coordinates (Prodigy's d, NAdam's
-    momentum product); those are recorded with shape (k,) instead of (k, 2).
+    momentum product); those are recorded with shape (k,) instead of (k, D).
     """
 
     name: str

@@ -3,6 +3,7 @@ going through run, sweep, the CSV columns, the by-hand panel and the path chart 
 
 import numpy as np
 import pytest
+from test_plots import as_dict  # figures carry typed arrays: read them back as NumPy arrays
 
 import optviz
 from optviz.explain import by_hand, diagnose
@@ -153,10 +154,10 @@ def test_path_chart_of_three_parameters_draws_through_the_plane():
     window = ((-2.0, 2.0), (-1.0, 1.0))
     xs, ys, Z = prob.contour_grid(5, window, plane)
     assert Z[3, 1] == pytest.approx(4.0 * xs[1] ** 2 + 0.25 * ys[3] ** 2, rel=1e-12)
-    fig = space.path_figure(tr, plane=plane, window=window)
-    path = fig.data[1]
-    np.testing.assert_allclose(path.x[0], tr.params[0, 1] - prob.c[1], rtol=1e-6)
-    np.testing.assert_allclose(path.y[0], tr.params[0, 2] - prob.c[2], rtol=1e-6)
-    assert fig.layout.xaxis.title.text == "w[1] - c"
-    optimum = next(d for d in fig.data if d.name == "optimum")
-    np.testing.assert_allclose([optimum.x[0], optimum.y[0]], [0.0, 0.0], atol=1e-12)
+    fig = as_dict(space.path_figure(tr, plane=plane, window=window))
+    path = fig["data"][1]
+    np.testing.assert_allclose(path["x"], tr.params[: len(path["x"]), 1] - prob.c[1], rtol=1e-6)
+    np.testing.assert_allclose(path["y"], tr.params[: len(path["y"]), 2] - prob.c[2], rtol=1e-6)
+    assert fig["layout"]["xaxis"]["title"]["text"] == "w[1] - c"
+    optimum = next(d for d in fig["data"] if d.get("name") == "optimum")
+    np.testing.assert_allclose([optimum["x"][0], optimum["y"][0]], [0.0, 0.0], atol=1e-12)

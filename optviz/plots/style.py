@@ -13,6 +13,7 @@ drawing time for the parameter-space chart, and that chart is redrawn after ever
 
 from __future__ import annotations
 
+import base64
 import copy
 import re
 
@@ -100,7 +101,47 @@ def figure(
     spec = style_spec({"data": data, "layout": layout or {}, "frames": frames or []}, presentation, height)
     if not spec["frames"]:
         del spec["frames"]
-    return go.Figure(spec, _validate=False)
+    return go.Figure(typed_arrays(spec), _validate=False)
+
+
+#: plotly.js names of the NumPy types it reads from base64 (plotly.py's own table).
+_SHORT_TYPES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
+                "float32": "f4", "float64": "f8"}  # fmt: skip
+#: Keys whose arrays plotly.py leaves as lists (axis ranges and the like).
+_LIST_KEYS = frozenset({"geojson", "layer", "layers", "range"})
+
+
+def _typed(a: np.ndarray) -> dict | np.ndarray:
+    """One array as plotly.js's typed-array spec ({"dtype", "bdata", "shape"}), as plotly.py writes it."""
+    if a.size == 0:
+        return a
+    if a.dtype == np.int64 or a.dtype == np.uint64:  # plotly.js has no 64-bit integers: the smallest fit
+        lo, hi = int(a.min()), int(a.max())
+        kinds = ("int8", "int16", "int32") if a.dtype == np.int64 else ("uint8", "uint16", "uint32")
+        fit = next((k for k in kinds if np.iinfo(k).min <= lo and hi <= np.iinfo(k).max), None)
+        if fit is None:
+            return a
+        a = a.astype(fit)
+    short = _SHORT_TYPES.get(str(a.dtype))
+    if short is None:
+        return a
+    out = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(a)).decode("ascii")}
+    if a.ndim > 1:
+        out["shape"] = str(a.shape)[1:-1]
+    return out
+
+
+def typed_arrays(obj, key: str | None = None):
+    """``obj`` with every NumPy array replaced by its typed-array spec: the JSON plotly.py would send,
+    built without its per-array checks. They were most of a chart's server time (the path chart's 20
+    animation frames: 29 ms of figure building and conversion per rerun, 8 ms this way)."""
+    if isinstance(obj, np.ndarray):
+        return obj if key in _LIST_KEYS else _typed(obj)
+    if isinstance(obj, dict):
+        return {k: typed_arrays(v, k) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [typed_arrays(v, key) for v in obj]
+    return obj
 
 
 def optimizer_color(key: str) -> str:

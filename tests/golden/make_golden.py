@@ -909,7 +909,10 @@ MODIFIED: dict[str, tuple[str, dict[str, dict[str, float]]]] = {
     "sam-sgd": ("sgd", {"linear_regression": {"sam.rho": 0.05}, "rosenbrock": {"sam.rho": 0.1}}),
     "sam-adam": ("adam", {"linear_regression": {"sam.rho": 0.2}, "rosenbrock": {"sam.rho": 0.05}}),
     # a higher rate and momentum than adamw's own case, so that the mask drops coordinates (20 steps)
-    "cautious-adamw": ("adamw", {"linear_regression": {"learning_rate": 0.2, "beta1": 0.95}, "rosenbrock": {}}),
+    "cautious-adamw": (
+        "adamw",
+        {"linear_regression": {"learning_rate": 0.2, "beta1": 0.95}, "rosenbrock": {}},
+    ),
     "cautious-lion": ("lion", {"linear_regression": {}, "rosenbrock": {}}),
 }
 MODIFIER_DEFAULTS = {"lookahead.k": 5.0, "lookahead.alpha": 0.5, "sam.rho": 0.05}

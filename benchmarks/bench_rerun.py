@@ -1,0 +1,87 @@
+"""Server time of one Playground rerun after a learning-rate change, and of its three charts, with the
+figures' arrays pre-typed (``optviz.plots.style.typed_arrays``) against plotly.py converting them,
+measured alternately in one process.
+
+The page runs through streamlit's AppTest with one shared script cache (a real server compiles the
+page once; AppTest alone recompiles it every run). Issue 15's goal: median <= 20 ms per change.
+
+    python benchmarks/bench_rerun.py [--changes 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import plotly.io as pio
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as _app_test
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import optviz  # noqa: E402
+from optviz.plots import curves, internals, space, style  # noqa: E402
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+KEY = "pg.hp.adam.learning_rate"
+TYPED = style.typed_arrays
+
+
+def _mode(typed: bool) -> None:
+    style.typed_arrays = TYPED if typed else (lambda spec: spec)
+
+
+def charts_ms(trace) -> float:
+    """Build the Playground's three charts and encode them as st.plotly_chart does."""
+    began = time.perf_counter()
+    for fig in (
+        space.path_figure(trace, 500, clickable=True),
+        curves.loss_figure(trace, 500),
+        internals.internals_figure(trace, 500),
+    ):
+        pio.to_json(fig.to_dict(), validate=False)
+    return (time.perf_counter() - began) * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=40)
+    args = parser.parse_args()
+
+    trace = optviz.run("adam", "linear_regression", steps=1000, hparams={"learning_rate": 0.01})
+    charts = {True: [], False: []}
+    for _ in range(args.changes):
+        for typed in (False, True):
+            _mode(typed)
+            charts[typed].append(charts_ms(trace))
+
+    shared = ScriptCache()
+    _app_test.ScriptCache = lambda: shared
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    options = [float(o) for o in at.select_slider(key=KEY).options]
+    start = options.index(0.01)
+    page = {True: [], False: []}
+    for i in range(args.changes + 6):
+        for typed in (False, True):
+            _mode(typed)
+            began = time.perf_counter()
+            at.select_slider(key=KEY).set_value(options[start + (i % 6) - 3]).run()
+            if i >= 6:  # the six rates are cached runs from then on: what is left is the page
+                page[typed].append((time.perf_counter() - began) * 1e3)
+            assert not at.exception, at.exception
+    _mode(True)
+    for label, data in (("three charts", charts), ("page rerun", page)):
+        old, new = statistics.median(data[False]), statistics.median(data[True])
+        print(
+            f"{label:13s} plotly.py converts: {old:6.1f} ms   pre-typed: {new:6.1f} ms   ratio {new / old:.2f}"
+        )
+    print(f"goal: page rerun median <= 20 ms: {'met' if statistics.median(page[True]) <= 20 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

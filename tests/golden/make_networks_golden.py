@@ -1,0 +1,196 @@
+"""Record torch's loss, gradient and optimizer trajectories on optviz's network problems.
+
+For each case this script builds the problem with ``optviz.nets`` (the data and the start are
+NumPy's), rebuilds the same model in torch (``torch.nn.Linear`` layers, ``torch.tanh``/``relu``,
+``binary_cross_entropy_with_logits``, ``mse_loss``) in float64, and writes into ``networks/``
+beside this file:
+
+* ``grad-<case>.json``: the loss and the autograd gradient at three points (the start, a second
+  seeded init, and the start plus a Gaussian offset);
+* ``train-<optimizer>-<case>.json``: a minibatch training run of ``torch.optim`` (SGD with
+  momentum, Adam, AdamW) on the MLP, same start and minibatches (recorded), every 10th iterate.
+
+torch is not a dependency of optviz; it is only needed here. Install it into a separate venv
+(``python -m venv /work/venv-golden --system-site-packages``, then ``pip install torch==2.13.0``)
+and run from the repository root: ``/work/venv-golden/bin/python tests/golden/make_networks_golden.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from optviz import nets  # noqa: E402
+from optviz.nets.base import step_batches  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "networks"
+
+GRAD_CASES = {
+    "mlp-circle-tanh-8": ("MLP", ["circle", [8], "tanh"], {}),
+    "mlp-spiral-relu-16x16": ("MLP", ["spiral", [16, 16], "relu"], {}),
+    "mlp-moons-tanh-5x7x3": ("MLP", ["moons", [5, 7, 3], "tanh"], {"n": 120, "noise": 0.2}),
+    "mlp-xor-relu-4": ("MLP", ["xor", [4], "relu"], {"noise": 0.3, "data_seed": 3, "init_seed": 2}),
+    "mlp-gaussians-tanh-16": ("MLP", ["gaussians", [16], "tanh"], {"n": 64, "test_fraction": 0.5}),
+    "linear-1": ("LinearRegression", [1], {"correlation": 0.0}),
+    "linear-8-corr0.99": ("LinearRegression", [8], {"correlation": 0.99, "noise": 0.5, "seed": 4}),
+    "matrix-8x8-k8": ("MatrixFactorisation", [], {}),
+    "matrix-5x7-k3": ("MatrixFactorisation", [5, 7, 3, [3.0, 1.0]], {"init_scale": 0.3, "seed": 2}),
+    "sensing-6x5-k3": ("MatrixSensing", [6, 5, 3, [2.0, 1.0]], {"n": 60, "init_scale": 0.5}),
+}
+
+TRAIN_STEPS, TRAIN_BATCH, TRAIN_SEED = 100, 32, 7
+RECORD_EVERY = 10  # iterates 0, 10, ..., 100 keep the fixtures small; errors would show at any of them
+TRAIN_CASES = {
+    # optviz key: (torch.optim class, torch kwargs, optviz hyperparameters, problem case)
+    "momentum": (
+        "SGD",
+        {"lr": 0.05, "momentum": 0.9, "dampening": 0.1, "weight_decay": 1e-3},
+        {"learning_rate": 0.05, "momentum": 0.9, "dampening": 0.1, "weight_decay": 1e-3},
+        "mlp-circle-tanh-8",
+    ),
+    "adam": (
+        "Adam",
+        {"lr": 0.01, "betas": (0.8, 0.99), "eps": 1e-7, "weight_decay": 1e-3},
+        {"learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-7, "weight_decay": 1e-3},
+        "mlp-moons-tanh-5x7x3",
+    ),
+    "adamw": (
+        "AdamW",
+        {"lr": 0.01, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.1},
+        {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 0.1},
+        "mlp-spiral-relu-16x16",
+    ),
+}
+
+
+def build(case: str):
+    cls, args, kwargs = GRAD_CASES[case]
+    return getattr(nets, cls)(*args, **kwargs)
+
+
+class TorchModel:
+    """The problem rebuilt from torch modules; ``params`` in optviz's layout order."""
+
+    def __init__(self, prob, P: np.ndarray):
+        self.prob = prob
+        views = {b.name: torch.tensor(prob.layout.view(P, b.name)) for b in prob.layout.blocks}
+        if isinstance(prob, nets.MLP):
+            self.layers = []
+            for l, (fan_in, fan_out) in enumerate(zip(prob.sizes, prob.sizes[1:]), 1):
+                lin = torch.nn.Linear(fan_in, fan_out, dtype=torch.float64)
+                with torch.no_grad():
+                    lin.weight.copy_(views[f"W{l}"])
+                    lin.bias.copy_(views[f"b{l}"])
+                self.layers.append(lin)
+            self.params = [t for lin in self.layers for t in (lin.weight, lin.bias)]
+        elif isinstance(prob, nets.LinearRegression):
+            self.lin = torch.nn.Linear(prob.input_dim, 1, dtype=torch.float64)
+            with torch.no_grad():
+                self.lin.weight.copy_(views["W"])
+                self.lin.bias.copy_(views["b"])
+            self.params = [self.lin.weight, self.lin.bias]
+        else:
+            self.params = [views["A"].requires_grad_(True), views["B"].requires_grad_(True)]
+
+    def loss(self, idx: np.ndarray | None = None) -> torch.Tensor:
+        prob = self.prob
+        if isinstance(prob, nets.MLP):
+            X, y = prob.data.X_train, prob.data.y_train.astype(float)
+            X, y = (X, y) if idx is None else (X[idx], y[idx])
+            h = torch.from_numpy(X)
+            act = torch.tanh if prob.activation == "tanh" else torch.relu
+            for lin in self.layers[:-1]:
+                h = act(lin(h))
+            z = self.layers[-1](h)[:, 0]
+            return torch.nn.functional.binary_cross_entropy_with_logits(z, torch.from_numpy(y))
+        if isinstance(prob, nets.LinearRegression):
+            pred = self.lin(torch.from_numpy(prob.X))[:, 0]
+            return torch.nn.functional.mse_loss(pred, torch.from_numpy(prob.y))
+        A, B = self.params
+        if isinstance(prob, nets.MatrixSensing):
+            r = torch.from_numpy(prob.sensing) @ (A @ B).reshape(-1) - torch.from_numpy(prob.y)
+            return 0.5 * (r**2).mean()
+        return 0.5 * ((A @ B - torch.from_numpy(prob.target)) ** 2).sum()
+
+    def flat(self, grads: bool = False) -> np.ndarray:
+        return np.concatenate([(t.grad if grads else t).detach().numpy().ravel() for t in self.params])
+
+
+def meta() -> dict:
+    return {"torch": torch.__version__, "numpy": np.__version__, "python": platform.python_version()}
+
+
+def grad_fixture(case: str) -> dict:
+    prob = build(case)
+    rng = np.random.default_rng(11)
+    points = [prob.start, prob.init(1), prob.start + 0.5 * rng.standard_normal(prob.dim)]
+    losses, grads = [], []
+    for P in points:
+        model = TorchModel(prob, P)
+        L = model.loss()
+        L.backward()
+        losses.append(L.item())
+        grads.append(model.flat(grads=True).tolist())
+    cls, args, kwargs = GRAD_CASES[case]
+    return {
+        "case": case,
+        "problem": {"class": cls, "args": args, "kwargs": kwargs},
+        "points": [np.asarray(P).tolist() for P in points],
+        "loss": losses,
+        "grad": grads,
+        "reference": "torch autograd, float64, torch.nn.Linear layers",
+        "versions": meta(),
+    }
+
+
+def train_fixture(key: str) -> dict:
+    cls_name, torch_kwargs, hparams, case = TRAIN_CASES[key]
+    prob = build(case)
+    model = TorchModel(prob, prob.start)
+    opt = getattr(torch.optim, cls_name)(model.params, **torch_kwargs, foreach=False)
+    batches = step_batches(len(prob.data.X_train), TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
+    params = [model.flat().tolist()]
+    for i in range(TRAIN_STEPS):
+        opt.zero_grad()
+        model.loss(batches[i]).backward()
+        opt.step()
+        if (i + 1) % RECORD_EVERY == 0:
+            params.append(model.flat().tolist())
+    cls, args, kwargs = GRAD_CASES[case]
+    return {
+        "case": f"{key}-{case}",
+        "optimizer": key,
+        "hparams": hparams,
+        "problem": {"class": cls, "args": args, "kwargs": kwargs},
+        "steps": TRAIN_STEPS,
+        "batch_size": TRAIN_BATCH,
+        "seed": TRAIN_SEED,
+        "batches": batches.tolist(),
+        "record_every": RECORD_EVERY,
+        "params": params,
+        "reference": f"torch.optim.{cls_name}(**{torch_kwargs!r}, foreach=False)",
+        "versions": meta(),
+    }
+
+
+def main() -> None:
+    torch.set_default_dtype(torch.float64)
+    OUT.mkdir(exist_ok=True)
+    for case in GRAD_CASES:
+        (OUT / f"grad-{case}.json").write_text(json.dumps(grad_fixture(case)) + "\n")
+    for key in TRAIN_CASES:
+        data = train_fixture(key)
+        (OUT / f"train-{data['case']}.json").write_text(json.dumps(data) + "\n")
+    print(f"wrote {len(GRAD_CASES) + len(TRAIN_CASES)} fixtures to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
