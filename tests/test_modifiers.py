@@ -89,7 +89,7 @@ def test_composite_declares_and_records_its_whole_state(key):
     own = MODIFIERS[opt.modifier].state
     assert names[len(opt.inner.state) : len(opt.state)] == [f"{opt.modifier}_{v.name}" for v in own]
     assert opt.family == opt.inner.family and opt.inner.latex in opt.latex
-    assert opt.uses_context == (opt.modifier == "sam" or opt.inner.uses_context)
+    assert opt.uses_context == (opt.modifier in ("sam", "cautious") or opt.inner.uses_context)
     trace = optviz.run(key, "linear_regression", steps=12)
     for v in opt.all_state:
         assert trace.state[v.name].shape == ((12, 2) if v.per_coordinate else (12,)), v.name
@@ -271,3 +271,35 @@ def test_update_works_on_any_batch_shape(key):
     for idx in np.ndindex(3, 4):
         one = {name: float(v[idx][0]) for name, v in hp.items()}
         np.testing.assert_array_equal(P[idx], optviz.run(key, prob, steps=6, hparams=one).params[-1])
+
+
+def test_cautious_averages_its_mask_per_parameter_tensor():
+    """timm averages the mask over each nn.Parameter: a network's W1, b1, W2, b2 each get their own
+    rescale; the 2-D problems' scalars (w, b) are one tensor, as in the golden fixtures."""
+    from optviz.nets import MLP
+    from optviz.optimizers.modifiers import tensors
+
+    prob = MLP("spiral", hidden=(4,), activation="tanh")
+    assert list(tensors(prob.layout)) == [prob.layout.span(n) for n in ("W1", "b1", "W2", "b2")]
+    assert tensors(optviz.PROBLEMS["rosenbrock"]().layout) == (slice(None),)
+    mixed = optviz.Layout.of({"a": (), "W": (2, 2), "c": ()})
+    scalars, matrix = tensors(mixed)
+    assert scalars.tolist() == [0, 5] and matrix == slice(1, 5)
+
+    hp = {"learning_rate": 0.05, "weight_decay": 0.1}
+    tr = optviz.run("cautious-adamw", prob, steps=6, hparams=hp)
+    plain = optviz.run("adamw", prob, steps=6, hparams=hp)
+    step = int(np.argmax(tr.state["cautious_masked"] > 0))  # the first step that drops a coordinate
+    np.testing.assert_array_equal(tr.params[step], plain.params[step])
+    p, g = tr.params[step], tr.grads[step]
+    base = p * (1 - 0.05 * 0.1)  # AdamW's decay, unmasked; then its step from the recorded moments
+    m, v, t = tr.state["m"][step], tr.state["v"][step], step + 1
+    descent = 0.05 / (1 - 0.9**t) * m / (np.sqrt(v) / np.sqrt(1 - 0.999**t) + 1e-8)
+    expected = base.copy()
+    for name in prob.layout.names:
+        sl = prob.layout.span(name)
+        mask = (descent[sl] * g[sl] > 0).astype(float)
+        expected[sl] = base[sl] - descent[sl] * mask / max(mask.mean(), 1e-3)
+    np.testing.assert_allclose(tr.params[step + 1], expected, rtol=1e-12, atol=1e-15)
+    whole = (descent * g > 0).astype(float)
+    assert not np.allclose(expected, base - descent * whole / whole.mean())  # per tensor is not all D

@@ -16,6 +16,9 @@ and ``OPTIMIZERS["lookahead-adamw"]`` give the same ``Optimizer``, whose every f
   gradient at the ascent point needs the problem's gradient, which the expression language lacks).
 - **family, decay structure, context** carried from the inner optimizer.
 
+Cautious averages its mask per parameter tensor, as timm does per ``nn.Parameter``: a network's
+blocks one by one, a 2-D problem's (w, b) as one tensor (``tensors``).
+
 A modifier appears at most once in a chain; every chain ends in a registered optimizer.
 """
 
@@ -25,11 +28,12 @@ import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
+from ..layout import Layout
 from ..spec import Param, StateVar, choose
 from .base import HandStep, HParams, Optimizer, State, StepContext, where
 from .frontier import decoupled
@@ -328,15 +332,35 @@ def cautious_init(p, hp):
     return (np.zeros(p.shape[:-1] + (1,)),)
 
 
+@lru_cache(maxsize=64)
+def tensors(layout: Layout) -> tuple[slice | np.ndarray, ...]:
+    """The parameter tensors Cautious averages its mask over, as timm does per ``nn.Parameter``: each
+    vector or matrix block on its own, and a problem's scalar blocks together as one tensor (the 2-D
+    problems' (w, b), as the golden fixtures hold them and the contract's Muon row reads them)."""
+    scalars = [layout.span(b.name).start for b in layout.blocks if not b.shape]
+    groups: list[slice | np.ndarray] = [layout.span(b.name) for b in layout.blocks if b.shape]
+    if scalars:
+        groups.insert(0, np.array(scalars) if len(scalars) < layout.size else slice(None))
+    return tuple(groups)
+
+
 def cautious_step(inner, inner_update, g, s, own, p, t, lr, hp, ctx):
-    """Keep the inner step only where it goes downhill along g, rescaled by the kept fraction
+    """Keep the inner step only where it goes downhill along g, rescaled per tensor by the kept fraction
     (timm 1.0.31, caution=True: mask = (m*g > 0) / max(mean(mask), 1e-3), decoupled decay unmasked)."""
     p_new, s = inner_update(g, s, p, t, lr, hp)
     base = decoupled(p, lr, hp) if inner.decoupled_decay else p  # the same bits as the inner's decay
     descent = base - p_new
     mask = (descent * g > 0.0).astype(float)
-    kept = np.mean(mask, axis=-1, keepdims=True)  # over all D coordinates: (w, b) is one tensor
-    return base - descent * (mask / np.maximum(kept, 1e-3)), s, (1.0 - kept,)
+    groups = tensors(ctx.layout) if ctx is not None else (slice(None),)
+    if len(groups) == 1 and isinstance(groups[0], slice):
+        scale = mask / np.maximum(np.mean(mask, axis=-1, keepdims=True), 1e-3)
+    else:
+        scale = np.empty_like(mask)
+        for idx in groups:
+            part = mask[..., idx]
+            scale[..., idx] = part / np.maximum(np.mean(part, axis=-1, keepdims=True), 1e-3)
+    masked = 1.0 - np.mean(mask, axis=-1, keepdims=True)
+    return base - descent * scale, s, (masked,)
 
 
 CAUTIOUS = Modifier(
@@ -358,6 +382,7 @@ CAUTIOUS = Modifier(
     ),  # fmt: skip
     init=cautious_init,
     step=cautious_step,
+    uses_context=True,  # the layout: the mask is averaged per parameter tensor
     latex=lambda inner: (
         inner + r" \\ u_t = \theta'_{t-1} - \theta_t,\ \mathbb{1}_t = [u_t\, g_t > 0],"
         r"\ \theta_t \leftarrow \theta'_{t-1} - \frac{\mathbb{1}_t\, u_t}{\max(\overline{\mathbb{1}_t},\ 10^{-3})}"
