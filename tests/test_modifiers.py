@@ -303,3 +303,18 @@ def test_cautious_averages_its_mask_per_parameter_tensor():
     np.testing.assert_allclose(tr.params[step + 1], expected, rtol=1e-12, atol=1e-15)
     whole = (descent * g > 0).astype(float)
     assert not np.allclose(expected, base - descent * whole / whole.mean())  # per tensor is not all D
+
+
+@pytest.mark.parametrize(
+    ("key", "grid"),
+    [("sam-adam", {"sam.rho": [0.01, 0.3]}), ("cautious-adamw", {"learning_rate": [0.01, 0.05]})],
+)
+def test_sweep_cells_equal_runs_on_a_network(key, grid):
+    """D = 33 and four blocks: SAM's norm and Cautious' per-tensor means sum the same way per row."""
+    from optviz.nets import MLP
+
+    prob = MLP("spiral", hidden=(8,), activation="tanh")
+    res = optviz.sweep(key, prob, steps=20, grid=grid, batch_size=16, seed=1)
+    for idx in np.ndindex(*res.shape):
+        tr = optviz.run(key, prob, steps=20, hparams=res.config(idx), batch_size=16, seed=1)
+        np.testing.assert_array_equal(tr.params[-1], res.final_params[idx])
