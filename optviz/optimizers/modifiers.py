@@ -332,8 +332,19 @@ def cautious_init(p, hp):
     return (np.zeros(p.shape[:-1] + (1,)),)
 
 
-@lru_cache(maxsize=64)
 def tensors(layout: Layout) -> tuple[slice | np.ndarray, ...]:
+    """``_tensors(layout)``, looked up by identity: a layout's hash walks its blocks, every step."""
+    found = _TENSORS.get(id(layout))
+    if found is None or found[0] is not layout:
+        found = _TENSORS[id(layout)] = (layout, _tensors(layout))
+    return found[1]
+
+
+_TENSORS: dict[int, tuple[Layout, tuple[slice | np.ndarray, ...]]] = {}
+
+
+@lru_cache(maxsize=64)
+def _tensors(layout: Layout) -> tuple[slice | np.ndarray, ...]:
     """The parameter tensors Cautious averages its mask over, as timm does per ``nn.Parameter``: each
     vector or matrix block on its own, and a problem's scalar blocks together as one tensor (the 2-D
     problems' (w, b), as the golden fixtures hold them and the contract's Muon row reads them)."""
@@ -351,16 +362,19 @@ def cautious_step(inner, inner_update, g, s, own, p, t, lr, hp, ctx):
     base = decoupled(p, lr, hp) if inner.decoupled_decay else p  # the same bits as the inner's decay
     descent = base - p_new
     mask = (descent * g > 0.0).astype(float)
-    groups = tensors(ctx.layout) if ctx is not None else (slice(None),)
-    if len(groups) == 1 and isinstance(groups[0], slice):
-        scale = mask / np.maximum(np.mean(mask, axis=-1, keepdims=True), 1e-3)
+    kept = mask.sum(axis=-1, keepdims=True) / mask.shape[-1]  # np.mean's bits, without its overhead
+    groups = tensors(ctx.layout) if ctx is not None else _WHOLE
+    if len(groups) == 1 and isinstance(groups[0], slice):  # one tensor: every coordinate
+        scale = mask / np.maximum(kept, 1e-3)
     else:
         scale = np.empty_like(mask)
         for idx in groups:
             part = mask[..., idx]
-            scale[..., idx] = part / np.maximum(np.mean(part, axis=-1, keepdims=True), 1e-3)
-    masked = 1.0 - np.mean(mask, axis=-1, keepdims=True)
-    return base - descent * scale, s, (masked,)
+            scale[..., idx] = part / np.maximum(part.sum(axis=-1, keepdims=True) / part.shape[-1], 1e-3)
+    return base - descent * scale, s, (1.0 - kept,)
+
+
+_WHOLE = (slice(None),)
 
 
 CAUTIOUS = Modifier(
