@@ -336,6 +336,8 @@ def tensors(layout: Layout) -> tuple[slice | np.ndarray, ...]:
     """``_tensors(layout)``, looked up by identity: a layout's hash walks its blocks, every step."""
     found = _TENSORS.get(id(layout))
     if found is None or found[0] is not layout:
+        if len(_TENSORS) >= 64:  # problems built and dropped (a session's networks): start over
+            _TENSORS.clear()
         found = _TENSORS[id(layout)] = (layout, _tensors(layout))
     return found[1]
 
