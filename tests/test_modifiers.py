@@ -151,6 +151,13 @@ def test_sam_takes_the_gradient_at_the_ascent_point_on_the_same_minibatch():
     np.testing.assert_allclose(step * 10, tr.grads / np.linalg.norm(tr.grads, axis=1)[:, None], rtol=1e-12)
     np.testing.assert_array_equal(tr.state["sam_grad"], tr.problem.grad(tr.state["sam_ascent"]))
     np.testing.assert_allclose(tr.params[1:], tr.params[:-1] - 1e-3 * tr.state["sam_grad"], rtol=1e-15)
+    # with minibatches the ascent gradient is step i's minibatch gradient at the ascent point
+    prob = optviz.PROBLEMS["linear_regression"]()
+    tr = optviz.run("sam-adam", prob, steps=15, batch_size=9, seed=5, hparams={"sam.rho": 0.3})
+    batch_grad = prob.stochastic(9, 15, 5)
+    for i in range(15):
+        np.testing.assert_array_equal(tr.state["sam_grad"][i], batch_grad(tr.state["sam_ascent"][i], i))
+        np.testing.assert_array_equal(tr.grads[i], batch_grad(tr.params[i], i))
     # at a stationary point there is no direction to ascend along: no step, no NaN
     flat = optviz.run("sam-adam", "booth", steps=3, start=[1.0, 3.0])
     assert np.isfinite(flat.params).all() and np.array_equal(flat.state["sam_ascent"][0], [1.0, 3.0])
@@ -318,3 +325,10 @@ def test_sweep_cells_equal_runs_on_a_network(key, grid):
     for idx in np.ndindex(*res.shape):
         tr = optviz.run(key, prob, steps=20, hparams=res.config(idx), batch_size=16, seed=1)
         np.testing.assert_array_equal(tr.params[-1], res.final_params[idx])
+
+
+@pytest.mark.parametrize("key", ["lookahead-adam", "sam-sgd", "cautious-lion"])
+def test_diagnosis_and_exports_take_composites(key):
+    trace = optviz.run(key, "ill_conditioned", steps=50, hparams={"learning_rate": 0.05})
+    assert explain.diagnose(trace)  # a finding, computed from the composite's hyperparameters
+    assert trace.to_csv().splitlines()[0].count(",") >= 8 and key in trace.to_json()
