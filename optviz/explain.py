@@ -404,12 +404,22 @@ def by_hand(trace: Trace, step: int | None = None) -> StepWorkings:
         for hs in opt.by_hand:
             if hs.when and not bool(evaluate(hs.when, env)):
                 continue
+            symbol = hs.symbol or symbols.get(hs.target, rf"\text{{{hs.target}}}")
+            if not hs.expr:  # an opt-out line: the trace's own value (SAM's gradient at the ascent point)
+                value = recorded_value(trace, hs.target, step)
+                if value is None:
+                    raise ValueError(f"{opt.key}: a by-hand line without expr needs a recorded {hs.target!r}")
+                numeric = (hs.latex,) * len(coords)
+                lines.append(
+                    HandLine(hs.target, "", symbol, value, value, hs.latex, numeric, hs.target in env)
+                )
+                env[hs.target] = value
+                continue
             tree = ast.parse(hs.expr, mode="eval").body
             numeric = tuple(render(tree, symbols, env, j) for j in range(len(coords)))
             symbolic = render(tree, symbols, None, 0)
             computed = _evaluate(tree, env)
             recorded = recorded_value(trace, hs.target, step) if hs.target in recorded_names else None
-            symbol = hs.symbol or symbols.get(hs.target, rf"\text{{{hs.target}}}")
             rewrite = hs.target in env  # g <- g + wd*p: a new value of an input
             lines.append(HandLine(hs.target, hs.expr, symbol, computed, recorded, symbolic, numeric, rewrite))
             env[hs.target] = recorded if recorded is not None else computed

@@ -72,7 +72,6 @@ def registry_texts() -> dict[str, str]:
     for m in optviz.MODIFIERS.values():
         for text, part in ((m.name, "name"), (m.label, "label"), (m.summary, "summary")):
             add(text, f"modifier {m.key}.{part}")
-        add(optviz.get_optimizer(f"{m.key}-adam").by_hand_note, f"modifier {m.key}.by_hand_note")
         for p in m.hparams:
             add(p.help, f"modifier {m.key}.{p.name}.help")
         for s in m.state:

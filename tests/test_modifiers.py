@@ -12,7 +12,7 @@ from optviz.optimizers.modifiers import CAUTIOUS, LOOKAHEAD, MODIFIERS, SAM, com
 #: Composites exercised everywhere below: each modifier around unlike inner optimizers, and chains.
 COMPOSITES = [
     "lookahead-sgd", "lookahead-adam", "lookahead-rmsprop", "lookahead-sf_sgd", "lookahead-prodigy",
-    "sam-sgd", "sam-adam", "sam-adadelta", "sam-lion",
+    "sam-sgd", "sam-adam", "sam-adadelta", "sam-lion", "sam-adan",
     "cautious-adamw", "cautious-lion", "cautious-adam", "cautious-mars",
     "lookahead-cautious-adamw", "sam-lookahead-adam", "cautious-sam-adamw",
 ]  # fmt: skip
@@ -184,7 +184,7 @@ def test_cautious_drops_the_uphill_coordinates_and_rescales_the_rest():
     np.testing.assert_allclose(moved[agree], -2 * own_step[agree], rtol=1e-12)
 
 
-@pytest.mark.parametrize("key", [k for k in COMPOSITES if not k.startswith("sam") and "-sam-" not in k])
+@pytest.mark.parametrize("key", COMPOSITES)
 @pytest.mark.parametrize("problem", ["linear_regression", "rosenbrock"])
 def test_by_hand_reproduces_every_recorded_value(key, problem):
     opt = optviz.OPTIMIZERS[key]
@@ -208,11 +208,18 @@ def test_by_hand_reproduces_every_recorded_value(key, problem):
     assert {"p"} | own <= checked
 
 
-def test_sam_opts_out_of_by_hand_lines_and_says_why():
-    for key in ("sam-adam", "sam-lookahead-adam", "cautious-sam-adamw"):
-        opt = optviz.OPTIMIZERS[key]
-        assert opt.by_hand == () and "ascent point" in opt.by_hand_note
-    assert not optviz.OPTIMIZERS["lookahead-adam"].by_hand_note
+def test_sam_shows_its_ascent_gradient_as_the_recorded_value():
+    """The one line the expressions cannot compute (a gradient) shows the trace's value; the inner's lines
+    then read it as g, and Adan's previous gradient as the previous ascent gradient."""
+    trace = optviz.run("sam-adan", "rosenbrock", steps=4, hparams={"learning_rate": 1e-3, "sam.rho": 0.2})
+    work = explain.by_hand(trace, 3)
+    assert [line.target for line in work.lines][:5] == ["sam_ascent", "sam_grad", "g", "g_last", "delta"]
+    grad_line = work.lines[1]
+    assert grad_line.expr == "" and r"\nabla L(\tilde\theta_t)" in work.latex(0)
+    np.testing.assert_array_equal(grad_line.value, trace.state["sam_grad"][2])
+    np.testing.assert_array_equal(work.lines[3].value, trace.state["sam_grad"][1])
+    assert work.lines[-1].target == "p"
+    np.testing.assert_allclose(work.lines[-1].computed, trace.params[3], rtol=1e-12)
 
 
 def test_compare_runs_composites_and_their_copies():

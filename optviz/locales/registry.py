@@ -324,8 +324,4 @@ TEXTS = {
     "Fraction of coordinates whose step was dropped (its sign disagreed with the gradient's).": (
         "被丢弃更新的坐标所占比例（其符号与梯度不一致）。"
     ),
-    "SAM's gradient at the ascent point needs the problem's gradient on this step's minibatch, which the "
-    "by-hand expressions cannot call; the ascent point and its gradient are recorded as state.": (
-        "SAM 在上升点处的梯度要用到问题在本步小批量上的梯度，手算表达式无法调用它；上升点及其梯度已作为状态记录下来。"
-    ),
 }

@@ -45,12 +45,16 @@ class HandStep(NamedTuple):
     namespaced hyperparameters as written (``lookahead.k``). ``when`` (an expression) shows the line
     only when true; ``symbol`` is the LaTeX of an intermediate target. ``optviz.explain`` renders it with
     the step's numbers and tests check it against the recorded trace.
+
+    A line with an empty ``expr`` opts out for what the language cannot compute (SAM's gradient at its
+    ascent point): it shows the trace's recorded value of ``target``, with ``latex`` as its right-hand side.
     """
 
     target: str
     expr: str
     when: str = ""
     symbol: str = ""
+    latex: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,6 @@ class Optimizer:
     #: True when ``update`` starts with AdamW's decoupled decay ``p <- p * (1 - lr*weight_decay)`` and
     #: the rest of the step does not read ``p``: Cautious masks the step after that decay, as timm does.
     decoupled_decay: bool = False
-    #: Why ``by_hand`` is empty when the expression language cannot say the rule (an explicit opt-out).
-    by_hand_note: str = ""
     #: For a modifier's composite (``lookahead(adamw)``): the modifier's key and the optimizer it wraps.
     modifier: str = ""
     inner: Optimizer | None = None

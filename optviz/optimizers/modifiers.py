@@ -12,8 +12,8 @@ and ``OPTIMIZERS["lookahead-adamw"]`` give the same ``Optimizer``, whose every f
   meets Adadelta's ``rho``, ``lookahead.alpha`` never meets RMSprop's ``alpha``.
 - **state** flat: the inner's fields, then the modifier's as ``<modifier>_<name>`` (identifiers, so
   by-hand lines can name them); run, sweep and the state charts record it like any other state.
-- **LaTeX and by-hand lines** wrapped around the inner's; SAM opts out of by-hand lines (its
-  gradient at the ascent point needs the problem's gradient, which the expression language lacks).
+- **LaTeX and by-hand lines** wrapped around the inner's; SAM's gradient at its ascent point needs the
+  problem's minibatch, which the expression language cannot call: that one line shows the recorded value.
 - **family, decay structure, context** carried from the inner optimizer.
 
 Cautious averages its mask per parameter tensor, as timm does per ``nn.Parameter``: a network's
@@ -64,9 +64,12 @@ class Modifier:
     init: Callable[[np.ndarray, HParams], tuple[np.ndarray, ...]]
     step: Step
     latex: Callable[[str], str]
-    #: The by-hand lines of the composite from the inner's (already renamed), or None to opt out.
-    by_hand: Callable[[tuple[HandStep, ...]], tuple[HandStep, ...]] | None
-    by_hand_note: str = ""
+    #: The by-hand lines of the composite from the inner's (where the modifier acts on the inner's
+    #: result, its ``p`` renamed ``p_inner`` first).
+    by_hand: Callable[[tuple[HandStep, ...]], tuple[HandStep, ...]]
+    #: True when the modifier changes the inner's new parameters (Lookahead, Cautious); False when it
+    #: changes what goes in (SAM's gradient).
+    acts_on_result: bool = True
     uses_context: bool = False
     #: False when the modifier moves ``p`` outside the inner's step (Lookahead's sync), so the
     #: composite no longer starts with a plain decoupled decay.
@@ -139,9 +142,8 @@ def _compose(mod: Modifier, inner: Optimizer | str, overrides: Mapping[str, floa
         return inner.derive(rec, seen, params, t, lr, hp) if inner.derive else {}
 
     by_hand: tuple[HandStep, ...] = ()
-    note = inner.by_hand_note
-    if mod.by_hand is None:
-        note = mod.by_hand_note
+    if inner.by_hand and not mod.acts_on_result:
+        by_hand = mod.by_hand(inner.by_hand)
     elif inner.by_hand:
         # the inner's lines up to its last ``p`` compute p_inner; lines after it (Schedule-Free's x,
         # Lion's moment) read the final p, so they follow the modifier's lines
@@ -165,7 +167,6 @@ def _compose(mod: Modifier, inner: Optimizer | str, overrides: Mapping[str, floa
         by_hand=by_hand,
         uses_context=mod.uses_context or inner.uses_context,
         decoupled_decay=inner.decoupled_decay and mod.keeps_decoupled_decay,
-        by_hand_note=note,
         modifier=mod.key,
         inner=inner,
     )
@@ -195,7 +196,11 @@ def _rename_p(lines: tuple[HandStep, ...], new: str) -> tuple[HandStep, ...]:
     for hs in lines:
         target = new if hs.target == "p" else hs.target
         symbol = r"\theta'_t" if hs.target == "p" else hs.symbol
-        out.append(HandStep(target, word.sub(new, hs.expr), word.sub(new, hs.when), symbol))
+        out.append(
+            hs._replace(
+                target=target, expr=word.sub(new, hs.expr), when=word.sub(new, hs.when), symbol=symbol
+            )
+        )
     return tuple(out)
 
 
@@ -319,9 +324,18 @@ SAM = Modifier(
         r"\tilde\theta_t = \theta_{t-1} + \rho_{\mathrm{SAM}}\,\frac{g_t}{\lVert g_t \rVert_2},"
         r"\quad g_t \leftarrow \nabla L(\tilde\theta_t) \\ " + inner
     ),
-    by_hand=None,
-    by_hand_note="SAM's gradient at the ascent point needs the problem's gradient on this step's minibatch, "
-    "which the by-hand expressions cannot call; the ascent point and its gradient are recorded as state.",
+    by_hand=lambda lines: (
+        (
+            HandStep("sam_ascent", "p_prev + sam.rho*g/sqrt(dot(g, g))", "dot(g, g) != 0"),
+            HandStep("sam_ascent", "p_prev", "dot(g, g) == 0"),
+            # the gradient there needs the problem's minibatch: the trace's value (an opt-out line)
+            HandStep("sam_grad", "", latex=r"\nabla L(\tilde\theta_t)"),
+            HandStep("g", "sam_grad"),
+        )
+        + ((HandStep("g_last", "sam_grad_prev"),) if any("g_last" in hs.expr for hs in lines) else ())
+        + lines
+    ),
+    acts_on_result=False,
     uses_context=True,
     inner_grads=lambda rec, grads: rec["sam_grad"],
 )
