@@ -954,6 +954,19 @@ def modified_reference(key: str, h: dict[str, float]) -> str:
     raise ValueError(f"no reference for {key!r}")
 
 
+def check_modified_defaults(key: str) -> None:
+    """timm's cautious classes default to optviz's inner defaults (lr, betas, eps, weight_decay)."""
+    mod, inner = key.split("-", 1)
+    if mod != "cautious":
+        return
+    cls, _, args = modified_reference(key, DEFAULTS[inner]).partition("(")
+    signature = inspect.signature(_resolve(cls))
+    for arg, value in eval(f"dict({args}").items():
+        default = signature.parameters[arg].default
+        if arg != "caution" and (tuple(default) if isinstance(value, tuple) else default) != value:
+            raise ValueError(f"{key}: {cls}'s default {arg}={default!r}, optviz's {value!r}")
+
+
 def run_modified(key: str, source: str, start: list[float], grad: Callable) -> np.ndarray:
     """The fast weights (Lookahead), or the parameters, after each of STEPS steps of ``source``."""
     mod = key.split("-", 1)[0]
@@ -1122,6 +1135,8 @@ def main(argv: list[str] | None = None) -> int:
     for case, key, problem, hparams in modified:
         start, loss, grad = PROBLEMS[problem]
         source = modified_reference(key, hparams)
+        if case.endswith("-defaults"):
+            check_modified_defaults(key)
         traj = run_modified(key, source, start, grad)
         final = traj[-1]
         if not np.all(np.isfinite(traj)) or float(np.max(np.abs(final - np.asarray(start)))) == 0.0:
