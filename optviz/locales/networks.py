@@ -47,6 +47,9 @@ STRINGS = {
     ),
     "net.controls": ("Network", "网络"),
     "net.scene": ("Problem", "问题"),
+    "net.choice.data": ("Data set", "数据集"),
+    "net.choice.hidden": ("Hidden layers", "隐藏层"),
+    "net.choice.activation": ("Activation", "激活函数"),
     "net.optimizers": ("Optimizers (1 to 3)", "优化器（1 到 3 个）"),
     "net.optimizers_help": (
         "Each runs from the same initial weights on the same minibatches, with its own learning rate.",

@@ -12,6 +12,7 @@ the slice's loss under the projected point: ``caveat_figure`` shows both, step b
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -24,7 +25,7 @@ from ..optimizers import get_optimizer
 from ..problems import Window
 from ..runner import Trace
 from .curves import loss_axis_type
-from .space import decade_ticks, log_loss
+from .space import LogLoss, decade_ticks, log_loss
 from .style import (
     CURSOR_COLOR,
     LINE_WIDTH,
@@ -160,22 +161,37 @@ def slice_loss(problem: NetworkProblem, plane: Plane, window: Window, resolution
 
 
 # --- the landscape and its caveat ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Landscape:
+    """A loss slice ready to draw: the plane, the window (plane coordinates) and log10 loss on it."""
+
+    plane: Plane
+    window: Window
+    surface: LogLoss
+
+
+def landscape(traces: Mapping[str, Trace], plane: Plane, resolution: int = SLICE_RESOLUTION) -> Landscape:
+    """The slice around every projected path: ``resolution`` x ``resolution`` losses in one batched call
+    (the part of the landscape view that does not move with the step cursor)."""
+    problem = _first(traces).problem
+    window = slice_window([plane.project(tr.params) for tr in traces.values()])
+    return Landscape(plane, window, log_loss(problem, window, resolution, plane))
+
+
 def landscape_figure(
     traces: Mapping[str, Trace],
-    plane: Plane,
+    plane: Plane | Landscape,
     cursor: int | None = None,
     *,
     resolution: int = SLICE_RESOLUTION,
     presentation: bool = False,
     lang: str = "en",
 ) -> go.Figure:
-    """log10 loss on the slice through ``plane``, every path drawn as its projection (one colour per
-    optimizer), the shared start and each path's point at the cursor step."""
-    first = _first(traces)
-    problem = first.problem
+    """log10 loss on the slice through ``plane`` (or a ready ``Landscape``), every path drawn as its
+    projection (one colour per optimizer), the shared start and each path's point at the cursor step."""
+    view = plane if isinstance(plane, Landscape) else landscape(traces, plane, resolution)
+    plane, window, surface = view.plane, view.window, view.surface
     projected = {key: plane.project(tr.params) for key, tr in traces.items()}
-    window = slice_window(list(projected.values()))
-    surface = log_loss(problem, window, resolution, plane)
     a, b = plane.labels
     ticks = decade_ticks(surface)
     loss_name = t("plot.loss", lang)
