@@ -146,7 +146,7 @@ SCENES: dict[str, Scene] = {
                 _INIT_SEED,
             ),
             _mlp,
-            {"sgd": 1.0, "momentum": 0.3, "nesterov": 0.3, "adam": 0.03, "adamw": 0.03, "rmsprop": 0.01},
+            {"sgd": 0.5, "momentum": 0.1, "nesterov": 0.1, "adam": 0.03, "adamw": 0.03, "rmsprop": 0.01},
         ),
         Scene(
             "regression", "Linear regression, d features",

@@ -397,8 +397,8 @@ def boundary_figure(
                   "showgrid": False, "zeroline": False},
         "yaxis": {"title": {"text": "x2"}, "range": [y0, y1], "autorange": False, "scaleanchor": "x",
                   "scaleratio": 1, "constrain": "domain", "showgrid": False, "zeroline": False},
-        "legend": {"orientation": "h", "y": -0.14, "x": 0},
-        "margin": {"l": 60, "r": 40, "t": 120, "b": 110},
+        "legend": {"orientation": "h", "y": -0.2, "x": 0},
+        "margin": {"l": 60, "r": 40, "t": 150, "b": 120},
     }  # fmt: skip
     frame_list = []
     if len(steps) > 1:
@@ -417,13 +417,14 @@ def _play_controls(layout: dict, steps: np.ndarray, lang: str) -> None:
             "mode": "immediate"}  # fmt: skip
     still = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}
     layout["updatemenus"] = [
-        {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 1.02, "xanchor": "left",
+        {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 1.01, "xanchor": "left",
          "yanchor": "bottom", "pad": {"r": 6, "t": 0},
          "buttons": [{"label": "▶ " + t("plot.play", lang), "method": "animate", "args": [None, anim]},
                      {"label": "❚❚ " + t("plot.pause", lang), "method": "animate", "args": [[None], still]}]}
     ]  # fmt: skip
     layout["sliders"] = [
-        {"active": len(steps) - 1, "x": 0.42, "len": 0.58, "y": 1.02, "yanchor": "bottom",
+        # on its own row above the buttons: a half-width square chart has no room beside them
+        {"active": len(steps) - 1, "x": 0, "len": 1, "y": 1.13, "yanchor": "bottom",
          "pad": {"t": 0, "b": 0}, "ticklen": 0, "minorticklen": 0, "font": {"color": "rgba(0,0,0,0)"},
          "currentvalue": {"prefix": t("plot.step", lang) + " ", "visible": True, "font": {"color": "#444"}},
          "steps": [{"label": str(int(s)), "method": "animate", "args": [[str(int(s))], still]} for s in steps]}
@@ -480,7 +481,7 @@ def curves_figure(
     c = _cursor(cursor, k)
     layout: dict = {
         "title": {"text": t("net.curves_title", lang)},
-        "xaxis": {"title": {"text": t("plot.step", lang)}, "domain": [0, 0.46] if classifier else [0, 1]},
+        "xaxis": {"title": {"text": t("plot.step", lang)}, "domain": [0, 0.42] if classifier else [0, 1]},
         "yaxis": {"title": {"text": t("plot.loss", lang)}, "type": axis,
                   **(log_ticks(values) if axis == "log" else {})},
         "legend": {"orientation": "h", "y": -0.2, "x": 0},
@@ -488,9 +489,13 @@ def curves_figure(
         "margin": {"l": 70, "r": 20, "t": 60, "b": 100},
     }  # fmt: skip
     if classifier:
-        layout["xaxis2"] = {"title": {"text": t("plot.step", lang)}, "domain": [0.56, 1], "anchor": "y2"}
-        layout["yaxis2"] = {"title": {"text": t("net.accuracy", lang)}, "anchor": "x2", "range": [0, 101],
-                            "ticksuffix": "%"}  # fmt: skip
+        layout["xaxis2"] = {"title": {"text": t("plot.step", lang)}, "domain": [0.6, 1], "anchor": "y2"}
+        # named above the panel, not beside its axis: a half-width chart has no room between the panels
+        layout["yaxis2"] = {"anchor": "x2", "range": [0, 101], "ticksuffix": "%"}
+        layout["annotations"] = [
+            {"text": t("net.accuracy", lang), "xref": "paper", "yref": "paper", "x": 0.8, "y": 1.0,
+             "xanchor": "center", "yanchor": "bottom", "showarrow": False}
+        ]  # fmt: skip
         layout["shapes"].append(_vline(c, "x2"))
     return figure(data, layout, presentation=presentation, height=420)
 
@@ -534,9 +539,9 @@ def layers_figure(
     positive = all_updates[np.isfinite(all_updates) & (all_updates > 0)]
     layout = {
         "title": {"text": t("net.layers_title", lang, name=_name(trace.optimizer, lang))},
-        "xaxis": {"title": {"text": t("plot.step", lang)}, "domain": [0, 0.46]},
+        "xaxis": {"title": {"text": t("plot.step", lang)}, "domain": [0, 0.42]},
         "yaxis": {"title": {"text": t("net.layers.weight", lang)}},
-        "xaxis2": {"title": {"text": t("plot.step", lang)}, "domain": [0.56, 1], "anchor": "y2"},
+        "xaxis2": {"title": {"text": t("plot.step", lang)}, "domain": [0.6, 1], "anchor": "y2"},
         "yaxis2": {"title": {"text": t("net.layers.update", lang)}, "anchor": "x2",
                    "type": "log" if len(positive) else "linear", **log_ticks(positive)},
         "legend": {"orientation": "h", "y": -0.2, "x": 0},
