@@ -501,19 +501,19 @@ def curves_figure(
 
 
 # --- per-block internals ---------------------------------------------------------------------------
-def block_norms(trace: Trace) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """``(steps, weight norms, update norms)`` per block at the displayed steps: ||theta_block|| after
-    each step and ||theta_t - theta_{t-1}|| of the block (the update norm is NaN at step 0)."""
+def block_norms(trace: Trace) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
+    """``(steps, weight norms, update steps, update norms)`` per block at the displayed steps:
+    ||theta_block|| after each step, and ||theta_t - theta_{t-1}|| of the block for t >= 1."""
     layout = trace.problem.layout
     idx = display_indices(trace.k)
+    moved = idx[idx >= 1]
+    U = trace.params[moved] - trace.params[moved - 1]
     weights, updates = {}, {}
-    U = np.diff(trace.params, axis=0)
     for b in layout.blocks:
         span = layout.span(b.name)
         weights[b.name] = np.linalg.norm(trace.params[idx, span], axis=-1)
-        u = np.linalg.norm(U[:, span], axis=-1)
-        updates[b.name] = np.concatenate([[np.nan], u])[idx]
-    return idx, weights, updates
+        updates[b.name] = np.linalg.norm(U[:, span], axis=-1)
+    return idx, weights, moved, updates
 
 
 def layers_figure(
@@ -521,7 +521,7 @@ def layers_figure(
 ) -> go.Figure:
     """One line per parameter block: its norm over the steps (left) and the norm of each step's
     update to it (right, log scale): which layers move, and how fast, under this optimizer."""
-    steps, weights, updates = block_norms(trace)
+    steps, weights, moved, updates = block_norms(trace)
     data: list[dict] = []
     for i, name in enumerate(weights):
         color = PALETTE[i % len(PALETTE)]
@@ -530,13 +530,13 @@ def layers_figure(
              "line": {"color": color, "width": LINE_WIDTH}, "name": name}
         )  # fmt: skip
         data.append(
-            {"type": "scatter", "x": steps, "y": updates[name], "mode": "lines", "legendgroup": name,
+            {"type": "scatter", "x": moved, "y": updates[name], "mode": "lines", "legendgroup": name,
              "showlegend": False, "xaxis": "x2", "yaxis": "y2", "line": {"color": color, "width": LINE_WIDTH},
              "name": name}
         )  # fmt: skip
     c = _cursor(cursor, trace.k)
     all_updates = np.concatenate(list(updates.values()))
-    positive = all_updates[np.isfinite(all_updates) & (all_updates > 0)]
+    positive = all_updates[all_updates > 0]
     layout = {
         "title": {"text": t("net.layers_title", lang, name=_name(trace.optimizer, lang))},
         "xaxis": {"title": {"text": t("plot.step", lang)}, "domain": [0, 0.42]},
