@@ -148,7 +148,7 @@ def test_slice_values_are_the_loss_at_the_lifted_points():
     contour = fig["data"][0]
     np.testing.assert_allclose(contour["z"], np.log10(Z), rtol=1e-6)
     # every path is drawn as its projection, and the cursor marks step 10 of each
-    for n, (key, tr) in enumerate(traces.items()):
+    for n, tr in enumerate(traces.values()):
         line, star = fig["data"][1 + 2 * n], fig["data"][2 + 2 * n]
         np.testing.assert_allclose(line["x"], plane.project(tr.params)[line["customdata"], 0], rtol=1e-6)
         np.testing.assert_allclose([star["x"][0], star["y"][0]], plane.project(tr.params[10]), rtol=1e-12)
