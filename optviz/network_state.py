@@ -24,7 +24,6 @@ from .nets.base import NetworkProblem
 from .nets.scenes import MAX_NET_OPTIMIZERS, SCENES, Scene, step_units, view_units
 from .optimizers import OPTIMIZERS, get_optimizer
 from .plots.networks import BOUNDARY_FRAMES, BOUNDARY_RESOLUTION, PATH_POINTS, SLICE_RESOLUTION
-from .plots.style import MAX_POINTS
 from .settings import SEED, batch_param, steps_param
 from .spec import Param
 
@@ -105,14 +104,14 @@ def network_load(scene: str, values: Mapping[str, Any], optimizers: int, batch_s
     plus the slice and the boundary frames (which do not grow with the steps)."""
     problem = scene_problem(scene, values)
     boundary = BOUNDARY_RESOLUTION**2 * BOUNDARY_FRAMES if SCENES[scene].kind == "classifier" else 0
+    # each recorded step is drawn in the curves with up to three more evaluations (test loss, train and
+    # test accuracy: at most MAX_POINTS of them, counted per step as an upper bound)
+    curves = view_units(problem, 3, 0)
     return {
         "runs": optimizers,
         "sweeps": (),
-        "step_units": step_units(problem, batch_size),
-        # the slice, plus per run the caveat's losses and the curves' test loss and two accuracies
-        "fixed": view_units(
-            problem, SLICE_RESOLUTION**2 + optimizers * (PATH_POINTS + 3 * MAX_POINTS), boundary
-        ),
+        "step_units": step_units(problem, batch_size) + curves,
+        "fixed": view_units(problem, SLICE_RESOLUTION**2 + optimizers * PATH_POINTS, boundary),
     }
 
 
