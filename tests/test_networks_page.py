@@ -47,9 +47,7 @@ def test_the_first_view_trains_two_optimizers_and_shows_every_view():
     landscape = chart(at, "net.chart.landscape")
     assert [tr["name"] for tr in landscape["data"] if tr.get("mode") == "lines"] == ["SGD", "Adam"]
     assert landscape["layout"]["xaxis"]["title"]["text"].startswith("PC1 (")
-    assert chart(at, "net.chart.boundary")["layout"]["title"]["text"].startswith(
-        "Decision boundary at step 300"
-    )
+    assert chart(at, "net.chart.boundary")["layout"]["title"]["text"].startswith("Step 300: accuracy")
     assert [m.label for m in at.metric] == ["parameters", "final loss: SGD", "final loss: Adam"]
     assert at.metric[0].value == "105"  # 2-8-8-1: 24 + 72 + 9
     assert not at.warning and not at.error
@@ -62,7 +60,7 @@ def test_moving_the_cursor_redraws_the_boundary_and_writes_the_url():
     at.slider(key="net.cursor").set_value(40).run()
     assert not at.exception
     after = chart(at, "net.chart.boundary")
-    assert after["layout"]["title"]["text"].startswith("Decision boundary at step 40:")
+    assert after["layout"]["title"]["text"].startswith("Step 40: accuracy")
     assert after["data"][0]["z"] != before["data"][0]["z"]
     assert query(at)["cursor"] == "40"
     assert chart(at, "net.chart.caveat")["layout"]["shapes"][0]["x0"] == 40
@@ -121,5 +119,5 @@ def test_chinese():
     at = open_networks(lang="zh")
     assert at.title[0].value == "神经网络"
     assert "损失切面" in chart(at, "net.chart.landscape")["layout"]["title"]["text"]
-    assert chart(at, "net.chart.boundary")["layout"]["title"]["text"].startswith("第 300 步的决策边界")
+    assert chart(at, "net.chart.boundary")["layout"]["title"]["text"].startswith("第 300 步：训练准确率")
     assert at.selectbox(key="net.scene").format_func("classifier") == "多层感知机分类器"

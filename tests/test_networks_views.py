@@ -198,7 +198,7 @@ def test_the_boundary_grid_is_the_networks_logits():
     first, last = fig["frames"][0]["data"][0]["z"], fig["frames"][-1]["data"][0]["z"]
     assert np.array_equal(last, pct) and not np.array_equal(first, last)  # training moved the boundary
     acc = problem.accuracy(trace.params[30], "train")
-    assert f"step 30: accuracy {100 * acc:.0f}% train" in fig["layout"]["title"]["text"]
+    assert f"Step 30: accuracy {100 * acc:.0f}% train" in fig["layout"]["title"]["text"]
     assert fig["layout"]["sliders"][0]["active"] == 3
     with pytest.raises(ValueError, match="needs the MLP classifier"):
         views.boundary_figure(matrix_runs()["sgd"])

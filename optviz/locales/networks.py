@@ -18,8 +18,8 @@ STRINGS = {
     "net.boundary.train": ("train, class {cls}", "训练集，类别 {cls}"),
     "net.boundary.test": ("test, class {cls}", "测试集，类别 {cls}"),
     "net.boundary_title": (
-        "Decision boundary at step {step}: accuracy {train}% train, {test}% test",
-        "第 {step} 步的决策边界：训练准确率 {train}%，测试准确率 {test}%",
+        "Step {step}: accuracy {train}% train, {test}% test",
+        "第 {step} 步：训练准确率 {train}%，测试准确率 {test}%",
     ),
     "net.curves_title": ("Training curves", "训练曲线"),
     "net.curve.train_loss": ("{name}: train loss", "{name}：训练损失"),

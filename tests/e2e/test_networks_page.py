@@ -20,7 +20,7 @@ def test_the_boundary_follows_the_step_cursor_and_plays_over_training(page, serv
     open_app(page, f"{server}/networks")
     page.locator(BOUNDARY).wait_for()
     before = _boundary(page)
-    assert "step 300" in before
+    assert "Step 300:" in before
     # move the step cursor to the start: the boundary is redrawn for the untrained network
     page.locator(key_selector("net.cursor") + ' input[type="range"]').focus()
     page.keyboard.press("Home")
@@ -32,7 +32,7 @@ def test_the_boundary_follows_the_step_cursor_and_plays_over_training(page, serv
         arg=[BOUNDARY, before],
     )
     at_start = _boundary(page)
-    assert "step 0:" in at_start and at_start != before
+    assert "Step 0:" in at_start and at_start != before
     assert parse_qs(urlparse(page.url).query)["cursor"] == ["0"]
     # back to the end, then Play: the frames redraw the field from step 0 on
     page.locator(key_selector("net.cursor") + ' input[type="range"]').focus()
