@@ -15,6 +15,7 @@ import streamlit as st
 
 import optviz
 from optviz.app_state import optimizers_by_family
+from optviz.export import standalone_html
 from optviz.i18n import t, tr
 from optviz.nets.scenes import MAX_NET_OPTIMIZERS, SCENES, train
 from optviz.network_state import (
@@ -213,4 +214,22 @@ for col, (key, trace) in zip(cols[1:], traces.items()):
         shown = t("net.metric.diverged", lang, step=trace.diverged_at)
     col.metric(t("net.metric.loss", lang, name=name), shown)
 
+downloads = st.columns(2)
+focus_name = tr(optviz.OPTIMIZERS[focus].name, lang)
+downloads[0].download_button(
+    t("net.csv", lang, name=focus_name), data=traces[focus].to_csv, file_name=f"optviz-{scene_key}-{focus}.csv",
+    mime="text/csv", key=f"{P}dl.csv", on_click="ignore",
+)  # fmt: skip
+if scene.kind == "classifier":  # built only when clicked: plotly.js inlined is ~5 MB
+    downloads[1].download_button(
+        t("net.html_boundary", lang),
+        data=lambda: standalone_html(views.boundary_figure(traces[focus], lang=lang), title="optviz: networks"),
+        file_name=f"optviz-{scene_key}-boundary.html", mime="text/html", key=f"{P}dl.html", on_click="ignore",
+    )  # fmt: skip
+else:
+    downloads[1].download_button(
+        t("net.html_landscape", lang),
+        data=lambda: standalone_html(views.landscape_figure(traces, slice_view, lang=lang), title="optviz: networks"),
+        file_name=f"optviz-{scene_key}-slice.html", mime="text/html", key=f"{P}dl.html", on_click="ignore",
+    )  # fmt: skip
 ui.share_link("/networks?" + urlencode(encoded, safe=","), lang)

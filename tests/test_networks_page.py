@@ -121,3 +121,9 @@ def test_chinese():
     assert "损失切面" in chart(at, "net.chart.landscape")["layout"]["title"]["text"]
     assert chart(at, "net.chart.boundary")["layout"]["title"]["text"].startswith("第 300 步：训练准确率")
     assert at.selectbox(key="net.scene").format_func("classifier") == "多层感知机分类器"
+
+
+def test_downloads_hold_the_focus_run_and_an_offline_animation():
+    at = open_networks(cursor="12")
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert set(buttons) == {"Run of Adam: every step (CSV)", "Decision boundary animation (HTML, offline)"}

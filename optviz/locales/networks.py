@@ -88,6 +88,9 @@ STRINGS = {
     "net.tab.boundary": ("Decision boundary", "决策边界"),
     "net.tab.layers": ("Per block", "分块视图"),
     "net.tab.sv": ("Singular values", "奇异值"),
+    "net.csv": ("Run of {name}: every step (CSV)", "{name} 的运行：每一步（CSV）"),
+    "net.html_boundary": ("Decision boundary animation (HTML, offline)", "决策边界动画（HTML，可离线）"),
+    "net.html_landscape": ("Loss slice with the paths (HTML, offline)", "损失切面与路径（HTML，可离线）"),
     "net.bad_problem": ("These settings do not make a problem: {error}", "这些设置无法构成问题：{error}"),
     "net.bad_run": ("The run failed: {error}", "运行失败：{error}"),
 }
