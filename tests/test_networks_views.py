@@ -210,14 +210,21 @@ def test_curves_show_train_and_test_loss_and_accuracy():
     test = views.on_test_split(traces["sgd"].problem)
     assert isinstance(test, MLP) and test.n == len(traces["sgd"].problem.data.y_test)
     train_loss, test_loss, train_acc, test_acc = fig["data"][:4]
-    steps = train_loss["x"]
-    np.testing.assert_array_equal(train_loss["y"], traces["sgd"].loss[steps])
-    np.testing.assert_array_equal(test_loss["y"], test.loss(traces["sgd"].params[steps]))
+    sgd = traces["sgd"]
+    np.testing.assert_array_equal(train_loss["y"], sgd.loss[train_loss["x"]])
+    np.testing.assert_array_equal(test_loss["y"], test.loss(sgd.params[test_loss["x"]]))
     np.testing.assert_array_equal(
-        test_acc["y"], 100 * traces["sgd"].problem.accuracy(traces["sgd"].params[steps], "test")
+        test_acc["y"], 100 * sgd.problem.accuracy(sgd.params[test_acc["x"]], "test")
     )
     assert train_acc["yaxis"] == "y2" and fig["layout"]["yaxis2"]["range"] == [0, 101]
     assert fig["layout"]["title"]["text"] == "训练曲线"
+
+
+def test_chunked_accuracy_is_the_problems_accuracy(monkeypatch):
+    trace = classifier_runs()["adam"]
+    expected = trace.problem.accuracy(trace.params, "train")
+    monkeypatch.setattr(views, "ACCURACY_CHUNK_FLOATS", 1000)  # a few configurations per chunk
+    assert np.array_equal(views.accuracy(trace.problem, trace.params, "train"), expected)
 
 
 # --- per block and singular values ---------------------------------------------------------------------
