@@ -232,18 +232,27 @@ def test_per_block_norms_are_the_blocks_weights_and_updates():
     trace = classifier_runs()["adam"]
     layout = trace.problem.layout
     fig = assert_clean(views.layers_figure(trace, cursor=7))
-    assert len(fig["data"]) == 2 * len(layout.blocks)
-    w1, w1_update = fig["data"][0], fig["data"][1]
-    assert w1["name"] == "W1"
-    W = layout.view(trace.params, "W1")
-    np.testing.assert_allclose(
-        w1["y"], np.linalg.norm(W[w1["x"]].reshape(len(w1["x"]), -1), axis=1), rtol=1e-12
-    )
+    assert len(fig["data"]) == 3 * len(layout.blocks)
+    w1, w1_update, w1_effective = fig["data"][:3]
+    assert w1["name"] == "W1" and (w1_update["yaxis"], w1_effective["yaxis"]) == ("y2", "y3")
+    W = layout.view(trace.params, "W1").reshape(trace.k + 1, -1)
+    np.testing.assert_allclose(w1["y"], np.linalg.norm(W[w1["x"]], axis=1), rtol=1e-12)
     steps = w1_update["x"]
     assert steps[0] == 1
-    np.testing.assert_allclose(
-        w1_update["y"], np.linalg.norm((W[steps] - W[steps - 1]).reshape(len(steps), -1), axis=1), rtol=1e-12
-    )
+    update = np.linalg.norm(W[steps] - W[steps - 1], axis=1)
+    np.testing.assert_allclose(w1_update["y"], update, rtol=1e-12)
+    grad = np.linalg.norm(layout.view(trace.grads, "W1").reshape(trace.k, -1)[steps - 1], axis=1)
+    np.testing.assert_allclose(w1_effective["y"], update / grad, rtol=1e-12)
+    assert [s["xref"] for s in fig["layout"]["shapes"]] == ["x", "x2", "x3"]
+
+
+def test_the_effective_step_of_plain_sgd_is_its_learning_rate_in_every_block():
+    trace = classifier_runs()["sgd"]
+    series = views.block_norms(trace)
+    for name, values in series.effective.items():
+        np.testing.assert_allclose(values, trace.hparams["learning_rate"], rtol=1e-9, err_msg=name)
+    adam = views.block_norms(classifier_runs()["adam"]).effective
+    assert np.ptp([v[-1] for v in adam.values()]) > 0.01  # Adam rescales each block differently
 
 
 def test_singular_values_over_the_steps_with_the_targets():

@@ -28,11 +28,12 @@ STRINGS = {
     "net.curve.test_acc": ("{name}: test accuracy", "{name}：测试准确率"),
     "net.accuracy": ("accuracy", "准确率"),
     "net.layers_title": (
-        "Per block under {name}: weight norm and update norm",
-        "{name} 下各参数块：权重范数与更新范数",
+        "Per block under {name}: weights, updates, effective step",
+        "{name} 下各参数块：权重、更新量、有效步长",
     ),
     "net.layers.weight": ("||weights||", "||权重||"),
     "net.layers.update": ("||update|| (log)", "||更新量||（对数）"),
+    "net.layers.effective": ("||update|| / ||gradient|| (log)", "||更新量|| / ||梯度||（对数）"),
     "net.sv_title": (
         "Singular values of A B (dotted: the target's)",
         "A B 的奇异值（虚线：目标矩阵的奇异值）",

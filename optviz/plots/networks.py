@@ -515,53 +515,88 @@ def curves_figure(
 
 
 # --- per-block internals ---------------------------------------------------------------------------
-def block_norms(trace: Trace) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
-    """``(steps, weight norms, update steps, update norms)`` per block at the displayed steps:
-    ||theta_block|| after each step, and ||theta_t - theta_{t-1}|| of the block for t >= 1."""
+@dataclass(frozen=True)
+class BlockSeries:
+    """Per-block series at the displayed steps: ``weights[b]`` = ||theta_b|| after each of ``steps``;
+    at each of ``moved`` (t >= 1) ``updates[b]`` = ||theta_b,t - theta_b,t-1|| and ``effective[b]`` =
+    that update over the gradient used at step t, ||g_b,t|| (SGD's is its learning rate; an adaptive
+    method's differs per block)."""
+
+    steps: np.ndarray
+    weights: dict[str, np.ndarray]
+    moved: np.ndarray
+    updates: dict[str, np.ndarray]
+    effective: dict[str, np.ndarray]
+
+
+def block_norms(trace: Trace) -> BlockSeries:
+    """The per-block weight norms, update norms and effective steps of ``trace`` (see BlockSeries)."""
     layout = trace.problem.layout
     idx = display_indices(trace.k)
     moved = idx[idx >= 1]
     U = trace.params[moved] - trace.params[moved - 1]
-    weights, updates = {}, {}
+    G = trace.grads[moved - 1]  # row i of grads belongs to step i + 1
+    weights, updates, effective = {}, {}, {}
     for b in layout.blocks:
         span = layout.span(b.name)
         weights[b.name] = np.linalg.norm(trace.params[idx, span], axis=-1)
         updates[b.name] = np.linalg.norm(U[:, span], axis=-1)
-    return idx, weights, moved, updates
+        g = np.linalg.norm(G[:, span], axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            effective[b.name] = np.where(g > 0, updates[b.name] / g, np.nan)
+    return BlockSeries(idx, weights, moved, updates, effective)
+
+
+#: The three panels of ``layers_figure`` side by side: weight norm, update norm, effective step.
+LAYER_DOMAINS = ((0, 0.27), (0.365, 0.635), (0.73, 1))
 
 
 def layers_figure(
     trace: Trace, cursor: int | None = None, *, presentation: bool = False, lang: str = "en"
 ) -> go.Figure:
-    """One line per parameter block: its norm over the steps (left) and the norm of each step's
-    update to it (right, log scale): which layers move, and how fast, under this optimizer."""
-    steps, weights, moved, updates = block_norms(trace)
+    """One line per parameter block: its norm over the steps, the norm of each step's update to it, and
+    the update over the gradient (log scales): which layers move, how fast, and how much the optimizer
+    rescales each block's gradient."""
+    series = block_norms(trace)
     data: list[dict] = []
-    for i, name in enumerate(weights):
+    for i, name in enumerate(series.weights):
         color = PALETTE[i % len(PALETTE)]
+        line = {"color": color, "width": LINE_WIDTH}
         data.append(
-            {"type": "scatter", "x": steps, "y": weights[name], "mode": "lines", "legendgroup": name,
-             "line": {"color": color, "width": LINE_WIDTH}, "name": name}
+            {"type": "scatter", "x": series.steps, "y": series.weights[name], "mode": "lines",
+             "legendgroup": name, "line": line, "name": name}
         )  # fmt: skip
-        data.append(
-            {"type": "scatter", "x": moved, "y": updates[name], "mode": "lines", "legendgroup": name,
-             "showlegend": False, "xaxis": "x2", "yaxis": "y2", "line": {"color": color, "width": LINE_WIDTH},
-             "name": name}
-        )  # fmt: skip
+        for axis, values in (("2", series.updates[name]), ("3", series.effective[name])):
+            ok = np.isfinite(values)  # a zero gradient has no effective step: left out, not drawn as NaN
+            data.append(
+                {"type": "scatter", "x": series.moved[ok], "y": values[ok], "mode": "lines", "legendgroup": name,
+                 "showlegend": False, "xaxis": "x" + axis, "yaxis": "y" + axis, "line": line, "name": name}
+            )  # fmt: skip
     c = _cursor(cursor, trace.k)
-    all_updates = np.concatenate(list(updates.values()))
-    positive = all_updates[all_updates > 0]
-    layout = {
+    layout: dict = {
         "title": {"text": t("net.layers_title", lang, name=_name(trace.optimizer, lang))},
-        "xaxis": {"title": {"text": t("plot.step", lang)}, "domain": [0, 0.42]},
-        "yaxis": {"title": {"text": t("net.layers.weight", lang)}},
-        "xaxis2": {"title": {"text": t("plot.step", lang)}, "domain": [0.6, 1], "anchor": "y2"},
-        "yaxis2": {"title": {"text": t("net.layers.update", lang)}, "anchor": "x2",
-                   "type": "log" if len(positive) else "linear", **log_ticks(positive)},
         "legend": {"orientation": "h", "y": -0.2, "x": 0},
-        "shapes": [_vline(c), _vline(c, "x2")],
+        "shapes": [_vline(c, "x" + n) for n in ("", "2", "3")],
         "margin": {"l": 70, "r": 20, "t": 60, "b": 100},
-    }  # fmt: skip
+        "annotations": [],
+    }
+    titles = ("net.layers.weight", "net.layers.update", "net.layers.effective")
+    for n, (domain, title, values) in enumerate(
+        zip(LAYER_DOMAINS, titles, (None, series.updates, series.effective), strict=True)
+    ):
+        suffix = "" if n == 0 else str(n + 1)
+        layout[f"xaxis{suffix}"] = {"title": {"text": t("plot.step", lang)}, "domain": list(domain)}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}"} if n else {}
+        if n:
+            layout[f"xaxis{suffix}"]["anchor"] = f"y{suffix}"
+            v = np.concatenate(list(values.values()))
+            positive = v[np.isfinite(v) & (v > 0)]
+            layout[f"yaxis{suffix}"].update(type="log" if len(positive) else "linear", **log_ticks(positive))
+        # each panel is named above itself (a title beside a middle axis would run into its neighbour)
+        layout["annotations"].append(
+            {"text": t(title, lang), "xref": "paper", "yref": "paper", "x": (domain[0] + domain[1]) / 2,
+             "y": 1.0, "xanchor": "center", "yanchor": "bottom", "showarrow": False}
+        )  # fmt: skip
     return figure(data, layout, presentation=presentation, height=420)
 
 
