@@ -20,6 +20,7 @@ with page_guard():
             ),
             st.Page("pages/compare.py", title=t("nav.compare", lang), icon=":material/compare_arrows:"),
             st.Page("pages/sweep.py", title=t("nav.sweep", lang), icon=":material/grid_on:"),
+            st.Page("pages/networks.py", title=t("nav.networks", lang), icon=":material/hub:"),
             st.Page("pages/learn.py", title=t("nav.learn", lang), icon=":material/school:"),
         ]
     )

@@ -65,11 +65,17 @@ def work(
     batch_size: int | None = None,
     n: int | None = None,
     formula_nodes: int = 0,
+    step_units: float = 0.0,
+    fixed: float = 0.0,
 ) -> float:
-    """Units of work of ``runs`` runs and one sweep per entry of ``sweeps`` (its configuration count)."""
-    per_step = runs * (RUN_STEP + NODE * formula_nodes)
+    """Units of work of ``runs`` runs and one sweep per entry of ``sweeps`` (its configuration count).
+
+    ``step_units`` is what one step of one run costs beyond ``RUN_STEP`` when the problem's gradient is
+    not cheap (a network: ``optviz.nets.scenes.step_units``); ``fixed`` is work that does not grow with
+    the steps (a network page's loss slice and decision-boundary grids)."""
+    per_step = runs * (RUN_STEP + NODE * formula_nodes + step_units)
     per_step += sum(SWEEP_STEP + c * (CONFIG + NODE_VECTOR * formula_nodes) for c in sweeps)
-    return steps * per_step + (runs + len(sweeps)) * POINT * data_points(steps, batch_size, n)
+    return fixed + steps * per_step + (runs + len(sweeps)) * POINT * data_points(steps, batch_size, n)
 
 
 def seconds(units: float) -> float:

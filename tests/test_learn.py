@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from figdata import decode
 from streamlit.testing.v1 import AppTest
 
 import optviz
@@ -245,14 +246,15 @@ BUILDERS = {
 
 
 def _widths_and_sizes(fig: go.Figure) -> tuple[list[float], list[float]]:
-    """Line widths and mean marker sizes of every trace, frames included."""
+    """Line widths and mean marker sizes of every trace, frames included (as the browser gets them)."""
+    spec = decode(fig.to_dict())
     widths, sizes = [], []
-    for trace in list(fig.data) + [t for f in fig.frames or () for t in f.data]:
-        line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
-        if line is not None and line.width is not None:
-            widths.append(float(line.width))
-        if marker is not None and marker.size is not None:
-            sizes.append(float(np.mean(marker.size)))
+    for trace in spec["data"] + [t for f in spec.get("frames", ()) for t in f["data"]]:
+        line, marker = trace.get("line") or {}, trace.get("marker") or {}
+        if line.get("width") is not None:
+            widths.append(float(line["width"]))
+        if marker.get("size") is not None:
+            sizes.append(float(np.mean(marker["size"])))
     return widths, sizes
 
 

@@ -1,11 +1,11 @@
 """The Playground page through streamlit's AppTest: defaults, controls, URL state, divergence, by-hand panel."""
 
-import base64
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from figdata import decode
 from streamlit.testing.v1 import AppTest
 
 import optviz
@@ -21,18 +21,6 @@ def app(query: dict | None = None) -> AppTest:
     if query:
         at.query_params.update(query)
     return at.run()
-
-
-def decode(obj):
-    if isinstance(obj, dict):
-        if set(obj) >= {"dtype", "bdata"} and set(obj) <= {"dtype", "bdata", "shape"}:
-            return np.frombuffer(
-                base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]).newbyteorder("<")
-            )
-        return {k: decode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [decode(v) for v in obj]
-    return obj
 
 
 def charts(at: AppTest) -> dict[str, dict]:

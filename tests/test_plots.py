@@ -1,29 +1,12 @@
 """Figure builders, tested on their JSON: traces, axes, ranges, colours, frames, no NaN."""
 
-import base64
-
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from figdata import decode
 
 import optviz
 from optviz.plots import curves, data, internals, space, style
-
-
-def decode(obj):
-    """A figure dict with Plotly's base64 typed arrays ({"dtype", "bdata"}) turned back into NumPy arrays."""
-    if isinstance(obj, dict):
-        if set(obj) >= {"dtype", "bdata"} and set(obj) <= {"dtype", "bdata", "shape"}:
-            arr = np.frombuffer(
-                base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]).newbyteorder("<")
-            )
-            if "shape" in obj:
-                arr = arr.reshape([int(n) for n in str(obj["shape"]).split(",")])
-            return arr
-        return {k: decode(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [decode(v) for v in obj]
-    return obj
 
 
 def as_dict(fig):

@@ -4,32 +4,18 @@ controls drawn with characters every font has, and Chinese where the page is Chi
 
 from __future__ import annotations
 
-import base64
 import re
 import unicodedata
 
 import numpy as np
 import pytest
+from figdata import decode
 
 import optviz
 from optviz.compare import compare, hparams_table, learning_rate_scan, results_table
 from optviz.plots import compare as pc
 from optviz.plots import curves, data, internals, space
 from optviz.plots import sweep as sp
-
-
-def decode(obj):
-    """A figure dict with Plotly's base64 typed arrays turned back into NumPy arrays."""
-    if isinstance(obj, dict):
-        if set(obj) >= {"dtype", "bdata"} and set(obj) <= {"dtype", "bdata", "shape"}:
-            arr = np.frombuffer(
-                base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]).newbyteorder("<")
-            )
-            return arr.reshape([int(n) for n in str(obj["shape"]).split(",")]) if "shape" in obj else arr
-        return {k: decode(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [decode(v) for v in obj]
-    return obj
 
 
 def as_dict(fig) -> dict:

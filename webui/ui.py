@@ -359,7 +359,8 @@ def chart_config(fig: Any) -> dict[str, Any]:
     """The toolbar for ``fig``. A chart with Play/Pause has no camera: plotly.js draws its buttons and
     frame slider into every PNG (``toImage`` has no option to leave them out), so its animation is
     exported as an HTML file instead and its still picture by the page's static charts."""
-    if fig.layout.updatemenus or fig.layout.sliders:
+    layout = fig.to_dict()["layout"]  # free for a figure not built yet (optviz.plots.style.SpecFigure)
+    if layout.get("updatemenus") or layout.get("sliders"):
         return {**CHART_CONFIG, "modeBarButtonsToRemove": ["toImage"]}
     return CHART_CONFIG
 

@@ -101,7 +101,41 @@ def figure(
     spec = style_spec({"data": data, "layout": layout or {}, "frames": frames or []}, presentation, height)
     if not spec["frames"]:
         del spec["frames"]
-    return go.Figure(typed_arrays(spec), _validate=False)
+    for trace in [*spec["data"], *(d for f in spec.get("frames", ()) for d in f.get("data", ()))]:
+        trace.setdefault("type", "scatter")  # plotly.py's default, which its Figure would write
+    return SpecFigure(typed_arrays(spec))
+
+
+class SpecFigure(go.Figure):
+    """A Figure that builds plotly.py's objects only when something reads them.
+
+    Streamlit's ``st.plotly_chart`` needs nothing but ``to_dict()``: before the figure is built that is
+    the spec itself (arrays already typed, as plotly.py's own ``to_dict`` returns them), so a rerun skips
+    building and deep-copying plotly.py's property tree (most of a chart's server time). Any other use
+    (``fig.layout``, ``fig.data``, ``update_layout``, ``to_json``, ``to_html``) builds the Figure first
+    and then behaves as a ``go.Figure`` built from the same spec.
+    """
+
+    def __init__(self, spec: dict):
+        self.__dict__["_spec"] = spec
+
+    def _build(self) -> None:
+        spec = self.__dict__.pop("_spec", None)
+        if spec is not None:
+            go.Figure.__init__(self, spec, _validate=False)
+
+    def __getattr__(self, name: str):
+        # only reached for attributes not set yet: plotly.py's internals of an unbuilt figure
+        if "_spec" in self.__dict__:
+            self._build()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def to_dict(self) -> dict:
+        spec = self.__dict__.get("_spec")
+        if spec is None:
+            return super().to_dict()
+        return {k: spec[k] for k in ("data", "layout", "frames") if k in spec}
 
 
 #: plotly.js names of the NumPy types it reads from base64 (plotly.py's own table).

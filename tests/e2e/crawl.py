@@ -10,7 +10,9 @@ NaN/inf, and the address bar in agreement with the page's share box.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from .browser import CHART, EXCEPTION, TIMEOUT_MS, key_selector
@@ -138,7 +140,11 @@ def operate(page, c: Control, download_dir=None) -> str:
             el.locator('[role="combobox"]').first.click()
             page.keyboard.press("ArrowDown")
         options = page.locator('[role="listbox"] [role="option"]:not([data-key="__select_all__"])')
-        options.first.wait_for()
+        try:
+            options.first.wait_for()
+        except Exception as error:  # name the control a person could not open, and keep the picture
+            page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "optviz-crawl-fail.png"))
+            raise AssertionError(f"{c.name}: its list of options did not open") from error
         selected = [o.get_attribute("aria-selected") == "true" for o in options.all()]
         if kind == "stSelectbox":  # the option after the selected one (wrapping)
             index = (selected.index(True) + 1) % len(selected) if True in selected else 0
@@ -215,10 +221,15 @@ def play_all(page) -> int:
         if not frames:
             continue
         gd.scroll_into_view_if_needed()
+        # plotly.js says when the queued frames are done (a chart in presentation mode has no frame slider)
+        gd.evaluate(
+            "gd => { gd.__played = false; gd.once('plotly_animated', () => { gd.__played = true; }); }"
+        )
         gd.locator(".updatemenu-button").first.click()
         page.wait_for_function(
             "gd => { const s = gd._fullLayout.sliders && gd._fullLayout.sliders[0];"
-            " return !!s && s.active === s.steps.length - 1 && !gd._transitionData._frameQueue.length; }",
+            " return gd.__played && !gd._transitionData._frameQueue.length"
+            " && (!s || s.active === s.steps.length - 1); }",
             arg=gd.element_handle(),
             timeout=TIMEOUT_MS,
         )

@@ -27,7 +27,7 @@ from optviz.i18n import t
 from .browser import CHART, chart_digest, key_selector
 from .crawl import Control, chart_report, check, control, controls, operate, play_all, wait_settled
 
-PAGES = {"playground": "", "compare": "compare", "sweep": "sweep", "learn": "learn"}
+PAGES = {"playground": "", "compare": "compare", "sweep": "sweep", "networks": "networks", "learn": "learn"}
 MODES = {"en": "", "zh": "lang=zh", "present": "present=true"}
 #: Share of the controls each mode operates, and the cap on actions per page and mode: a fixed,
 #: seeded sample keeps CI's run short; OPTVIZ_CRAWL=full operates every control (the full crawl).
