@@ -17,6 +17,7 @@ from optviz import settings
 from optviz.explain import by_hand, diagnose
 from optviz.export import standalone_html
 from optviz.i18n import t, tr
+from optviz.optimizers.modifiers import composite_key
 from optviz.plots import curves, internals, space
 from optviz.plots import data as data_view
 from optviz.spec import Param
@@ -90,21 +91,28 @@ ui.show_warnings(warnings, lang)
 with st.sidebar:
     st.header(t("playground.controls", lang))
     scene = ui.get_value(P + "problem", state.DEFAULT_PROBLEM)
-    opt_key = ui.optimizer_select(
+    base_key = ui.optimizer_select(
         P + "opt", lang, default=state.DEFAULT_OPTIMIZER,
         after=lambda old, new: ui.carry_learning_rate(P, old, new, scene),
     )  # fmt: skip
+    st.caption(tr(optviz.OPTIMIZERS[base_key].summary, lang))
+    # modifiers wrap the chosen optimizer: the run's key is the chain ('lookahead-adam')
+    st.markdown(t("playground.modifiers", lang), help=t("playground.modifiers_help", lang))
+    modifiers = ui.modifier_toggles(P, lang)
+    opt_key = composite_key(base_key, modifiers)
     opt = optviz.OPTIMIZERS[opt_key]
-    st.caption(tr(opt.summary, lang))
     typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
-    with st.expander(t("playground.hparams", lang, name=opt.name), expanded=True):
+    with st.expander(t("playground.hparams", lang, name=tr(opt.name, lang)), expanded=True):
         hparams = ui.hparam_controls(
-            opt_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(opt_key, scene)
+            base_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(base_key, scene)
         )
+        for key in modifiers:
+            st.caption(tr(optviz.MODIFIERS[key].name, lang))
+            hparams.update(ui.modifier_controls([key], lang, P + "hp.", typed=typed))
     with st.expander(t("playground.problem_section", lang), expanded=True):
         problem_key = ui.choice_select(
             P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
-            format_func=problem_label, after=lambda old, new: ui.follow_scene_defaults(P + "hp.", opt_key, old, new),
+            format_func=problem_label, after=lambda old, new: ui.follow_scene_defaults(P + "hp.", base_key, old, new),
         )  # fmt: skip
         spec = optviz.PROBLEMS.get(problem_key)
         problem_params = (

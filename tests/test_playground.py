@@ -235,3 +235,32 @@ def test_downloads_and_share_link():
         "Animation (HTML, offline)",
     ]
     assert any(state.playground_url(state.default_config()) in c.value for c in at.code)
+
+
+def test_modifier_toggles_wrap_the_optimizer_and_keep_both_settings():
+    """Lookahead on: the run is Lookahead(Adam), its sliders appear beside Adam's, the link says
+    opt=lookahead-adam; off again: Adam with the learning rate it had; a link opens it back."""
+    at = app({"learning_rate": "0.05"})
+    before = chart(at, "Loss")["data"][0]["y"]
+    at.toggle(key="pg.mod.lookahead").set_value(True).run()
+    assert not at.exception and at.query_params["opt"] == "lookahead-adam"
+    at.slider(key="pg.hp.lookahead.k").set_value(3).run()
+    assert at.query_params["lookahead.k"] == "3" and at.query_params["learning_rate"] == "0.05"
+    config, _ = state.parse_playground(dict(at.query_params))
+    assert config.optimizer == "lookahead-adam" and config.hparams["lookahead.k"] == 3
+    after = chart(at, "Loss")["data"][0]["y"]
+    np.testing.assert_array_equal(after, reference(config).loss)
+    assert not np.array_equal(before, after)
+    panels = [a["text"] for a in chart(at, "Optimizer internals")["layout"]["annotations"]]
+    assert any(text.startswith("<b>lookahead_slow</b>") for text in panels)
+    at.toggle(key="pg.mod.sam").set_value(True).run()
+    assert at.query_params["opt"] == "lookahead-sam-adam" and not at.exception
+    at.toggle(key="pg.mod.lookahead").set_value(False).run()
+    at.toggle(key="pg.mod.sam").set_value(False).run()
+    assert at.query_params["opt"] == "adam" and "lookahead.k" not in at.query_params
+    np.testing.assert_array_equal(chart(at, "Loss")["data"][0]["y"], before)
+
+    opened = app({"opt": "cautious-lion", "lang": "zh"})
+    assert not opened.exception and opened.toggle(key="pg.mod.cautious").value
+    assert opened.selectbox(key="pg.opt").value == "lion"
+    assert not opened.toggle(key="pg.mod.lookahead").value

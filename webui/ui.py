@@ -24,6 +24,7 @@ import streamlit as st
 import optviz
 from optviz.app_state import ParseWarning, PlaygroundConfig, default_hparams, optimizers_by_family
 from optviz.i18n import t, tr
+from optviz.optimizers.modifiers import split_key
 from optviz.plots import style
 from optviz.settings import RunSettings
 from optviz.spec import Param
@@ -297,6 +298,30 @@ def hparam_keys(optimizer: str, prefix: str, slot: str | None = None) -> dict[st
     return {name: f"{prefix}{slot or optimizer}.{name}" for name in optviz.OPTIMIZERS[optimizer].hparam_names}
 
 
+def modifier_toggles(prefix: str, lang: str) -> tuple[str, ...]:
+    """One toggle per modifier (Lookahead, SAM, Cautious) bound to ``<prefix>mod.<key>``; returns the
+    chosen keys in registry order, the order of the chain they make ('lookahead-sam-adam')."""
+    return tuple(
+        m.key
+        for m in optviz.MODIFIERS.values()
+        if toggle(f"{prefix}mod.{m.key}", tr(m.name, lang), help=tr(m.summary, lang))
+    )
+
+
+def modifier_controls(
+    modifiers: Sequence[str], lang: str, prefix: str, *, typed: bool = False
+) -> dict[str, float]:
+    """Controls for the chosen modifiers' hyperparameters under their namespaced names, keyed
+    ``<prefix><modifier>.<name>`` ('pg.hp.lookahead.k'): a modifier keeps its settings whichever optimizer
+    it wraps, as an optimizer keeps its own whatever it is wrapped in."""
+    out: dict[str, float] = {}
+    for key in modifiers:
+        m = optviz.MODIFIERS[key]
+        params = [dataclasses.replace(p, name=m.hparam(p.name)) for p in m.hparams]
+        out.update(params_controls(params, prefix, lang, typed=typed))
+    return out
+
+
 def family_label(family: str, lang: str) -> str:
     return t(f"ui.family.{family}", lang)
 
@@ -443,8 +468,9 @@ def playground_values(config: PlaygroundConfig, prefix: str = "pg.") -> dict[str
     configuration with ``set_values(playground_values(config))`` and ``st.switch_page``, or link to
     ``optviz.app_state.playground_url(config)``."""
     p = prefix
+    modifiers, optimizer = split_key(config.optimizer)  # 'lookahead-adam': Adam with Lookahead on
     values: dict[str, Any] = {
-        p + "opt": config.optimizer,
+        p + "opt": optimizer,
         p + "problem": config.problem,
         p + "steps": config.steps,
         p + "schedule": config.schedule,
@@ -454,7 +480,11 @@ def playground_values(config: PlaygroundConfig, prefix: str = "pg.") -> dict[str
         p + "typed": config.typed,
         p + "by_hand_coord": config.coord,
     }
-    values.update({f"{p}hp.{config.optimizer}.{k}": v for k, v in config.hparams.items()})
+    values.update({f"{p}mod.{m}": m in modifiers for m in optviz.MODIFIERS})
+    # the optimizer's own settings under its key, a modifier's under its namespaced name ('lookahead.k')
+    values.update(
+        {f"{p}hp.{k}" if "." in k else f"{p}hp.{optimizer}.{k}": v for k, v in config.hparams.items()}
+    )
     values.update({f"{p}pp.{config.problem}.{k}": v for k, v in config.problem_params.items()})
     values.update({f"{p}sp.{config.schedule}.{k}": v for k, v in config.schedule_params.items()})
     if config.start is not None:
