@@ -32,6 +32,7 @@ from optviz.app_state import (
 )
 from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
 from optviz.i18n import t
+from optviz.optimizers.modifiers import composite_key, split_key
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
 from webui import ui
 from webui.memo import memo
@@ -90,8 +91,11 @@ def _control_values(config: SweepConfig) -> dict:
     """The controls' values that show ``config`` (read from the URL on a session's first visit)."""
     base = config.base
     opt = base.optimizer
-    values = {f"{P}opt": opt, f"{P}x.{opt}": config.x, f"{P}y.{opt}": config.y}
-    values.update({ui.hparam_keys(opt, P)[name]: v for name, v in base.hparams.items()})
+    modifiers, optimizer = split_key(opt)  # 'sam-adam': Adam with SAM on
+    values = {f"{P}opt": optimizer, f"{P}x.{opt}": config.x, f"{P}y.{opt}": config.y}
+    values.update({f"{P}mod.{m}": m in modifiers for m in optviz.MODIFIERS})
+    own = ui.hparam_keys(optimizer, P)
+    values.update({own.get(name, f"{P}{name}"): v for name, v in base.hparams.items()})
     for name, (lo, hi) in ((config.x, config.x_range), (config.y, config.y_range)):
         klo, khi = _range_keys(opt, name)
         values.update({klo: lo, khi: hi})
@@ -109,7 +113,9 @@ ui.show_warnings(warnings, lang)
 
 # --- controls --------------------------------------------------------------------------------------
 with st.sidebar:
-    optimizer = ui.optimizer_select(f"{P}opt", lang, default="adam")
+    base_key = ui.optimizer_select(f"{P}opt", lang, default="adam")
+    st.markdown(t("playground.modifiers", lang), help=t("playground.modifiers_help", lang))
+    optimizer = composite_key(base_key, ui.modifier_toggles(P, lang))  # 'sam-adam' sweeps sam.rho too
     opt = optviz.OPTIMIZERS[optimizer]
     names = list(opt.hparam_names)
     dx, dy = default_axes(optimizer)
@@ -137,7 +143,8 @@ with st.sidebar:
     )  # fmt: skip
     with st.expander(t("sweep.fixed", lang)):
         st.caption(t("sweep.fixed_help", lang))
-        hparams = ui.hparam_controls(optimizer, lang, P, defaults=default_hparams(optimizer))
+        hparams = ui.hparam_controls(base_key, lang, P, defaults=default_hparams(base_key))
+        hparams.update(ui.modifier_controls(split_key(optimizer)[0], lang, P))
     base = ui.run_settings_controls(P, lang, default_config(optimizer, steps=STUDY_STEPS))
     sensitivity = ui.bound(
         st.multiselect, f"{P}sens", list(SENSITIVITY_DEFAULTS),

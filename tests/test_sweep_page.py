@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optviz.app_state import parse_playground
+from optviz.app_state import parse_playground, parse_sweep
 from optviz.plots import sweep as sp
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -152,3 +152,14 @@ def test_sensitivity_optimizers_can_be_removed_and_added():
     data = chart(at, "swp.sensitivity")["data"]
     assert [d["name"] for d in data[::3]] == ["Lion", "Adam"]
     assert at.query_params["sens"] == "lion,adam"
+
+
+def test_a_modifier_chain_sweeps_its_own_hyperparameter():
+    """A link to SAM(Adam) over sam.rho opens with SAM on and the rho axis; SAM off leaves that axis."""
+    at = open_sweep(opt="sam-adam", x="sam.rho", y="learning_rate", res="3", steps="30")
+    assert at.toggle(key="swp.mod.sam").value and at.selectbox(key="swp.opt").value == "adam"
+    assert at.query_params["opt"] == "sam-adam" and at.query_params["x"] == "sam.rho"
+    config, warnings = parse_sweep(dict(at.query_params))
+    assert not warnings and config.base.optimizer == "sam-adam"
+    at.toggle(key="swp.mod.sam").set_value(False).run()
+    assert not at.exception and at.query_params["opt"] == "adam" and at.query_params["x"] != "sam.rho"
