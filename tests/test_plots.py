@@ -250,3 +250,23 @@ def test_start_from_selection_reads_only_the_grid_and_rounds_to_its_cells():
     assert start_from_selection({"points": [{"curve_number": curve, "x": "nan", "y": 1}]}, fig) is None
     assert start_from_selection(None, fig) is None
     assert start_from_selection({"points": [point]}, path_figure(trace)) is None  # no grid drawn
+
+
+def test_a_figure_streamlit_has_encoded_still_answers_a_click():
+    """st.plotly_chart reads a figure with to_dict() and plotly.io.to_json, which pops every trace's uid
+    in place; the start grid is found by its uid when the click arrives, on the same figure object."""
+    import plotly.io as pio
+    import plotly.tools
+
+    trace = optviz.run("adam", "rosenbrock", steps=100)
+    fig = space.path_figure(trace, 100, clickable=True)
+    assert isinstance(fig, style.SpecFigure) and "_spec" in fig.__dict__  # not built by drawing it
+    sent = pio.to_json(
+        plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True), validate=False
+    )
+    assert "_spec" in fig.__dict__ and '"uid"' not in sent
+    grid = next(i for i, tr in enumerate(fig.data) if tr.uid == space.START_GRID_UID)
+    assert space.start_from_selection({"points": [{"curve_number": grid, "x": 0.5, "y": 0.52}]}, fig) == (
+        0.5,
+        0.52,
+    )

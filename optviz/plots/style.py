@@ -135,7 +135,14 @@ class SpecFigure(go.Figure):
         spec = self.__dict__.get("_spec")
         if spec is None:
             return super().to_dict()
-        return {k: spec[k] for k in ("data", "layout", "frames") if k in spec}
+        # traces are copied (one level, cheap): plotly.io.to_json pops their uids in place, and the start
+        # grid is found by its uid when a click arrives (space.start_from_selection)
+        out = {"data": [dict(trace) for trace in spec["data"]], "layout": spec["layout"]}
+        if "frames" in spec:
+            out["frames"] = [
+                {**frame, "data": [dict(t) for t in frame.get("data", ())]} for frame in spec["frames"]
+            ]
+        return out
 
 
 #: plotly.js names of the NumPy types it reads from base64 (plotly.py's own table).

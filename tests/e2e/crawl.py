@@ -133,6 +133,9 @@ def operate(page, c: Control, download_dir=None) -> str:
         page.keyboard.press(key)
         done = f"{key} on slider"
     elif kind in ("stSelectbox", "stMultiSelect"):
+        # with room below it, as a person scrolls it: a list opened at the sidebar's bottom edge scrolls the
+        # sidebar as it opens and closes again at once (Chromium, Streamlit 1.67)
+        el.evaluate("e => e.scrollIntoView({block: 'center'})")
         opener = el.locator('button[aria-haspopup="listbox"]')
         if opener.count():
             opener.first.click()

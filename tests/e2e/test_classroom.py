@@ -20,6 +20,7 @@ def _query(page) -> dict[str, str]:
 
 def _choose(page, key: str, option: str) -> None:
     """Open the select box ``key`` and click the option whose text contains ``option``."""
+    page.locator(key_selector(key)).evaluate("e => e.scrollIntoView({block: 'center'})")  # room for its list
     page.locator(key_selector(key) + ' [role="combobox"]').click()
     page.get_by_role("option").filter(has_text=option).first.click()
 
