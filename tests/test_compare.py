@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 
 import numpy as np
 import pytest
@@ -226,21 +227,11 @@ def test_sweep_url_round_trips_and_fixes_bad_values():
 
 # --- the Compare page through AppTest -----------------------------------------------------------------
 import json  # noqa: E402
-from pathlib import Path  # noqa: E402
 
+from page_runs import open_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_compare(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page("pages/compare.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+open_compare = partial(open_page, "compare")
 
 
 def charts(at: AppTest) -> dict[str, dict]:

@@ -3,30 +3,14 @@ trip, a link asking for too much work, the matrix scene's views, and Chinese."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from functools import partial
 
+from page_runs import chart, open_page
 from streamlit.testing.v1 import AppTest
 
 from optviz import network_state as ns
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_networks(**query: str | list[str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page("pages/networks.py")  # straight to the page: the first run never renders another
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def chart(at: AppTest, key: str) -> dict:
-    found = [c for c in at.get("plotly_chart") if c.key == key]
-    assert found, f"no chart {key}"
-    return json.loads(found[0].proto.spec)
+open_networks = partial(open_page, "networks")
 
 
 def charts(at: AppTest) -> list[str]:

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from page_runs import chart, open_page
 from streamlit.testing.v1 import AppTest
 
 from optviz.app_state import parse_playground, parse_sweep
 from optviz.plots import sweep as sp
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_sweep(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page("pages/sweep.py")  # straight to the page: the first run never renders another
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The Plotly spec a chart sends to the browser."""
-    found = [c for c in at.get("plotly_chart") if c.key == key]
-    assert found, f"no chart {key}"
-    return json.loads(found[0].proto.spec)
+open_sweep = partial(open_page, "sweep")
 
 
 def click(at: AppTest, i: int, j: int) -> AppTest:
