@@ -54,6 +54,12 @@ def load_url() -> list[state.ParseWarning]:
     return warnings
 
 
+def remember_written(addresses: list[dict[str, list[str]]]) -> None:
+    """Keep the addresses this run is about to write (newest first), so that load_url knows them."""
+    earlier = [w for w in st.session_state.get(WRITTEN, []) if w not in addresses]
+    st.session_state[WRITTEN] = [*reversed(addresses), *earlier][:WRITTEN_KEPT]
+
+
 def reset() -> None:
     """Back to the seed's example (the reset button's callback)."""
     ui.clear_values(P)
@@ -218,10 +224,9 @@ config = state.with_changes(
 )
 url = state.playground_url(config)
 encoded = state.encode_playground(config)
-ui.sync_query_params(encoded, state.is_managed_key)
-written = {k: [v] for k, v in encoded.items()}
-earlier = [w for w in st.session_state.get(WRITTEN, []) if w != written]
-st.session_state[WRITTEN] = [written, *earlier[: WRITTEN_KEPT - 1]]
+
+
+ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
 
 # --- summary and explanations ---------------------------------------------------------------------
 cols = st.columns(4)

@@ -264,3 +264,43 @@ def test_modifier_toggles_wrap_the_optimizer_and_keep_both_settings():
     assert not opened.exception and opened.toggle(key="pg.mod.cautious").value
     assert opened.selectbox(key="pg.opt").value == "lion"
     assert not opened.toggle(key="pg.mod.lookahead").value
+
+
+class _RecordingParams(dict):
+    """Stands in for st.query_params: every address sent to the browser is recorded in ``log``."""
+
+    def __init__(self, log, **items):
+        super().__init__({k: [v] for k, v in items.items()})
+        self.log = log
+
+    def get_all(self, key):
+        return list(self.get(key, []))
+
+    def __delitem__(self, key):
+        super().__delitem__(key)
+        self.log.append(("sent", dict(self)))
+
+    def update(self, items):
+        super().update({k: [v] for k, v in items.items()})
+        self.log.append(("sent", dict(self)))
+
+
+def test_every_address_a_run_writes_is_remembered_before_it_is_sent(monkeypatch):
+    """A newer rerun can interrupt a run at any send (Streamlit stops a script when it enqueues a
+    message): the Playground must know each address it may leave in the browser before sending it,
+    or the next run reads that address back as a visitor's link and undoes a key press."""
+    from webui import ui
+
+    log = []
+    params = _RecordingParams(log, opt="adam", beta2="0.99", decay="step", lang="zh")
+    monkeypatch.setattr(ui.st, "query_params", params)
+    managed = {"opt", "beta2", "decay"}.__contains__
+    ui.sync_query_params(
+        {"opt": "adam", "beta2": "0.98"}, managed, remember=lambda a: log.append(("remembered", a))
+    )
+    (first, remembered), *sent = log
+    assert first == "remembered" and [kind for kind, _ in sent] == ["sent", "sent"]
+    assert remembered == [{"opt": ["adam"], "beta2": ["0.99"]}, {"opt": ["adam"], "beta2": ["0.98"]}]
+    shown = [{k: v for k, v in address.items() if managed(k)} for _, address in sent]
+    assert all(address in remembered for address in shown)
+    assert sent[-1][1]["lang"] == ["zh"]  # keys the page does not manage are left alone

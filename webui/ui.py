@@ -502,14 +502,30 @@ def query_params() -> dict[str, list[str]]:
     return {k: qp.get_all(k) for k in qp}
 
 
-def sync_query_params(encoded: Mapping[str, str], managed: Callable[[str], bool]) -> None:
+def sync_query_params(
+    encoded: Mapping[str, str],
+    managed: Callable[[str], bool],
+    remember: Callable[[list[dict[str, list[str]]]], None] | None = None,
+) -> None:
     """Make the URL show ``encoded``: set changed keys, drop stale keys the page manages, leave others.
 
     The address bar is sent on every run, even when this run's copy of it already matches: that copy
     is the URL as it was when the run was requested, and an older run that finished meanwhile may have
-    written its own values since. (The browser ignores a query string equal to the one it shows.)"""
+    written its own values since. (The browser ignores a query string equal to the one it shows.)
+
+    ``remember`` is called, before anything is sent, with every address (managed keys only) the sends
+    can leave in the browser, last one last. Each send may be where a newer rerun interrupts this one,
+    so a page that must tell its own addresses from a visitor's records them first."""
     qp = st.query_params
-    for name in [k for k in qp if managed(k) and k not in encoded]:
+    stale = [k for k in qp if managed(k) and k not in encoded]
+    if remember is not None:
+        shown = {k: qp.get_all(k) for k in qp if managed(k)}
+        addresses = []
+        for name in stale:
+            del shown[name]
+            addresses.append(dict(shown))
+        remember([*addresses, {k: [v] for k, v in encoded.items()}])
+    for name in stale:
         del qp[name]
     qp.update({name: value for name, value in encoded.items() if qp.get_all(name) != [value]})  # always sends
 

@@ -152,3 +152,36 @@ def key_selector(key: str) -> str:
     ``st-key-`` plus the key with every character outside [a-zA-Z0-9_-] replaced by '-'."""
     # During a rerun Streamlit may keep the previous element (data-stale="true") beside the new one.
     return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip()) + ':not([data-stale="true"])'
+
+
+OPTIONS = '[role="listbox"] [role="option"]'
+
+
+def open_select(page, key: str, tries: int = 3):
+    """Open the select box ``key`` as a person does and return its options (a locator).
+
+    Centred first, with room below for its list: a list opened at an edge scrolls the page as it opens
+    and can close again at once. A click that lands while a rerun redraws the box leaves it shut, so a
+    list that does not show is opened again, with the keyboard as a person would retry."""
+    box = page.locator(key_selector(key))
+    options = page.locator(OPTIONS)
+    for attempt in range(tries):
+        wait_idle(page)
+        box.first.evaluate("e => e.scrollIntoView({block: 'center'})")
+        opener = box.locator('button[aria-haspopup="listbox"]')
+        field = opener if opener.count() else box.locator('[role="combobox"]')
+        field.first.click()
+        if attempt:
+            page.keyboard.press("ArrowDown")
+        try:
+            options.first.wait_for(timeout=5_000)
+            return options
+        except Exception:  # noqa: BLE001 - shut: close whatever half-opened and try again
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the list of {key!r} did not open in {tries} tries")
+
+
+def choose(page, key: str, option: str) -> None:
+    """Pick the option of select box ``key`` whose text contains ``option`` (the caller waits for what
+    the choice should show)."""
+    open_select(page, key).filter(has_text=option).first.click()

@@ -9,20 +9,13 @@ from urllib.parse import parse_qs, urlparse
 from optviz import app_state
 from optviz.i18n import t
 
-from .browser import CHART, key_selector, open_app, wait_idle
+from .browser import CHART, choose, key_selector, open_app, wait_idle
 
 SPACE = key_selector("pg.chart.space")
 
 
 def _query(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def _choose(page, key: str, option: str) -> None:
-    """Open the select box ``key`` and click the option whose text contains ``option``."""
-    page.locator(key_selector(key)).evaluate("e => e.scrollIntoView({block: 'center'})")  # room for its list
-    page.locator(key_selector(key) + ' [role="combobox"]').click()
-    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def _metric(page, label: str) -> str:
@@ -43,7 +36,7 @@ def test_the_first_screen_says_what_it_shows_and_runs_long_enough(page, server):
 
 def test_switching_optimizer_keeps_the_learning_rate_a_person_set(page, server):
     open_app(page, server + "/?opt=sgd&learning_rate=0.05")
-    _choose(page, "pg.opt", "momentum (heavy ball)")
+    choose(page, "pg.opt", "momentum (heavy ball)")
     page.wait_for_function("() => location.search.includes('opt=momentum')")
     wait_idle(page)
     query = _query(page)
@@ -55,7 +48,7 @@ def test_switching_optimizer_keeps_the_learning_rate_a_person_set(page, server):
 def test_switching_to_rosenbrock_moves_an_untouched_rate_to_the_scene_default(page, server):
     open_app(page, server + "/?opt=sgd")
     assert _query(page)["learning_rate"] == "0.01"
-    _choose(page, "pg.problem", "Rosenbrock")
+    choose(page, "pg.problem", "Rosenbrock")
     page.wait_for_function("() => location.search.includes('problem=rosenbrock')")
     wait_idle(page)
     assert _query(page)["learning_rate"] == "0.002"
@@ -65,7 +58,7 @@ def test_switching_to_rosenbrock_moves_an_untouched_rate_to_the_scene_default(pa
 def test_compare_moves_untouched_rates_to_the_problems_defaults(page, server):
     """As on the Playground: SGD and momentum at their registry rates diverge on Rosenbrock."""
     open_app(page, server + "/compare?opts=sgd,momentum,adam")
-    _choose(page, "cmp.problem", "Rosenbrock")
+    choose(page, "cmp.problem", "Rosenbrock")
     page.wait_for_function("() => location.search.includes('problem=rosenbrock')")
     wait_idle(page)
     query = _query(page)

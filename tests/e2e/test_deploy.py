@@ -131,6 +131,17 @@ def test_through_nginx_the_chart_follows_the_slider_and_each_browser_stays_on_on
         assert {r for r, _ in seen} == {replica}, f"one browser was served by several replicas: {seen}"
 
 
+def _shown(page) -> dict:
+    """What the student sees after a press: the slider, the address bar, the connection status."""
+    status = page.locator('[data-testid="stStatusWidget"]')
+    return {
+        "slider": page.locator(SLIDER).get_attribute("aria-valuetext"),
+        "url": page.url,
+        "status": status.inner_text() if status.count() else "",
+        "idle": page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state"),
+    }
+
+
 def pin(context) -> str | None:
     return next((c["value"] for c in context.cookies() if c["name"] == "optviz_pin"), None)
 
@@ -173,16 +184,23 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
             time.sleep(0.5)
         # The session state died with the replica; the page rebuilds it from its URL. Moving the slider
         # works again (the first move after the reconnect may snap back to the URL's value; see README).
+        seen = []
         for _ in range(2):
             page.locator(SLIDER).focus()
             page.keyboard.press("ArrowRight")
             # Until the server answers, the slider shows THEN_LR and the URL still says NEXT_LR.
-            page.wait_for_function(
-                "([sel, next, then]) => { const el = document.querySelector(sel);"
-                " return location.search.includes('learning_rate=' + then)"
-                " || (el !== null && el.getAttribute('aria-valuetext') === next); }",
-                arg=[SLIDER, NEXT_LR, THEN_LR],
-            )
+            try:
+                page.wait_for_function(
+                    "([sel, next, then]) => { const el = document.querySelector(sel);"
+                    " return location.search.includes('learning_rate=' + then)"
+                    " || (el !== null && el.getAttribute('aria-valuetext') === next); }",
+                    arg=[SLIDER, NEXT_LR, THEN_LR],
+                )
+            except Exception as error:  # noqa: BLE001 - say what the student saw, not only a timeout
+                raise AssertionError(
+                    f"a press after the reconnect got no answer: {[*seen, _shown(page)]}"
+                ) from error
+            seen.append(_shown(page))
             if f"learning_rate={THEN_LR}" in page.url:
                 break
         wait_chart_change(page, SPACE, drawn)
