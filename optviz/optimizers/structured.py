@@ -125,7 +125,8 @@ def trust_ratio(
     parts = []
     for grp, (pb, ub) in split(gs, p, u):
         pn, un = norm(pb), norm(ub)
-        ratio = np.where((pn == 0.0) | (un == 0.0), 1.0, coefficient * pn / (un + eps))
+        zero = (pn == 0.0) | (un == 0.0)
+        ratio = np.where(zero, 1.0, coefficient * pn / np.where(zero, 1.0, un + eps))  # no 0/0 warning
         parts.append((grp, np.broadcast_to(ratio, np.broadcast_shapes(ratio.shape, pb.shape))))
     return assemble(parts, p)
 
