@@ -1,7 +1,8 @@
 """Generate golden optimizer trajectories from the reference libraries.
 
-For each optimizer of ``shared/optimizers.md`` (the first table and the
-elementwise ones of the second wave) this script runs the reference
+For each optimizer of ``shared/optimizers.md`` (the first table, the
+elementwise ones of the second wave and its structure-aware Muon, LAMB, LARS and
+Adafactor, which see (w, b) as one tensor) this script runs the reference
 implementation (``torch.optim``, ``optax``, ``lion-pytorch``, ``schedulefree``,
 ``prodigyopt``, ``adabelief-pytorch``, ``timm``) for 200 steps in float64 and
 writes one JSON file per case into ``tests/golden/fixtures/``:
@@ -25,7 +26,10 @@ Modifiers (``MODIFIED``) around two inner optimizers each: ``optax.lookahead`` a
 below plus the modifier's. A Lookahead fixture records the fast weights.
 
 For the second-wave optimizers the script also checks that the contract's
-defaults (``DEFAULTS``) are the reference's own signature defaults.
+defaults (``DEFAULTS``) are the reference's own signature defaults (except where
+the contract says otherwise: ``CONTRACT_OVERRIDES``). torch.optim.Muon runs its
+Newton-Schulz iteration on a bfloat16 copy; the fixtures run torch's own function
+with that cast removed (``float64_newton_schulz``), as the float64 contract asks.
 
 Gradients are computed in NumPy float64 and handed to the reference optimizer
 (``p.grad = torch.from_numpy(g.copy()); opt.step()`` for torch-based references,
