@@ -98,7 +98,7 @@ def per_config(x: Any) -> Any:
 
 def norm(x: np.ndarray) -> np.ndarray:
     """Euclidean norm over the last axis (one tensor, flattened), kept as ``(..., 1)``."""
-    return np.sqrt(np.sum(x * x, axis=-1, keepdims=True))
+    return np.sqrt(np.add.reduce(x * x, axis=-1, keepdims=True))
 
 
 def assemble(parts: list[tuple[Group, np.ndarray]], like: np.ndarray) -> np.ndarray:
@@ -491,15 +491,15 @@ def adafactor_update(g, s, p, t, lr, hp, ctx=None):
             G = gb.reshape(lead + grp.shape)
             R = lerp(
                 rb.reshape(lead + grp.shape)[..., :1],
-                np.sqrt(np.sum(G * G, -1, keepdims=True)) ** 2 / cols,
+                np.sqrt(np.add.reduce(G * G, -1, keepdims=True)) ** 2 / cols,
                 mix,
             )
             C = lerp(
                 cb.reshape(lead + grp.shape)[..., :1, :],
-                np.sqrt(np.sum(G * G, -2, keepdims=True)) ** 2 / rows,
+                np.sqrt(np.add.reduce(G * G, -2, keepdims=True)) ** 2 / rows,
                 mix,
             )
-            V = R * C / np.maximum(np.sum(R, -2, keepdims=True) / rows, EPS1)
+            V = R * C / np.maximum(np.add.reduce(R, -2, keepdims=True) / rows, EPS1)
             vb = V.reshape(lead + (grp.size,))
             rb = np.broadcast_to(R, V.shape).reshape(vb.shape)
             cb = np.broadcast_to(C, V.shape).reshape(vb.shape)
