@@ -96,11 +96,16 @@ def test_compare_and_the_learning_rate_scan_pass_the_context(monkeypatch):
     assert scan.final_loss[0] == alone.loss[-1]
 
 
+#: Optimizers whose rules act per tensor of the layout (optviz/optimizers/structured.py).
+STRUCTURED = {"muon", "lamb", "lars", "adafactor"}
+
+
 def test_optimizers_without_context_keep_their_own_update():
     """No wrapper (and no cost per step) for the elementwise optimizers; a context one is wrapped."""
     layout = optviz.PROBLEMS["booth"]().layout
-    for opt in optviz.OPTIMIZERS.values():
-        assert not opt.uses_context and with_context(opt, layout, None) is opt.update
+    for opt in optviz.OPTIMIZERS.values():  # only the structure-aware ones read the layout
+        assert (with_context(opt, layout, None) is opt.update) == (not opt.uses_context), opt.key
+        assert opt.uses_context == (opt.key in STRUCTURED), opt.key
     calls = []
     wrapped = with_context(sam_like(), layout, lambda P, i: calls.append(i) or np.zeros_like(P))
     p, (e, t_seen) = wrapped(np.array([3.0, 4.0]), None, np.array([1.0, 1.0]), 5, 0.1, {"rho": 1.0})

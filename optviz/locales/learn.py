@@ -514,6 +514,118 @@ _CARDS = {
             "在陡峭的问题上，它开始时比 AdamW 慢。",
         ),
     },
+    "muon": {
+        "what": (
+            "Muon keeps a momentum m of the gradient and, for each weight matrix, replaces the Nesterov step "
+            "(1−μ) g + μ m by its orthogonalised version: five Newton–Schulz iterations X ← aX + (bA + cA²)X "
+            "with A = XXᵀ push every singular value towards 1, so the step moves all directions of the matrix "
+            "by about the same amount, scaled by η √max(1, rows/cols). Tensors that are not matrices (biases) "
+            "go through AdamW with torch's defaults (β = (0.9, 0.999), ε = 1e-8, weight decay 0.01) at the same "
+            "learning rate, as optax.contrib.muon splits them. On the two-parameter problems (w, b) is one "
+            "1 × 2 matrix: its only singular value is its length, so Muon there is normalised momentum: every "
+            "step has the same length, 0.696 η (where five iterations leave a length of 1). This is torch.optim.Muon with Newton–Schulz in float64 (torch casts to bfloat16).",
+            "Muon 保存梯度的动量 m；对每个权重矩阵，它把 Nesterov 步子 (1−μ) g + μ m 换成其正交化的版本："
+            "五次 Newton–Schulz 迭代 X ← aX + (bA + cA²)X（A = XXᵀ）把每个奇异值推向 1，"
+            "于是这一步让矩阵的所有方向移动大致相同的距离，再乘以 η √max(1, 行数/列数)。"
+            "不是矩阵的张量（偏置）交给 AdamW（torch 的默认值：β = (0.9, 0.999)，ε = 1e-8，权重衰减 0.01），"
+            "学习率相同，这与 optax.contrib.muon 的划分一致。在两个参数的问题上，(w, b) 是一个 1 × 2 矩阵："
+            "它唯一的奇异值就是它的长度，所以 Muon 在这里就是归一化的动量：每一步长度都相同，为 0.696 η（五次迭代把长度 1 变成的值）。"
+            "这里复现的是 torch.optim.Muon，但 Newton–Schulz 在 float64 中计算（torch 会转成 bfloat16）。",
+        ),
+        "uses": (
+            "The hidden weight matrices of transformers and convolutional networks (the embeddings, the output "
+            "layer and the gains stay on AdamW); it set speed records on the NanoGPT and CIFAR-10 speedrun "
+            "benchmarks in 2024 and has since been used to pretrain large language models.",
+            "Transformer 和卷积网络中的隐藏层权重矩阵（嵌入层、输出层和增益参数仍用 AdamW）；"
+            "2024 年它在 NanoGPT 和 CIFAR-10 速通基准上创下速度纪录，此后被用于大语言模型的预训练。",
+        ),
+        "fails": (
+            "It only makes sense for matrices: on vectors it is plain normalised momentum, which never takes "
+            "smaller steps near a minimum unless the learning rate decays. The Newton–Schulz steps cost matrix "
+            "products every step, and its learning rate does not transfer from AdamW's without rescaling.",
+            "它只对矩阵有意义：在向量上它就是普通的归一化动量，除非学习率衰减，否则在最小值附近步子不会变小。"
+            "每一步的 Newton–Schulz 迭代都要做矩阵乘法；它的学习率也不能不经换算就照搬 AdamW 的。",
+        ),
+    },
+    "lamb": {
+        "what": (
+            "LAMB computes Adam's direction u = m̂/(√v̂ + ε) + λθ and then, for each tensor, rescales it by the "
+            "trust ratio ‖θ‖/‖u‖, so every layer moves by the same fraction η of its own norm, whatever its "
+            "gradients' scale. A tensor at zero, or a zero update, gets ratio 1. On the two-parameter problems "
+            "(w, b) is one tensor: the step has length η‖θ‖, so from the origin the first step is Adam's and "
+            "after that the run moves by a fixed fraction of its distance from the origin. This is optax.lamb.",
+            "LAMB 先算出 Adam 的方向 u = m̂/(√v̂ + ε) + λθ，再对每个张量乘以信任比 ‖θ‖/‖u‖，"
+            "于是不论梯度尺度如何，每一层都移动其自身范数的同一比例 η。位于零点的张量或为零的更新，信任比取 1。"
+            "在两个参数的问题上，(w, b) 是一个张量：步长为 η‖θ‖，所以从原点出发的第一步就是 Adam 的一步，"
+            "之后每一步移动它到原点距离的固定比例。这里复现的是 optax.lamb。",
+        ),
+        "uses": (
+            "Large-batch pretraining: it trained BERT with batches of 32k–64k sequences in 76 minutes, where "
+            "Adam needs a much smaller batch to stay stable.",
+            "大批量预训练：它用 32k–64k 条序列的批量在 76 分钟内训练完 BERT，而 Adam 需要小得多的批量才能保持稳定。",
+        ),
+        "fails": (
+            "Steps proportional to ‖θ‖ do not shrink near a minimum: without a decaying learning rate it "
+            "circles the optimum at a fixed relative distance. Parameters that start at or near zero move "
+            "very little, and the ratio is per tensor, so a tensor mixing very different scales is still "
+            "badly scaled inside.",
+            "与 ‖θ‖ 成正比的步子在最小值附近不会变小：学习率不衰减时，它会在离最优点固定相对距离处打转。"
+            "从零或接近零出发的参数几乎不动；而且信任比是按张量算的，一个张量内部尺度差别很大时，内部仍然缩放不当。",
+        ),
+    },
+    "lars": {
+        "what": (
+            "LARS is momentum SGD with a learning rate per tensor: each tensor's update u = g + λθ is scaled by "
+            "the trust ratio c‖θ‖/(‖u‖ + ε) (1 when either norm is 0), so a layer moves a fraction η c of its "
+            "norm per step, then the momentum m ← μm + η r u is applied. On the two-parameter problems (w, b) "
+            "is one tensor: from the origin the first step is plain SGD's, and after that every step has length "
+            "about η c ‖θ‖. This is optax.lars.",
+            "LARS 是给每个张量一个学习率的动量 SGD：每个张量的更新 u = g + λθ 乘以信任比 c‖θ‖/(‖u‖ + ε)"
+            "（任一范数为 0 时取 1），于是一层每步移动其范数的 η c 倍，然后再用动量 m ← μm + η r u 更新。"
+            "在两个参数的问题上，(w, b) 是一个张量：从原点出发的第一步就是普通 SGD 的一步，"
+            "之后每一步的长度约为 η c ‖θ‖。这里复现的是 optax.lars。",
+        ),
+        "uses": (
+            "Large-batch training of convolutional networks: ResNet-50 on ImageNet with batches of 8k–32k "
+            "images, usually with a warm-up and a polynomial decay of the learning rate.",
+            "卷积网络的大批量训练：在 ImageNet 上用 8k–32k 张图片的批量训练 ResNet-50，通常配合学习率预热和多项式衰减。",
+        ),
+        "fails": (
+            "The default trust coefficient 1e-3 makes steps tiny unless the learning rate is large; steps "
+            "proportional to ‖θ‖ never shrink near the minimum, and the first step from the origin (ratio 1) "
+            "can be far larger than all later ones, which momentum then carries on.",
+            "默认信任系数 1e-3 会让步子非常小，除非学习率很大；与 ‖θ‖ 成正比的步子在最小值附近不会缩小；"
+            "从原点出发的第一步（信任比为 1）可能比之后所有步子都大得多，而动量还会把它延续下去。",
+        ),
+    },
+    "adafactor": {
+        "what": (
+            "Adafactor saves Adam's memory: for a matrix it keeps only the EMAs R of each row's and C of each "
+            "column's mean g² and estimates v̂ = R Cᵀ / mean(R), instead of one number per weight. The decay is "
+            "scheduled, 1 − β̂₂ = t^γ (γ = −0.8, so step 1 takes g² whole); the step g/√v̂ is clipped to RMS at "
+            "most d and scaled relative to the tensor: by max(ε₂, RMS(θ)) · min(η, 1/√t). Vectors keep an "
+            "unfactored v̂, and on the two-parameter problems (w, b) is one vector, so nothing is factored there "
+            "(an RMSprop-like step whose size follows the parameters' RMS; this is torch.optim.Adafactor).",
+            "Adafactor 节省 Adam 的内存：对一个矩阵，它只保存每一行和每一列 g² 均值的指数滑动平均 R 和 C，"
+            "用 v̂ = R Cᵀ / mean(R) 来估计二阶矩，而不是每个权重一个数。衰减率按调度变化，1 − β̂₂ = t^γ"
+            "（γ = −0.8，所以第一步完整取 g²）；步子 g/√v̂ 的均方根被截断在 d 以内，并相对于张量缩放："
+            "乘以 max(ε₂, RMS(θ)) · min(η, 1/√t)。向量保留不分解的 v̂。在两个参数的问题上，(w, b) 是一个向量，"
+            "所以这里没有任何分解：它是一种类似 RMSprop 的步子，大小跟随参数的均方根。这里复现的是 torch.optim.Adafactor。",
+        ),
+        "uses": (
+            "Training large transformers when optimizer memory matters: T5 and PaLM were trained with it; its "
+            "state for an m × n matrix is m + n numbers instead of Adam's 2mn.",
+            "在优化器内存很重要时训练大型 Transformer：T5 和 PaLM 都用它训练；"
+            "对一个 m × n 矩阵，它的状态只有 m + n 个数，而 Adam 需要 2mn 个。",
+        ),
+        "fails": (
+            "Relative steps mean parameters near zero move only by ε₂ ρ: a tensor initialised at zero creeps. "
+            "Without momentum it is noisier than Adam, and the factored estimate is poor when the gradient's "
+            "scale does not factor into rows times columns.",
+            "相对步长意味着接近零的参数每步只移动 ε₂ ρ：初始化为零的张量几乎不动。"
+            "它没有动量，比 Adam 噪声更大；当梯度尺度不能分解为“行 × 列”时，分解估计很差。",
+        ),
+    },
 }
 
 STRINGS = {f"learn.card.{key}.{part}": pair for key, parts in _CARDS.items() for part, pair in parts.items()}

@@ -46,6 +46,10 @@ TEXTS = {
     "AdEMAMix": "AdEMAMix",
     "Rprop": "Rprop（弹性反向传播）",
     "MARS (AdamW form)": "MARS（AdamW 形式）",
+    "Muon": "Muon",
+    "LAMB": "LAMB",
+    "LARS": "LARS",
+    "Adafactor": "Adafactor",
     # --- sgd, momentum, nesterov ---
     "Step straight down the gradient, scaled by the learning rate.": "沿梯度方向直接下降，步长由学习率决定。",
     "Per-coordinate step size applied to the update direction.": "作用在更新方向上的逐坐标步长。",
@@ -215,6 +219,74 @@ TEXTS = {
     "Previous gradient (the variance-reduction term needs it).": "上一步的梯度（方差缩减项要用到它）。",
     "Variance-reduced gradient, scaled to norm at most 1: what the moments average.": (
         "方差缩减后的梯度，缩放到范数不超过 1：两个矩平均的就是它。"
+    ),
+    # --- second wave, structure-aware: muon, lamb, lars, adafactor ---
+    "Momentum whose step on each weight matrix is orthogonalised: every direction moves by about the same amount.": (
+        "对每个权重矩阵的步子做正交化的动量法：每个方向移动的距离大致相同。"
+    ),
+    "Step size: an orthogonalised step moves each direction of a matrix by about this much.": (
+        "步长：正交化后的一步让矩阵的每个方向大约移动这么远。"
+    ),
+    "Floor on the momentum's norm before Newton-Schulz divides by it.": (
+        "Newton-Schulz 迭代前用来除动量范数的下限。"
+    ),
+    "Momentum: an EMA of g (beta1 = 0.9 on the tensors AdamW takes).": (
+        "动量：g 的指数滑动平均（交给 AdamW 的张量上 beta1 = 0.9）。"
+    ),
+    "AdamW's second moment, on tensors that are not matrices (0 on Muon's).": (
+        "AdamW 的二阶矩，只在不是矩阵的张量上（Muon 处理的矩阵上为 0）。"
+    ),
+    "Distance each coordinate moved per unit of gradient, |Δθ| / |g| (0 where g = 0).": (
+        "每个坐标每单位梯度移动的距离 |Δθ| / |g|（g = 0 处为 0）。"
+    ),
+    "Adam whose step on each tensor is rescaled to a fixed fraction of that tensor's norm.": (
+        "把每个张量上的步子缩放为该张量范数固定比例的 Adam。"
+    ),
+    "Added to sqrt(v_hat) in Adam's denominator; when large, the direction becomes momentum.": (
+        "加在 Adam 分母 sqrt(v_hat) 上；取值很大时，方向就变成动量方向。"
+    ),
+    "Trust ratio of the coordinate's tensor: ||θ|| / ||update|| (1 when either is 0).": (
+        "该坐标所在张量的信任比 ||θ|| / ||update||（任一为 0 时取 1）。"
+    ),
+    "Per-coordinate step size multiplying m_hat: lr r / (sqrt(v_hat) + eps).": (
+        "乘在 m_hat 上的逐坐标步长：lr r / (sqrt(v_hat) + eps)。"
+    ),
+    "Momentum SGD whose step on each tensor is scaled to a fixed fraction of that tensor's norm.": (
+        "把每个张量上的步子缩放为该张量范数固定比例的动量 SGD。"
+    ),
+    "Fraction of the tensor's norm a step may move it, before the learning rate: η' = c ||θ|| / ||g||.": (
+        "在乘学习率之前，一步可以让张量移动其范数的多大比例：η' = c ||θ|| / ||g||。"
+    ),
+    "Added to the update's norm in the trust ratio's denominator (0 as in optax).": (
+        "加在信任比分母（更新量的范数）上的常数（与 optax 一样默认为 0）。"
+    ),
+    "Momentum of the scaled steps: lr r u plus momentum times the last one.": (
+        "缩放后步子的动量：lr r u 加上动量系数乘以上一步的值。"
+    ),
+    "Per-coordinate step size multiplying the gradient: lr r.": "乘在梯度上的逐坐标步长：lr r。",
+    "Adam-like scaling with a factored second moment (row and column averages) and steps relative to the weights' size.": (
+        "类似 Adam 的缩放，但二阶矩按行、列平均分解存储，步长相对于权重的大小。"
+    ),
+    "Largest relative step: rho_t = min(lr, 1/sqrt(t)) times the tensor's RMS.": (
+        "最大相对步长：rho_t = min(lr, 1/sqrt(t)) 乘以张量的均方根。"
+    ),
+    "Exponent of the second moment's schedule: each step mixes in a fraction t^beta2_decay of g^2.": (
+        "二阶矩调度的指数：每一步按 t^beta2_decay 的比例混入 g^2。"
+    ),
+    "Smallest parameter RMS the step is scaled by, so tensors at zero still move.": (
+        "步长所乘的参数均方根的下限，使位于零点的张量也能移动。"
+    ),
+    "Clipping threshold (at least 1): the step's RMS is capped at d before the relative scaling.": (
+        "截断阈值（至少为 1）：在相对缩放之前，步子的均方根被限制在 d 以内。"
+    ),
+    "Second-moment estimate the step divides by: an EMA of g^2 on vectors, (row x column) / mean(row) on matrices.": (
+        "步子所除的二阶矩估计：向量上是 g^2 的指数滑动平均，矩阵上是（行 × 列）/ 行的平均。"
+    ),
+    "On matrices: the EMA of the mean of g^2 over the coordinate's row (0 elsewhere).": (
+        "矩阵上：该坐标所在行 g^2 均值的指数滑动平均（其他地方为 0）。"
+    ),
+    "On matrices: the EMA of the mean of g^2 over the coordinate's column (0 elsewhere).": (
+        "矩阵上：该坐标所在列 g^2 均值的指数滑动平均（其他地方为 0）。"
     ),
     # --- problems ---
     "Linear regression: y = 3x + 4 + noise": "线性回归：y = 3x + 4 + 噪声",

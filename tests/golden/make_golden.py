@@ -1,7 +1,8 @@
 """Generate golden optimizer trajectories from the reference libraries.
 
-For each optimizer of ``shared/optimizers.md`` (the first table and the
-elementwise ones of the second wave) this script runs the reference
+For each optimizer of ``shared/optimizers.md`` (the first table, the
+elementwise ones of the second wave and its structure-aware Muon, LAMB, LARS and
+Adafactor, which see (w, b) as one tensor) this script runs the reference
 implementation (``torch.optim``, ``optax``, ``lion-pytorch``, ``schedulefree``,
 ``prodigyopt``, ``adabelief-pytorch``, ``timm``) for 200 steps in float64 and
 writes one JSON file per case into ``tests/golden/fixtures/``:
@@ -25,7 +26,10 @@ Modifiers (``MODIFIED``) around two inner optimizers each: ``optax.lookahead`` a
 below plus the modifier's. A Lookahead fixture records the fast weights.
 
 For the second-wave optimizers the script also checks that the contract's
-defaults (``DEFAULTS``) are the reference's own signature defaults.
+defaults (``DEFAULTS``) are the reference's own signature defaults (except where
+the contract says otherwise: ``CONTRACT_OVERRIDES``). torch.optim.Muon runs its
+Newton-Schulz iteration on a bfloat16 copy; the fixtures run torch's own function
+with that cast removed (``float64_newton_schulz``), as the float64 contract asks.
 
 Gradients are computed in NumPy float64 and handed to the reference optimizer
 (``p.grad = torch.from_numpy(g.copy()); opt.step()`` for torch-based references,
@@ -235,8 +239,22 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "weight_decay": 0.0,
         "gamma": 0.025,
     },
+    # second wave (structure-aware; on these problems (w, b) is one tensor)
+    "muon": {"learning_rate": 0.02, "momentum": 0.95, "epsilon": 1e-7, "weight_decay": 0.0},
+    "lamb": {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-6, "weight_decay": 0.0},
+    "lars": {
+        "learning_rate": 0.1,
+        "momentum": 0.9,
+        "trust_coefficient": 1e-3,
+        "epsilon": 0.0,
+        "weight_decay": 0.0,
+    },
+    "adafactor": {"learning_rate": 1e-2, "beta2_decay": -0.8, "epsilon": 1e-3, "d": 1.0, "weight_decay": 0.0},
 }
-SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars")
+SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars", "muon", "lamb", "lars", "adafactor")
+#: Defaults the contract sets apart from its reference's signature (checked against it otherwise):
+#: torch.optim.Muon defaults to lr=1e-3 and weight_decay=0.1, the contract to 0.02 and 0.
+CONTRACT_OVERRIDES = {"muon": {"lr", "weight_decay"}}
 
 # Non-default settings for linear regression: every feature switched on.
 LINEAR_REGRESSION: dict[str, dict[str, float]] = {
@@ -373,6 +391,22 @@ LINEAR_REGRESSION: dict[str, dict[str, float]] = {
         "epsilon": 1e-7,
         "weight_decay": 0.01,
         "gamma": 0.1,
+    },
+    "muon": {"learning_rate": 0.05, "momentum": 0.9, "epsilon": 1e-6, "weight_decay": 0.01},
+    "lamb": {"learning_rate": 0.1, "beta1": 0.85, "beta2": 0.99, "epsilon": 1e-5, "weight_decay": 0.01},
+    "lars": {
+        "learning_rate": 0.05,
+        "momentum": 0.8,
+        "trust_coefficient": 0.01,
+        "epsilon": 1e-3,
+        "weight_decay": 0.01,
+    },
+    "adafactor": {
+        "learning_rate": 0.05,
+        "beta2_decay": -0.6,
+        "epsilon": 1e-2,
+        "d": 1.0,
+        "weight_decay": 0.01,
     },
 }
 
@@ -512,6 +546,22 @@ ROSENBROCK: dict[str, dict[str, float]] = {
         "epsilon": 1e-7,
         "weight_decay": 1e-3,
         "gamma": 0.1,
+    },
+    "muon": {"learning_rate": 0.01, "momentum": 0.9, "epsilon": 1e-7, "weight_decay": 1e-3},
+    "lamb": {"learning_rate": 0.01, "beta1": 0.85, "beta2": 0.99, "epsilon": 1e-6, "weight_decay": 1e-3},
+    "lars": {
+        "learning_rate": 0.1,
+        "momentum": 0.9,
+        "trust_coefficient": 0.01,
+        "epsilon": 1e-4,
+        "weight_decay": 1e-3,
+    },
+    "adafactor": {
+        "learning_rate": 0.005,
+        "beta2_decay": -0.7,
+        "epsilon": 1e-3,
+        "d": 1.2,
+        "weight_decay": 1e-3,
     },
 }
 
@@ -768,6 +818,52 @@ REFERENCES: dict[str, Callable[[dict[str, float]], Reference]] = {
             "gamma": h["gamma"],
         },
     ),
+    "muon": lambda h: (
+        "torch.optim.Muon",
+        {
+            "lr": h["learning_rate"],
+            "weight_decay": h["weight_decay"],
+            "momentum": h["momentum"],
+            "nesterov": True,
+            "ns_coefficients": (3.4445, -4.775, 2.0315),
+            "eps": h["epsilon"],
+            "ns_steps": 5,
+            "adjust_lr_fn": None,
+        },
+    ),
+    "lamb": lambda h: (
+        "optax.lamb",
+        {
+            "learning_rate": h["learning_rate"],
+            "b1": h["beta1"],
+            "b2": h["beta2"],
+            "eps": h["epsilon"],
+            "eps_root": 0.0,
+            "weight_decay": h["weight_decay"],
+        },
+    ),
+    "lars": lambda h: (
+        "optax.lars",
+        {
+            "learning_rate": h["learning_rate"],
+            "weight_decay": h["weight_decay"],
+            "trust_coefficient": h["trust_coefficient"],
+            "eps": h["epsilon"],
+            "momentum": h["momentum"],
+            "nesterov": False,
+        },
+    ),
+    "adafactor": lambda h: (
+        "torch.optim.Adafactor",
+        {
+            "lr": h["learning_rate"],
+            "beta2_decay": h["beta2_decay"],
+            "eps": (None, h["epsilon"]),
+            "d": h["d"],
+            "weight_decay": h["weight_decay"],
+            "foreach": False,
+        },
+    ),
 }
 
 #: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch.
@@ -780,9 +876,10 @@ def check_reference_defaults(key: str) -> None:
     signature = inspect.signature(_resolve(name))
     for arg, value in kwargs.items():
         default = signature.parameters[arg].default
-        if arg in NOT_DEFAULTS:
+        if arg in NOT_DEFAULTS or arg in CONTRACT_OVERRIDES.get(key, ()):
             continue
         same = (tuple(default) == tuple(value)) if isinstance(value, tuple) else default == value
+        same = same or (default is None and value is None)
         if not same:
             raise ValueError(f"{key}: {name}'s default {arg}={default!r}, the contract's {value!r}")
 
@@ -800,12 +897,29 @@ def describe(name: str, kwargs: dict[str, object]) -> str:
         call += "; opt.train()"
     if name in MATRIX_REFERENCES:
         call += "; the parameter is one 1 x 2 tensor"
+    if name == "torch.optim.Muon":
+        call += "; " + FLOAT64_NEWTON_SCHULZ
     return call
+
+
+#: torch.optim.Muon runs Newton-Schulz on a bfloat16 copy (about 3 significant digits); the contract is
+#: float64, so the fixtures run torch's own function with that one cast removed.
+FLOAT64_NEWTON_SCHULZ = "torch.optim._muon._zeropower_via_newtonschulz with grad.bfloat16() -> grad.clone()"
+
+
+def float64_newton_schulz() -> None:
+    """Replace torch.optim._muon._zeropower_via_newtonschulz by its own source minus the bfloat16 cast."""
+    import torch.optim._muon as muon
+
+    source = inspect.getsource(muon._zeropower_via_newtonschulz)
+    if source.count("grad.bfloat16()") != 1:
+        raise RuntimeError("torch's Newton-Schulz no longer casts with grad.bfloat16(): review the patch")
+    exec(compile(source.replace("grad.bfloat16()", "grad.clone()"), muon.__file__, "exec"), vars(muon))
 
 
 #: References that see the two parameters as one 1 x 2 matrix: timm's Mars runs its MARS branch only
 #: for tensors of 2 or more dimensions (a 1-D tensor gets plain AdamW unless optimize_1d=True).
-MATRIX_REFERENCES = {"timm.optim.Mars"}
+MATRIX_REFERENCES = {"timm.optim.Mars", "torch.optim.Muon"}
 
 
 def _load_timm_optim() -> None:
@@ -848,6 +962,8 @@ def run_torch(
 
     torch.set_default_dtype(torch.float64)
     shape = (1, len(start)) if name in MATRIX_REFERENCES else (len(start),)
+    if name == "torch.optim.Muon":
+        float64_newton_schulz()
     p = torch.tensor(start, dtype=torch.float64).reshape(shape).requires_grad_(True)
     # Some references print banners from their constructors; keep them quiet.
     with contextlib.redirect_stdout(io.StringIO()):

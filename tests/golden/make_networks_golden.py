@@ -8,7 +8,11 @@ beside this file:
 * ``grad-<case>.json``: the loss and the autograd gradient at three points (the start, a second
   seeded init, and the start plus a Gaussian offset);
 * ``train-<optimizer>-<case>.json``: a minibatch training run of ``torch.optim`` (SGD with
-  momentum, Adam, AdamW) on the MLP, same start and minibatches (recorded), every 10th iterate.
+  momentum, Adam, AdamW) on the MLP, same start and minibatches (recorded), every 10th iterate;
+  and of the structure-aware optimizers, whose rules act per tensor: ``torch.optim.Muon`` on the
+  weight matrices with ``torch.optim.AdamW`` (its defaults, the same learning rate) on the biases,
+  Newton-Schulz in float64 (``make_golden.float64_newton_schulz``); ``torch.optim.Adafactor``; and
+  ``optax.lamb`` / ``optax.lars`` on the list of tensors (jax in float64), fed torch's gradients.
 
 torch is not a dependency of optviz; it is only needed here. Install it into a separate venv
 (``python -m venv /work/venv-golden --system-site-packages``, then ``pip install torch==2.13.0``)
@@ -68,7 +72,34 @@ TRAIN_CASES = {
         {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 0.1},
         "mlp-spiral-relu-16x16",
     ),
-}
+    # structure-aware: an MLP with tall (5 x 2, 7 x 5) and wide (3 x 7, 1 x 3) matrices and bias vectors
+    "muon": (
+        "Muon",
+        {"lr": 0.02, "momentum": 0.95, "eps": 1e-7, "weight_decay": 0.01, "nesterov": True,
+         "ns_coefficients": (3.4445, -4.775, 2.0315), "ns_steps": 5, "adjust_lr_fn": None},
+        {"learning_rate": 0.02, "momentum": 0.95, "epsilon": 1e-7, "weight_decay": 0.01},
+        "mlp-moons-tanh-5x7x3",
+    ),
+    "adafactor": (
+        "Adafactor",
+        {"lr": 0.05, "beta2_decay": -0.8, "eps": (None, 1e-3), "d": 1.0, "weight_decay": 0.01},
+        {"learning_rate": 0.05, "beta2_decay": -0.8, "epsilon": 1e-3, "d": 1.0, "weight_decay": 0.01},
+        "mlp-moons-tanh-5x7x3",
+    ),
+    "lamb": (
+        "optax.lamb",
+        {"learning_rate": 0.02, "b1": 0.9, "b2": 0.99, "eps": 1e-6, "eps_root": 0.0, "weight_decay": 0.01},
+        {"learning_rate": 0.02, "beta1": 0.9, "beta2": 0.99, "epsilon": 1e-6, "weight_decay": 0.01},
+        "mlp-moons-tanh-5x7x3",
+    ),
+    "lars": (
+        "optax.lars",
+        {"learning_rate": 1.0, "weight_decay": 1e-3, "trust_coefficient": 0.02, "eps": 1e-6,
+         "momentum": 0.9, "nesterov": False},
+        {"learning_rate": 1.0, "momentum": 0.9, "trust_coefficient": 0.02, "epsilon": 1e-6, "weight_decay": 1e-3},
+        "mlp-moons-tanh-5x7x3",
+    ),
+}  # fmt: skip
 
 
 def build(case: str):
@@ -151,17 +182,57 @@ def grad_fixture(case: str) -> dict:
     }
 
 
+def stepper(cls_name: str, kwargs: dict, model: TorchModel):
+    """``step()`` that applies one update to ``model.params`` from their ``.grad``, and the reference's text."""
+    if cls_name.startswith("optax."):
+        import jax
+        import jax.numpy as jnp
+        import optax
+
+        jax.config.update("jax_enable_x64", True)
+        opt = getattr(optax, cls_name.split(".", 1)[1])(**kwargs)
+        state = [opt.init([jnp.asarray(t.detach().numpy()) for t in model.params])]
+
+        def step() -> None:
+            params = [jnp.asarray(t.detach().numpy()) for t in model.params]
+            grads = [jnp.asarray(t.grad.numpy()) for t in model.params]
+            updates, state[0] = opt.update(grads, state[0], params)
+            with torch.no_grad():
+                for t, new in zip(model.params, optax.apply_updates(params, updates)):
+                    t.copy_(torch.from_numpy(np.array(new)))
+
+        return step, f"{cls_name}(**{kwargs!r}) on the list of tensors, jax float64"
+    if cls_name == "Muon":  # the matrices; every other tensor through AdamW's defaults at Muon's rate
+        from make_golden import FLOAT64_NEWTON_SCHULZ, float64_newton_schulz
+
+        float64_newton_schulz()
+        matrices = [t for t in model.params if t.ndim == 2]
+        others = [t for t in model.params if t.ndim != 2]
+        opts = [
+            torch.optim.Muon(matrices, **kwargs),
+            torch.optim.AdamW(others, lr=kwargs["lr"], foreach=False),
+        ]
+        text = (
+            f"torch.optim.Muon(matrices, **{kwargs!r}) + torch.optim.AdamW(vectors, lr={kwargs['lr']!r}, "
+            f"foreach=False); {FLOAT64_NEWTON_SCHULZ}"
+        )
+        return (lambda: [o.step() for o in opts]), text
+    opt = getattr(torch.optim, cls_name)(model.params, **kwargs, foreach=False)
+    return opt.step, f"torch.optim.{cls_name}(**{kwargs!r}, foreach=False)"
+
+
 def train_fixture(key: str) -> dict:
     cls_name, torch_kwargs, hparams, case = TRAIN_CASES[key]
     prob = build(case)
     model = TorchModel(prob, prob.start)
-    opt = getattr(torch.optim, cls_name)(model.params, **torch_kwargs, foreach=False)
+    step, reference = stepper(cls_name, torch_kwargs, model)
     batches = step_batches(len(prob.data.X_train), TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
     params = [model.flat().tolist()]
     for i in range(TRAIN_STEPS):
-        opt.zero_grad()
+        for t in model.params:
+            t.grad = None
         model.loss(batches[i]).backward()
-        opt.step()
+        step()
         if (i + 1) % RECORD_EVERY == 0:
             params.append(model.flat().tolist())
     cls, args, kwargs = GRAD_CASES[case]
@@ -176,21 +247,22 @@ def train_fixture(key: str) -> dict:
         "batches": batches.tolist(),
         "record_every": RECORD_EVERY,
         "params": params,
-        "reference": f"torch.optim.{cls_name}(**{torch_kwargs!r}, foreach=False)",
+        "reference": reference,
         "versions": meta(),
     }
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Every fixture, or only the training runs of the optimizer keys in ``only``."""
     torch.set_default_dtype(torch.float64)
     OUT.mkdir(exist_ok=True)
-    for case in GRAD_CASES:
+    for case in GRAD_CASES if not only else ():
         (OUT / f"grad-{case}.json").write_text(json.dumps(grad_fixture(case)) + "\n")
-    for key in TRAIN_CASES:
+    for key in only or TRAIN_CASES:
         data = train_fixture(key)
         (OUT / f"train-{data['case']}.json").write_text(json.dumps(data) + "\n")
-    print(f"wrote {len(GRAD_CASES) + len(TRAIN_CASES)} fixtures to {OUT}")
+    print(f"wrote {len(only) if only else len(GRAD_CASES) + len(TRAIN_CASES)} fixtures to {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
