@@ -1,8 +1,9 @@
 """Lessons: ready-made scenes that each make one point, declared as data like the other registries.
 
 A lesson names the page it opens ("playground": one optimizer; "compare": two or more, all on the
-same problem, start, schedule, minibatches and noise), its optimizers with the hyperparameters that
-differ from the defaults, and the run settings. Its title, explanation and question for the class are
+same problem, start, schedule, minibatches and noise; "networks": one to three optimizers training a
+network scene of optviz.nets.scenes from the same weights, each at its own learning rate), its
+optimizers with the hyperparameters that differ from the defaults, and the run settings. Its title, explanation and question for the class are
 translation keys ``lesson.<key>.title|text|question`` (optviz/locales/lessons.py). tests/test_lessons.py
 runs every lesson and checks that it really shows its point.
 """
@@ -21,13 +22,16 @@ from .schedules import get_schedule
 from .settings import RunSettings
 from .spec import resolve
 
-LessonPage = Literal["playground", "compare"]
-PAGES: tuple[LessonPage, ...] = ("playground", "compare")
+LessonPage = Literal["playground", "compare", "networks"]
+PAGES: tuple[LessonPage, ...] = ("playground", "compare", "networks")
 
 
 @dataclass(frozen=True)
 class Lesson:
-    """One scene: which page, which optimizers (key -> hyperparameters), which problem and settings."""
+    """One scene: which page, which optimizers (key -> hyperparameters), which problem and settings.
+
+    On the "networks" page ``problem`` is a scene key, ``problem_params`` its control values, and each
+    optimizer takes a learning rate only (the page runs the rest at their registry defaults)."""
 
     key: str
     page: LessonPage
@@ -53,10 +57,27 @@ class Lesson:
             raise ValueError(f"{owner}: a compare lesson has {MIN_OPTIMIZERS}-{MAX_OPTIMIZERS} optimizers")
         for opt, hparams in self.setups.items():
             resolve(get_optimizer(opt).hparams, hparams, f"{owner} ({opt})")
+        if self.page == "networks":
+            self._check_network(owner, count)
+            return
         if self.problem not in PROBLEMS:
             raise ValueError(f"{owner}: unknown problem {self.problem!r}; allowed: {', '.join(PROBLEMS)}")
         resolve(PROBLEMS[self.problem].params, self.problem_params, owner)
         get_schedule(self.schedule)(1, self.schedule_params)
+
+    def _check_network(self, owner: str, count: int) -> None:
+        from .nets.scenes import MAX_NET_OPTIMIZERS, SCENES
+
+        if not 1 <= count <= MAX_NET_OPTIMIZERS:
+            raise ValueError(f"{owner}: a networks lesson has 1-{MAX_NET_OPTIMIZERS} optimizers")
+        if self.problem not in SCENES:
+            raise ValueError(f"{owner}: unknown scene {self.problem!r}; allowed: {', '.join(SCENES)}")
+        for opt, hparams in self.setups.items():
+            if set(hparams) - {"learning_rate"}:
+                raise ValueError(f"{owner} ({opt}): a networks lesson sets the learning rate only")
+        SCENES[self.problem].values(self.problem_params)
+        if self.start is not None or self.schedule != "constant" or self.grad_noise:
+            raise ValueError(f"{owner}: a networks lesson starts at the scene's weights, at a constant rate")
 
     @property
     def optimizers(self) -> tuple[str, ...]:
@@ -75,7 +96,13 @@ class Lesson:
         return f"lesson.{self.key}.question"
 
     def build_problem(self) -> Problem:
-        """The lesson's problem instance (its parameters applied)."""
+        """The lesson's problem instance (its parameters applied; a network scene's problem as the
+        Networks page builds it)."""
+        if self.page == "networks":
+            from .nets.scenes import SCENES
+            from .network_state import scene_problem
+
+            return scene_problem(self.problem, SCENES[self.problem].values(self.problem_params))
         return PROBLEMS[self.problem](**dict(self.problem_params))
 
     @property
@@ -93,6 +120,12 @@ class Lesson:
     def runs(self) -> dict[str, Trace]:
         """One trace per optimizer, exactly as the lesson's page computes them."""
         problem = self.build_problem()
+        if self.page == "networks":  # as the Networks page trains them
+            from .nets.scenes import train
+            from .network_state import network_config
+
+            config = network_config(self)
+            return train(problem, {opt: config.hparams(opt) for opt in config.optimizers}, self.settings)
         kwargs = self.run_kwargs()
         return {opt: run(opt, problem, hparams=dict(hp), **kwargs) for opt, hp in self.setups.items()}
 
@@ -196,6 +229,11 @@ LESSONS: dict[str, Lesson] = _lessons(
         },
         steps=1000,
     ),
+    Lesson(
+        "muon_singular_values", "networks", "matrix",
+        {"sgd": {"learning_rate": 0.1}, "adamw": {"learning_rate": 0.01}, "muon": {"learning_rate": 0.05}},
+        steps=300,
+    ),
 )  # fmt: skip
 
 
@@ -234,6 +272,10 @@ def lesson_query(lesson: Lesson) -> dict[str, str]:
 
     if lesson.page == "playground":
         return app_state.encode_playground(playground_config(lesson))
+    if lesson.page == "networks":
+        from .network_state import encode_networks, network_config
+
+        return encode_networks(network_config(lesson))
     return _compare_query(lesson)
 
 

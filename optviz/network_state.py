@@ -81,6 +81,27 @@ def default_network_config(scene: str = DEFAULT_SCENE) -> NetworkConfig:
     )
 
 
+def network_config(lesson: Any) -> NetworkConfig:
+    """The page state that shows a "networks" lesson (optviz.lessons): its scene and control values, its
+    optimizers at their learning rates (the scene's where the lesson names none), its run settings."""
+    scene = SCENES[lesson.problem]
+    opts = tuple(lesson.optimizers)
+    rates = {
+        k: float(lesson.setups[k].get("learning_rate", scene.default_hparams(k)["learning_rate"]))
+        for k in opts
+    }
+    return NetworkConfig(
+        scene=lesson.problem,
+        scene_values=scene.values(lesson.problem_params),
+        optimizers=opts,
+        learning_rates=rates,
+        steps=int(lesson.steps),
+        batch_size=lesson.batch_size,
+        seed=int(lesson.seed),
+        focus=opts[-1],
+    )
+
+
 @lru_cache(maxsize=16)
 def _scene_problem(scene: str, values: tuple) -> NetworkProblem:
     return SCENES[scene](**dict(values))

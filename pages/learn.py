@@ -5,18 +5,27 @@ import streamlit as st
 import optviz
 from optviz.i18n import t, tr
 from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
+from optviz.nets.scenes import SCENES
 from optviz.plots.space import path_figure
 from webui.shell import LANG_KEY, app_params, current_language, presenting, route_through_app
 from webui.ui import absolute_url, chart_config, plain
 
-PAGE_FILES = {"playground": "pages/playground.py", "compare": "pages/compare.py"}
+PAGE_FILES = {
+    "playground": "pages/playground.py",
+    "compare": "pages/compare.py",
+    "networks": "pages/networks.py",
+}
 #: The same Material icons as the navigation (app.py): Streamlit ships their font, while emoji such as
 #: 🎛️ render as empty boxes on a machine without an emoji font.
-PAGE_ICONS = {"playground": ":material/tune:", "compare": ":material/compare_arrows:"}
-#: Each page's "URL already read in this session" flag (set by pages/playground.py and
-#: pages/compare.py). Clearing it makes the page read the scene's query parameters again, so a
+PAGE_ICONS = {
+    "playground": ":material/tune:",
+    "compare": ":material/compare_arrows:",
+    "networks": ":material/hub:",
+}
+#: Each page's "URL already read in this session" flag (set by pages/playground.py, pages/compare.py
+#: and pages/networks.py). Clearing it makes the page read the scene's query parameters again, so a
 #: lesson opens even after the page was visited; tests/test_learn.py checks the names.
-URL_READ_FLAGS = {"playground": "pg:loaded", "compare": "cmp:loaded"}
+URL_READ_FLAGS = {"playground": "pg:loaded", "compare": "cmp:loaded", "networks": "net:loaded"}
 EXAMPLE_CACHE = 2 * 2 * len(optviz.OPTIMIZERS)  # every card, in both languages, with and without presenting
 
 route_through_app()
@@ -116,7 +125,7 @@ def lesson_block(number: int, lesson: Lesson) -> None:
     with st.container(border=True):
         st.markdown(f"### {number}. {t(lesson.title_key, lang)}")
         names = ", ".join(tr(optviz.OPTIMIZERS[o].name, lang) for o in lesson.optimizers)
-        problem = tr(optviz.PROBLEMS[lesson.problem].name, lang)
+        problem = tr((SCENES if lesson.page == "networks" else optviz.PROBLEMS)[lesson.problem].name, lang)
         st.caption(t("learn.lesson.setup", lang, optimizers=names, problem=problem, steps=lesson.steps))
         st.markdown(t(lesson.text_key, lang))
         st.markdown(f"**{t('learn.lesson.question', lang)}** {t(lesson.question_key, lang)}")

@@ -118,18 +118,22 @@ def test_every_lesson_opens_from_the_learn_page(key, lang):
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["lang"] = lang
     at.run()
-    if lesson.page == "compare":  # visit it first, so it has read its (default) URL already
-        at.switch_page("pages/compare.py").run()
+    if lesson.page != "playground":  # visit it first, so it has read its (default) URL already
+        at.switch_page(f"pages/{lesson.page}.py").run()
     at.switch_page("pages/learn.py").run()
     at.button(key=f"learn.lesson.{key}").click().run()
     assert not at.exception, at.exception
-    title = "playground.title" if lesson.page == "playground" else "nav.compare"
-    assert at.title[0].value == i18n.t(title, lang)
+    title = {"playground": "playground.title", "compare": "nav.compare", "networks": "nav.networks"}
+    assert at.title[0].value == i18n.t(title[lesson.page], lang)
     assert _query(at).items() >= lesson_query(lesson).items()
     assert _query(at)["lang"] == lang  # the language is kept, in the address bar too
-    prefix = "pg.hp." if lesson.page == "playground" else "cmp."
     for opt, hp in lesson.setups.items():
         for name, value in hp.items():
+            if lesson.page == "networks":  # one learning-rate control per scene and optimizer
+                assert name == "learning_rate"
+                assert at.session_state[store_key(f"net.lr.{lesson.problem}.{opt}")] == value
+                continue
+            prefix = "pg.hp." if lesson.page == "playground" else "cmp."
             assert at.session_state[store_key(hparam_keys(opt, prefix)[name])] == value
 
 

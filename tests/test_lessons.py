@@ -209,6 +209,25 @@ def check_rosenbrock_valley(lesson, runs):
     assert dist["momentum"] < 0.05 < dist["adam"] < dist["sgd"]
 
 
+def check_muon_singular_values(lesson, runs):
+    """SGD learns the target's singular values one at a time, largest first; Muon learns them together,
+    the smallest first and before the others do; its constant step length keeps its loss above SGD's."""
+    problem = lesson.build_problem()
+    target = problem.target_singular_values
+
+    def reached(trace) -> np.ndarray:  # first step at which each singular value is 90% learned
+        sv = np.array([problem.singular_values(p)[: target.size] for p in trace.params])  # largest first
+        hit = sv >= 0.9 * target
+        assert hit.any(axis=0).all()
+        return hit.argmax(axis=0)
+
+    sgd, adamw, muon = (reached(runs[k]) for k in ("sgd", "adamw", "muon"))
+    assert np.all(np.diff(sgd) > 0) and sgd[-1] >= 4 * sgd[0]  # one at a time, largest first
+    assert np.all(np.diff(muon) < 0) and muon[0] <= 3 * muon[-1]  # together, smallest first
+    assert muon[-1] < adamw[-1] < sgd[-1]  # the smallest singular value: Muon, then AdamW, then SGD
+    assert runs["muon"].final_loss > 1e-3 > 1e-9 > runs["sgd"].final_loss
+
+
 CHECKS = {name.removeprefix("check_"): fn for name, fn in globals().items() if name.startswith("check_")}
 
 
@@ -223,9 +242,9 @@ def test_lesson_shows_its_point(key):
 
 
 # --- the registry as data ------------------------------------------------------------------------------
-def test_enough_lessons_on_both_pages():
+def test_enough_lessons_on_every_page():
     assert len(LESSONS) >= 14
-    assert {lesson.page for lesson in LESSONS.values()} == {"playground", "compare"}
+    assert {lesson.page for lesson in LESSONS.values()} == {"playground", "compare", "networks"}
 
 
 @pytest.mark.parametrize("key", list(LESSONS))

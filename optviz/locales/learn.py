@@ -689,14 +689,16 @@ STRINGS |= {
     "learn.card.open": ("Open this example in the Playground", "在实验场中打开这个示例"),
     "learn.lessons.title": ("Lessons", "课例"),
     "learn.lessons.intro": (
-        "Each lesson opens a prepared scene in the Playground or the Compare page. Read the explanation, "
-        "ask the question, then press the link and let the class predict before the animation plays.",
-        "每个课例都会在实验场或对比页中打开一个准备好的场景。先读说明、提出问题，"
+        "Each lesson opens a prepared scene in the Playground, the Compare page or the Networks page. Read "
+        "the explanation, ask the question, then press the link and let the class predict before the "
+        "animation plays.",
+        "每个课例都会在实验场、对比页或神经网络页中打开一个准备好的场景。先读说明、提出问题，"
         "再点击链接，在动画播放前让全班先预测结果。",
     ),
     "learn.lesson.question": ("Question for the class", "课堂提问"),
     "learn.lesson.open.playground": ("Open in the Playground", "在实验场中打开"),
     "learn.lesson.open.compare": ("Open in Compare", "在对比页中打开"),
+    "learn.lesson.open.networks": ("Open in Networks", "在神经网络页中打开"),
     "learn.lesson.link": ("Link to this lesson (for slides):", "本课例的链接（可放进幻灯片）："),
     "learn.lesson.setup": (
         "Setup: {optimizers} on {problem}, {steps} steps.",

@@ -250,6 +250,28 @@ _LESSONS = {
             "哪个优化器最先到达 (1, 1)？它的学习率上限取决于什么？",
         ),
     },
+    "muon_singular_values": {
+        "title": ("Muon learns every singular value at once", "Muon 同时学会所有奇异值"),
+        "text": (
+            "Two small matrices A and B are fitted so that A B matches a target with singular values 4, 2, 1 "
+            "and 0.5, from a tiny start. Plain gradient descent grows each direction at a speed proportional "
+            "to its singular value, so it learns them one at a time, the largest first. Muon replaces the "
+            "momentum of each matrix by its orthogonalisation (Newton-Schulz): every singular direction moves "
+            "at the same speed, so all four are learned together, the smallest even first. AdamW, which "
+            "normalises each entry on its own, lies in between. The price: Muon's steps keep their length, "
+            "so at a constant learning rate its loss stays near 1e-2 instead of falling to 0.",
+            "从很小的初值出发，拟合两个小矩阵 A 和 B，使 A B 等于奇异值为 4、2、1、0.5 的目标矩阵。"
+            "普通梯度下降让每个方向以与其奇异值成正比的速度增长，所以一次只学会一个，最大的最先。"
+            "Muon 把每个矩阵的动量换成它的正交化（Newton-Schulz 迭代）：每个奇异方向以相同的速度移动，"
+            "所以四个奇异值一起学会，最小的甚至最先。逐元素归一化的 AdamW 介于两者之间。"
+            "代价是：Muon 的步长不变，在恒定学习率下它的损失停在 1e-2 附近，而不会降到 0。",
+        ),
+        "question": (
+            "In the singular-value view, in which order does each optimizer reach the dotted targets? "
+            "What would make Muon's loss keep falling?",
+            "在奇异值视图中，每个优化器按什么顺序到达虚线目标？怎样才能让 Muon 的损失继续下降？",
+        ),
+    },
 }
 
 STRINGS = {f"lesson.{key}.{part}": pair for key, parts in _LESSONS.items() for part, pair in parts.items()}
