@@ -272,11 +272,14 @@ class Trace:
             return np.concatenate([np.full((1,) + x.shape[1:], np.nan), x])
 
         cols["lr"] = pad(self.lr)
+        packed = {v.name for v in get_optimizer(self.optimizer).all_state if v.packed}
         for name, series in {
             "grad": self.grads,
             "update": self.updates,
             **self.state,
         }.items():
+            if name in packed:  # matrices and histories: in to_dict, not one column per coordinate
+                continue
             s = pad(series)
             if s.ndim == 1:
                 cols[name] = s
@@ -367,7 +370,7 @@ def run(
         columns = [np.array(c).reshape((k,) + np.shape(x)) for c, x in zip(zip(*states[:k]), state)]
         if not k:
             columns = [np.empty((0,) + np.shape(x)) for x in state]
-        rec = {v.name: c if v.per_coordinate else c[:, 0] for v, c in zip(opt.state, columns)}
+        rec = {v.name: c if v.per_coordinate or v.packed else c[:, 0] for v, c in zip(opt.state, columns)}
         t = np.arange(1, k + 1)
         lr = np.asarray(lrs[:k])
         derived = opt.derive(rec, G, P, t, lr, hp) if opt.derive and k else {}

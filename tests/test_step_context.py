@@ -97,10 +97,14 @@ def test_compare_and_the_learning_rate_scan_pass_the_context(monkeypatch):
 
 
 def test_optimizers_without_context_keep_their_own_update():
-    """No wrapper (and no cost per step) for the elementwise optimizers; a context one is wrapped."""
+    """No wrapper (and no cost per step) for the elementwise optimizers; a context one is wrapped
+    (the matrix preconditioners read the layout)."""
     layout = optviz.PROBLEMS["booth"]().layout
+    contextual = {key for key, opt in optviz.OPTIMIZERS.items() if opt.uses_context}
+    assert {"shampoo", "soap"} <= contextual
     for opt in optviz.OPTIMIZERS.values():
-        assert not opt.uses_context and with_context(opt, layout, None) is opt.update
+        wrapped = with_context(opt, layout, None)
+        assert (wrapped is opt.update) == (not opt.uses_context), opt.key
     calls = []
     wrapped = with_context(sam_like(), layout, lambda P, i: calls.append(i) or np.zeros_like(P))
     p, (e, t_seen) = wrapped(np.array([3.0, 4.0]), None, np.array([1.0, 1.0]), 5, 0.1, {"rho": 1.0})

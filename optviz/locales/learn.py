@@ -489,6 +489,70 @@ _CARDS = {
             "早期较大的 α 可能让训练不稳定。它比 Adam 多保存一个状态向量，还多了两个要调的超参数。",
         ),
     },
+    "shampoo": {
+        "what": (
+            "Shampoo keeps, for each weight matrix G, a left statistic L = εI + Σ G Gᵀ and a right one "
+            "R = εI + Σ Gᵀ G, and steps along L^(−1/4) G R^(−1/4): a whole matrix of curvature information "
+            "instead of one number per coordinate. For a vector it is full-matrix Adagrad, L^(−1/2) g. On the "
+            "2-D problems here (w, b) is one vector, so Shampoo keeps ONE full 2 × 2 preconditioner: unlike "
+            "diagonal Adagrad it sees how the two coordinates vary together, so a rotated valley looks round "
+            "to it. This is pytorch-optimizer 4.1.0's Shampoo with its defaults (the authors' code is not on "
+            "PyPI); the inverse roots come from an SVD, and momentum, when on, mixes in the previous "
+            "preconditioned step, as that implementation does.",
+            "Shampoo 对每个权重矩阵 G 保存左统计量 L = εI + Σ G Gᵀ 和右统计量 R = εI + Σ Gᵀ G，"
+            "沿 L^(−1/4) G R^(−1/4) 前进：用一整个矩阵的曲率信息，而不是每个坐标一个数。"
+            "对向量而言，它就是全矩阵 Adagrad：L^(−1/2) g。在这里的二维问题上，(w, b) 被看作一个向量，"
+            "所以 Shampoo 只保存一个完整的 2 × 2 预条件矩阵：与对角 Adagrad 不同，它能看到两个坐标如何一起变化，"
+            "于是倾斜的山谷在它看来是圆的。这里复现的是默认设置下 pytorch-optimizer 4.1.0 的 Shampoo"
+            "（作者的代码不在 PyPI 上）；逆根由 SVD 求得；动量开启时，混入的是上一步预条件后的更新，与该实现一致。",
+        ),
+        "uses": (
+            "Large-scale training where a better preconditioner pays for its matrix roots: a distributed "
+            "version won the external-tuning track of the 2024 AlgoPerf benchmark, and it is used for "
+            "recommendation and language models.",
+            "更好的预条件值得付出矩阵求根代价的大规模训练：它的分布式版本赢得了 2024 年 AlgoPerf 基准的外部调参赛道，"
+            "也被用于推荐系统和语言模型。",
+        ),
+        "fails": (
+            "Matrix roots cost O(n³) per dimension and are numerically touchy: with a small ε the first steps "
+            "divide by nearly singular statistics. Like Adagrad it only accumulates, so its steps shrink for "
+            "ever; practical versions add grafting, EMAs and infrequent root updates.",
+            "矩阵求根每个维度要 O(n³) 的计算，数值上也很敏感：ε 很小时，最初几步要除以几乎奇异的统计量。"
+            "它和 Adagrad 一样只累加，所以步长会一直缩小；实用的版本会加上嫁接（grafting）、指数滑动平均和不频繁的求根。",
+        ),
+    },
+    "soap": {
+        "what": (
+            "SOAP runs Adam in the eigenbasis Q of Shampoo's statistics: it rotates the gradient into Q, keeps "
+            "Adam's second moment there (one number per rotated coordinate), takes Adam's step and rotates it "
+            "back. The statistics are EMAs of G Gᵀ and Gᵀ G; the basis comes from an eigendecomposition on the "
+            "first step, which only fills the statistics (the parameters move from step 2), and is refreshed "
+            "every 10 steps by one power iteration and a QR. On the 2-D problems here (w, b) is one vector "
+            "with precondition_1d on, so Q is the 2 × 2 eigenbasis of the EMA of g gᵀ. This is "
+            "pytorch-optimizer 4.1.0's SOAP with its defaults (shampoo_beta = β2); its QR runs in float32, "
+            "as in the authors' code, and so does ours.",
+            "SOAP 在 Shampoo 统计量的特征基 Q 中运行 Adam：先把梯度旋转到 Q 中，在那里保存 Adam 的二阶矩"
+            "（每个旋转后的坐标一个数），算出 Adam 的一步，再旋转回来。统计量是 G Gᵀ 和 Gᵀ G 的指数滑动平均；"
+            "特征基在第一步由特征分解得到（第一步只填充统计量，参数从第 2 步才开始移动），之后每 10 步用一次幂迭代加 QR 分解更新。"
+            "在这里的二维问题上，(w, b) 被看作一个向量并开启 precondition_1d，所以 Q 是 g gᵀ 的指数滑动平均的 2 × 2 特征基。"
+            "这里复现的是默认设置下 pytorch-optimizer 4.1.0 的 SOAP（shampoo_beta = β2）；"
+            "它的 QR 分解用 float32 计算，与作者的代码一致，我们也一样。",
+        ),
+        "uses": (
+            "Language-model pretraining (the paper's 360M and 660M models), where it needed about 40% fewer "
+            "steps than AdamW and fewer than Shampoo, with one hyperparameter more than Adam (the refresh "
+            "frequency).",
+            "语言模型预训练（论文中的 3.6 亿和 6.6 亿参数模型）；它比 AdamW 少用约 40% 的步数，也比 Shampoo 少，"
+            "而只比 Adam 多一个超参数（特征基的更新频率）。",
+        ),
+        "fails": (
+            "Between refreshes the basis goes stale while the statistics move on; when a statistic has repeated "
+            "eigenvalues (a wide matrix early on) the basis is not unique and the choice is arbitrary. It keeps "
+            "two matrices per weight matrix, and the eigendecompositions cost O(n³).",
+            "两次更新之间特征基会过时，而统计量还在变化；当统计量有重复特征值时（例如训练初期的宽矩阵），"
+            "特征基不唯一，选哪一组是任意的。它对每个权重矩阵要多存两个矩阵，特征分解的代价是 O(n³)。",
+        ),
+    },
     "mars": {
         "what": (
             "MARS feeds AdamW a variance-reduced gradient c_t = g_t + γ β1/(1−β1) (g_t − g_{t−1}), rescaled so "

@@ -216,6 +216,52 @@ TEXTS = {
     "Variance-reduced gradient, scaled to norm at most 1: what the moments average.": (
         "方差缩减后的梯度，缩放到范数不超过 1：两个矩平均的就是它。"
     ),
+    # --- second wave, matrix preconditioners: shampoo, soap (optviz/optimizers/preconditioned.py) ---
+    "Shampoo": "Shampoo",
+    "SOAP": "SOAP",
+    "Precondition with full matrices of summed gradient outer products, so steps follow rotated valleys.": (
+        "用梯度外积累加得到的完整矩阵做预条件，让步子能顺着倾斜（旋转）的山谷走。"
+    ),
+    "Weight of the previous preconditioned step mixed into the gradient (0: none).": (
+        "混入梯度的上一步预条件更新的权重（0 表示不用）。"
+    ),
+    "Starting value epsilon * I of every preconditioner: keeps its inverse root finite.": (
+        "每个预条件矩阵的初始值 epsilon * I：保证它的逆根有限。"
+    ),
+    "Recompute the inverse roots every this many steps (the step uses the last ones; before the first, none, so the parameters stay put).": (
+        "每隔这么多步重新计算一次逆根（其间沿用上一次的结果；第一次计算之前没有逆根，参数保持不动）。"
+    ),
+    "The preconditioned step direction L^(-1/4) G R^(-1/4) (for a vector L^(-1/2) g), before lr.": (
+        "预条件后的更新方向 L^(-1/4) G R^(-1/4)（对向量为 L^(-1/2) g），尚未乘学习率。"
+    ),
+    "Preconditioner statistics: epsilon I plus the sum of G G^T (and G^T G) over all steps.": (
+        "预条件统计量：epsilon I 加上所有步的 G G^T（以及 G^T G）之和。"
+    ),
+    "Inverse roots of the statistics, L^(-1/4) and R^(-1/4) (L^(-1/2) for a vector).": (
+        "统计量的逆根 L^(-1/4) 和 R^(-1/4)（对向量为 L^(-1/2)）。"
+    ),
+    "Effective step size: the length of the step divided by the length of the gradient.": (
+        "有效步长：这一步的长度除以梯度的长度。"
+    ),
+    "Adam run in the rotated coordinates of Shampoo's preconditioner, refreshed every few steps.": (
+        "在 Shampoo 预条件矩阵的旋转坐标系（每隔几步更新一次）中运行的 Adam。"
+    ),
+    "Refresh the eigenbasis every this many steps (one power iteration and a QR).": (
+        "每隔这么多步更新一次特征基（一次幂迭代加一次 QR 分解）。"
+    ),
+    "First moment: an EMA of the gradient g (in the original coordinates).": (
+        "一阶矩：梯度 g 的指数滑动平均（在原坐标系中）。"
+    ),
+    "Second moment: an EMA of the squared gradient rotated into the eigenbasis, Q^T g.": (
+        "二阶矩：旋转到特征基后的梯度 Q^T g 的平方的指数滑动平均。"
+    ),
+    "Adam's step direction computed in the eigenbasis and rotated back: Q (Q^T m / (sqrt(v) + eps)).": (
+        "在特征基中算出、再旋转回原坐标系的 Adam 更新方向：Q (Q^T m / (sqrt(v) + eps))。"
+    ),
+    "Preconditioner statistics: EMAs of G G^T (and G^T G) with beta2.": (
+        "预条件统计量：以 beta2 为衰减率的 G G^T（以及 G^T G）的指数滑动平均。"
+    ),
+    "The eigenbasis of GG: Adam runs in these rotated coordinates.": "GG 的特征基：Adam 在这组旋转后的坐标中运行。",
     # --- problems ---
     "Linear regression: y = 3x + 4 + noise": "线性回归：y = 3x + 4 + 噪声",
     "Linear regression": "线性回归",

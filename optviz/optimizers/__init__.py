@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec import choose
-from . import adaptive, classic, frontier, second_wave
+from . import adaptive, classic, frontier, preconditioned, second_wave
 from .base import Optimizer
 
 
@@ -43,7 +43,12 @@ class OptimizerRegistry(dict[str, Optimizer]):
 
 #: The registered optimizers alone (plain dict): what a composite key's last part must name.
 BASE: dict[str, Optimizer] = {
-    o.key: o for o in classic.OPTIMIZERS + adaptive.OPTIMIZERS + frontier.OPTIMIZERS + second_wave.OPTIMIZERS
+    o.key: o
+    for o in classic.OPTIMIZERS
+    + adaptive.OPTIMIZERS
+    + frontier.OPTIMIZERS
+    + second_wave.OPTIMIZERS
+    + preconditioned.OPTIMIZERS
 }
 
 #: key -> Optimizer: the first 19 in teaching order (classic, adaptive, frontier), then the second wave

@@ -1,10 +1,11 @@
 """Generate golden optimizer trajectories from the reference libraries.
 
 For each optimizer of ``shared/optimizers.md`` (the first table and the
-elementwise ones of the second wave) this script runs the reference
-implementation (``torch.optim``, ``optax``, ``lion-pytorch``, ``schedulefree``,
-``prodigyopt``, ``adabelief-pytorch``, ``timm``) for 200 steps in float64 and
-writes one JSON file per case into ``tests/golden/fixtures/``:
+elementwise and matrix-preconditioned ones of the second wave) this script runs
+the reference implementation (``torch.optim``, ``optax``, ``lion-pytorch``,
+``schedulefree``, ``prodigyopt``, ``adabelief-pytorch``, ``timm``,
+``pytorch-optimizer``) for 200 steps in float64 and writes one JSON file per
+case into ``tests/golden/fixtures/``:
 
 * ``{key}-linear_regression``: linear regression (default problem parameters)
   with non-default hyperparameters that switch every feature on;
@@ -86,6 +87,7 @@ VERSIONED_PACKAGES = (
     "prodigyopt",
     "adabelief-pytorch",
     "timm",
+    "pytorch-optimizer",
 )
 
 # --------------------------------------------------------------------------
@@ -235,8 +237,24 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "weight_decay": 0.0,
         "gamma": 0.025,
     },
+    # second wave (matrix preconditioners): pytorch-optimizer 4.1.0's signature defaults
+    "shampoo": {
+        "learning_rate": 1e-3,
+        "momentum": 0.0,
+        "weight_decay": 0.0,
+        "epsilon": 1e-6,
+        "preconditioning_compute_steps": 1.0,
+    },
+    "soap": {
+        "learning_rate": 3e-3,
+        "beta1": 0.95,
+        "beta2": 0.95,
+        "weight_decay": 1e-2,
+        "precondition_frequency": 10.0,
+        "epsilon": 1e-8,
+    },
 }
-SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars")
+SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars", "shampoo", "soap")
 
 # Non-default settings for linear regression: every feature switched on.
 LINEAR_REGRESSION: dict[str, dict[str, float]] = {
@@ -373,6 +391,21 @@ LINEAR_REGRESSION: dict[str, dict[str, float]] = {
         "epsilon": 1e-7,
         "weight_decay": 0.01,
         "gamma": 0.1,
+    },
+    "shampoo": {
+        "learning_rate": 0.3,
+        "momentum": 0.5,
+        "weight_decay": 0.01,
+        "epsilon": 1e-3,
+        "preconditioning_compute_steps": 2.0,
+    },
+    "soap": {
+        "learning_rate": 0.05,
+        "beta1": 0.9,
+        "beta2": 0.99,
+        "weight_decay": 0.05,
+        "precondition_frequency": 4.0,
+        "epsilon": 1e-6,
     },
 }
 
@@ -512,6 +545,21 @@ ROSENBROCK: dict[str, dict[str, float]] = {
         "epsilon": 1e-7,
         "weight_decay": 1e-3,
         "gamma": 0.1,
+    },
+    "shampoo": {
+        "learning_rate": 0.02,
+        "momentum": 0.2,
+        "weight_decay": 1e-3,
+        "epsilon": 1e-2,
+        "preconditioning_compute_steps": 3.0,
+    },
+    "soap": {
+        "learning_rate": 5e-3,
+        "beta1": 0.9,
+        "beta2": 0.99,
+        "weight_decay": 0.05,
+        "precondition_frequency": 4.0,
+        "epsilon": 1e-6,
     },
 }
 
@@ -768,10 +816,33 @@ REFERENCES: dict[str, Callable[[dict[str, float]], Reference]] = {
             "gamma": h["gamma"],
         },
     ),
+    # (w, b) is one 1-D tensor of length 2: Shampoo's one 2 x 2 preconditioner, SOAP's 2 x 2 eigenbasis
+    "shampoo": lambda h: (
+        "pytorch_optimizer.Shampoo",
+        {
+            "lr": h["learning_rate"],
+            "momentum": h["momentum"],
+            "weight_decay": h["weight_decay"],
+            "matrix_eps": h["epsilon"],
+            "preconditioning_compute_steps": int(h["preconditioning_compute_steps"]),
+        },
+    ),
+    "soap": lambda h: (
+        "pytorch_optimizer.SOAP",
+        {
+            "lr": h["learning_rate"],
+            "betas": _betas(h),
+            "weight_decay": h["weight_decay"],
+            "precondition_frequency": int(h["precondition_frequency"]),
+            "eps": h["epsilon"],
+            "precondition_1d": True,
+        },
+    ),
 }
 
-#: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch.
-NOT_DEFAULTS = {"learning_rate", "foreach"}
+#: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch,
+#: and SOAP's precondition_1d (on for the 2-parameter vector: the contract's 2 x 2 eigenbasis).
+NOT_DEFAULTS = {"learning_rate", "foreach", "precondition_1d"}
 
 
 def check_reference_defaults(key: str) -> None:
