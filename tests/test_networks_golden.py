@@ -1,6 +1,7 @@
-"""The network problems match torch: loss and autograd gradient to 1e-12, and torch.optim training
-runs (SGD with momentum, Adam, AdamW on minibatches) to 1e-10, as recorded by
-tests/golden/make_networks_golden.py. torch itself is never imported here."""
+"""The network problems match torch: loss and autograd gradient to 1e-12, and training runs on
+minibatches (torch.optim's SGD with momentum, Adam, AdamW; pytorch-optimizer's Shampoo and SOAP, whose
+blocks are matrices) to 1e-10, as recorded by tests/golden/make_networks_golden.py. torch itself is
+never imported here."""
 
 import json
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import optviz
 from optviz import nets
 from optviz.nets.base import step_batches
+from optviz.optimizers.base import with_context
 
 FIXTURES = Path(__file__).parent / "golden" / "networks"
 GRADS = sorted(FIXTURES.glob("grad-*.json"))
@@ -30,7 +32,7 @@ def build(spec: dict) -> nets.NetworkProblem:
 def test_fixtures_cover_every_network_problem_and_three_optimizers():
     classes = {load(p)["problem"]["class"] for p in GRADS}
     assert classes == {"MLP", "LinearRegression", "MatrixFactorisation", "MatrixSensing"}
-    assert {load(p)["optimizer"] for p in TRAINS} == {"momentum", "adam", "adamw"}
+    assert {load(p)["optimizer"] for p in TRAINS} == {"momentum", "adam", "adamw", "shampoo", "soap"}
     mlps = [load(p)["problem"]["args"] for p in GRADS if "mlp" in p.name]
     assert {activation for _, _, activation in mlps} == {"tanh", "relu"}
     assert {len(hidden) for _, hidden, _ in mlps} == {1, 2, 3}  # one, two and three hidden layers
@@ -56,17 +58,18 @@ def test_minibatch_training_matches_torch_optim(path):
     case = load(path)
     prob = build(case["problem"])
     steps, every = case["steps"], case["record_every"]
-    n = len(prob.data.X_train)
+    n = len(prob.data.X_train) if isinstance(prob, nets.MLP) else prob.n
     assert np.array_equal(step_batches(n, case["batch_size"], steps, case["seed"]), case["batches"])
     grad_at = prob.stochastic(case["batch_size"], steps, case["seed"])
     opt = optviz.OPTIMIZERS[case["optimizer"]]
     hp = case["hparams"]
     assert set(hp) == set(opt.hparam_names)
+    update = with_context(opt, prob.layout, grad_at)  # the matrix preconditioners read the layout
     p = prob.start.copy()
     state = opt.init(p, hp)
     rows = [p]
     for i in range(steps):
-        p, state = opt.update(grad_at(p, i), state, p, i + 1, hp["learning_rate"], hp)
+        p, state = update(grad_at(p, i), state, p, i + 1, hp["learning_rate"], hp)
         if (i + 1) % every == 0:
             rows.append(p)
     ref = np.array(case["params"])

@@ -8,11 +8,12 @@ beside this file:
 * ``grad-<case>.json``: the loss and the autograd gradient at three points (the start, a second
   seeded init, and the start plus a Gaussian offset);
 * ``train-<optimizer>-<case>.json``: a minibatch training run of ``torch.optim`` (SGD with
-  momentum, Adam, AdamW) on the MLP, same start and minibatches (recorded), every 10th iterate.
+  momentum, Adam, AdamW) on the MLP, or of pytorch-optimizer 4.1.0's Shampoo (on the MLP) and SOAP
+  (on 2 x 2 matrix sensing), same start and minibatches (recorded), every 10th iterate.
 
 torch is not a dependency of optviz; it is only needed here. Install it into a separate venv
 (``python -m venv /work/venv-golden --system-site-packages``, then ``pip install torch==2.13.0``)
-and run from the repository root: ``/work/venv-golden/bin/python tests/golden/make_networks_golden.py``.
+plus ``pip install pytorch-optimizer==4.1.0`` for Shampoo and SOAP, and run from the repository root: ``/work/venv-golden/bin/python tests/golden/make_networks_golden.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +46,9 @@ GRAD_CASES = {
     "matrix-8x8-k8": ("MatrixFactorisation", [], {}),
     "matrix-5x7-k3": ("MatrixFactorisation", [5, 7, 3, [3.0, 1.0]], {"init_scale": 0.3, "seed": 2}),
     "sensing-6x5-k3": ("MatrixSensing", [6, 5, 3, [2.0, 1.0]], {"n": 60, "init_scale": 0.5}),
+    # 2 x 2 factors: SOAP's eigenbases are unique there (a wider factor's G G^T has a null space whose
+    # basis LAPACK picks at will) and its float32 QR is LAPACK's bit for bit
+    "sensing-2x2-k2": ("MatrixSensing", [2, 2, 2, [2.0, 1.0]], {"n": 96, "init_scale": 0.5}),
 }
 
 TRAIN_STEPS, TRAIN_BATCH, TRAIN_SEED = 100, 32, 7
@@ -68,7 +73,29 @@ TRAIN_CASES = {
         {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "weight_decay": 0.1},
         "mlp-spiral-relu-16x16",
     ),
-}
+    # pytorch-optimizer 4.1.0: Shampoo's left/right roots of the 8 x 2 and 1 x 8 weights, full 8 x 8 and
+    # 1 x 1 ones of the biases; SOAP's eigenbases of two 2 x 2 factors (refreshed every 10 steps).
+    # Shampoo's epsilon is 1e-2: with 1e-4 the 8 x 8 bias statistic is nearly singular for 8 steps and
+    # amplifies torch's fused lerp (momentum) and MKL's SVD, last-bit differences, to 7e-9.
+    "shampoo": (
+        "pytorch_optimizer.Shampoo",
+        {"lr": 0.05, "momentum": 0.5, "weight_decay": 1e-3, "matrix_eps": 1e-2, "preconditioning_compute_steps": 2},
+        {
+            "learning_rate": 0.05, "momentum": 0.5, "weight_decay": 1e-3, "epsilon": 1e-2,
+            "preconditioning_compute_steps": 2.0,
+        },
+        "mlp-circle-tanh-8",
+    ),
+    "soap": (
+        "pytorch_optimizer.SOAP",
+        {"lr": 0.02},
+        {
+            "learning_rate": 0.02, "beta1": 0.95, "beta2": 0.95, "weight_decay": 1e-2,
+            "precondition_frequency": 10.0, "epsilon": 1e-8,
+        },
+        "sensing-2x2-k2",
+    ),
+}  # fmt: skip
 
 
 def build(case: str):
@@ -116,7 +143,8 @@ class TorchModel:
             return torch.nn.functional.mse_loss(pred, torch.from_numpy(prob.y))
         A, B = self.params
         if isinstance(prob, nets.MatrixSensing):
-            r = torch.from_numpy(prob.sensing) @ (A @ B).reshape(-1) - torch.from_numpy(prob.y)
+            S, y = (prob.sensing, prob.y) if idx is None else (prob.sensing[idx], prob.y[idx])
+            r = torch.from_numpy(S) @ (A @ B).reshape(-1) - torch.from_numpy(y)
             return 0.5 * (r**2).mean()
         return 0.5 * ((A @ B - torch.from_numpy(prob.target)) ** 2).sum()
 
@@ -151,12 +179,24 @@ def grad_fixture(case: str) -> dict:
     }
 
 
+def optimizer_class(name: str):
+    """``SGD`` from torch.optim, ``pytorch_optimizer.Shampoo`` from its own package."""
+    if "." in name:
+        import importlib
+
+        module, _, attr = name.rpartition(".")
+        return getattr(importlib.import_module(module), attr), {}
+    return getattr(torch.optim, name), {"foreach": False}
+
+
 def train_fixture(key: str) -> dict:
     cls_name, torch_kwargs, hparams, case = TRAIN_CASES[key]
     prob = build(case)
     model = TorchModel(prob, prob.start)
-    opt = getattr(torch.optim, cls_name)(model.params, **torch_kwargs, foreach=False)
-    batches = step_batches(len(prob.data.X_train), TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
+    cls, extra = optimizer_class(cls_name)
+    opt = cls(model.params, **torch_kwargs, **extra)
+    n = len(prob.data.X_train) if isinstance(prob, nets.MLP) else prob.n
+    batches = step_batches(n, TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
     params = [model.flat().tolist()]
     for i in range(TRAIN_STEPS):
         opt.zero_grad()
@@ -176,7 +216,11 @@ def train_fixture(key: str) -> dict:
         "batches": batches.tolist(),
         "record_every": RECORD_EVERY,
         "params": params,
-        "reference": f"torch.optim.{cls_name}(**{torch_kwargs!r}, foreach=False)",
+        "reference": (
+            f"torch.optim.{cls_name}(**{torch_kwargs!r}, foreach=False)"
+            if extra
+            else f"{cls_name}(**{torch_kwargs!r}) (pytorch-optimizer {metadata.version('pytorch-optimizer')})"
+        ),
         "versions": meta(),
     }
 
