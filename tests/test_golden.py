@@ -41,6 +41,8 @@ def test_trajectory_matches_reference(path):
     if "lr" in case:  # a scheduled case: the reference was driven by these learning rates
         np.testing.assert_allclose(trace.lr, case["lr"], rtol=1e-14, atol=0)
     ref = np.array(case["params"])
+    if "evals" in case:  # L-BFGS: the loss-and-gradient evaluations each step cost, as torch counted them
+        assert trace.state["evals"].tolist() == case["evals"]
     assert trace.diverged_at is None
     assert trace.params.shape == ref.shape
     scale = np.maximum(np.abs(ref), 1.0)  # relative, with an absolute floor where a coordinate crosses 0

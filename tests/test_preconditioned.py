@@ -1,12 +1,19 @@
-"""Shampoo and SOAP: the 2-parameter rules, rotation awareness, the float32 QR, networks' blocks."""
+"""Shampoo, SOAP and L-BFGS: the 2-parameter rules, rotation awareness, the float32 QR, networks'
+blocks, the masked strong-Wolfe search, the loss oracle of the step context."""
+
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import optviz
 from optviz import nets
+from optviz.optimizers import preconditioned
 from optviz.optimizers.base import StepContext
 from optviz.optimizers.preconditioned import _qr_q_float32, tensors
+from optviz.runner import prepare
+from optviz.settings import RunSettings
 
 
 def rotation(angle: float) -> np.ndarray:
@@ -115,3 +122,84 @@ def test_network_sweep_cells_equal_their_runs(key):
         tr = optviz.run(key, prob, steps=25, hparams=res.config(idx), batch_size=16, seed=3)
         np.testing.assert_array_equal(res.final_params[idx], tr.params[-1])
         assert res.final_loss[idx] == tr.loss[-1]
+
+
+# --- L-BFGS ----------------------------------------------------------------------------------------
+FULL_SEARCH = sorted((Path(__file__).parent / "golden" / "lbfgs").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", FULL_SEARCH, ids=[p.stem for p in FULL_SEARCH])
+def test_full_strong_wolfe_search_matches_torch(path, monkeypatch):
+    """torch.optim.LBFGS(max_iter=1, max_eval=25): the masked bracketing and zoom, 24 trials allowed,
+    give torch's iterates and its evaluation counts (the registry's max_eval=1 never zooms)."""
+    case = json.loads(path.read_text())
+    monkeypatch.setattr(preconditioned, "MAX_LS", case["max_ls"])
+    prob = optviz.PROBLEMS[case["problem"]]()
+    tr = optviz.run("lbfgs", prob, steps=case["steps"], start=case["start"], hparams=case["hparams"])
+    ref = np.array(case["params"])
+    assert np.max(np.abs(tr.params - ref) / np.maximum(np.abs(ref), 1.0)) <= 1e-10
+    assert tr.state["evals"].tolist() == case["evals"]
+    assert max(case["evals"]) >= 3  # the search really brackets and zooms
+
+
+@pytest.mark.parametrize("max_ls", [0, 24])
+def test_lbfgs_sweep_cells_equal_their_runs(max_ls, monkeypatch):
+    """Every configuration searches until its own search ends: mixed search lengths, history sizes and
+    line-search choices in one batch, each cell bit for bit its run (minibatches and noise too)."""
+    monkeypatch.setattr(preconditioned, "MAX_LS", max_ls)
+    grid = {"learning_rate": [0.1, 1.0, 3.0], "history_size": [2, 10], "line_search": [0, 1]}
+    for problem, kw in (("rosenbrock", {}), ("linear_regression", {"batch_size": 10, "grad_noise": 0.3})):
+        res = optviz.sweep("lbfgs", problem, steps=40, grid=grid, **kw)
+        for idx in np.ndindex(*res.shape):
+            tr = optviz.run("lbfgs", problem, steps=40, hparams=res.config(idx), **kw)
+            np.testing.assert_array_equal(res.final_params[idx], tr.params[-1])
+            assert res.final_loss[idx] == tr.loss[-1]
+
+
+def test_lbfgs_solves_a_quadratic_in_a_few_steps():
+    tr = optviz.run("lbfgs", "ill_conditioned", steps=12)
+    assert tr.loss[8] < 1e-10 * tr.loss[0]  # condition number 20, and no learning rate to tune
+    assert tr.state["evals"].tolist() == [1.0] * 12 and tr.state["func_evals"][-1] == 12
+    assert tr.state["stored"].max() >= 2
+    # then torch's tolerance_change stops it: g.d > -1e-9, so the step is 0 (1.3e-6 from the minimum)
+    assert tr.state["taken"][-1] == 0 and np.array_equal(tr.params[-1], tr.params[-2])
+
+
+def test_one_trial_search_can_reject_the_same_step_forever():
+    """torch's search with max_eval=1 keeps a step only if the loss falls: from Rosenbrock's start at
+    lr 1 the first trial overshoots, the step is 0, the memory gets no pair, and the trial repeats."""
+    tr = optviz.run("lbfgs", "rosenbrock", steps=5, hparams={"line_search": 1})
+    assert (tr.params == tr.params[0]).all()
+    assert tr.state["evals"].tolist() == [2.0] * 5 and (tr.state["taken"] == 0).all()
+    moved = optviz.run("lbfgs", "rosenbrock", steps=5, hparams={"line_search": 1, "learning_rate": 0.5})
+    assert (moved.state["taken"] > 0).all()
+
+
+def test_loss_oracle_is_the_minibatch_loss_with_noise():
+    """ctx.loss_and_grad_at: the loss of step i's minibatch plus <noise, P>, whose gradient is exactly
+    the noisy gradient the optimizer gets."""
+    prob = optviz.PROBLEMS["linear_regression"](n=40, seed=1)
+    s = prepare("lbfgs", prob, RunSettings(20, None, None, None, 8, 0.5, 2))
+    P = np.array([[0.3, -1.0], [2.0, 0.5]])
+    for i in (0, 7):
+        idx = prob.batch_indices(i, 8, 2)
+        x, y = prob.x[idx], prob.y[idx]
+        loss, g = s.loss_grad_at(P, i)
+        mse = ((P[:, :1] * x + P[:, 1:] - y) ** 2).mean(1)
+        np.testing.assert_allclose(loss, mse + P @ s.noise[i], rtol=1e-12)
+        np.testing.assert_array_equal(g, s.grad_at(P, i))
+    net = nets.MLP("circle", [4], "tanh", n=64)
+    s = prepare("lbfgs", net, RunSettings(5, None, None, None, 16, 0.0, 0))
+    loss, g = s.loss_grad_at(net.start, 3)
+    np.testing.assert_array_equal(g, s.grad_at(net.start, 3))
+    h = 1e-6 * np.eye(net.dim)[0]
+    slope = (s.loss_grad_at(net.start + h, 3)[0] - s.loss_grad_at(net.start - h, 3)[0]) / 2e-6
+    assert abs(slope - g[0]) < 1e-6
+
+
+def test_line_search_without_a_context_says_how_to_call_it():
+    opt = optviz.OPTIMIZERS["lbfgs"]
+    hp = {**opt.defaults, "line_search": 1.0}
+    p = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match="step context"):
+        opt.update(np.array([1.0, 1.0]), opt.init(p, hp), p, 1, 1.0, hp)

@@ -553,6 +553,38 @@ _CARDS = {
             "特征基不唯一，选哪一组是任意的。它对每个权重矩阵要多存两个矩阵，特征分解的代价是 O(n³)。",
         ),
     },
+    "lbfgs": {
+        "what": (
+            "L-BFGS is a quasi-Newton method: from the last m pairs of steps s and gradient changes y it builds "
+            "an estimate H of the inverse Hessian (applied by a two-loop recursion, never stored) and steps along "
+            "d = −H g, so it crosses a 2-D quadratic bowl in a few steps whatever its conditioning. Here each app "
+            "step is ONE outer iteration of torch.optim.LBFGS (max_iter=1) with the contract's history of 10 "
+            "pairs, and costs one loss-and-gradient evaluation, recorded as state. With the strong-Wolfe line "
+            "search it costs two: with max_iter=1 torch allows max_eval = 1, so the search tries the step once "
+            "and keeps it only if the loss fell (else the step is 0).",
+            "L-BFGS 是一种拟牛顿法：它用最近 m 对位移 s 和梯度变化 y 构造逆 Hessian 的估计 H"
+            "（用双循环递推作用在梯度上，从不显式存储），沿 d = −H g 前进，所以不论条件数多大，"
+            "它都能在几步之内穿过二维的二次碗。这里应用的每一步是 torch.optim.LBFGS 的一次外层迭代（max_iter=1），"
+            "按约定保存 10 对历史，花费一次损失与梯度计算，并作为状态记录下来。使用强 Wolfe 线搜索时每步花费两次："
+            "max_iter=1 时 torch 只允许 max_eval = 1，所以线搜索只尝试一次，损失下降才接受这一步（否则步长为 0）。",
+        ),
+        "uses": (
+            "Full-batch problems of moderate size where gradients are exact: logistic regression and other "
+            "convex fits (it is scikit-learn's default solver for logistic regression), physics-informed "
+            "networks, style transfer, and fine-tuning a few parameters.",
+            "梯度精确、规模适中的全批量问题：逻辑回归等凸拟合（它是 scikit-learn 逻辑回归的默认求解器）、"
+            "物理信息神经网络、风格迁移，以及少量参数的微调。",
+        ),
+        "fails": (
+            "Minibatch noise corrupts the gradient differences y, so the curvature estimate goes wrong in "
+            "stochastic training. Without a line search a learning rate of 1 can overshoot on non-quadratic "
+            "problems (try Rosenbrock); on non-convex ones y·s can be negative, and those pairs are skipped. "
+            "The one-trial search here can reject the same step forever, leaving the parameters where they are.",
+            "小批量噪声会污染梯度差 y，所以随机训练中的曲率估计会出错。不做线搜索时，学习率 1 在非二次问题上可能冲过头"
+            "（试试 Rosenbrock）；在非凸问题上 y·s 可能为负，这样的向量对会被跳过。"
+            "这里只试一次的线搜索可能一直拒绝同一步，让参数停在原地。",
+        ),
+    },
     "mars": {
         "what": (
             "MARS feeds AdamW a variance-reduced gradient c_t = g_t + γ β1/(1−β1) (g_t − g_{t−1}), rescaled so "

@@ -262,6 +262,42 @@ TEXTS = {
         "预条件统计量：以 beta2 为衰减率的 G G^T（以及 G^T G）的指数滑动平均。"
     ),
     "The eigenbasis of GG: Adam runs in these rotated coordinates.": "GG 的特征基：Adam 在这组旋转后的坐标中运行。",
+    # --- second wave: lbfgs (optviz/optimizers/preconditioned.py) ---
+    "L-BFGS": "L-BFGS",
+    "Quasi-Newton: build a curvature estimate from the last few steps and gradient changes.": (
+        "拟牛顿法：用最近几步的位移和梯度变化估计曲率。"
+    ),
+    "Step length tried along the L-BFGS direction (on the first step scaled by min(1, 1/sum|g|)).": (
+        "沿 L-BFGS 方向尝试的步长（第一步乘以 min(1, 1/sum|g|)）。"
+    ),
+    "How many recent (step, gradient change) pairs shape the curvature estimate.": (
+        "用最近多少对（位移，梯度变化）来估计曲率。"
+    ),
+    "0: no line search, step the learning rate; 1: strong Wolfe (torch's, with one trial per step: the step is kept only if the loss falls).": (
+        "0：不做线搜索，直接按学习率走一步；1：强 Wolfe 线搜索（torch 的实现，每步只试一次：损失下降才接受这一步）。"
+    ),
+    "Search direction -H g from the two-loop recursion over the stored pairs.": (
+        "由存储的向量对经双循环递推得到的搜索方向 -H g。"
+    ),
+    "Gradient of the previous step (its change y enters the memory).": "上一步的梯度（它的变化量 y 会存入记忆）。",
+    "Step length t along d (torch's; kept for the next pair s = t d).": (
+        "沿 d 的步长 t（torch 中的 t；留给下一对 s = t d 使用）。"
+    ),
+    "Step length actually taken (0 when the trial was rejected or d does not descend).": (
+        "实际走出的步长（尝试被拒绝或 d 不是下降方向时为 0）。"
+    ),
+    "Scale y.s / y.y of the initial inverse Hessian.": "初始逆 Hessian 的尺度 y.s / y.y。",
+    "Outer iterations so far (one per step unless the gradient vanished).": (
+        "到目前为止的外层迭代次数（除非梯度消失，每步一次）。"
+    ),
+    "Number of (s, y) pairs in the memory.": "记忆中 (s, y) 向量对的个数。",
+    "Loss-and-gradient evaluations this step cost (1, plus the line search's trials).": (
+        "这一步花费的损失与梯度计算次数（1 次，加上线搜索的尝试次数）。"
+    ),
+    "Loss-and-gradient evaluations so far.": "到目前为止损失与梯度的计算总次数。",
+    "The stored pairs s = t d and y = change of g, and rho = 1/(y.s).": (
+        "存储的向量对 s = t d 和 y = g 的变化量，以及 rho = 1/(y.s)。"
+    ),
     # --- problems ---
     "Linear regression: y = 3x + 4 + noise": "线性回归：y = 3x + 4 + 噪声",
     "Linear regression": "线性回归",

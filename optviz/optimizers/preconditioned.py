@@ -541,4 +541,365 @@ SOAP = Optimizer(
     uses_context=True,
 )
 
-OPTIMIZERS = (SHAMPOO, SOAP)
+
+# --- L-BFGS --------------------------------------------------------------------------------------
+#: torch.optim.LBFGS's fixed settings: one outer iteration per step, and max_eval = max_iter * 5 // 4 = 1,
+#: so the strong-Wolfe search gets max_eval - 1 = 0 iterations after its first trial: it tries the step
+#: and keeps it only if the loss fell (else the step is 0). MAX_LS is that budget; the search below
+#: handles any budget (every configuration iterating until its own search ends), as torch does.
+TOLERANCE_GRAD, TOLERANCE_CHANGE, MAX_LS = 1e-7, 1e-9, 0
+C1, C2 = 1e-4, 0.9
+
+
+class LbfgsState(NamedTuple):
+    d: np.ndarray
+    prev_flat_grad: np.ndarray
+    step_length: np.ndarray
+    taken: np.ndarray
+    H_diag: np.ndarray
+    n_iter: np.ndarray
+    stored: np.ndarray
+    evals: np.ndarray
+    func_evals: np.ndarray
+    history: np.ndarray
+
+
+def _scalar(p: np.ndarray, value: float = 0.0) -> np.ndarray:
+    return np.zeros(p.shape[:-1] + (1,)) + value
+
+
+def lbfgs_init(p, hp):
+    capacity = int(np.max(hp["history_size"]))  # a sweep keeps room for its largest history
+    history = np.zeros(p.shape[:-1] + (capacity * (2 * p.shape[-1] + 1),))
+    z = _scalar(p)
+    return LbfgsState(np.zeros_like(p), np.zeros_like(p), z, z, z + 1.0, z, z, z, z, history)
+
+
+def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Inner products over the last axis, kept as (..., 1)."""
+    return (a * b).sum(-1, keepdims=True)
+
+
+def _history(packed: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(s pairs, y pairs, rho) from the packed history, oldest first: (..., H, D) twice and (..., H)."""
+    lead, capacity = packed.shape[:-1], packed.shape[-1] // (2 * d + 1)
+    S = packed[..., : capacity * d].reshape(lead + (capacity, d))
+    Y = packed[..., capacity * d : 2 * capacity * d].reshape(lead + (capacity, d))
+    return S, Y, packed[..., 2 * capacity * d :]
+
+
+def _either(cond: Any, a: Any, b: Any) -> Any:
+    return np.where(cond, a, b)
+
+
+def lbfgs_update(g, s, p, t, lr, hp, ctx: StepContext | None = None):
+    d_len = p.shape[-1]
+    S, Y, rho = _history(s.history, d_len)
+    capacity = rho.shape[-1]
+    size = per_config(hp["history_size"])
+    wolfe = per_config(hp["line_search"])
+    searching = active(wolfe)
+    if searching and ctx is None:
+        raise ValueError("lbfgs: the strong-Wolfe search needs the step context (run, sweep or compare)")
+    lr_c = per_config(lr)
+    idle = np.abs(g).max(-1, keepdims=True) <= TOLERANCE_GRAD  # optimal: torch returns before anything
+    n_iter = _either(idle, s.n_iter, s.n_iter + 1.0)
+    first = (n_iter == 1.0) & ~idle
+    # update the memory with the last step's pair (s = d t, y = change of the gradient) when y.s > 1e-10
+    y = g - s.prev_flat_grad
+    step = s.d * s.step_length
+    ys = dot(y, step)
+    push = ~first & ~idle & (ys > 1e-10)
+    stored = _either(first, 0.0, s.stored)
+    full = stored == size
+    shifted = push & full
+    if shifted.any():  # drop the oldest pair
+        S = _either(shifted[..., None], np.concatenate([S[..., 1:, :], np.zeros_like(S[..., :1, :])], -2), S)
+        Y = _either(shifted[..., None], np.concatenate([Y[..., 1:, :], np.zeros_like(Y[..., :1, :])], -2), Y)
+        rho = _either(shifted, np.concatenate([rho[..., 1:], np.zeros_like(rho[..., :1])], -1), rho)
+    slot = _either(full, size - 1.0, stored)
+    write = push & (np.arange(capacity) == slot)
+    safe_ys = _either(push, ys, 1.0)
+    S = _either(write[..., None], step[..., None, :], S)
+    Y = _either(write[..., None], y[..., None, :], Y)
+    rho = _either(write, 1.0 / safe_ys, rho)
+    stored = _either(push & ~full, stored + 1.0, stored)
+    H_diag = _either(first, 1.0, _either(push, safe_ys / _either(push, dot(y, y), 1.0), s.H_diag))
+    # two-loop recursion: r = -H g with the stored pairs, newest first then oldest first
+    q = -g
+    alphas = [None] * capacity
+    for i in range(capacity - 1, -1, -1):
+        used = i < stored
+        alphas[i] = dot(S[..., i, :], q) * rho[..., i : i + 1]
+        q = _either(used, q + (-alphas[i]) * Y[..., i, :], q)
+    r = q * H_diag
+    for i in range(capacity):
+        used = i < stored
+        beta = dot(Y[..., i, :], r) * rho[..., i : i + 1]
+        r = _either(used, r + (alphas[i] - beta) * S[..., i, :], r)
+    d = _either(first, -g, r)
+    guess = _either(first, np.minimum(1.0, 1.0 / np.abs(g).sum(-1, keepdims=True)) * lr_c, lr_c)
+    gtd = dot(g, d)
+    move = ~idle & ~(gtd > -TOLERANCE_CHANGE)  # a direction that does not descend: no step
+    step_length, evals = guess, np.ones_like(guess)
+    if searching:
+        step_length, ls_evals = strong_wolfe(ctx, p, guess, d, g, gtd, move & (wolfe > 0))
+        step_length = _either(wolfe > 0, step_length, guess)
+        evals = evals + ls_evals
+    taken = _either(move, step_length, 0.0)
+    p_new = _either(move, p + step_length * d, p)
+    state = LbfgsState(
+        _either(idle, s.d, d),
+        _either(idle, s.prev_flat_grad, g),
+        _either(idle, s.step_length, step_length),
+        taken,
+        H_diag,
+        n_iter,
+        stored,
+        evals,
+        s.func_evals + evals,
+        np.concatenate([S.reshape(S.shape[:-2] + (-1,)), Y.reshape(Y.shape[:-2] + (-1,)), rho], -1),
+    )
+    return p_new, state
+
+
+def cubic_minimum(x1, f1, g1, x2, f2, g2, low, high):
+    """torch's _cubic_interpolate: the minimiser of the cubic through two points with slopes, clipped
+    to [low, high], or the middle when the cubic has none (elementwise over configurations)."""
+    with np.errstate(all="ignore"):
+        d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+        d2_square = d1**2 - g1 * g2
+        d2 = np.sqrt(np.where(d2_square >= 0, d2_square, 0.0))
+        ahead = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+        behind = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
+        min_pos = np.where(x1 <= x2, ahead, behind)
+        clipped = np.minimum(np.maximum(min_pos, low), high)
+    return np.where(d2_square >= 0, clipped, (low + high) / 2.0)
+
+
+def strong_wolfe(ctx: StepContext, p, t, d, g, gtd, searching, max_ls: int | None = None):
+    """torch's _strong_wolfe for every configuration at once: each one brackets and zooms until its
+    own search ends (masks), so a configuration's numbers do not depend on the others'.
+
+    Returns the step length and the number of loss-and-gradient evaluations it cost (0 where
+    ``searching`` is False)."""
+    max_ls = MAX_LS if max_ls is None else max_ls
+    f, _ = ctx.loss_and_grad_at(p)
+    f = np.reshape(np.asarray(f, dtype=float), np.shape(gtd))
+
+    def evaluate(step):
+        loss, grad = ctx.loss_and_grad_at(p + step * d)
+        return np.reshape(loss, step.shape), dot(grad, d)
+
+    d_norm = np.abs(d).max(-1, keepdims=True)
+    f_new, gtd_new = evaluate(t)
+    evals = np.where(searching, 1.0, 0.0)
+    zero = np.zeros_like(t)
+    t_prev, f_prev, gtd_prev = zero, f, gtd
+    # bracketing phase: running = still looking; done = Wolfe point found
+    running = searching.copy()
+    done = np.zeros_like(searching)
+    lo, hi = zero, t
+    f_lo, f_hi, g_lo, g_hi = f, f_new, gtd, gtd_new
+    ls_iter = np.zeros_like(t)
+    for _ in range(max_ls):
+        if not running.any():
+            break
+        armijo_fails = (f_new > f + C1 * t * gtd) | ((ls_iter > 1) & (f_new >= f_prev))
+        wolfe = np.abs(gtd_new) <= -C2 * gtd
+        uphill = gtd_new >= 0
+        bracket = running & (armijo_fails | (~wolfe & uphill))
+        found = running & ~armijo_fails & wolfe
+        lo, hi = np.where(bracket, t_prev, lo), np.where(bracket, t, hi)
+        f_lo, f_hi = np.where(bracket, f_prev, f_lo), np.where(bracket, f_new, f_hi)
+        g_lo, g_hi = np.where(bracket, gtd_prev, g_lo), np.where(bracket, gtd_new, g_hi)
+        lo, f_lo = np.where(found, t, lo), np.where(found, f_new, f_lo)
+        done |= found
+        running &= ~(bracket | found)
+        if not running.any():
+            break
+        t_next = cubic_minimum(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, t + 0.01 * (t - t_prev), t * 10)
+        t_prev = np.where(running, t, t_prev)
+        f_prev, gtd_prev = np.where(running, f_new, f_prev), np.where(running, gtd_new, gtd_prev)
+        t = np.where(running, t_next, t)
+        f_try, g_try = evaluate(t)
+        f_new, gtd_new = np.where(running, f_try, f_new), np.where(running, g_try, gtd_new)
+        evals = evals + running
+        ls_iter = ls_iter + running
+    # out of budget while bracketing: the bracket is [0, t]
+    out = running & (ls_iter == max_ls)
+    lo, hi = np.where(out, 0.0, lo), np.where(out, t, hi)
+    f_lo, f_hi = np.where(out, f, f_lo), np.where(out, f_new, f_hi)
+    # bracket = [lo, hi] in torch's order; low_pos picks the end with the smaller loss
+    b0, b1, f0, f1, gt0, gt1 = lo, hi, f_lo, f_hi, g_lo, g_hi
+    single = done  # a bracket of one point: its t is the answer
+    low_first = f0 <= f1
+    zooming = searching & ~done & (ls_iter < max_ls)
+    insufficient = np.zeros_like(searching)
+    for _ in range(max_ls):
+        zooming &= ~(np.abs(b1 - b0) * d_norm < TOLERANCE_CHANGE)
+        if not zooming.any():
+            break
+        t_z = cubic_minimum(b0, f0, gt0, b1, f1, gt1, np.minimum(b0, b1), np.maximum(b0, b1))
+        top, bottom = np.maximum(b0, b1), np.minimum(b0, b1)
+        eps = 0.1 * (top - bottom)
+        near = np.minimum(top - t_z, t_z - bottom) < eps
+        at_edge = insufficient | (t_z >= top) | (t_z <= bottom)
+        moved = near & at_edge
+        t_z = np.where(
+            moved, np.where(np.abs(t_z - top) < np.abs(t_z - bottom), top - eps, bottom + eps), t_z
+        )
+        insufficient = np.where(near, ~at_edge, False)
+        f_z, g_z = evaluate(t_z)
+        evals = evals + zooming
+        ls_iter = ls_iter + zooming
+        f_low = np.where(low_first, f0, f1)
+        worse = (f_z > f + C1 * t_z * gtd) | (f_z >= f_low)
+        # worse: the new point replaces the high end; else it becomes the low end
+        replace_high = zooming & worse
+        wolfe = np.abs(g_z) <= -C2 * gtd
+        better = zooming & ~worse
+        b_low = np.where(low_first, b0, b1)
+        b_high = np.where(low_first, b1, b0)
+        flip = better & ~wolfe & (g_z * (b_high - b_low) >= 0)  # old high becomes new low
+        nb0, nb1 = b0.copy(), b1.copy()
+        nf0, nf1, ng0, ng1 = f0.copy(), f1.copy(), gt0.copy(), gt1.copy()
+        # high end := new point (worse) or := old low (flip)
+        high_is_1 = low_first
+        new_high_t = np.where(replace_high, t_z, np.where(flip, b_low, b_high))
+        new_high_f = np.where(
+            replace_high, f_z, np.where(flip, np.where(low_first, f0, f1), np.where(low_first, f1, f0))
+        )
+        new_high_g = np.where(
+            replace_high, g_z, np.where(flip, np.where(low_first, gt0, gt1), np.where(low_first, gt1, gt0))
+        )
+        new_low_t = np.where(better, t_z, b_low)
+        new_low_f = np.where(better, f_z, np.where(low_first, f0, f1))
+        new_low_g = np.where(better, g_z, np.where(low_first, gt0, gt1))
+        nb0 = np.where(high_is_1, new_low_t, new_high_t)
+        nb1 = np.where(high_is_1, new_high_t, new_low_t)
+        nf0 = np.where(high_is_1, new_low_f, new_high_f)
+        nf1 = np.where(high_is_1, new_high_f, new_low_f)
+        ng0 = np.where(high_is_1, new_low_g, new_high_g)
+        ng1 = np.where(high_is_1, new_high_g, new_low_g)
+        b0, b1 = np.where(zooming, nb0, b0), np.where(zooming, nb1, b1)
+        f0, f1 = np.where(zooming, nf0, f0), np.where(zooming, nf1, f1)
+        gt0, gt1 = np.where(zooming, ng0, gt0), np.where(zooming, ng1, gt1)
+        low_first = np.where(replace_high, f0 <= f1, low_first)
+        finished = better & wolfe
+        zooming &= ~finished & (ls_iter < max_ls)
+    step = np.where(single, lo, np.where(low_first, b0, b1))
+    return np.where(searching, step, t), evals
+
+
+LBFGS = Optimizer(
+    key="lbfgs",
+    name="L-BFGS",
+    family="classic",
+    paper="Liu & Nocedal, On the Limited Memory BFGS Method for Large Scale Optimization",
+    year=1989,
+    reference=(
+        "torch.optim.LBFGS (max_iter=1: one outer iteration per step, so max_eval=1; tolerance_grad 1e-7, "
+        "tolerance_change 1e-9)"
+    ),
+    hparams=(
+        Param(
+            "learning_rate",
+            1.0,
+            1e-6,
+            10.0,
+            "log",
+            "Step length tried along the L-BFGS direction (on the first step scaled by min(1, 1/sum|g|)).",
+            r"\eta",
+        ),
+        Param(
+            "history_size",
+            10,
+            1,
+            100,
+            "log",
+            "How many recent (step, gradient change) pairs shape the curvature estimate.",
+            "m",
+            integer=True,
+        ),
+        Param(
+            "line_search",
+            0,
+            0,
+            1,
+            "linear",
+            "0: no line search, step the learning rate; 1: strong Wolfe (torch's, with one trial per "
+            "step: the step is kept only if the loss falls).",
+            r"\text{ls}",
+            integer=True,
+        ),
+    ),  # fmt: skip
+    state=(
+        StateVar("d", "Search direction -H g from the two-loop recursion over the stored pairs.", "d"),
+        StateVar(
+            "prev_flat_grad", "Gradient of the previous step (its change y enters the memory).", "g_{t-1}"
+        ),
+        StateVar(
+            "step_length",
+            "Step length t along d (torch's; kept for the next pair s = t d).",
+            r"\alpha",
+            per_coordinate=False,
+        ),
+        StateVar(
+            "taken",
+            "Step length actually taken (0 when the trial was rejected or d does not descend).",
+            r"\alpha_{\text{taken}}",
+            per_coordinate=False,
+        ),
+        StateVar(
+            "H_diag", "Scale y.s / y.y of the initial inverse Hessian.", r"\gamma", per_coordinate=False
+        ),
+        StateVar(
+            "n_iter",
+            "Outer iterations so far (one per step unless the gradient vanished).",
+            "k",
+            per_coordinate=False,
+        ),
+        StateVar("stored", "Number of (s, y) pairs in the memory.", r"\#", per_coordinate=False),
+        StateVar(
+            "evals",
+            "Loss-and-gradient evaluations this step cost (1, plus the line search's trials).",
+            r"n_{\text{eval}}",
+            per_coordinate=False,
+        ),
+        StateVar(
+            "func_evals", "Loss-and-gradient evaluations so far.", r"N_{\text{eval}}", per_coordinate=False
+        ),
+        StateVar(
+            "history",
+            "The stored pairs s = t d and y = change of g, and rho = 1/(y.s).",
+            "(s, y)",
+            per_coordinate=False,
+            packed=True,
+        ),
+    ),  # fmt: skip
+    latex=(
+        r"s_{k} = \alpha_{k} d_{k}, \ y_{k} = g_{t} - g_{t-1} \text{ (kept if } y^\top s > 10^{-10}\text{; the last } m\text{)} \\ "
+        r"d_t = -H_t g_t \text{ (two-loop recursion, } H_0 = \tfrac{y^\top s}{y^\top y} I\text{)}, \ "
+        r"\alpha_t = \eta \ (\text{step 1: } \eta \min(1, 1/\lVert g_1 \rVert_1)) \\ "
+        r"\theta_t = \theta_{t-1} + \alpha_t d_t \text{ (strong Wolfe: only if the loss falls)}"
+    ),
+    init=lbfgs_init,
+    update=lbfgs_update,
+    derive=_effective,
+    derived=(EFFECTIVE_STEP,),
+    summary="Quasi-Newton: build a curvature estimate from the last few steps and gradient changes.",
+    by_hand=(
+        HandStep("d", "", latex=r"-H_t g_t \text{ (two-loop recursion, recorded)}"),
+        HandStep("gtd", "dot(g, d)", symbol=r"g_t^\top d_t"),
+        HandStep(
+            "taken",
+            "",
+            latex=r"\alpha_t \text{ if } g_t^\top d_t < 0 \text{ (and, with the line search, the loss fell), else } 0",
+        ),
+        HandStep("p", "p_prev + taken*d"),
+    ),
+    uses_context=True,
+)
+
+OPTIMIZERS = (SHAMPOO, SOAP, LBFGS)

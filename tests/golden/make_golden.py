@@ -4,7 +4,7 @@ For each optimizer of ``shared/optimizers.md`` (the first table and the
 elementwise and matrix-preconditioned ones of the second wave) this script runs
 the reference implementation (``torch.optim``, ``optax``, ``lion-pytorch``,
 ``schedulefree``, ``prodigyopt``, ``adabelief-pytorch``, ``timm``,
-``pytorch-optimizer``) for 200 steps in float64 and writes one JSON file per
+``pytorch-optimizer``; torch.optim.LBFGS through a closure) for 200 steps in float64 and writes one JSON file per
 case into ``tests/golden/fixtures/``:
 
 * ``{key}-linear_regression``: linear regression (default problem parameters)
@@ -253,6 +253,8 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "precondition_frequency": 10.0,
         "epsilon": 1e-8,
     },
+    # torch.optim.LBFGS with max_iter=1; the contract's history_size 10 (torch's default is 100)
+    "lbfgs": {"learning_rate": 1.0, "history_size": 10.0, "line_search": 0.0},
 }
 SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars", "shampoo", "soap")
 
@@ -407,6 +409,7 @@ LINEAR_REGRESSION: dict[str, dict[str, float]] = {
         "precondition_frequency": 4.0,
         "epsilon": 1e-6,
     },
+    "lbfgs": {"learning_rate": 0.5, "history_size": 3.0, "line_search": 1.0},
 }
 
 # Non-default settings for Rosenbrock, chosen to move visibly and stay finite (and not chaotic: at
@@ -561,6 +564,7 @@ ROSENBROCK: dict[str, dict[str, float]] = {
         "precondition_frequency": 4.0,
         "epsilon": 1e-6,
     },
+    "lbfgs": {"learning_rate": 0.5, "history_size": 3.0, "line_search": 1.0},
 }
 
 # Schedule-Free under a learning rate that rises, then falls (optviz's warmup_cosine, steps = STEPS).
@@ -838,6 +842,15 @@ REFERENCES: dict[str, Callable[[dict[str, float]], Reference]] = {
             "precondition_1d": True,
         },
     ),
+    "lbfgs": lambda h: (
+        "torch.optim.LBFGS",
+        {
+            "lr": h["learning_rate"],
+            "max_iter": 1,
+            "history_size": int(h["history_size"]),
+            "line_search_fn": "strong_wolfe" if h["line_search"] else None,
+        },
+    ),
 }
 
 #: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch,
@@ -935,6 +948,63 @@ def run_torch(
         opt.step()
         rows.append(p.detach().numpy().reshape(-1).copy())
     return np.array(rows)
+
+
+def run_lbfgs(
+    kwargs: dict[str, object], start: list[float], loss: Callable, grad: Callable, steps: int = STEPS
+) -> tuple[np.ndarray, list[int]]:
+    """torch.optim.LBFGS driven by a closure (loss and gradient in NumPy): the iterates, and the
+    loss-and-gradient evaluations each step cost (its func_evals counter's increments)."""
+    import torch
+
+    torch.set_default_dtype(torch.float64)
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([p], **kwargs)
+
+    def closure():
+        x = p.detach().numpy().copy()
+        p.grad = torch.from_numpy(grad(x).copy())
+        return torch.tensor(loss(x))
+
+    rows, evals = [p.detach().numpy().copy()], []
+    for _ in range(steps):
+        before = opt.state[p].get("func_evals", 0) if p in opt.state else 0
+        opt.step(closure)
+        rows.append(p.detach().numpy().copy())
+        evals.append(int(opt.state[p]["func_evals"] - before))
+    return np.array(rows), evals
+
+
+#: L-BFGS with torch's full strong-Wolfe search (max_eval=25, so up to 24 trials after the first):
+#: optviz's search with MAX_LS = 24, the masked bracketing and zoom the registry's max_eval=1 never runs.
+#: Written to ``lbfgs/`` beside this file (tests/test_preconditioned.py reads them).
+FULL_SEARCH = {
+    "lbfgs-max_eval25-rosenbrock": (
+        "rosenbrock",
+        {"learning_rate": 3.0, "history_size": 5.0, "line_search": 1.0},
+    ),
+    "lbfgs-max_eval25-linear_regression": (
+        "linear_regression",
+        {"learning_rate": 3.0, "history_size": 5.0, "line_search": 1.0},
+    ),
+}
+
+
+def write_full_search(out: Path, vers: dict[str, str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for case, (problem, hparams) in FULL_SEARCH.items():
+        start, loss, grad = PROBLEMS[problem]
+        name, kwargs = REFERENCES["lbfgs"](hparams)
+        kwargs = {**kwargs, "max_eval": 25}
+        traj, evals = run_lbfgs(kwargs, start, loss, grad)
+        fixture = {
+            "case": case, "optimizer": "lbfgs", "problem": problem, "problem_params": {},
+            "start": [float(v) for v in start], "steps": STEPS, "hparams": hparams, "max_ls": 24,
+            "reference": describe(name, kwargs) + "; closure = loss and gradient",
+            "params": traj.tolist(), "evals": evals, "versions": vers,
+        }  # fmt: skip
+        (out / f"{case}.json").write_text(to_json(fixture))
+        print(f"{case:<32} evals per step up to {max(evals)}, final {traj[-1]}")
 
 
 def run_optax(name: str, kwargs: dict[str, object], start: list[float], grad: Callable) -> np.ndarray:
@@ -1170,13 +1240,17 @@ def main(argv: list[str] | None = None) -> int:
         if schedule is not None:
             lrs = [hparams["learning_rate"] * f for f in schedule_factors(*schedule, STEPS)]
         runner = run_optax if name.startswith("optax.") else run_torch
+        evals = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            traj = (
-                runner(name, kwargs, start, grad)
-                if lrs is None
-                else run_torch(name, kwargs, start, grad, lrs)
-            )
+            if name == "torch.optim.LBFGS":
+                traj, evals = run_lbfgs(kwargs, start, loss, grad)
+            else:
+                traj = (
+                    runner(name, kwargs, start, grad)
+                    if lrs is None
+                    else run_torch(name, kwargs, start, grad, lrs)
+                )
         for w in caught:
             print(f"  warning in {case}: {w.category.__name__}: {w.message}")
         final = traj[-1]
@@ -1199,10 +1273,13 @@ def main(argv: list[str] | None = None) -> int:
                 else {"schedule": schedule[0], "schedule_params": schedule[1], "lr": lrs}
             ),
             "params": traj.tolist(),
+            **({} if evals is None else {"evals": evals}),
             "versions": vers,
         }
         (args.out / f"{case}.json").write_text(to_json(fixture))
         print(f"{case:<32} {start!s:>22} [{final[0]:>18.12g}, {final[1]:>18.12g}] {loss(final):>12.6g}")
+    if not args.cases or any(c.startswith("lbfgs") for c in args.cases):
+        write_full_search(args.out.parent / "lbfgs", vers)
     for case, key, problem, hparams in modified:
         start, loss, grad = PROBLEMS[problem]
         source = modified_reference(key, hparams)
