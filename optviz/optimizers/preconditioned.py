@@ -1,4 +1,4 @@
-"""Matrix preconditioners: Shampoo and SOAP (shared/optimizers.md, second table).
+"""Preconditioners beyond the diagonal: Shampoo, SOAP and L-BFGS (shared/optimizers.md, second table).
 
 Both follow pytorch-optimizer 4.1.0 exactly in float64 (single-tensor code path). Each parameter
 tensor gets one preconditioner matrix per dimension: a weight matrix W (m x n) a left m x m and a right
@@ -14,6 +14,11 @@ batched ``np.linalg`` call, so a sweep cell equals its run bit for bit. The matr
 state (``(..., S)``, S set by the layout), created on the first step as the reference creates its
 state lazily. Without a step context (a bare ``update`` call) the whole vector is one tensor: the
 2-parameter rule.
+
+L-BFGS follows torch.optim.LBFGS with max_iter=1: one outer iteration (a two-loop direction and, with
+line_search 1, torch's strong-Wolfe search) per step, on the flat vector. Its data-dependent parts
+(the memory's length per history_size, skipped pairs, a vanished gradient, the search's trials) are
+masks over the batch, so every configuration runs its own iterations and a sweep cell equals its run.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from .base import (
     epsilon,
     learning_rate,
     root,
+    scalar,
     weight_decay,
 )  # fmt: skip
 from .frontier import lerp
@@ -564,14 +570,10 @@ class LbfgsState(NamedTuple):
     history: np.ndarray
 
 
-def _scalar(p: np.ndarray, value: float = 0.0) -> np.ndarray:
-    return np.zeros(p.shape[:-1] + (1,)) + value
-
-
 def lbfgs_init(p, hp):
     capacity = int(np.max(hp["history_size"]))  # a sweep keeps room for its largest history
     history = np.zeros(p.shape[:-1] + (capacity * (2 * p.shape[-1] + 1),))
-    z = _scalar(p)
+    z = scalar(p)
     return LbfgsState(np.zeros_like(p), np.zeros_like(p), z, z, z + 1.0, z, z, z, z, history)
 
 
@@ -588,10 +590,6 @@ def _history(packed: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return S, Y, packed[..., 2 * capacity * d :]
 
 
-def _either(cond: Any, a: Any, b: Any) -> Any:
-    return np.where(cond, a, b)
-
-
 def lbfgs_update(g, s, p, t, lr, hp, ctx: StepContext | None = None):
     d_len = p.shape[-1]
     S, Y, rho = _history(s.history, d_len)
@@ -603,55 +601,55 @@ def lbfgs_update(g, s, p, t, lr, hp, ctx: StepContext | None = None):
         raise ValueError("lbfgs: the strong-Wolfe search needs the step context (run, sweep or compare)")
     lr_c = per_config(lr)
     idle = np.abs(g).max(-1, keepdims=True) <= TOLERANCE_GRAD  # optimal: torch returns before anything
-    n_iter = _either(idle, s.n_iter, s.n_iter + 1.0)
+    n_iter = np.where(idle, s.n_iter, s.n_iter + 1.0)
     first = (n_iter == 1.0) & ~idle
     # update the memory with the last step's pair (s = d t, y = change of the gradient) when y.s > 1e-10
     y = g - s.prev_flat_grad
     step = s.d * s.step_length
     ys = dot(y, step)
     push = ~first & ~idle & (ys > 1e-10)
-    stored = _either(first, 0.0, s.stored)
+    stored = np.where(first, 0.0, s.stored)
     full = stored == size
     shifted = push & full
     if shifted.any():  # drop the oldest pair
-        S = _either(shifted[..., None], np.concatenate([S[..., 1:, :], np.zeros_like(S[..., :1, :])], -2), S)
-        Y = _either(shifted[..., None], np.concatenate([Y[..., 1:, :], np.zeros_like(Y[..., :1, :])], -2), Y)
-        rho = _either(shifted, np.concatenate([rho[..., 1:], np.zeros_like(rho[..., :1])], -1), rho)
-    slot = _either(full, size - 1.0, stored)
+        S = np.where(shifted[..., None], np.concatenate([S[..., 1:, :], np.zeros_like(S[..., :1, :])], -2), S)
+        Y = np.where(shifted[..., None], np.concatenate([Y[..., 1:, :], np.zeros_like(Y[..., :1, :])], -2), Y)
+        rho = np.where(shifted, np.concatenate([rho[..., 1:], np.zeros_like(rho[..., :1])], -1), rho)
+    slot = np.where(full, size - 1.0, stored)
     write = push & (np.arange(capacity) == slot)
-    safe_ys = _either(push, ys, 1.0)
-    S = _either(write[..., None], step[..., None, :], S)
-    Y = _either(write[..., None], y[..., None, :], Y)
-    rho = _either(write, 1.0 / safe_ys, rho)
-    stored = _either(push & ~full, stored + 1.0, stored)
-    H_diag = _either(first, 1.0, _either(push, safe_ys / _either(push, dot(y, y), 1.0), s.H_diag))
+    safe_ys = np.where(push, ys, 1.0)
+    S = np.where(write[..., None], step[..., None, :], S)
+    Y = np.where(write[..., None], y[..., None, :], Y)
+    rho = np.where(write, 1.0 / safe_ys, rho)
+    stored = np.where(push & ~full, stored + 1.0, stored)
+    H_diag = np.where(first, 1.0, np.where(push, safe_ys / np.where(push, dot(y, y), 1.0), s.H_diag))
     # two-loop recursion: r = -H g with the stored pairs, newest first then oldest first
     q = -g
     alphas = [None] * capacity
     for i in range(capacity - 1, -1, -1):
         used = i < stored
         alphas[i] = dot(S[..., i, :], q) * rho[..., i : i + 1]
-        q = _either(used, q + (-alphas[i]) * Y[..., i, :], q)
+        q = np.where(used, q + (-alphas[i]) * Y[..., i, :], q)
     r = q * H_diag
     for i in range(capacity):
         used = i < stored
         beta = dot(Y[..., i, :], r) * rho[..., i : i + 1]
-        r = _either(used, r + (alphas[i] - beta) * S[..., i, :], r)
-    d = _either(first, -g, r)
-    guess = _either(first, np.minimum(1.0, 1.0 / np.abs(g).sum(-1, keepdims=True)) * lr_c, lr_c)
+        r = np.where(used, r + (alphas[i] - beta) * S[..., i, :], r)
+    d = np.where(first, -g, r)
+    guess = np.where(first, np.minimum(1.0, 1.0 / np.abs(g).sum(-1, keepdims=True)) * lr_c, lr_c)
     gtd = dot(g, d)
     move = ~idle & ~(gtd > -TOLERANCE_CHANGE)  # a direction that does not descend: no step
     step_length, evals = guess, np.ones_like(guess)
     if searching:
-        step_length, ls_evals = strong_wolfe(ctx, p, guess, d, g, gtd, move & (wolfe > 0))
-        step_length = _either(wolfe > 0, step_length, guess)
+        step_length, ls_evals = strong_wolfe(ctx, p, guess, d, gtd, move & (wolfe > 0))
+        step_length = np.where(wolfe > 0, step_length, guess)
         evals = evals + ls_evals
-    taken = _either(move, step_length, 0.0)
-    p_new = _either(move, p + step_length * d, p)
+    taken = np.where(move, step_length, 0.0)
+    p_new = np.where(move, p + step_length * d, p)
     state = LbfgsState(
-        _either(idle, s.d, d),
-        _either(idle, s.prev_flat_grad, g),
-        _either(idle, s.step_length, step_length),
+        np.where(idle, s.d, d),
+        np.where(idle, s.prev_flat_grad, g),
+        np.where(idle, s.step_length, step_length),
         taken,
         H_diag,
         n_iter,
@@ -677,7 +675,7 @@ def cubic_minimum(x1, f1, g1, x2, f2, g2, low, high):
     return np.where(d2_square >= 0, clipped, (low + high) / 2.0)
 
 
-def strong_wolfe(ctx: StepContext, p, t, d, g, gtd, searching, max_ls: int | None = None):
+def strong_wolfe(ctx: StepContext, p, t, d, gtd, searching, max_ls: int | None = None):
     """torch's _strong_wolfe for every configuration at once: each one brackets and zooms until its
     own search ends (masks), so a configuration's numbers do not depend on the others'.
 
@@ -762,8 +760,6 @@ def strong_wolfe(ctx: StepContext, p, t, d, g, gtd, searching, max_ls: int | Non
         b_low = np.where(low_first, b0, b1)
         b_high = np.where(low_first, b1, b0)
         flip = better & ~wolfe & (g_z * (b_high - b_low) >= 0)  # old high becomes new low
-        nb0, nb1 = b0.copy(), b1.copy()
-        nf0, nf1, ng0, ng1 = f0.copy(), f1.copy(), gt0.copy(), gt1.copy()
         # high end := new point (worse) or := old low (flip)
         high_is_1 = low_first
         new_high_t = np.where(replace_high, t_z, np.where(flip, b_low, b_high))
