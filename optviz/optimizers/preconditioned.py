@@ -626,12 +626,13 @@ def lbfgs_update(g, s, p, t, lr, hp, ctx: StepContext | None = None):
     # two-loop recursion: r = -H g with the stored pairs, newest first then oldest first
     q = -g
     alphas = [None] * capacity
-    for i in range(capacity - 1, -1, -1):
+    used_slots = int(stored.max()) if stored.size else 0  # slots no configuration fills change nothing
+    for i in range(used_slots - 1, -1, -1):
         used = i < stored
         alphas[i] = dot(S[..., i, :], q) * rho[..., i : i + 1]
         q = np.where(used, q + (-alphas[i]) * Y[..., i, :], q)
     r = q * H_diag
-    for i in range(capacity):
+    for i in range(used_slots):
         used = i < stored
         beta = dot(Y[..., i, :], r) * rho[..., i : i + 1]
         r = np.where(used, r + (alphas[i] - beta) * S[..., i, :], r)
