@@ -101,13 +101,25 @@ def swap(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
 
 
+def decomposable(mat: np.ndarray) -> tuple[np.ndarray, Any]:
+    """``mat`` with every non-finite matrix of the batch replaced by I (LAPACK raises on NaN), and where
+    those were: a diverged configuration of a sweep keeps stepping, its results must not stop the rest."""
+    bad = ~np.isfinite(mat).all((-2, -1))
+    if bad.any():
+        mat = np.where(bad[..., None, None], np.eye(mat.shape[-1]), mat)
+    return mat, bad
+
+
 def inverse_root(mat: np.ndarray, power: int) -> np.ndarray:
     """``mat^(-1/power)`` by SVD, as pytorch-optimizer's compute_power_svd: u diag(s^(-1/power)) vh.
 
-    torch evaluates ``s.pow(-0.5)`` as 1/sqrt(s) (its rsqrt case) and other exponents with pow."""
+    torch evaluates ``s.pow(-0.5)`` as 1/sqrt(s) (its rsqrt case) and other exponents with pow. A
+    non-finite matrix (a diverged configuration) gives NaN."""
+    mat, bad = decomposable(mat)
     u, s, vh = np.linalg.svd(mat, full_matrices=False)
     s = 1.0 / np.sqrt(s) if power == 2 else np.float_power(s, -1.0 / power)
-    return (u * s[..., None, :]) @ vh
+    root = (u * s[..., None, :]) @ vh
+    return np.where(bad[..., None, None], np.nan, root) if bad.any() else root
 
 
 def step_norm_ratio(grads: np.ndarray, params: np.ndarray) -> np.ndarray:
@@ -308,8 +320,10 @@ def soap_init(p, hp):
 
 def eigenbasis(GG: np.ndarray) -> np.ndarray:
     """Eigenvectors of GG + 1e-30 I by eigh, largest eigenvalue first (the reference flips eigh's order)."""
-    _, q = np.linalg.eigh(GG + 1e-30 * np.eye(GG.shape[-1]))
-    return q[..., ::-1]
+    mat, bad = decomposable(GG + 1e-30 * np.eye(GG.shape[-1]))
+    _, q = np.linalg.eigh(mat)
+    q = q[..., ::-1]
+    return np.where(bad[..., None, None], np.nan, q) if bad.any() else q
 
 
 def _qr_q_float32(A: np.ndarray) -> np.ndarray:
