@@ -127,9 +127,10 @@ def costliest_links() -> None:
         base = config if page == "playground" else config.base
         load = (
             budget.page_load("playground") if page == "playground"
-            else app_state.compare_load(len(config.optimizers), config.fair) if page == "compare"
-            else app_state.sweep_load(config.resolution, len(config.sensitivity))
+            else app_state.compare_load(config.optimizers, config.fair) if page == "compare"
+            else app_state.sweep_load(config.resolution, config.sensitivity)
         )  # fmt: skip
+        load = load | {"cost": max(load.get("cost", 1.0), budget.optimizer_load([base.optimizer])["cost"])}
         n = base.problem_params.get("n")
         estimate = budget.seconds(budget.work(base.steps, batch_size=base.batch_size, n=n, **load))
         measured = cpu(partial(page_work, page, config))

@@ -184,10 +184,14 @@ def budget_steps(
     batch_size: int | None,
     load: Mapping[str, Any] | None = None,
     formula_nodes: int = 0,
+    optimizers: Sequence[str] = (),
 ) -> tuple[int, ParseWarning | None]:
     """``steps`` cut to the work budget of one page view (``load``: keywords of ``budget.page_load``,
-    default the Playground's one run), and the warning saying so (None when they fit)."""
+    default the Playground's one run; ``optimizers``: keys the view also runs, whose cost counts when it
+    is higher than the load's), and the warning saying so (None when they fit)."""
     kw = dict(load) if load is not None else budget.page_load("playground")
+    if optimizers:
+        kw["cost"] = max(kw.get("cost", 1.0), budget.optimizer_load(optimizers)["cost"])
     clamp = budget.check(int(steps), batch_size=batch_size, n=n, formula_nodes=formula_nodes, **kw)
     if clamp is None:
         return steps, None
@@ -410,7 +414,7 @@ def parse_playground(
             size = _number(text, batch_param(n), "batch", n, warnings)
             batch_size = None if size >= n else size
 
-    steps, over = budget_steps(steps, problem_params.get("n"), batch_size, load)
+    steps, over = budget_steps(steps, problem_params.get("n"), batch_size, load, optimizers=[optimizer])
     if over is not None:
         warnings.append(over)
 
@@ -736,7 +740,7 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
     if not optimizers:
         optimizers = COMPARE_DEFAULTS
     fair = _flag(mine.pop("fair", None), "fair", warnings)
-    load = compare_load(len(optimizers), fair)
+    load = compare_load(optimizers, fair)
     base, found = parse_playground(rest, load=load, default_steps=STUDY_STEPS)
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
@@ -750,16 +754,20 @@ def parse_compare(params: Mapping[str, Any]) -> tuple[CompareConfig, list]:
     return CompareConfig(optimizers=optimizers, hparams=hparams, base=base, fair=fair), warnings
 
 
-def compare_load(optimizers: int, fair: bool) -> dict[str, Any]:
-    """The runs and scans of one Compare view (keywords of ``budget.work``)."""
-    return budget.page_load("compare", optimizers=optimizers, fair=fair, scan_points=SCAN_POINTS)
+def compare_load(entries: Sequence[str], fair: bool) -> dict[str, Any]:
+    """The runs and scans of one Compare view (keywords of ``budget.work``), at its costliest entry's
+    cost."""
+    load = budget.page_load("compare", optimizers=len(entries), fair=fair, scan_points=SCAN_POINTS)
+    return load | {"cost": budget.optimizer_load([entry_optimizer(e) for e in entries])["cost"]}
 
 
-def sweep_load(resolution: int, sensitivity: int) -> dict[str, Any]:
-    """The grid and sensitivity scans of one Sweep view (keywords of ``budget.work``)."""
-    return budget.page_load(
-        "sweep", configurations=resolution * resolution, scans=sensitivity, scan_points=SCAN_POINTS
+def sweep_load(resolution: int, sensitivity: Sequence[str]) -> dict[str, Any]:
+    """The grid and sensitivity scans of one Sweep view (keywords of ``budget.work``), at the cost of
+    its costliest sensitivity optimizer (the grid's own optimizer is added by ``budget_steps``)."""
+    load = budget.page_load(
+        "sweep", configurations=resolution * resolution, scans=len(sensitivity), scan_points=SCAN_POINTS
     )
+    return load | {"cost": budget.optimizer_load(sensitivity)["cost"]}
 
 
 def _shared(base: Any) -> dict[str, str]:
@@ -827,7 +835,7 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
     if "res" in mine:
         res = int(_number(mine["res"], res_param, "res", DEFAULT_RESOLUTION, warnings))
     sens = _keys_list(mine.get("sens"), "sens", SENSITIVITY_DEFAULTS, warnings, MAX_OPTIMIZERS)
-    base, found = parse_playground(rest, load=sweep_load(res, len(sens)), default_steps=STUDY_STEPS)
+    base, found = parse_playground(rest, load=sweep_load(res, sens), default_steps=STUDY_STEPS)
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
     if base.is_custom:

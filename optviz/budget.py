@@ -6,12 +6,15 @@ fair mode; Sweep: the grid and one scan per sensitivity optimizer). Work is coun
 0.1 microsecond of CPU on the 2-core machine the app serves from (constants measured by
 ``benchmarks/bench_budget.py``, worst optimizer, rounded up)::
 
-    work = steps * (runs * (RUN_STEP + NODE * nodes)
-                    + sum over sweeps of (SWEEP_STEP + configurations * (CONFIG + NODE_VECTOR * nodes)))
+    work = steps * (runs * (cost * RUN_STEP + NODE * nodes + block units)
+                    + sum over sweeps of (cost * SWEEP_STEP
+                                          + configurations * (cost * CONFIG + NODE_VECTOR * nodes)))
            + (runs + sweeps) * POINT * data points a minibatch sampler touches
 
 where ``nodes`` is the size of a visitor's formula with its gradient (0 for the built-in problems,
-whose loss and gradient cost one step's overhead) and the sampler touches ``steps * batch`` points
+whose loss and gradient cost one step's overhead), ``cost`` and the block units are the costliest
+optimizer's declared ``Optimizer.cost`` and ``block_cost`` times the layout's blocks (matrix and
+per-block updates cost several elementwise ones: ``optimizer_load``), and the sampler touches ``steps * batch`` points
 plus ``n`` per epoch of at most ``SHUFFLE_BATCHES`` batches (which shuffles all n indices) or
 ``steps * batch`` more for longer epochs (keyed permutation; see ``LinearRegression._epoch_batches``). ``WORK_BUDGET`` is 2 s of it. Pages clamp the steps to
 ``max_steps`` and say so (``app_state`` does it for links, with a ``ParseWarning``).
@@ -67,14 +70,17 @@ def work(
     formula_nodes: int = 0,
     step_units: float = 0.0,
     fixed: float = 0.0,
+    cost: float = 1.0,
+    block_units: float = 0.0,
 ) -> float:
     """Units of work of ``runs`` runs and one sweep per entry of ``sweeps`` (its configuration count).
 
     ``step_units`` is what one step of one run costs beyond ``RUN_STEP`` when the problem's gradient is
     not cheap (a network: ``optviz.nets.scenes.step_units``); ``fixed`` is work that does not grow with
-    the steps (a network page's loss slice and decision-boundary grids)."""
-    per_step = runs * (RUN_STEP + NODE * formula_nodes + step_units)
-    per_step += sum(SWEEP_STEP + c * (CONFIG + NODE_VECTOR * formula_nodes) for c in sweeps)
+    the steps (a network page's loss slice and decision-boundary grids); ``cost`` and ``block_units``
+    come from ``optimizer_load``."""
+    per_step = runs * (cost * RUN_STEP + NODE * formula_nodes + step_units + block_units)
+    per_step += sum(cost * SWEEP_STEP + c * (cost * CONFIG + NODE_VECTOR * formula_nodes) for c in sweeps)
     return fixed + steps * per_step + (runs + len(sweeps)) * POINT * data_points(steps, batch_size, n)
 
 
@@ -143,3 +149,15 @@ def page_load(
     if page == "sweep":
         return {"runs": 0, "sweeps": (configurations,) + (scan_points,) * scans}
     raise ValueError(f"unknown page {page!r}")
+
+
+def optimizer_load(optimizers: Sequence[str], blocks: int = 1) -> dict[str, float]:
+    """``cost`` and ``block_units`` of ``work`` for a view that runs ``optimizers`` (keys, composites
+    too) on a problem whose layout has ``blocks`` blocks: the costliest of them, for every run."""
+    from .optimizers import get_optimizer
+
+    opts = [get_optimizer(k) for k in optimizers] or [None]
+    return {
+        "cost": max((o.cost for o in opts if o is not None), default=1.0),
+        "block_units": max((o.block_cost for o in opts if o is not None), default=0.0) * blocks,
+    }

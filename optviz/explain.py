@@ -349,7 +349,11 @@ def _state_before(trace: Trace, opt: Optimizer, step: int) -> dict[str, Any]:
     if step == 1:
         init = opt.init(trace.start.copy(), trace.hparams)
         return {
-            v.name: (np.asarray(x, dtype=float) if v.per_coordinate else float(np.asarray(x).reshape(-1)[0]))
+            v.name: (
+                np.asarray(x, dtype=float)
+                if v.per_coordinate or v.packed
+                else float(np.asarray(x).reshape(-1)[0])
+            )
             for v, x in zip(opt.state, init)
         }
     return {v.name: _row(trace.state[v.name], step - 2) for v in opt.state}

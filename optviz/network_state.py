@@ -12,7 +12,7 @@ Steps are cut to the work budget of one view (``optviz.budget``, with the networ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -120,26 +120,30 @@ def data_points(scene: Scene, values: Mapping[str, Any]) -> int | None:
     return None if n is None else int(n)
 
 
-def network_load(scene: str, values: Mapping[str, Any], optimizers: int, batch_size: int | None) -> dict:
-    """One view's work as keywords of ``budget.work``: a run per optimizer at the network's step cost,
-    plus the slice and the boundary frames (which do not grow with the steps)."""
+def network_load(
+    scene: str, values: Mapping[str, Any], optimizers: Sequence[str], batch_size: int | None
+) -> dict:
+    """One view's work as keywords of ``budget.work``: a run per optimizer at the network's step cost
+    (and the costliest optimizer's cost per layout block), plus the slice and the boundary frames
+    (which do not grow with the steps)."""
     problem = scene_problem(scene, values)
     boundary = BOUNDARY_RESOLUTION**2 * BOUNDARY_FRAMES if SCENES[scene].kind == "classifier" else 0
     # each recorded step is drawn in the curves with up to three more evaluations (test loss, train and
     # test accuracy: at most MAX_POINTS of them, counted per step as an upper bound)
     curves = view_units(problem, 3, 0)
     return {
-        "runs": optimizers,
+        **budget.optimizer_load(optimizers, blocks=len(problem.layout.blocks)),
+        "runs": len(optimizers),
         "sweeps": (),
         "step_units": step_units(problem, batch_size) + curves,
-        "fixed": view_units(problem, SLICE_RESOLUTION**2 + optimizers * PATH_POINTS, boundary),
+        "fixed": view_units(problem, SLICE_RESOLUTION**2 + len(optimizers) * PATH_POINTS, boundary),
     }
 
 
 def budget_net_steps(config: NetworkConfig) -> tuple[int, ParseWarning | None]:
     """``config.steps`` cut to one view's work budget, and the warning saying so (None when they fit)."""
     n = data_points(SCENES[config.scene], config.scene_values)
-    load = network_load(config.scene, config.scene_values, len(config.optimizers), config.batch_size)
+    load = network_load(config.scene, config.scene_values, config.optimizers, config.batch_size)
     clamp = budget.check(int(config.steps), batch_size=config.batch_size, n=n, **load)
     if clamp is None:
         return config.steps, None

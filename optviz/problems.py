@@ -238,6 +238,7 @@ class LinearRegression(Problem):
         per_epoch = self.n // batch_size
         H = np.empty((steps, 2, 2))
         c = np.empty((steps, 2))
+        q = np.empty(steps)  # mean(y^2) of each batch: the loss's constant term
         for epoch in range(-(-steps // per_epoch)):
             lo, hi = epoch * per_epoch, min((epoch + 1) * per_epoch, steps)
             idx = self._epoch_batches(epoch, 0, hi - lo, batch_size, seed)
@@ -255,12 +256,20 @@ class LinearRegression(Problem):
                 )
             )
             c[lo:hi] = 2.0 / batch_size * np.stack([(xb * yb).sum(1), yb.sum(1)], -1)
+            q[lo:hi] = (yb * yb).sum(1) / batch_size
 
         def grad(P: np.ndarray, i: int) -> np.ndarray:
             ((hww, hwb), (_, hbb)), (cw, cb) = H[i].tolist(), c[i].tolist()
             w, b = P[..., 0], P[..., 1]
             return _stack(w * hww + b * hwb - cw, w * hwb + b * hbb - cb)
 
+        def loss_and_grad(P: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+            """The batch's mean squared error 0.5 P^T H P - c.P + mean(y^2), and its gradient."""
+            g = grad(P, i)
+            (cw, cb), w, b = c[i].tolist(), P[..., 0], P[..., 1]
+            return 0.5 * (w * (g[..., 0] + cw) + b * (g[..., 1] + cb)) - (w * cw + b * cb) + q[i], g
+
+        grad.loss_and_grad = loss_and_grad  # type: ignore[attr-defined]
         return grad
 
 

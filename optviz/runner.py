@@ -60,6 +60,8 @@ class Setup:
     reference_loss: float
     divergence_bound: float
     convergence_tol: float | None
+    #: ``loss_grad_at(P, i)``: loss and gradient on step i's minibatch and noise (a line search's trials)
+    loss_grad_at: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]] | None = None
 
     def diverged(self, loss: np.ndarray, params: np.ndarray | None = None) -> np.ndarray:
         """True where a loss counts as a blow-up (NaN included), or where ``params`` (..., D) leave
@@ -132,6 +134,7 @@ def prepare(
             raise ValueError(f"batch_size only applies to linear regression, not {prob.key!r}")
         batch_size = _whole(batch_size, "batch_size", 1, n)
     grad_at, batch_grad, noise = _gradient_oracle(prob, steps, batch_size, grad_noise, seed)
+    loss_grad_at = _loss_oracle(prob, batch_grad, noise)
     with np.errstate(all="ignore"):
         loss0 = float(prob.loss(x0))
     if not np.isfinite(loss0):
@@ -159,6 +162,7 @@ def prepare(
         reference_loss=ref,
         divergence_bound=DIVERGENCE_FACTOR * max(1.0, abs(gap0)),
         convergence_tol=tol,
+        loss_grad_at=loss_grad_at,
     )
 
 
@@ -184,6 +188,28 @@ def _gradient_oracle(prob: Problem, steps: int, batch_size: int | None, grad_noi
         return base, batch_grad, None
     noise = grad_noise * np.random.default_rng([seed, 1]).standard_normal((steps, prob.dim))
     return (lambda P, i: base(P, i) + noise[i]), batch_grad, noise
+
+
+class _loss_oracle:
+    """``loss_grad_at(P, i)``: loss and gradient on the data of step i (full batch or its minibatch),
+    with step i's gradient noise n as the exact gradient of L + <n, P> (a class, so it pickles)."""
+
+    def __init__(self, prob: Problem, batch_grad: Any, noise: np.ndarray | None):
+        self.prob, self.noise = prob, noise
+        self.batch = None if batch_grad is None else getattr(batch_grad, "loss_and_grad", None)
+        self.minibatch = batch_grad is not None
+
+    def __call__(self, P: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+        if not self.minibatch:
+            loss, g = self.prob.loss_and_grad(P)
+        elif self.batch is None:
+            raise ValueError(f"{self.prob.key}: its minibatches give gradients but no loss")
+        else:
+            loss, g = self.batch(P, i)
+        if self.noise is not None:
+            n = self.noise[i]
+            loss, g = loss + (P * n).sum(-1), g + n
+        return loss, g
 
 
 def _state_overflow(states: list) -> np.ndarray:
@@ -272,11 +298,14 @@ class Trace:
             return np.concatenate([np.full((1,) + x.shape[1:], np.nan), x])
 
         cols["lr"] = pad(self.lr)
+        packed = {v.name for v in get_optimizer(self.optimizer).all_state if v.packed}
         for name, series in {
             "grad": self.grads,
             "update": self.updates,
             **self.state,
         }.items():
+            if name in packed:  # matrices and histories: in to_dict, not one column per coordinate
+                continue
             s = pad(series)
             if s.ndim == 1:
                 cols[name] = s
@@ -337,7 +366,7 @@ def run(
     opt, prob, steps, hp = s.optimizer, s.problem, s.steps, s.hparams
     lrs = (hp["learning_rate"] * s.lr_factor).tolist()
     grad_at = s.grad_at
-    update = with_context(opt, prob.layout, grad_at)
+    update = with_context(opt, prob.layout, grad_at, s.loss_grad_at)
     grad = prob.grad if s.batch_grad is None and s.noise is None else None  # skip a call per step
 
     # Python lists are the cheapest per-step recorder; they become arrays once, at the end.
@@ -367,7 +396,7 @@ def run(
         columns = [np.array(c).reshape((k,) + np.shape(x)) for c, x in zip(zip(*states[:k]), state)]
         if not k:
             columns = [np.empty((0,) + np.shape(x)) for x in state]
-        rec = {v.name: c if v.per_coordinate else c[:, 0] for v, c in zip(opt.state, columns)}
+        rec = {v.name: c if v.per_coordinate or v.packed else c[:, 0] for v, c in zip(opt.state, columns)}
         t = np.arange(1, k + 1)
         lr = np.asarray(lrs[:k])
         derived = opt.derive(rec, G, P, t, lr, hp) if opt.derive and k else {}

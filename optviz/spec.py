@@ -98,7 +98,9 @@ class StateVar:
     """A quantity an optimizer keeps (or one derived from it) that the UI can plot.
 
     ``per_coordinate`` is False for scalars shared by both coordinates (Prodigy's d, NAdam's
-    momentum product); those are recorded with shape (k,) instead of (k, D).
+    momentum product); those are recorded with shape (k,) instead of (k, D). ``packed`` marks a
+    per-configuration array ``(..., S)`` whose length depends on the layout and the hyperparameters
+    (Shampoo's preconditioner matrices, L-BFGS's history): recorded as (k, S), never drawn per coordinate.
     """
 
     name: str
@@ -106,6 +108,7 @@ class StateVar:
     symbol: str = ""
     per_coordinate: bool = True
     derived: bool = False
+    packed: bool = False
 
 
 def resolve(

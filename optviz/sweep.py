@@ -130,7 +130,7 @@ def sweep(
     hp = {k: _collapse(v) for k, v in s.hparams.items()}
     base_lr, factor = hp["learning_rate"], s.lr_factor.tolist()
     prob, noise, batch_grad = s.problem, s.noise, s.batch_grad
-    update = with_context(opt, prob.layout, s.grad_at)
+    update = with_context(opt, prob.layout, s.grad_at, s.loss_grad_at)
     ref, bound, box = s.reference_loss, s.divergence_bound, prob.bound
     target = None if s.convergence_tol is None else prob.min_loss + s.convergence_tol
 

@@ -154,7 +154,7 @@ if len(chosen) < MIN_OPTIMIZERS:
 
 # --- runs ------------------------------------------------------------------------------------------
 steps, over = budget_steps(
-    base.steps, base.problem_params.get("n"), base.batch_size, compare_load(len(chosen), fair)
+    base.steps, base.problem_params.get("n"), base.batch_size, compare_load(chosen, fair)
 )
 if over is not None:  # every run and fair-mode scan together stay within optviz.budget
     st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only

@@ -188,7 +188,11 @@ config = state.PlaygroundConfig(
     batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
 )  # fmt: skip
 steps, over = state.budget_steps(  # no view may cost more than optviz.budget allows
-    config.steps, getattr(problem, "n", None), batch_size, formula_nodes=getattr(problem, "nodes", 0)
+    config.steps,
+    getattr(problem, "n", None),
+    batch_size,
+    formula_nodes=getattr(problem, "nodes", 0),
+    optimizers=[config.optimizer],
 )
 if over is not None:
     st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only

@@ -164,7 +164,7 @@ ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)
 
 # --- heatmap -----------------------------------------------------------------------------------------
 steps, over = budget_steps(base.steps, base.problem_params.get("n"), base.batch_size,
-                           sweep_load(int(resolution), len(sensitivity)))  # fmt: skip
+                           sweep_load(int(resolution), sensitivity), optimizers=[base.optimizer])  # fmt: skip
 if over is not None:  # the grid and the sensitivity scans together stay within optviz.budget
     st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
     base = with_changes(base, steps=steps)

@@ -188,16 +188,42 @@ def test_compare_and_sweep_links_count_every_run_and_scan():
     link = {"steps": "10000", "opts": ",".join(list(optviz.OPTIMIZERS)[:8]), "fair": "1"}
     config, warns = app_state.parse_compare(link)
     assert [w.code for w in warns] == ["over_budget"]
-    load = app_state.compare_load(8, True)
+    load = app_state.compare_load(list(optviz.OPTIMIZERS)[:8], True)
     assert load["runs"] == 8 and len(load["sweeps"]) == 8
     assert config.base.steps < 10_000 and _budget_seconds(config.base, load) <= 2.0
     plain, warns = app_state.parse_compare({**link, "fair": "0"})
     assert plain.base.steps > config.base.steps  # the scans cost steps
     config, warns = app_state.parse_sweep({"steps": "10000", "res": "200", "sens": link["opts"]})
     assert [w.code for w in warns] == ["over_budget"]
-    load = app_state.sweep_load(200, 8)
+    load = app_state.sweep_load(200, link["opts"].split(","))
     assert load["sweeps"][0] == 40_000 and len(load["sweeps"]) == 9
     assert _budget_seconds(config.base, load) <= 2.0
+
+
+def test_costly_optimizers_count_their_cost_in_every_link():
+    """A matrix or quasi-Newton update costs several elementwise ones (Optimizer.cost): a link that runs
+    one gets proportionally fewer steps, on every page, so no link gets past the budget with them."""
+    for key in ("lbfgs", "shampoo", "soap", "muon"):
+        cost = optviz.OPTIMIZERS[key].cost
+        assert cost > 1
+        cheap, _ = app_state.parse_sweep({"opt": "adam", "steps": "10000", "res": "200"})
+        dear, warns = app_state.parse_sweep({"opt": key, "steps": "10000", "res": "200"})
+        assert "over_budget" in [w.code for w in warns]
+        assert dear.base.steps <= cheap.base.steps / cost * 1.01
+        load = app_state.sweep_load(200, dear.sensitivity) | {"cost": cost}
+        assert (
+            budget.work(dear.base.steps, **load)
+            <= budget.WORK_BUDGET
+            < budget.work(dear.base.steps + 1, **load)
+        )
+        one, _ = app_state.parse_compare({"opts": f"adam,{key}", "steps": "10000", "fair": "1"})
+        none, _ = app_state.parse_compare({"opts": "adam,sgd", "steps": "10000", "fair": "1"})
+        assert one.base.steps < none.base.steps
+        alone, _ = app_state.parse_playground({"opt": key, "steps": "10000"})
+        assert alone.steps == budget.max_steps(10_000, runs=1, cost=cost)
+    assert app_state.parse_playground({"opt": "lbfgs", "steps": "10000"})[0].steps < 10_000
+    # a chain costs at least what it wraps
+    assert optviz.OPTIMIZERS["sam-lbfgs"].cost >= 2 * optviz.OPTIMIZERS["lbfgs"].cost
 
 
 def test_ordinary_links_fit_the_budget():

@@ -1,5 +1,5 @@
 """Trajectories match the reference libraries (torch.optim, optax, lion-pytorch, schedulefree,
-prodigyopt, adabelief-pytorch, timm) recorded by tests/golden/make_golden.py; modifiers (optax.lookahead,
+prodigyopt, adabelief-pytorch, timm, pytorch-optimizer) recorded by tests/golden/make_golden.py; modifiers (optax.lookahead,
 optax.contrib.sam, timm's caution=True) around two inner optimizers each."""
 
 import json
@@ -12,6 +12,10 @@ import optviz
 
 FIXTURES = sorted((Path(__file__).parent / "golden" / "fixtures").glob("*.json"))
 RTOL = 1e-10  # issue 2: <= 1e-10 relative; measured worst case ~4e-14
+#: The matrix preconditioners: LAPACK's SVD and eigh (MKL under torch, OpenBLAS under NumPy) differ in
+#: the last bit, and the inverse root or eigenbasis amplifies that by the preconditioner's condition
+#: number (1/epsilon on the first steps), so the contract's 1e-9 there (measured worst 4.9e-10, shampoo-defaults).
+TOLERANCE = {"shampoo": 1e-9, "soap": 1e-9}
 
 
 def load(path):
@@ -37,11 +41,13 @@ def test_trajectory_matches_reference(path):
     if "lr" in case:  # a scheduled case: the reference was driven by these learning rates
         np.testing.assert_allclose(trace.lr, case["lr"], rtol=1e-14, atol=0)
     ref = np.array(case["params"])
+    if "evals" in case:  # L-BFGS: the loss-and-gradient evaluations each step cost, as torch counted them
+        assert trace.state["evals"].tolist() == case["evals"]
     assert trace.diverged_at is None
     assert trace.params.shape == ref.shape
     scale = np.maximum(np.abs(ref), 1.0)  # relative, with an absolute floor where a coordinate crosses 0
     err = np.max(np.abs(trace.params - ref) / scale)
-    assert err <= RTOL, f"{path.stem}: max relative error {err:.3g}"
+    assert err <= TOLERANCE.get(case["optimizer"], RTOL), f"{path.stem}: max relative error {err:.3g}"
 
 
 def test_every_modifier_has_fixtures_around_two_inner_optimizers_on_both_problems():

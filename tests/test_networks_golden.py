@@ -1,8 +1,8 @@
-"""The network problems match torch: loss and autograd gradient to 1e-12, and torch.optim training
-runs (SGD with momentum, Adam, AdamW on minibatches) to 1e-10, as recorded by
-tests/golden/make_networks_golden.py; so do the structure-aware optimizers, which act per tensor of
-the layout (torch.optim.Muon with AdamW on the biases, torch.optim.Adafactor, optax.lamb, optax.lars).
-torch itself is never imported here."""
+"""The network problems match torch: loss and autograd gradient to 1e-12, and training runs on
+minibatches (torch.optim's SGD with momentum, Adam, AdamW; the structure-aware optimizers, which act
+per tensor of the layout: torch.optim.Muon with AdamW on the biases, torch.optim.Adafactor, optax.lamb,
+optax.lars; pytorch-optimizer's Shampoo and SOAP, whose blocks are matrices) to 1e-10, as recorded by
+tests/golden/make_networks_golden.py. torch itself is never imported here."""
 
 import json
 import subprocess
@@ -34,7 +34,7 @@ def test_fixtures_cover_every_network_problem_and_three_optimizers():
     classes = {load(p)["problem"]["class"] for p in GRADS}
     assert classes == {"MLP", "LinearRegression", "MatrixFactorisation", "MatrixSensing"}
     assert {load(p)["optimizer"] for p in TRAINS} == {
-        "momentum", "adam", "adamw", "muon", "adafactor", "lamb", "lars",
+        "momentum", "adam", "adamw", "muon", "adafactor", "lamb", "lars", "shampoo", "soap",
     }  # fmt: skip
     mlps = [load(p)["problem"]["args"] for p in GRADS if "mlp" in p.name]
     assert {activation for _, _, activation in mlps} == {"tanh", "relu"}
@@ -61,7 +61,7 @@ def test_minibatch_training_matches_torch_optim(path):
     case = load(path)
     prob = build(case["problem"])
     steps, every = case["steps"], case["record_every"]
-    n = len(prob.data.X_train)
+    n = len(prob.data.X_train) if isinstance(prob, nets.MLP) else prob.n
     assert np.array_equal(step_batches(n, case["batch_size"], steps, case["seed"]), case["batches"])
     grad_at = prob.stochastic(case["batch_size"], steps, case["seed"])
     opt = optviz.OPTIMIZERS[case["optimizer"]]

@@ -286,7 +286,7 @@ def test_budget_counts_the_networks_step_cost_and_the_views():
     )  # fmt: skip
     allowed, warning = ns.budget_net_steps(config)
     assert 100 < allowed < 3000 and warning.code == "over_budget"
-    load = ns.network_load(config.scene, config.scene_values, 3, None)
+    load = ns.network_load(config.scene, config.scene_values, config.optimizers, None)
     assert budget.work(allowed, n=800, **load) <= budget.WORK_BUDGET < budget.work(allowed + 1, n=800, **load)
 
 

@@ -96,14 +96,16 @@ def test_compare_and_the_learning_rate_scan_pass_the_context(monkeypatch):
     assert scan.final_loss[0] == alone.loss[-1]
 
 
-#: Optimizers whose rules act per tensor of the layout (optviz/optimizers/structured.py).
-STRUCTURED = {"muon", "lamb", "lars", "adafactor"}
+#: Optimizers whose rules act per tensor of the layout (optviz/optimizers/structured.py and
+#: preconditioned.py; L-BFGS reads the loss at its line search's trial points).
+STRUCTURED = {"muon", "lamb", "lars", "adafactor", "shampoo", "soap", "lbfgs"}
 
 
 def test_optimizers_without_context_keep_their_own_update():
-    """No wrapper (and no cost per step) for the elementwise optimizers; a context one is wrapped."""
+    """No wrapper (and no cost per step) for the elementwise optimizers; a context one is wrapped
+    (the matrix preconditioners read the layout)."""
     layout = optviz.PROBLEMS["booth"]().layout
-    for opt in optviz.OPTIMIZERS.values():  # only the structure-aware ones read the layout
+    for opt in optviz.OPTIMIZERS.values():  # only the structure-aware ones read the context
         assert (with_context(opt, layout, None) is opt.update) == (not opt.uses_context), opt.key
         assert opt.uses_context == (opt.key in STRUCTURED), opt.key
     calls = []

@@ -489,6 +489,102 @@ _CARDS = {
             "早期较大的 α 可能让训练不稳定。它比 Adam 多保存一个状态向量，还多了两个要调的超参数。",
         ),
     },
+    "shampoo": {
+        "what": (
+            "Shampoo keeps, for each weight matrix G, a left statistic L = εI + Σ G Gᵀ and a right one "
+            "R = εI + Σ Gᵀ G, and steps along L^(−1/4) G R^(−1/4): a whole matrix of curvature information "
+            "instead of one number per coordinate. For a vector it is full-matrix Adagrad, L^(−1/2) g. On the "
+            "2-D problems here (w, b) is one vector, so Shampoo keeps ONE full 2 × 2 preconditioner: unlike "
+            "diagonal Adagrad it sees how the two coordinates vary together, so a rotated valley looks round "
+            "to it. This is pytorch-optimizer 4.1.0's Shampoo with its defaults (the authors' code is not on "
+            "PyPI); the inverse roots come from an SVD, and momentum, when on, mixes in the previous "
+            "preconditioned step, as that implementation does.",
+            "Shampoo 对每个权重矩阵 G 保存左统计量 L = εI + Σ G Gᵀ 和右统计量 R = εI + Σ Gᵀ G，"
+            "沿 L^(−1/4) G R^(−1/4) 前进：用一整个矩阵的曲率信息，而不是每个坐标一个数。"
+            "对向量而言，它就是全矩阵 Adagrad：L^(−1/2) g。在这里的二维问题上，(w, b) 被看作一个向量，"
+            "所以 Shampoo 只保存一个完整的 2 × 2 预条件矩阵：与对角 Adagrad 不同，它能看到两个坐标如何一起变化，"
+            "于是倾斜的山谷在它看来是圆的。这里复现的是默认设置下 pytorch-optimizer 4.1.0 的 Shampoo"
+            "（作者的代码不在 PyPI 上）；逆根由 SVD 求得；动量开启时，混入的是上一步预条件后的更新，与该实现一致。",
+        ),
+        "uses": (
+            "Large-scale training where a better preconditioner pays for its matrix roots: a distributed "
+            "version won the external-tuning track of the 2024 AlgoPerf benchmark, and it is used for "
+            "recommendation and language models.",
+            "更好的预条件值得付出矩阵求根代价的大规模训练：它的分布式版本赢得了 2024 年 AlgoPerf 基准的外部调参赛道，"
+            "也被用于推荐系统和语言模型。",
+        ),
+        "fails": (
+            "Matrix roots cost O(n³) per dimension and are numerically touchy: with a small ε the first steps "
+            "divide by nearly singular statistics. Like Adagrad it only accumulates, so its steps shrink for "
+            "ever; practical versions add grafting, EMAs and infrequent root updates.",
+            "矩阵求根每个维度要 O(n³) 的计算，数值上也很敏感：ε 很小时，最初几步要除以几乎奇异的统计量。"
+            "它和 Adagrad 一样只累加，所以步长会一直缩小；实用的版本会加上嫁接（grafting）、指数滑动平均和不频繁的求根。",
+        ),
+    },
+    "soap": {
+        "what": (
+            "SOAP runs Adam in the eigenbasis Q of Shampoo's statistics: it rotates the gradient into Q, keeps "
+            "Adam's second moment there (one number per rotated coordinate), takes Adam's step and rotates it "
+            "back. The statistics are EMAs of G Gᵀ and Gᵀ G; the basis comes from an eigendecomposition on the "
+            "first step, which only fills the statistics (the parameters move from step 2), and is refreshed "
+            "every 10 steps by one power iteration and a QR. On the 2-D problems here (w, b) is one vector "
+            "with precondition_1d on, so Q is the 2 × 2 eigenbasis of the EMA of g gᵀ. This is "
+            "pytorch-optimizer 4.1.0's SOAP with its defaults (shampoo_beta = β2); its QR runs in float32, "
+            "as in the authors' code, and so does ours.",
+            "SOAP 在 Shampoo 统计量的特征基 Q 中运行 Adam：先把梯度旋转到 Q 中，在那里保存 Adam 的二阶矩"
+            "（每个旋转后的坐标一个数），算出 Adam 的一步，再旋转回来。统计量是 G Gᵀ 和 Gᵀ G 的指数滑动平均；"
+            "特征基在第一步由特征分解得到（第一步只填充统计量，参数从第 2 步才开始移动），之后每 10 步用一次幂迭代加 QR 分解更新。"
+            "在这里的二维问题上，(w, b) 被看作一个向量并开启 precondition_1d，所以 Q 是 g gᵀ 的指数滑动平均的 2 × 2 特征基。"
+            "这里复现的是默认设置下 pytorch-optimizer 4.1.0 的 SOAP（shampoo_beta = β2）；"
+            "它的 QR 分解用 float32 计算，与作者的代码一致，我们也一样。",
+        ),
+        "uses": (
+            "Language-model pretraining (the paper's 360M and 660M models), where it needed about 40% fewer "
+            "steps than AdamW and fewer than Shampoo, with one hyperparameter more than Adam (the refresh "
+            "frequency).",
+            "语言模型预训练（论文中的 3.6 亿和 6.6 亿参数模型）；它比 AdamW 少用约 40% 的步数，也比 Shampoo 少，"
+            "而只比 Adam 多一个超参数（特征基的更新频率）。",
+        ),
+        "fails": (
+            "Between refreshes the basis goes stale while the statistics move on; when a statistic has repeated "
+            "eigenvalues (a wide matrix early on) the basis is not unique and the choice is arbitrary. It keeps "
+            "two matrices per weight matrix, and the eigendecompositions cost O(n³).",
+            "两次更新之间特征基会过时，而统计量还在变化；当统计量有重复特征值时（例如训练初期的宽矩阵），"
+            "特征基不唯一，选哪一组是任意的。它对每个权重矩阵要多存两个矩阵，特征分解的代价是 O(n³)。",
+        ),
+    },
+    "lbfgs": {
+        "what": (
+            "L-BFGS is a quasi-Newton method: from the last m pairs of steps s and gradient changes y it builds "
+            "an estimate H of the inverse Hessian (applied by a two-loop recursion, never stored) and steps along "
+            "d = −H g, so it crosses a 2-D quadratic bowl in a few steps whatever its conditioning. Here each app "
+            "step is ONE outer iteration of torch.optim.LBFGS (max_iter=1) with the contract's history of 10 "
+            "pairs, and costs one loss-and-gradient evaluation, recorded as state. With the strong-Wolfe line "
+            "search it costs two: with max_iter=1 torch allows max_eval = 1, so the search tries the step once "
+            "and keeps it only if the loss fell (else the step is 0).",
+            "L-BFGS 是一种拟牛顿法：它用最近 m 对位移 s 和梯度变化 y 构造逆 Hessian 的估计 H"
+            "（用双循环递推作用在梯度上，从不显式存储），沿 d = −H g 前进，所以不论条件数多大，"
+            "它都能在几步之内穿过二维的二次碗。这里应用的每一步是 torch.optim.LBFGS 的一次外层迭代（max_iter=1），"
+            "按约定保存 10 对历史，花费一次损失与梯度计算，并作为状态记录下来。使用强 Wolfe 线搜索时每步花费两次："
+            "max_iter=1 时 torch 只允许 max_eval = 1，所以线搜索只尝试一次，损失下降才接受这一步（否则步长为 0）。",
+        ),
+        "uses": (
+            "Full-batch problems of moderate size where gradients are exact: logistic regression and other "
+            "convex fits (it is scikit-learn's default solver for logistic regression), physics-informed "
+            "networks, style transfer, and fine-tuning a few parameters.",
+            "梯度精确、规模适中的全批量问题：逻辑回归等凸拟合（它是 scikit-learn 逻辑回归的默认求解器）、"
+            "物理信息神经网络、风格迁移，以及少量参数的微调。",
+        ),
+        "fails": (
+            "Minibatch noise corrupts the gradient differences y, so the curvature estimate goes wrong in "
+            "stochastic training. Without a line search a learning rate of 1 can overshoot on non-quadratic "
+            "problems (try Rosenbrock); on non-convex ones y·s can be negative, and those pairs are skipped. "
+            "The one-trial search here can reject the same step forever, leaving the parameters where they are.",
+            "小批量噪声会污染梯度差 y，所以随机训练中的曲率估计会出错。不做线搜索时，学习率 1 在非二次问题上可能冲过头"
+            "（试试 Rosenbrock）；在非凸问题上 y·s 可能为负，这样的向量对会被跳过。"
+            "这里只试一次的线搜索可能一直拒绝同一步，让参数停在原地。",
+        ),
+    },
     "mars": {
         "what": (
             "MARS feeds AdamW a variance-reduced gradient c_t = g_t + γ β1/(1−β1) (g_t − g_{t−1}), rescaled so "
@@ -641,16 +737,18 @@ STRINGS |= {
     "learn.history.text": (
         "Stochastic gradient descent dates from 1951. Momentum (1964) and Nesterov's acceleration (1983) "
         "made it faster on ravines; Rprop (1993) gave each coordinate its own step size, from gradient signs; "
-        "2011-2012 brought per-coordinate learning rates (Adagrad, RMSprop, Adadelta); Adam (2014) became "
+        "L-BFGS (1989) estimates curvature from the last few steps; 2011-2012 brought per-coordinate learning rates (Adagrad, RMSprop, Adadelta); Adam (2014) became "
         "deep learning's default; later work repaired and extended it (AMSGrad, AdamW, RAdam, AdaBelief); "
         "the newest methods were found by program search (Lion) or drop the schedule and the learning rate "
-        "altogether (Schedule-Free, Prodigy); and 2024 revisited Adam's normaliser, momentum and gradient "
-        "noise (ADOPT, AdEMAMix, MARS).",
+        "altogether (Schedule-Free, Prodigy); layer-wise and matrix methods treat each weight matrix as a "
+        "whole (LARS, LAMB, Adafactor, Shampoo, SOAP, Muon); and 2024 revisited Adam's normaliser, momentum "
+        "and gradient noise (ADOPT, AdEMAMix, MARS).",
         "随机梯度下降诞生于 1951 年。动量法（1964）和 Nesterov 加速（1983）让它在峡谷中走得更快；"
-        "Rprop（1993）根据梯度符号给每个坐标设定各自的步长；"
+        "Rprop（1993）根据梯度符号给每个坐标设定各自的步长；L-BFGS（1989）用最近几步估计曲率；"
         "2011-2012 年出现了逐坐标学习率（Adagrad、RMSprop、Adadelta）；Adam（2014）成为深度学习的默认选择；"
         "随后的工作修补并扩展了它（AMSGrad、AdamW、RAdam、AdaBelief）；最新的方法或由程序搜索发现（Lion），"
         "或干脆去掉学习率调度乃至学习率本身（Schedule-Free、Prodigy）；"
+        "逐层和矩阵方法把每个权重矩阵当作整体处理（LARS、LAMB、Adafactor、Shampoo、SOAP、Muon）；"
         "2024 年的工作又重新审视了 Adam 的归一化、动量和梯度噪声（ADOPT、AdEMAMix、MARS）。",
     ),
     "learn.family.classic": ("Classic", "经典方法"),

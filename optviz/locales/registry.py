@@ -288,6 +288,88 @@ TEXTS = {
     "On matrices: the EMA of the mean of g^2 over the coordinate's column (0 elsewhere).": (
         "矩阵上：该坐标所在列 g^2 均值的指数滑动平均（其他地方为 0）。"
     ),
+    # --- second wave, matrix preconditioners: shampoo, soap (optviz/optimizers/preconditioned.py) ---
+    "Shampoo": "Shampoo",
+    "SOAP": "SOAP",
+    "Precondition with full matrices of summed gradient outer products, so steps follow rotated valleys.": (
+        "用梯度外积累加得到的完整矩阵做预条件，让步子能顺着倾斜（旋转）的山谷走。"
+    ),
+    "Weight of the previous preconditioned step mixed into the gradient (0: none).": (
+        "混入梯度的上一步预条件更新的权重（0 表示不用）。"
+    ),
+    "Starting value epsilon * I of every preconditioner: keeps its inverse root finite.": (
+        "每个预条件矩阵的初始值 epsilon * I：保证它的逆根有限。"
+    ),
+    "Recompute the inverse roots every this many steps (the step uses the last ones; before the first, none, so the parameters stay put).": (
+        "每隔这么多步重新计算一次逆根（其间沿用上一次的结果；第一次计算之前没有逆根，参数保持不动）。"
+    ),
+    "The preconditioned step direction L^(-1/4) G R^(-1/4) (for a vector L^(-1/2) g), before lr.": (
+        "预条件后的更新方向 L^(-1/4) G R^(-1/4)（对向量为 L^(-1/2) g），尚未乘学习率。"
+    ),
+    "Preconditioner statistics: epsilon I plus the sum of G G^T (and G^T G) over all steps.": (
+        "预条件统计量：epsilon I 加上所有步的 G G^T（以及 G^T G）之和。"
+    ),
+    "Inverse roots of the statistics, L^(-1/4) and R^(-1/4) (L^(-1/2) for a vector).": (
+        "统计量的逆根 L^(-1/4) 和 R^(-1/4)（对向量为 L^(-1/2)）。"
+    ),
+    "Effective step size: the length of the step divided by the length of the gradient.": (
+        "有效步长：这一步的长度除以梯度的长度。"
+    ),
+    "Adam run in the rotated coordinates of Shampoo's preconditioner, refreshed every few steps.": (
+        "在 Shampoo 预条件矩阵的旋转坐标系（每隔几步更新一次）中运行的 Adam。"
+    ),
+    "Refresh the eigenbasis every this many steps (one power iteration and a QR).": (
+        "每隔这么多步更新一次特征基（一次幂迭代加一次 QR 分解）。"
+    ),
+    "First moment: an EMA of the gradient g (in the original coordinates).": (
+        "一阶矩：梯度 g 的指数滑动平均（在原坐标系中）。"
+    ),
+    "Second moment: an EMA of the squared gradient rotated into the eigenbasis, Q^T g.": (
+        "二阶矩：旋转到特征基后的梯度 Q^T g 的平方的指数滑动平均。"
+    ),
+    "Adam's step direction computed in the eigenbasis and rotated back: Q (Q^T m / (sqrt(v) + eps)).": (
+        "在特征基中算出、再旋转回原坐标系的 Adam 更新方向：Q (Q^T m / (sqrt(v) + eps))。"
+    ),
+    "Preconditioner statistics: EMAs of G G^T (and G^T G) with beta2.": (
+        "预条件统计量：以 beta2 为衰减率的 G G^T（以及 G^T G）的指数滑动平均。"
+    ),
+    "The eigenbasis of GG: Adam runs in these rotated coordinates.": "GG 的特征基：Adam 在这组旋转后的坐标中运行。",
+    # --- second wave: lbfgs (optviz/optimizers/preconditioned.py) ---
+    "L-BFGS": "L-BFGS",
+    "Quasi-Newton: build a curvature estimate from the last few steps and gradient changes.": (
+        "拟牛顿法：用最近几步的位移和梯度变化估计曲率。"
+    ),
+    "Step length tried along the L-BFGS direction (on the first step scaled by min(1, 1/sum|g|)).": (
+        "沿 L-BFGS 方向尝试的步长（第一步乘以 min(1, 1/sum|g|)）。"
+    ),
+    "How many recent (step, gradient change) pairs shape the curvature estimate.": (
+        "用最近多少对（位移，梯度变化）来估计曲率。"
+    ),
+    "0: no line search, step the learning rate; 1: strong Wolfe (torch's, with one trial per step: the step is kept only if the loss falls).": (
+        "0：不做线搜索，直接按学习率走一步；1：强 Wolfe 线搜索（torch 的实现，每步只试一次：损失下降才接受这一步）。"
+    ),
+    "Search direction -H g from the two-loop recursion over the stored pairs.": (
+        "由存储的向量对经双循环递推得到的搜索方向 -H g。"
+    ),
+    "Gradient of the previous step (its change y enters the memory).": "上一步的梯度（它的变化量 y 会存入记忆）。",
+    "Step length t along d (torch's; kept for the next pair s = t d).": (
+        "沿 d 的步长 t（torch 中的 t；留给下一对 s = t d 使用）。"
+    ),
+    "Step length actually taken (0 when the trial was rejected or d does not descend).": (
+        "实际走出的步长（尝试被拒绝或 d 不是下降方向时为 0）。"
+    ),
+    "Scale y.s / y.y of the initial inverse Hessian.": "初始逆 Hessian 的尺度 y.s / y.y。",
+    "Outer iterations so far (one per step unless the gradient vanished).": (
+        "到目前为止的外层迭代次数（除非梯度消失，每步一次）。"
+    ),
+    "Number of (s, y) pairs in the memory.": "记忆中 (s, y) 向量对的个数。",
+    "Loss-and-gradient evaluations this step cost (1, plus the line search's trials).": (
+        "这一步花费的损失与梯度计算次数（1 次，加上线搜索的尝试次数）。"
+    ),
+    "Loss-and-gradient evaluations so far.": "到目前为止损失与梯度的计算总次数。",
+    "The stored pairs s = t d and y = change of g, and rho = 1/(y.s).": (
+        "存储的向量对 s = t d 和 y = g 的变化量，以及 rho = 1/(y.s)。"
+    ),
     # --- problems ---
     "Linear regression: y = 3x + 4 + noise": "线性回归：y = 3x + 4 + 噪声",
     "Linear regression": "线性回归",

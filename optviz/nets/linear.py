@@ -104,4 +104,10 @@ class LinearRegression(NetworkProblem):
             Xb, yb = self.X[idx], self.y[idx]
             return in_chunks(as_params(P, self.dim), batch_size, lambda Q: self._mse(Q, Xb, yb, True))[1]
 
+        def loss_and_grad(P: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+            idx = batches[i]
+            Xb, yb = self.X[idx], self.y[idx]
+            return in_chunks(as_params(P, self.dim), batch_size, lambda Q: self._mse(Q, Xb, yb, True))
+
+        grad.loss_and_grad = loss_and_grad  # type: ignore[attr-defined]
         return grad

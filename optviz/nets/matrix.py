@@ -166,4 +166,10 @@ class MatrixSensing(MatrixFactorisation):
             S, y = self.sensing[idx], self.y[idx]
             return in_chunks(as_params(P, self.dim), width, lambda Q: self._measure(Q, S, y, True))[1]
 
+        def loss_and_grad(P: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+            idx = batches[i]
+            S, y = self.sensing[idx], self.y[idx]
+            return in_chunks(as_params(P, self.dim), width, lambda Q: self._measure(Q, S, y, True))
+
+        grad.loss_and_grad = loss_and_grad  # type: ignore[attr-defined]
         return grad

@@ -176,6 +176,12 @@ class MLP(NetworkProblem):
             P = as_params(P, self.dim)
             return in_chunks(P, width, lambda Q: self._net(Q, Xt, y, True))[1]
 
+        def loss_and_grad(P: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+            idx = batches[i]
+            Xt, y = np.ascontiguousarray(self._Xt[:, idx]), self._y[idx]
+            return in_chunks(as_params(P, self.dim), width, lambda Q: self._net(Q, Xt, y, True))
+
+        grad.loss_and_grad = loss_and_grad  # type: ignore[attr-defined]
         return grad
 
     def logits(self, P: np.ndarray, X: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec import choose
-from . import adaptive, classic, frontier, second_wave, structured
+from . import adaptive, classic, frontier, preconditioned, second_wave, structured
 from .base import Optimizer
 
 
@@ -49,6 +49,7 @@ BASE: dict[str, Optimizer] = {
     + frontier.OPTIMIZERS
     + second_wave.OPTIMIZERS
     + structured.OPTIMIZERS
+    + preconditioned.OPTIMIZERS
 }
 
 #: key -> Optimizer: the first 19 in teaching order (classic, adaptive, frontier), then the second wave

@@ -11,7 +11,8 @@ per-coordinate effective step size) after a run, vectorised over the recorded st
 
 An optimizer that needs more than the gradient declares ``uses_context=True``; its update is then
 called as ``update(g, state, p, t, lr, hp, ctx=StepContext(...))``: the problem's layout (which
-blocks are matrices), the gradient at another point on this step's minibatch (SAM) and the step.
+blocks are matrices), the gradient at another point on this step's minibatch (SAM), the loss and
+gradient there (L-BFGS's line search) and the step.
 Elementwise optimizers leave it False and keep the six-argument update.
 """
 
@@ -83,6 +84,12 @@ class Optimizer:
     #: True when ``update`` starts with AdamW's decoupled decay ``p <- p * (1 - lr*weight_decay)`` and
     #: the rest of the step does not read ``p``: Cautious masks the step after that decay, as timm does.
     decoupled_decay: bool = False
+    #: Work of one update as a multiple of an elementwise optimizer's (optviz.budget's RUN_STEP,
+    #: SWEEP_STEP and CONFIG), and extra work units per layout block of a network and step: the matrix
+    #: and per-block updates cost more, and a link must not get past the page budget with them
+    #: (benchmarks/bench_budget.py measures both against these declarations).
+    cost: float = 1.0
+    block_cost: float = 0.0
     #: For a modifier's composite (``lookahead(adamw)``): the modifier's key and the optimizer it wraps.
     modifier: str = ""
     inner: Optimizer | None = None
@@ -119,28 +126,47 @@ class StepContext:
     sees the same data as ``g``. In a sweep ``P`` is ``(N, D)`` and each row gets its own gradient.
     """
 
-    __slots__ = ("layout", "t", "_oracle")
+    __slots__ = ("layout", "t", "_oracle", "_loss_oracle")
 
-    def __init__(self, layout: Layout, t: int, oracle: Callable[[np.ndarray, int], np.ndarray]):
-        self.layout, self.t, self._oracle = layout, t, oracle
+    def __init__(
+        self,
+        layout: Layout,
+        t: int,
+        oracle: Callable[[np.ndarray, int], np.ndarray],
+        loss_oracle: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]] | None = None,
+    ):
+        self.layout, self.t, self._oracle, self._loss_oracle = layout, t, oracle, loss_oracle
 
     def grad_at(self, P: np.ndarray) -> np.ndarray:
         """The gradient at ``P`` on this step's minibatch (and noise draw)."""
         return self._oracle(P, self.t - 1)
 
+    def loss_and_grad_at(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The loss and gradient at ``P`` on this step's minibatch, for a line search (L-BFGS).
+
+        With gradient noise n the gradient is g + n and the loss L + <n, P>: the noisy gradient is the
+        exact gradient of that loss, so a line search sees one consistent function."""
+        if self._loss_oracle is None:
+            raise ValueError("this step context has no loss: call the optimizer through run or sweep")
+        return self._loss_oracle(P, self.t - 1)
+
 
 def with_context(
-    opt: Optimizer, layout: Layout, oracle: Callable[[np.ndarray, int], np.ndarray]
+    opt: Optimizer,
+    layout: Layout,
+    oracle: Callable[[np.ndarray, int], np.ndarray],
+    loss_oracle: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Callable[[np.ndarray, State, np.ndarray, int, Value, HParams], tuple[np.ndarray, State]]:
     """``opt.update`` with the six-argument signature every loop calls: for a ``uses_context``
     optimizer, a wrapper that builds the step's ``StepContext`` from ``oracle(P, i)`` (the gradient
-    at 0-based step i); for every other optimizer, the update itself (no cost per step)."""
+    at 0-based step i) and ``loss_oracle(P, i)`` (loss and gradient); for every other optimizer, the
+    update itself (no cost per step)."""
     if not opt.uses_context:
         return opt.update
     update = opt.update
 
     def contextual(g, state, p, t, lr, hp):
-        return update(g, state, p, t, lr, hp, ctx=StepContext(layout, t, oracle))
+        return update(g, state, p, t, lr, hp, ctx=StepContext(layout, t, oracle, loss_oracle))
 
     return contextual
 

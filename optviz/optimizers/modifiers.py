@@ -169,6 +169,9 @@ def _compose(mod: Modifier, inner: Optimizer | str, overrides: Mapping[str, floa
         decoupled_decay=inner.decoupled_decay and mod.keeps_decoupled_decay,
         modifier=mod.key,
         inner=inner,
+        # SAM takes a second gradient per step; the others add elementwise work only
+        cost=inner.cost * (2.0 if mod.uses_context else 1.0) + 0.5,
+        block_cost=inner.block_cost * (2.0 if mod.uses_context else 1.0),
     )
 
 

@@ -264,6 +264,8 @@ MUON = Optimizer(
         HandStep("p", "p_prev*(1 - lr*weight_decay) - lr*o"),
     ),
     uses_context=True,
+    cost=1.5,  # measured in benchmarks/bench_budget.py
+    block_cost=500,
 )
 
 
@@ -366,6 +368,8 @@ LAMB = Optimizer(
         HandStep("p", "p_prev - lr*trust_ratio*u"),
     ),
     uses_context=True,
+    cost=1.0,  # measured in benchmarks/bench_budget.py
+    block_cost=250,
 )
 
 
@@ -456,6 +460,8 @@ LARS = Optimizer(
         HandStep("p", "p_prev - m"),
     ),
     uses_context=True,
+    cost=1.0,  # measured in benchmarks/bench_budget.py
+    block_cost=200,
 )
 
 
@@ -603,6 +609,8 @@ ADAFACTOR = Optimizer(
         HandStep("p", "p_prev*(1 - lr*weight_decay) - alpha/clip*u"),
     ),
     uses_context=True,
+    cost=1.0,  # measured in benchmarks/bench_budget.py
+    block_cost=500,
 )
 
 OPTIMIZERS = (MUON, LAMB, LARS, ADAFACTOR)

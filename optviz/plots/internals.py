@@ -49,7 +49,7 @@ def internal_series(trace: Trace) -> list[Series]:
         Series("update", r"\Delta\theta", t("plot.internals.update"), trace.updates, "plot.internals.update"),
     ]
     for var in opt.all_state:
-        if var.name in trace.state:
+        if var.name in trace.state and not var.packed:
             out.append(
                 Series(var.name, var.symbol or var.name, var.meaning, np.asarray(trace.state[var.name]))
             )

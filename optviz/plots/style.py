@@ -29,8 +29,11 @@ PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
     "#bcbd22", "#393b79", "#e6550d", "#31a354", "#843c39", "#7b4173", "#3182bd", "#636363",
     "#a55194", "#637939", "#d6616b", "#000000", "#5254a3", "#bd9e39", "#ad494a", "#8ca252",
-    "#ce6dbd", "#fd8d3c", "#6b6ecf", "#8c6d31", "#e7969c", "#74c476", "#9c9ede", "#b5cf6b",
-    "#e7ba52", "#de9ed6", "#6baed6", "#fdae6b", "#a1d99b", "#9e9ac8", "#969696", "#c49c94",
+    "#ce6dbd", "#fd8d3c", "#6b6ecf", "#8c6d31", "#e7969c", "#74c476",
+    # 17 more, so modifier chains keep spare colours as the registry grows (47: with 26 or 30 optimizers
+    # the chains lookahead-adam, sam-adam, cautious-adam and lookahead-sgd still get four different ones)
+    "#9c9ede", "#b5cf6b", "#e7ba52", "#de9ed6", "#6baed6", "#fdae6b", "#a1d99b", "#756bb1", "#9e9ac8",
+    "#969696", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2",
 )  # fmt: skip
 FALLBACK_COLOR = "#7f7f7f"  # anything not in the registry (a custom run, a reference line)
 

@@ -1,11 +1,13 @@
 """Generate golden optimizer trajectories from the reference libraries.
 
 For each optimizer of ``shared/optimizers.md`` (the first table, the
-elementwise ones of the second wave and its structure-aware Muon, LAMB, LARS and
-Adafactor, which see (w, b) as one tensor) this script runs the reference
-implementation (``torch.optim``, ``optax``, ``lion-pytorch``, ``schedulefree``,
-``prodigyopt``, ``adabelief-pytorch``, ``timm``) for 200 steps in float64 and
-writes one JSON file per case into ``tests/golden/fixtures/``:
+elementwise ones of the second wave, its structure-aware Muon, LAMB, LARS and
+Adafactor, which see (w, b) as one tensor, and its matrix-preconditioned Shampoo,
+SOAP and L-BFGS) this script runs the reference implementation (``torch.optim``,
+``optax``, ``lion-pytorch``, ``schedulefree``, ``prodigyopt``,
+``adabelief-pytorch``, ``timm``, ``pytorch-optimizer``; torch.optim.LBFGS through
+a closure) for 200 steps in float64 and writes one JSON file per case into
+``tests/golden/fixtures/``:
 
 * ``{key}-linear_regression``: linear regression (default problem parameters)
   with non-default hyperparameters that switch every feature on;
@@ -90,6 +92,7 @@ VERSIONED_PACKAGES = (
     "prodigyopt",
     "adabelief-pytorch",
     "timm",
+    "pytorch-optimizer",
 )
 
 # --------------------------------------------------------------------------
@@ -250,8 +253,26 @@ DEFAULTS: dict[str, dict[str, float]] = {
         "weight_decay": 0.0,
     },
     "adafactor": {"learning_rate": 1e-2, "beta2_decay": -0.8, "epsilon": 1e-3, "d": 1.0, "weight_decay": 0.0},
+    # second wave (matrix preconditioners): pytorch-optimizer 4.1.0's signature defaults
+    "shampoo": {
+        "learning_rate": 1e-3,
+        "momentum": 0.0,
+        "weight_decay": 0.0,
+        "epsilon": 1e-6,
+        "preconditioning_compute_steps": 1.0,
+    },
+    "soap": {
+        "learning_rate": 3e-3,
+        "beta1": 0.95,
+        "beta2": 0.95,
+        "weight_decay": 1e-2,
+        "precondition_frequency": 10.0,
+        "epsilon": 1e-8,
+    },
+    # torch.optim.LBFGS with max_iter=1; the contract's history_size 10 (torch's default is 100)
+    "lbfgs": {"learning_rate": 1.0, "history_size": 10.0, "line_search": 0.0},
 }
-SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars", "muon", "lamb", "lars", "adafactor")
+SECOND_WAVE = ("adopt", "ademamix", "rprop", "mars", "muon", "lamb", "lars", "adafactor", "shampoo", "soap")
 #: Defaults the contract sets apart from its reference's signature (checked against it otherwise):
 #: torch.optim.Muon defaults to lr=1e-3 and weight_decay=0.1, the contract to 0.02 and 0.
 CONTRACT_OVERRIDES = {"muon": {"lr", "weight_decay"}}
@@ -408,6 +429,22 @@ LINEAR_REGRESSION: dict[str, dict[str, float]] = {
         "d": 1.0,
         "weight_decay": 0.01,
     },
+    "shampoo": {
+        "learning_rate": 0.3,
+        "momentum": 0.5,
+        "weight_decay": 0.01,
+        "epsilon": 1e-3,
+        "preconditioning_compute_steps": 2.0,
+    },
+    "soap": {
+        "learning_rate": 0.05,
+        "beta1": 0.9,
+        "beta2": 0.99,
+        "weight_decay": 0.05,
+        "precondition_frequency": 4.0,
+        "epsilon": 1e-6,
+    },
+    "lbfgs": {"learning_rate": 0.5, "history_size": 3.0, "line_search": 1.0},
 }
 
 # Non-default settings for Rosenbrock, chosen to move visibly and stay finite (and not chaotic: at
@@ -563,6 +600,22 @@ ROSENBROCK: dict[str, dict[str, float]] = {
         "d": 1.2,
         "weight_decay": 1e-3,
     },
+    "shampoo": {
+        "learning_rate": 0.02,
+        "momentum": 0.2,
+        "weight_decay": 1e-3,
+        "epsilon": 1e-2,
+        "preconditioning_compute_steps": 3.0,
+    },
+    "soap": {
+        "learning_rate": 5e-3,
+        "beta1": 0.9,
+        "beta2": 0.99,
+        "weight_decay": 0.05,
+        "precondition_frequency": 4.0,
+        "epsilon": 1e-6,
+    },
+    "lbfgs": {"learning_rate": 0.5, "history_size": 3.0, "line_search": 1.0},
 }
 
 # Schedule-Free under a learning rate that rises, then falls (optviz's warmup_cosine, steps = STEPS).
@@ -864,10 +917,42 @@ REFERENCES: dict[str, Callable[[dict[str, float]], Reference]] = {
             "foreach": False,
         },
     ),
+    # (w, b) is one 1-D tensor of length 2: Shampoo's one 2 x 2 preconditioner, SOAP's 2 x 2 eigenbasis
+    "shampoo": lambda h: (
+        "pytorch_optimizer.Shampoo",
+        {
+            "lr": h["learning_rate"],
+            "momentum": h["momentum"],
+            "weight_decay": h["weight_decay"],
+            "matrix_eps": h["epsilon"],
+            "preconditioning_compute_steps": int(h["preconditioning_compute_steps"]),
+        },
+    ),
+    "soap": lambda h: (
+        "pytorch_optimizer.SOAP",
+        {
+            "lr": h["learning_rate"],
+            "betas": _betas(h),
+            "weight_decay": h["weight_decay"],
+            "precondition_frequency": int(h["precondition_frequency"]),
+            "eps": h["epsilon"],
+            "precondition_1d": True,
+        },
+    ),
+    "lbfgs": lambda h: (
+        "torch.optim.LBFGS",
+        {
+            "lr": h["learning_rate"],
+            "max_iter": 1,
+            "history_size": int(h["history_size"]),
+            "line_search_fn": "strong_wolfe" if h["line_search"] else None,
+        },
+    ),
 }
 
-#: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch.
-NOT_DEFAULTS = {"learning_rate", "foreach"}
+#: Arguments a signature default does not decide: optax's required learning rate, torch's code-path switch,
+#: and SOAP's precondition_1d (on for the 2-parameter vector: the contract's 2 x 2 eigenbasis).
+NOT_DEFAULTS = {"learning_rate", "foreach", "precondition_1d"}
 
 
 def check_reference_defaults(key: str) -> None:
@@ -980,6 +1065,63 @@ def run_torch(
         opt.step()
         rows.append(p.detach().numpy().reshape(-1).copy())
     return np.array(rows)
+
+
+def run_lbfgs(
+    kwargs: dict[str, object], start: list[float], loss: Callable, grad: Callable, steps: int = STEPS
+) -> tuple[np.ndarray, list[int]]:
+    """torch.optim.LBFGS driven by a closure (loss and gradient in NumPy): the iterates, and the
+    loss-and-gradient evaluations each step cost (its func_evals counter's increments)."""
+    import torch
+
+    torch.set_default_dtype(torch.float64)
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([p], **kwargs)
+
+    def closure():
+        x = p.detach().numpy().copy()
+        p.grad = torch.from_numpy(grad(x).copy())
+        return torch.tensor(loss(x))
+
+    rows, evals = [p.detach().numpy().copy()], []
+    for _ in range(steps):
+        before = opt.state[p].get("func_evals", 0) if p in opt.state else 0
+        opt.step(closure)
+        rows.append(p.detach().numpy().copy())
+        evals.append(int(opt.state[p]["func_evals"] - before))
+    return np.array(rows), evals
+
+
+#: L-BFGS with torch's full strong-Wolfe search (max_eval=25, so up to 24 trials after the first):
+#: optviz's search with MAX_LS = 24, the masked bracketing and zoom the registry's max_eval=1 never runs.
+#: Written to ``lbfgs/`` beside this file (tests/test_preconditioned.py reads them).
+FULL_SEARCH = {
+    "lbfgs-max_eval25-rosenbrock": (
+        "rosenbrock",
+        {"learning_rate": 3.0, "history_size": 5.0, "line_search": 1.0},
+    ),
+    "lbfgs-max_eval25-linear_regression": (
+        "linear_regression",
+        {"learning_rate": 3.0, "history_size": 5.0, "line_search": 1.0},
+    ),
+}
+
+
+def write_full_search(out: Path, vers: dict[str, str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for case, (problem, hparams) in FULL_SEARCH.items():
+        start, loss, grad = PROBLEMS[problem]
+        name, kwargs = REFERENCES["lbfgs"](hparams)
+        kwargs = {**kwargs, "max_eval": 25}
+        traj, evals = run_lbfgs(kwargs, start, loss, grad)
+        fixture = {
+            "case": case, "optimizer": "lbfgs", "problem": problem, "problem_params": {},
+            "start": [float(v) for v in start], "steps": STEPS, "hparams": hparams, "max_ls": 24,
+            "reference": describe(name, kwargs) + "; closure = loss and gradient",
+            "params": traj.tolist(), "evals": evals, "versions": vers,
+        }  # fmt: skip
+        (out / f"{case}.json").write_text(to_json(fixture))
+        print(f"{case:<32} evals per step up to {max(evals)}, final {traj[-1]}")
 
 
 def run_optax(name: str, kwargs: dict[str, object], start: list[float], grad: Callable) -> np.ndarray:
@@ -1215,13 +1357,17 @@ def main(argv: list[str] | None = None) -> int:
         if schedule is not None:
             lrs = [hparams["learning_rate"] * f for f in schedule_factors(*schedule, STEPS)]
         runner = run_optax if name.startswith("optax.") else run_torch
+        evals = None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            traj = (
-                runner(name, kwargs, start, grad)
-                if lrs is None
-                else run_torch(name, kwargs, start, grad, lrs)
-            )
+            if name == "torch.optim.LBFGS":
+                traj, evals = run_lbfgs(kwargs, start, loss, grad)
+            else:
+                traj = (
+                    runner(name, kwargs, start, grad)
+                    if lrs is None
+                    else run_torch(name, kwargs, start, grad, lrs)
+                )
         for w in caught:
             print(f"  warning in {case}: {w.category.__name__}: {w.message}")
         final = traj[-1]
@@ -1244,10 +1390,13 @@ def main(argv: list[str] | None = None) -> int:
                 else {"schedule": schedule[0], "schedule_params": schedule[1], "lr": lrs}
             ),
             "params": traj.tolist(),
+            **({} if evals is None else {"evals": evals}),
             "versions": vers,
         }
         (args.out / f"{case}.json").write_text(to_json(fixture))
         print(f"{case:<32} {start!s:>22} [{final[0]:>18.12g}, {final[1]:>18.12g}] {loss(final):>12.6g}")
+    if not args.cases or any(c.startswith("lbfgs") for c in args.cases):
+        write_full_search(args.out.parent / "lbfgs", vers)
     for case, key, problem, hparams in modified:
         start, loss, grad = PROBLEMS[problem]
         source = modified_reference(key, hparams)

@@ -9,14 +9,15 @@ beside this file:
   seeded init, and the start plus a Gaussian offset);
 * ``train-<optimizer>-<case>.json``: a minibatch training run of ``torch.optim`` (SGD with
   momentum, Adam, AdamW) on the MLP, same start and minibatches (recorded), every 10th iterate;
-  and of the structure-aware optimizers, whose rules act per tensor: ``torch.optim.Muon`` on the
+  of the structure-aware optimizers, whose rules act per tensor: ``torch.optim.Muon`` on the
   weight matrices with ``torch.optim.AdamW`` (its defaults, the same learning rate) on the biases,
   Newton-Schulz in float64 (``make_golden.float64_newton_schulz``); ``torch.optim.Adafactor``; and
-  ``optax.lamb`` / ``optax.lars`` on the list of tensors (jax in float64), fed torch's gradients.
+  ``optax.lamb`` / ``optax.lars`` on the list of tensors (jax in float64), fed torch's gradients;
+  and of pytorch-optimizer 4.1.0's Shampoo (on the MLP) and SOAP (on 2 x 2 matrix sensing).
 
 torch is not a dependency of optviz; it is only needed here. Install it into a separate venv
 (``python -m venv /work/venv-golden --system-site-packages``, then ``pip install torch==2.13.0``)
-and run from the repository root: ``/work/venv-golden/bin/python tests/golden/make_networks_golden.py``.
+plus ``pip install pytorch-optimizer==4.1.0`` for Shampoo and SOAP, and run from the repository root: ``/work/venv-golden/bin/python tests/golden/make_networks_golden.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +50,9 @@ GRAD_CASES = {
     "matrix-8x8-k8": ("MatrixFactorisation", [], {}),
     "matrix-5x7-k3": ("MatrixFactorisation", [5, 7, 3, [3.0, 1.0]], {"init_scale": 0.3, "seed": 2}),
     "sensing-6x5-k3": ("MatrixSensing", [6, 5, 3, [2.0, 1.0]], {"n": 60, "init_scale": 0.5}),
+    # 2 x 2 factors: SOAP's eigenbases are unique there (a wider factor's G G^T has a null space whose
+    # basis LAPACK picks at will) and its float32 QR is LAPACK's bit for bit
+    "sensing-2x2-k2": ("MatrixSensing", [2, 2, 2, [2.0, 1.0]], {"n": 96, "init_scale": 0.5}),
 }
 
 TRAIN_STEPS, TRAIN_BATCH, TRAIN_SEED = 100, 32, 7
@@ -99,6 +104,28 @@ TRAIN_CASES = {
         {"learning_rate": 1.0, "momentum": 0.9, "trust_coefficient": 0.02, "epsilon": 1e-6, "weight_decay": 1e-3},
         "mlp-moons-tanh-5x7x3",
     ),
+    # pytorch-optimizer 4.1.0: Shampoo's left/right roots of the 8 x 2 and 1 x 8 weights, full 8 x 8 and
+    # 1 x 1 ones of the biases; SOAP's eigenbases of two 2 x 2 factors (refreshed every 10 steps).
+    # Shampoo's epsilon is 1e-2: with 1e-4 the 8 x 8 bias statistic is nearly singular for 8 steps and
+    # amplifies torch's fused lerp (momentum) and MKL's SVD, last-bit differences, to 7e-9.
+    "shampoo": (
+        "pytorch_optimizer.Shampoo",
+        {"lr": 0.05, "momentum": 0.5, "weight_decay": 1e-3, "matrix_eps": 1e-2, "preconditioning_compute_steps": 2},
+        {
+            "learning_rate": 0.05, "momentum": 0.5, "weight_decay": 1e-3, "epsilon": 1e-2,
+            "preconditioning_compute_steps": 2.0,
+        },
+        "mlp-circle-tanh-8",
+    ),
+    "soap": (
+        "pytorch_optimizer.SOAP",
+        {"lr": 0.02},
+        {
+            "learning_rate": 0.02, "beta1": 0.95, "beta2": 0.95, "weight_decay": 1e-2,
+            "precondition_frequency": 10.0, "epsilon": 1e-8,
+        },
+        "sensing-2x2-k2",
+    ),
 }  # fmt: skip
 
 
@@ -147,7 +174,8 @@ class TorchModel:
             return torch.nn.functional.mse_loss(pred, torch.from_numpy(prob.y))
         A, B = self.params
         if isinstance(prob, nets.MatrixSensing):
-            r = torch.from_numpy(prob.sensing) @ (A @ B).reshape(-1) - torch.from_numpy(prob.y)
+            S, y = (prob.sensing, prob.y) if idx is None else (prob.sensing[idx], prob.y[idx])
+            r = torch.from_numpy(S) @ (A @ B).reshape(-1) - torch.from_numpy(y)
             return 0.5 * (r**2).mean()
         return 0.5 * ((A @ B - torch.from_numpy(prob.target)) ** 2).sum()
 
@@ -202,6 +230,15 @@ def stepper(cls_name: str, kwargs: dict, model: TorchModel):
                     t.copy_(torch.from_numpy(np.array(new)))
 
         return step, f"{cls_name}(**{kwargs!r}) on the list of tensors, jax float64"
+    if cls_name.startswith("pytorch_optimizer."):
+        import importlib
+
+        module, _, attr = cls_name.rpartition(".")
+        opt = getattr(importlib.import_module(module), attr)(model.params, **kwargs)
+        return (
+            opt.step,
+            f"{cls_name}(**{kwargs!r}) (pytorch-optimizer {metadata.version('pytorch-optimizer')})",
+        )
     if cls_name == "Muon":  # the matrices; every other tensor through AdamW's defaults at Muon's rate
         from make_golden import FLOAT64_NEWTON_SCHULZ, float64_newton_schulz
 
@@ -226,7 +263,8 @@ def train_fixture(key: str) -> dict:
     prob = build(case)
     model = TorchModel(prob, prob.start)
     step, reference = stepper(cls_name, torch_kwargs, model)
-    batches = step_batches(len(prob.data.X_train), TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
+    n = len(prob.data.X_train) if isinstance(prob, nets.MLP) else prob.n
+    batches = step_batches(n, TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
     params = [model.flat().tolist()]
     for i in range(TRAIN_STEPS):
         for t in model.params:
