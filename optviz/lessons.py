@@ -230,6 +230,16 @@ LESSONS: dict[str, Lesson] = _lessons(
         steps=1000,
     ),
     Lesson(
+        "shampoo_rotated_ravine", "compare", "linear_regression",
+        {"adagrad": {"learning_rate": 1.0}, "shampoo": {"learning_rate": 1.0}},
+        steps=300, problem_params={"x_low": 2.0, "x_high": 3.0},
+    ),
+    Lesson(
+        "lbfgs_rosenbrock", "compare", "rosenbrock",
+        {"adam": {"learning_rate": 0.05}, "lbfgs": {"learning_rate": 1.0}},
+        steps=300,
+    ),
+    Lesson(
         "muon_singular_values", "networks", "matrix",
         {"sgd": {"learning_rate": 0.1}, "adamw": {"learning_rate": 0.01}, "muon": {"learning_rate": 0.05}},
         steps=300,
@@ -325,6 +335,18 @@ def card_example(optimizer: str) -> Lesson | None:
         f"card_{optimizer}", "playground", CARD_EXAMPLE_PROBLEM, {optimizer: {"learning_rate": lr}},
         steps=CARD_EXAMPLE_STEPS,
     )  # fmt: skip
+
+
+#: The optimizer each modifier's Learn card wraps: the one its reference is shown around
+#: (optax.lookahead's Adam, SAM's SGD, the cautious paper's AdamW).
+MODIFIER_EXAMPLES = {"lookahead": "adam", "sam": "sgd", "cautious": "adamw"}
+
+
+def modifier_example(modifier: str) -> str:
+    """The composite key of ``modifier``'s card example ('lookahead-adam')."""
+    from .optimizers.modifiers import CHAIN_MARK
+
+    return f"{modifier}{CHAIN_MARK}{MODIFIER_EXAMPLES[modifier]}"
 
 
 def lessons_for(optimizer: str) -> list[Lesson]:

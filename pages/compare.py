@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+import optviz
 from optviz.app_state import (
     COMPARE_DEFAULTS,
     STUDY_STEPS,
@@ -23,7 +24,6 @@ from optviz.app_state import (
     with_changes,
 )
 from optviz.compare import (
-    COPY_MARK,
     MAX_OPTIMIZERS,
     MIN_OPTIMIZERS,
     SCAN_POINTS,
@@ -40,7 +40,9 @@ from optviz.compare import (
     with_tuned_rates,
 )
 from optviz.export import standalone_html
-from optviz.i18n import t
+from optviz.i18n import t, tr
+from optviz.optimizers import MODIFIERS
+from optviz.optimizers.modifiers import CHAIN_MARK
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from webui import ui
 from webui.shell import current_language, presenting, route_through_app
@@ -93,6 +95,25 @@ def _entry_label(name: str) -> str:
     return ui.optimizer_label(key, lang) + (f" #{copy}" if copy > 1 else "")
 
 
+def _modified(name: str) -> list[str]:
+    """Composite keys that wrap ``name``'s optimizer in one more modifier ('cautious-adamw' for 'adamw')."""
+    inner = entry_optimizer(name)
+    return [k for k in (f"{m}{CHAIN_MARK}{inner}" for m in MODIFIERS) if is_entry(k)]
+
+
+def _add_modified(name: str, key: str) -> None:
+    """A run of ``key`` (``name``'s optimizer in a modifier), from ``name``'s settings: AdamW against
+    Cautious AdamW against Lookahead(AdamW)."""
+    chosen = list(ui.get_value(f"{P}opts", []))
+    new = key if key not in chosen else next_copy(key, chosen)
+    if new is None or len(chosen) >= MAX_OPTIMIZERS:
+        return
+    mine, theirs = ui.hparam_keys(entry_optimizer(name), P, name), ui.hparam_keys(key, P, new)
+    values = {theirs[p]: ui.get_value(mine[p]) for p in mine if p in theirs}
+    ui.set_values({k: v for k, v in values.items() if v is not None})
+    ui.set_values({f"{P}opts": [*chosen, new]})
+
+
 def _add_copy(name: str) -> None:
     """Another run of ``name``'s optimizer, starting from ``name``'s current settings (change one, compare)."""
     chosen = list(ui.get_value(f"{P}opts", []))
@@ -107,14 +128,16 @@ def _add_copy(name: str) -> None:
 
 with st.sidebar:
     stored = ui.get_value(f"{P}opts", [])
+    plain = optimizers_by_family()
+    # copies ('adam~2') and modifier chains ('cautious-adamw') are options once they are chosen
     copies = (
-        [e for e in stored if isinstance(e, str) and COPY_MARK in e and is_entry(e)]
+        [e for e in stored if isinstance(e, str) and e not in plain and is_entry(e)]
         if isinstance(stored, list)
         else []
     )
     chosen = ui.bound(
         st.multiselect, f"{P}opts", list(COMPARE_DEFAULTS), valid=_valid_entries,
-        label=t("compare.optimizers", lang), options=optimizers_by_family() + copies,
+        label=t("compare.optimizers", lang), options=plain + copies,
         format_func=_entry_label, max_selections=MAX_OPTIMIZERS,
         help=t("compare.optimizers_help", lang), coerce=list,
     )  # fmt: skip
@@ -143,6 +166,14 @@ with st.sidebar:
                 on_click=_add_copy, args=(key,), disabled=len(chosen) >= MAX_OPTIMIZERS,
                 help=t("compare.add_copy_help", lang),
             )  # fmt: skip
+            # the same optimizer inside a modifier: AdamW against Cautious AdamW and Lookahead(AdamW)
+            for wrapped in _modified(key):
+                st.button(
+                    t("compare.add_modified", lang, name=tr(optviz.OPTIMIZERS[wrapped].name, lang)),
+                    key=f"{P}wrap.{key}.{wrapped}", icon=":material/layers:", on_click=_add_modified,
+                    args=(key, wrapped), disabled=len(chosen) >= MAX_OPTIMIZERS,
+                    help=t("compare.add_modified_help", lang),
+                )  # fmt: skip
 
 config = CompareConfig(optimizers=tuple(chosen), hparams=hparams, base=base, fair=fair)
 encoded = encode_compare(config)

@@ -1,12 +1,17 @@
-"""Learn page: one card per optimizer (generated from the registry), the history line, and the lessons."""
+"""Learn page: one card per optimizer and per modifier (generated from the registries), the history line, and
+the lessons."""
+
+from collections.abc import Sequence
 
 import streamlit as st
 
 import optviz
 from optviz.i18n import t, tr
-from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url
+from optviz.lessons import LESSONS, Lesson, card_example, lesson_query, lesson_url, modifier_example
 from optviz.nets.scenes import SCENES
+from optviz.optimizers import MODIFIERS, Modifier
 from optviz.plots.space import path_figure
+from optviz.spec import Param, StateVar
 from webui.shell import LANG_KEY, app_params, current_language, presenting, route_through_app
 from webui.ui import absolute_url, chart_config, plain
 
@@ -26,7 +31,11 @@ PAGE_ICONS = {
 #: and pages/networks.py). Clearing it makes the page read the scene's query parameters again, so a
 #: lesson opens even after the page was visited; tests/test_learn.py checks the names.
 URL_READ_FLAGS = {"playground": "pg:loaded", "compare": "cmp:loaded", "networks": "net:loaded"}
-EXAMPLE_CACHE = 2 * 2 * len(optviz.OPTIMIZERS)  # every card, in both languages, with and without presenting
+#: What a modifier's rule wraps on its card: any optimizer's step.
+INNER_STEP = r"\theta_t = \mathrm{inner}(\theta_{t-1}, g_t)"
+EXAMPLE_CACHE = (
+    2 * 2 * (len(optviz.OPTIMIZERS) + len(MODIFIERS))
+)  # every card, in both languages, with and without presenting
 
 route_through_app()
 lang = current_language()
@@ -53,20 +62,21 @@ def example(key: str, lang: str, present: bool):
     return fig, info, lesson_query(scene)
 
 
-def defaults_table(opt: optviz.Optimizer) -> str:
-    """The hyperparameters as a Markdown table (symbols render as maths)."""
+def defaults_table(params: Sequence[Param], prefix: str = "") -> str:
+    """The hyperparameters as a Markdown table (symbols render as maths); ``prefix`` names a modifier's
+    as links and sweeps do ('lookahead.k')."""
     head = [t(f"learn.card.col.{c}", lang) for c in ("name", "symbol", "default", "help")]
     rows = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
-    for p in opt.hparams:
+    for p in params:
         meaning = tr(p.help, lang).replace("|", "\\|")
-        rows.append(f"| `{p.name}` | ${p.latex}$ | {p.default:g} | {meaning} |")
+        rows.append(f"| `{prefix}{p.name}` | ${p.latex}$ | {p.default:g} | {meaning} |")
     return "\n".join(rows)
 
 
-def state_list(opt: optviz.Optimizer) -> str:
+def state_list(states: Sequence[StateVar]) -> str:
     """The state variables, one Markdown bullet each (derived ones marked)."""
     lines = []
-    for s in opt.all_state:
+    for s in states:
         symbol = f"${s.symbol}$ " if s.symbol else ""
         derived = f" *({t('learn.card.derived', lang)})*" if s.derived else ""
         lines.append(f"- {symbol}`{s.name}`: {tr(s.meaning, lang)}{derived}")
@@ -83,12 +93,12 @@ def card(opt: optviz.Optimizer) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"#### {t('learn.card.state', lang)}")
-        st.markdown(state_list(opt) if opt.all_state else t("learn.card.no_state", lang))
+        st.markdown(state_list(opt.all_state) if opt.all_state else t("learn.card.no_state", lang))
         st.markdown(t("learn.card.paper", lang, paper=opt.paper, year=opt.year))
         st.markdown(t("learn.card.reference", lang, reference=opt.reference))
     with right:
         st.markdown(f"#### {t('learn.card.defaults', lang)}")
-        st.markdown(defaults_table(opt))
+        st.markdown(defaults_table(opt.hparams))
     left, right = st.columns(2)
     with left:
         st.markdown(f"#### {t('learn.card.uses', lang)}")
@@ -96,9 +106,44 @@ def card(opt: optviz.Optimizer) -> None:
     with right:
         st.markdown(f"#### {t('learn.card.fails', lang)}")
         st.markdown(t(f"learn.card.{key}.fails", lang))
+    live_example(key, key)
+
+
+def modifier_card(mod: Modifier) -> None:
+    """The card of one modifier: its rule around any optimizer, its own settings and state, and a live
+    example around the optimizer its reference wraps (drawn only while its expander is open)."""
+    key = mod.key
+    st.markdown(f"#### {t('learn.card.what', lang)}")
+    st.markdown(t(f"learn.card.{key}.what", lang))
+    st.markdown(f"#### {t('learn.card.rule', lang)}")
+    st.latex(mod.latex(INNER_STEP))
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"#### {t('learn.card.state', lang)}")
+        st.markdown(state_list(mod.state) if mod.state else t("learn.card.no_state", lang))
+        st.markdown(t("learn.card.paper", lang, paper=mod.paper, year=mod.year))
+        st.markdown(t("learn.card.reference", lang, reference=mod.reference))
+    with right:
+        st.markdown(f"#### {t('learn.card.defaults', lang)}")
+        st.markdown(
+            defaults_table(mod.hparams, f"{key}.") if mod.hparams else t("learn.card.no_hparams", lang)
+        )
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"#### {t('learn.card.uses', lang)}")
+        st.markdown(t(f"learn.card.{key}.uses", lang))
+    with right:
+        st.markdown(f"#### {t('learn.card.fails', lang)}")
+        st.markdown(t(f"learn.card.{key}.fails", lang))
+    live_example(modifier_example(key), key)
+
+
+def live_example(opt_key: str, card_key: str) -> None:
+    """The card's run of ``opt_key`` on the ravine and the button that opens it in the Playground."""
+    key = card_key
     st.markdown(f"#### {t('learn.card.example', lang)}")
     try:
-        shown = example(key, lang, present)
+        shown = example(opt_key, lang, present)
     except ValueError as err:
         st.warning(plain(err))
         return
@@ -146,7 +191,10 @@ by_year = sorted(optviz.OPTIMIZERS.values(), key=lambda o: o.year)
 st.markdown(" → ".join(f"**{o.year}** {tr(o.name, lang)}" for o in by_year))
 
 st.header(t("learn.cards.title", lang))
-tabs = st.tabs([t(f"learn.family.{family}", lang) for family in optviz.FAMILIES], key="learn.family")
+tabs = st.tabs(
+    [t(f"learn.family.{family}", lang) for family in optviz.FAMILIES] + [t("learn.family.modifiers", lang)],
+    key="learn.family",
+)
 for family, tab in zip(optviz.FAMILIES, tabs):
     with tab:
         for opt in (o for o in optviz.OPTIMIZERS.values() if o.family == family):
@@ -155,6 +203,14 @@ for family, tab in zip(optviz.FAMILIES, tabs):
                 st.caption(tr(opt.summary, lang))
                 if box.open:
                     card(opt)
+with tabs[-1]:  # modifiers: an optimizer in, an optimizer out
+    st.caption(t("learn.modifiers.intro", lang))
+    for mod in MODIFIERS.values():
+        label = t("learn.card.label", lang, name=tr(mod.name, lang), year=mod.year)
+        with st.expander(label, key=f"learn.card.{mod.key}", on_change="rerun") as box:
+            st.caption(tr(mod.summary, lang))
+            if box.open:
+                modifier_card(mod)
 
 st.header(t("learn.lessons.title", lang))
 st.markdown(t("learn.lessons.intro", lang))

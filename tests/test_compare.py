@@ -356,3 +356,30 @@ def test_the_copy_button_adds_a_run_with_the_same_settings_then_one_changes():
     names = [d["name"] for d in charts(at)["cmp.loss_chart"]["data"] if d.get("mode") == "lines"]
     assert names[:3] == ["SGD", "Adam (beta2=0.99)", "Adam #2 (beta2=0.9)"]
     assert list(at.dataframe[0].value["optimizer"]) == names[:3]
+
+
+def test_a_modifier_button_adds_the_wrapped_optimizer_from_the_same_settings():
+    """AdamW against Cautious AdamW against Lookahead(AdamW): each added from AdamW's expander, starting
+    from AdamW's settings, named in the list, the link and the legend; a chain is never offered twice."""
+    at = open_compare(opts="sgd,adamw", **{"adamw.learning_rate": "0.05"})
+    wraps = sorted(b.key for b in at.button if b.key and b.key.startswith("cmp.wrap.adamw."))
+    assert wraps == [
+        "cmp.wrap.adamw.cautious-adamw",
+        "cmp.wrap.adamw.lookahead-adamw",
+        "cmp.wrap.adamw.sam-adamw",
+    ]
+    at.button(key="cmp.wrap.adamw.cautious-adamw").click().run()
+    at.button(key="cmp.wrap.adamw.lookahead-adamw").click().run()
+    assert not at.exception
+    assert at.multiselect(key="cmp.opts").value == ["sgd", "adamw", "cautious-adamw", "lookahead-adamw"]
+    assert at.query_params["opts"] == "sgd,adamw,cautious-adamw,lookahead-adamw"
+    assert at.select_slider(key="cmp.lookahead-adamw.learning_rate").value == 0.05  # AdamW's setting
+    assert at.select_slider(key="cmp.cautious-adamw.learning_rate").value == 0.05
+    names = [d["name"] for d in charts(at)["cmp.loss_chart"]["data"] if d.get("mode") == "lines"]
+    assert names[:4] == ["SGD", "AdamW", "Cautious AdamW", "Lookahead(AdamW)"]
+    # the chain's own expander offers the modifiers it does not hold yet
+    offered = {b.key for b in at.button if b.key and b.key.startswith("cmp.wrap.lookahead-adamw.")}
+    assert offered == {
+        "cmp.wrap.lookahead-adamw.sam-lookahead-adamw",
+        "cmp.wrap.lookahead-adamw.cautious-lookahead-adamw",
+    }

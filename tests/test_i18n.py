@@ -133,7 +133,7 @@ def test_registry_table_has_no_stale_entries():
 
 
 # --- Learn cards ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("key", list(optviz.OPTIMIZERS))
+@pytest.mark.parametrize("key", list(optviz.OPTIMIZERS) + list(optviz.MODIFIERS))
 @pytest.mark.parametrize("part", ["what", "uses", "fails"])
 def test_every_optimizer_has_its_card(key, part):
     en, zh = i18n.strings()[f"learn.card.{key}.{part}"]
@@ -146,7 +146,7 @@ def test_no_card_without_an_optimizer():
     keys = {
         k.split(".")[2] for k in i18n.strings() if re.fullmatch(r"learn\.card\.\w+\.(what|uses|fails)", k)
     }
-    assert keys == set(optviz.OPTIMIZERS)
+    assert keys == set(optviz.OPTIMIZERS) | set(optviz.MODIFIERS)
 
 
 def test_family_names_for_every_family():

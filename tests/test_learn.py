@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 import optviz
 from optviz import i18n
-from optviz.lessons import LESSONS, card_example, lesson_query
+from optviz.lessons import LESSONS, card_example, lesson_query, modifier_example
 from optviz.plots import compare as compare_plots
 from optviz.plots import curves, data, internals, space
 from webui.shell import PRESENT_CSS
@@ -43,13 +43,17 @@ def learn_page(lang: str = "en", open_cards: tuple[str, ...] = (), present: bool
 def test_learn_page_lists_every_optimizer_and_lesson(lang):
     at = learn_page(lang)
     assert at.title[0].value == i18n.t("nav.learn", lang)
-    assert [tab.label for tab in at.tabs] == [i18n.t(f"learn.family.{f}", lang) for f in optviz.FAMILIES]
+    families = [*optviz.FAMILIES, "modifiers"]
+    assert [tab.label for tab in at.tabs] == [i18n.t(f"learn.family.{f}", lang) for f in families]
     labels = [e.label for e in at.expander]
     assert labels == [
         i18n.t("learn.card.label", lang, name=i18n.tr(o.name, lang), year=o.year)
         for f in optviz.FAMILIES
         for o in optviz.OPTIMIZERS.values()
         if o.family == f
+    ] + [
+        i18n.t("learn.card.label", lang, name=i18n.tr(m.name, lang), year=m.year)
+        for m in optviz.MODIFIERS.values()
     ]
     shown = "\n".join(m.value for m in at.markdown)
     assert i18n.t("learn.history.text", lang) in shown
@@ -89,6 +93,31 @@ def test_every_card_opens_with_rule_state_defaults_and_live_example(lang):
     charts = at.get("plotly_chart")
     assert len(charts) == sum(card_example(k) is not None for k in keys)
     assert len(charts) == len(keys)  # on the ravine every optimizer has a learning rate that works
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_modifier_card_shows_its_rule_settings_state_and_a_live_example(lang):
+    """A modifier's card: its rule around any optimizer's step, its own settings under the names links
+    and sweeps use ('lookahead.k'), its state, and a run of the chain its reference wraps."""
+    keys = tuple(optviz.MODIFIERS)
+    at = learn_page(lang, open_cards=keys)
+    shown = "\n".join(m.value for m in at.markdown)
+    latex = [x.value.strip("$\n") for x in at.latex]
+    for mod in optviz.MODIFIERS.values():
+        assert mod.latex(r"\theta_t = \mathrm{inner}(\theta_{t-1}, g_t)") in latex
+        for part in ("what", "uses", "fails"):
+            assert i18n.t(f"learn.card.{mod.key}.{part}", lang) in shown
+        assert i18n.t("learn.card.paper", lang, paper=mod.paper, year=mod.year) in shown
+        for p in mod.hparams:
+            assert f"| `{mod.key}.{p.name}` | ${p.latex}$ | {p.default:g} |" in shown
+        for s in mod.state:
+            assert f"`{s.name}`: {i18n.tr(s.meaning, lang)}" in shown
+    assert i18n.t("learn.card.no_hparams", lang) in shown  # Cautious has no setting of its own
+    charts = {c.key: c for c in at.get("plotly_chart")}
+    assert set(charts) == {f"learn.example.{k}" for k in keys}
+    at.button(key="learn.example.open.lookahead").click().run()
+    assert not at.exception, at.exception
+    assert _query(at)["opt"] == modifier_example("lookahead") == "lookahead-adam"
 
 
 def _query(at: AppTest) -> dict[str, str]:

@@ -209,6 +209,30 @@ def check_rosenbrock_valley(lesson, runs):
     assert dist["momentum"] < 0.05 < dist["adam"] < dist["sgd"]
 
 
+def check_shampoo_rotated_ravine(lesson, runs):
+    """The ravine is rotated: Adagrad's per-coordinate scaling stalls, Shampoo's full matrix converges;
+    the same Adagrad converges on the axis-aligned ravine (the rotation is what stops it)."""
+    problem = lesson.build_problem()
+    vectors = np.linalg.eigh(problem.hessian)[1]
+    assert np.all(np.abs(vectors) > 0.3)  # neither eigenvector lies along an axis
+    ada, sham = runs["adagrad"], runs["shampoo"]
+    assert sham.converged_at is not None and sham.converged_at < 100
+    assert ada.converged_at is None and ada.final_loss - problem.min_loss > 1e-3
+    aligned = optviz.run(
+        "adagrad", "ill_conditioned", steps=lesson.steps, hparams=dict(lesson.setups["adagrad"])
+    )
+    assert aligned.converged_at is not None
+
+
+def check_lbfgs_rosenbrock(lesson, runs):
+    """L-BFGS reaches (1, 1) within 100 steps at one gradient per step; Adam is still in the valley."""
+    lbfgs, adam = runs["lbfgs"], runs["adam"]
+    assert lbfgs.converged_at is not None and lbfgs.converged_at < 100
+    np.testing.assert_allclose(lbfgs.params[-1], [1.0, 1.0], atol=1e-4)
+    np.testing.assert_array_equal(lbfgs.state["evals"], 1.0)  # no line search: one evaluation a step
+    assert adam.converged_at is None and adam.final_loss > 0.1
+
+
 def check_muon_singular_values(lesson, runs):
     """SGD learns the target's singular values one at a time, largest first; Muon learns them together,
     the smallest first and before the others do; its constant step length keeps its loss above SGD's."""

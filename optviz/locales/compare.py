@@ -43,6 +43,12 @@ STRINGS = {
         "每个优化器保留自己的超参数（见下方），并在所有图中使用同一种颜色；同一优化器的副本（#2）颜色相同，用虚线表示。",
     ),
     "compare.add_copy": ("Add a copy with other settings", "添加副本，换一组设置"),
+    "compare.add_modified": ("Add {name}", "添加 {name}"),
+    "compare.add_modified_help": (
+        "Runs this optimizer once more inside a modifier (Lookahead, SAM, Cautious), from these settings, "
+        "so the two runs differ only by the modifier.",
+        "在一个修饰器（Lookahead、SAM、Cautious）里再运行一次这个优化器，从当前设置开始，两次运行只差这个修饰器。",
+    ),
     "compare.add_copy_help": (
         "Runs this optimizer once more, starting from these settings: change one (Adam's beta2 = 0.9 "
         "against 0.999) and compare the two runs.",

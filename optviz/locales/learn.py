@@ -284,6 +284,65 @@ _CARDS = {
             "它的 ε 约定（1e-16，加在根号内）与 Adam 不同，混用两者会改变行为。",
         ),
     },
+    # --- modifiers: an optimizer in, an optimizer out ---
+    "lookahead": {
+        "what": (
+            "Lookahead runs any optimizer (the fast weights) for k steps, then pulls a second copy of the "
+            "weights (the slow weights) a fraction alpha of the way towards where the fast ones got, and "
+            "restarts the fast weights from there. The slow weights average out the fast ones' zig-zags.",
+            "Lookahead 让任意优化器（快权重）走 k 步，然后把另一份权重（慢权重）朝快权重到达的位置拉近 alpha 的比例，"
+            "再让快权重从那里重新出发。慢权重把快权重的来回折返平均掉。",
+        ),
+        "uses": (
+            "A cheap stabiliser around SGD or Adam when the learning rate is on the high side; vision and "
+            "language models with k = 5-10 and alpha = 0.5.",
+            "学习率偏大时套在 SGD 或 Adam 外面的低成本稳定器；视觉和语言模型中常用 k = 5-10、alpha = 0.5。",
+        ),
+        "fails": (
+            "Every sync throws away part of the last k steps: on an easy, well-conditioned problem it only "
+            "slows the inner optimizer down, by about a factor alpha.",
+            "每次同步都会丢掉最近 k 步的一部分：在简单、条件良好的问题上，它只会让内层优化器变慢，大约慢 alpha 倍。",
+        ),
+    },
+    "sam": {
+        "what": (
+            "Sharpness-Aware Minimization first steps uphill, a distance rho along the normalised gradient, "
+            "and takes the gradient there; the inner optimizer then steps from the original point with that "
+            "gradient. Minima whose surroundings are also low (flat ones) attract it more than sharp ones.",
+            "锐度感知最小化（SAM）先沿归一化梯度向上坡走 rho 的距离，在那里求梯度；"
+            "然后内层优化器带着这个梯度从原来的点出发走一步。周围也很低的（平坦的）极小值比尖锐的极小值更吸引它。",
+        ),
+        "uses": (
+            "Better generalisation of image classifiers and fine-tuned language models, at the price of a "
+            "second gradient per step; rho about 0.05 around SGD.",
+            "提高图像分类器和微调语言模型的泛化能力，代价是每步多算一次梯度；套在 SGD 外面时 rho 约取 0.05。",
+        ),
+        "fails": (
+            "Twice the gradients per step. Near a minimum the ascent point stays rho away, so with a "
+            "constant rho the path keeps circling at about that distance instead of settling.",
+            "每步需要两倍的梯度计算。在极小值附近，上升点始终离开 rho 的距离，"
+            "所以 rho 不变时路径会在大约这个距离上绕圈，而不会停稳。",
+        ),
+    },
+    "cautious": {
+        "what": (
+            "Cautious keeps only the coordinates of the inner optimizer's step that agree in sign with the "
+            "current gradient (the others would move uphill), and rescales the rest by the fraction kept, so "
+            "the step keeps its size. One line of code around AdamW or Lion.",
+            "Cautious 只保留内层优化器更新中与当前梯度符号一致的坐标（其余坐标会往上坡走），"
+            "并按保留的比例放大剩下的部分，使步长大小不变。套在 AdamW 或 Lion 外面只需一行代码。",
+        ),
+        "uses": (
+            "Language-model pre-training with AdamW or Lion, where it was reported to save steps at no cost.",
+            "配合 AdamW 或 Lion 做语言模型预训练，据报告能在不增加成本的情况下节省训练步数。",
+        ),
+        "fails": (
+            "It removes exactly what momentum is for: carrying on across a gradient that flipped sign. "
+            "In a ravine the masked coordinates stop at each zig-zag, and the masked fraction tells how often.",
+            "它去掉的恰恰是动量的用处：在梯度变号时继续前进。在峡谷中，被屏蔽的坐标在每次折返时都会停下，"
+            "被屏蔽的比例说明这种情况有多频繁。",
+        ),
+    },
     "lion": {
         "what": (
             "Lion (EvoLved Sign Momentum) was found by a program search at Google. It takes the sign of an "
@@ -754,6 +813,14 @@ STRINGS |= {
     "learn.family.classic": ("Classic", "经典方法"),
     "learn.family.adaptive": ("Adaptive", "自适应方法"),
     "learn.family.frontier": ("Frontier", "前沿方法"),
+    "learn.family.modifiers": ("Modifiers", "修饰器"),
+    "learn.modifiers.intro": (
+        "A modifier wraps any optimizer: an optimizer in, an optimizer out. Switch one on beside the "
+        "optimizer in the Playground, add one from an optimizer's settings in Compare, or sweep its setting.",
+        "修饰器可以套在任意优化器外面：输入一个优化器，输出一个优化器。在实验场中优化器旁边打开它，"
+        "在对比页中从某个优化器的设置里添加它，或者扫描它的参数。",
+    ),
+    "learn.card.no_hparams": ("No settings of its own.", "没有自己的参数。"),
     "learn.cards.title": ("Optimizers", "优化器"),
     "learn.card.label": ("{name} · {year}", "{name} · {year}"),
     "learn.card.what": ("What it does", "它做什么"),

@@ -250,6 +250,43 @@ _LESSONS = {
             "哪个优化器最先到达 (1, 1)？它的学习率上限取决于什么？",
         ),
     },
+    "shampoo_rotated_ravine": {
+        "title": ("A rotated ravine: per-coordinate steps are not enough", "斜着的峡谷：逐坐标步长不够用"),
+        "text": (
+            "With every x between 2 and 3, the seed's loss is a ravine about 600 times steeper across than "
+            "along, and it runs diagonally: w and b trade off against each other. Adagrad divides each "
+            "coordinate by its own history, which can only stretch the picture along the axes, so it still "
+            "crawls along the diagonal floor. Shampoo keeps the full 2 x 2 matrix of summed gradient outer "
+            "products and divides by its square root: it undoes the rotation too, and walks straight down.",
+            "当所有 x 都在 2 到 3 之间时，种子例子的损失是一个横向比纵向陡约 600 倍的峡谷，而且是斜着的："
+            "w 和 b 互相抵消。Adagrad 用每个坐标自己的历史去除它，只能沿坐标轴拉伸画面，所以仍在斜着的谷底缓慢爬行。"
+            "Shampoo 保留梯度外积之和的完整 2 x 2 矩阵并除以它的平方根：连旋转也一并消除，径直走到底。",
+        ),
+        "question": (
+            "Would Adagrad do better if the ravine were along the axes (try the ill-conditioned quadratic)?",
+            "如果峡谷沿着坐标轴（试试病态二次函数），Adagrad 会不会好一些？",
+        ),
+    },
+    "lbfgs_rosenbrock": {
+        "title": (
+            "Curvature from the last few steps: L-BFGS on Rosenbrock",
+            "用最近几步估计曲率：L-BFGS 走 Rosenbrock",
+        ),
+        "text": (
+            "L-BFGS remembers the last 10 steps and how the gradient changed over each, builds from them an "
+            "estimate of the inverse Hessian, and steps along -H g. In the curved banana valley that estimate "
+            "turns each step along the floor, so it reaches (1, 1) in under 100 steps with one gradient per "
+            "step, while Adam, whose step is about η per coordinate, is still walking along the valley after "
+            "300.",
+            "L-BFGS 记住最近 10 步以及每一步中梯度的变化，由此构造逆 Hessian 的估计，并沿 -H g 前进。"
+            "在弯曲的香蕉形山谷里，这个估计会把每一步转向谷底的方向，所以它每步只算一次梯度，不到 100 步就到达 (1, 1)；"
+            "而每个坐标每步约移动 η 的 Adam 走了 300 步仍在沿着山谷前进。",
+        ),
+        "question": (
+            "What does L-BFGS need that SGD and Adam do not, and why is that expensive for a big network?",
+            "L-BFGS 需要哪些 SGD 和 Adam 不需要的东西？为什么这对大型网络来说代价很高？",
+        ),
+    },
     "muon_singular_values": {
         "title": ("Muon learns every singular value at once", "Muon 同时学会所有奇异值"),
         "text": (

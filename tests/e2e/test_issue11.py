@@ -15,6 +15,7 @@ import pytest
 import optviz
 from optviz import app_state, lessons
 from optviz.i18n import t
+from optviz.network_state import network_config, parse_networks
 
 from .browser import CHART, EXCEPTION, exception_texts, key_selector, open_app, wait_idle
 
@@ -64,6 +65,14 @@ def _assert_lesson_opened(page, lesson: lessons.Lesson, lang: str) -> None:
         )
         problem = optviz.PROBLEMS[lesson.problem].name
         assert optviz.i18n.tr(problem, lang) in _select_text(page, "pg.problem"), lesson.key
+    elif lesson.page == "networks":
+        _wait_url(page, "/networks")
+        config, warnings = parse_networks(query)
+        assert warnings == [] and config.key() == network_config(lesson).key(), (lesson.key, page.url)
+        page.wait_for_selector(key_selector("net.chart.sv") + " " + CHART)  # the singular values
+        chips = _select_text(page, "net.opts")
+        for key in lesson.optimizers:
+            assert optviz.i18n.tr(optviz.OPTIMIZERS[key].name, lang) in chips, (lesson.key, chips)
     else:
         _wait_url(page, "/compare")
         config, warnings = app_state.parse_compare(query)
@@ -91,7 +100,7 @@ def _back_to_learn(page) -> None:
 
 
 def test_every_lesson_button_opens_its_scene(page, server):
-    """All 16 lesson buttons, in English, each clicked on the Learn page like a person would (back to
+    """Every lesson button (Playground, Compare and Networks lessons), in English, each clicked on the Learn page like a person would (back to
     it through the sidebar between clicks)."""
     _open_learn(page, server, "en")
     for number, lesson in enumerate(lessons.LESSONS.values()):
@@ -121,6 +130,24 @@ def _open_card_example(page, server: str, key: str, lang: str) -> None:
     page.locator(key_selector(f"learn.card.{key}") + " summary").first.click()
     page.locator(key_selector(f"learn.example.open.{key}") + " button").click()
     _assert_lesson_opened(page, lessons.card_example(key), lang)
+
+
+def test_a_modifier_card_opens_its_chain_in_the_playground(page, server):
+    """The Modifiers tab: Lookahead's card draws its example and its button opens Lookahead(Adam) in the
+    Playground, with the Lookahead toggle on and the link naming the chain."""
+    _open_learn(page, server, "en")
+    page.get_by_role("tab", name=t("learn.family.modifiers", "en")).click()
+    page.locator(key_selector("learn.card.lookahead") + " summary").first.click()
+    page.wait_for_selector(key_selector("learn.example.lookahead") + " " + CHART)
+    page.locator(key_selector("learn.example.open.lookahead") + " button").click()
+    _wait_url(page, "/")
+    config, warnings = app_state.parse_playground(_query(page))
+    scene = lessons.card_example(lessons.modifier_example("lookahead"))
+    assert warnings == [] and config.key() == lessons.playground_config(scene).key(), page.url
+    assert config.optimizer == "lookahead-adam"
+    assert page.locator(key_selector("pg.mod.lookahead") + ' input[type="checkbox"]').is_checked()
+    page.wait_for_selector(key_selector("pg.chart.space") + " " + CHART)
+    assert exception_texts(page) == []
 
 
 def test_a_card_button_opens_its_example_in_english(page, server):

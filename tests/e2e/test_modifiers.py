@@ -76,3 +76,35 @@ def test_switching_lookahead_on_redraws_the_path_and_names_the_chain_in_the_link
     assert page.locator(LOOKAHEAD + ' input[type="checkbox"]').is_checked()
     assert _slider_value(page, "pg.hp.lookahead.k") == "3"
     assert _query(page)["opt"] == "lookahead-adam"
+
+
+def test_compare_adds_cautious_adamw_beside_adamw_from_its_expander(page, server):
+    """A person opens AdamW's settings in Compare and presses "Add Cautious AdamW": a third run appears,
+    its chip in the optimizer list, its line in the legend, its key in the address bar, and its path is
+    optviz.run's for the chain at AdamW's settings."""
+    open_app(page, server + "/compare?opts=sgd,adamw&problem=rosenbrock&adamw.learning_rate=0.05")
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="AdamW").first.click()
+    page.locator(key_selector("cmp.wrap.adamw.cautious-adamw")).get_by_role(
+        "button", name="Add Cautious AdamW"
+    ).click()
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('opts') === 'sgd,adamw,cautious-adamw'"
+    )
+    wait_idle(page)
+    assert "Cautious AdamW" in page.locator(key_selector("cmp.opts")).inner_text()
+    paths = page.locator(key_selector("cmp.paths_chart") + " " + CHART)
+    assert "Cautious AdamW" in paths.locator(".legend").text_content()
+    ends = paths.evaluate(
+        "gd => gd._fullData.filter(t => t.mode === 'lines' && t.name === 'Cautious AdamW')"
+        ".map(t => [t.x[t.x.length - 1], t.y[t.y.length - 1]])"
+    )
+    config, warnings = app_state.parse_compare(parse_qs(urlparse(page.url).query))
+    assert not warnings and config.hparams["cautious-adamw"]["learning_rate"] == 0.05
+    base = config.base
+    run = optviz.run(
+        "cautious-adamw", base.problem, steps=base.steps, hparams=config.hparams["cautious-adamw"]
+    )
+    assert len(ends) == 1 and np.allclose(ends[0], run.params[-1], rtol=1e-5, atol=1e-6), (
+        ends,
+        run.params[-1],
+    )
