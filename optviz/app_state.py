@@ -62,7 +62,8 @@ PROBLEM_PAGE_DEFAULTS: dict[str, dict[str, dict[str, float]]] = {
         "sf_sgd": {"learning_rate": 5e-3},
     },
     "beale": {"sf_sgd": {"learning_rate": 0.05}},
-    "himmelblau": {"sf_sgd": {"learning_rate": 0.1}},
+    # L-BFGS's full step (1.0) without a line search overshoots into Himmelblau's steep rim at step 101
+    "himmelblau": {"sf_sgd": {"learning_rate": 0.1}, "lbfgs": {"learning_rate": 0.5}},
     "booth": {"sf_sgd": {"learning_rate": 0.1}},
 }
 #: Start coordinates are limited to this box.
