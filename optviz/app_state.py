@@ -1040,7 +1040,7 @@ def cell_config(config: SweepConfig, hparams: Mapping[str, float]) -> Any:
 def network_cell(config: SweepConfig, hparams: Mapping[str, float]) -> tuple[Any, dict[str, str]]:
     """The Networks page configuration of one cell of a network sweep (its scene, control values,
     minibatch and seed; the optimizer at the cell's learning rate), and what that page cannot carry,
-    as ``{name: value}`` text: it runs every other hyperparameter at the registry default, with no
+    as ``{name: value}`` text for a caption (numbers to 6 digits): it runs every other hyperparameter at the registry default, with no
     modifier, a constant schedule, no gradient noise and at most ``MAX_NET_STEPS`` steps."""
     from .network_state import MAX_NET_STEPS, NetworkConfig
 
@@ -1051,7 +1051,7 @@ def network_cell(config: SweepConfig, hparams: Mapping[str, float]) -> tuple[Any
     dropped = {m: "on" for m in modifiers}
     dropped.update(
         {
-            n: _fmt(v)
+            n: f"{v:.6g}"
             for n, v in values.items()
             if n != "learning_rate" and float(v) != float(defaults.get(n, v))
         }
@@ -1059,7 +1059,7 @@ def network_cell(config: SweepConfig, hparams: Mapping[str, float]) -> tuple[Any
     if base.schedule != "constant":
         dropped["schedule"] = base.schedule
     if base.grad_noise:
-        dropped["grad_noise"] = _fmt(base.grad_noise)
+        dropped["grad_noise"] = f"{base.grad_noise:.6g}"
     if base.steps > MAX_NET_STEPS:
         dropped["steps"] = str(int(base.steps))
     net = NetworkConfig(
