@@ -222,4 +222,3 @@ if __name__ == "__main__":
         issue_link()
     net_unit_costs()
     costliest_network_links()
-    issue_link()
