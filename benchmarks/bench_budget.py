@@ -4,9 +4,12 @@
     one configuration of it, one minibatch point (short and long epochs), one formula node;
 (b) the costliest link of each page after clamping, run as the page runs it: measured CPU seconds
     against the budget's estimate (goal: at most about 2 s each);
-(c) the issue's link /?problem.n=1000000&batch=999999&steps=10000 before clamping: the estimate.
+(c) the issue's link /?problem.n=1000000&batch=999999&steps=10000 before clamping: the estimate;
+(d) network sweeps (issue 12): one configuration-step of each optimizer on three networks against
+    ``optviz.nets.scenes.sweep_config_units``, and the costliest network Sweep links after clamping
+    (the grid's resolution, then its steps), measured against the estimate.
 
-Run: python benchmarks/bench_budget.py
+Run: python benchmarks/bench_budget.py (only (d): python benchmarks/bench_budget.py --networks)
 """
 
 from __future__ import annotations
@@ -145,7 +148,77 @@ def issue_link() -> None:
           f"(the issue measured about 280 s before minibatches became O(batch))")  # fmt: skip
 
 
+NET_CASES = (
+    ("classifier", {"n": 500}),
+    ("classifier", {"n": 1000, "hidden": "16-16"}),
+    ("regression", {"n": 1000, "input_dim": 64}),
+    ("matrix", {"size": 16, "k": 16}),
+)
+
+
+def net_unit_costs() -> None:
+    from optviz.nets.scenes import sweep_config_units
+    from optviz.network_state import scene_problem
+
+    print("(d) network sweep, one configuration-step (measured with 100 configurations / model):")
+    for scene, values in NET_CASES:
+        problem = scene_problem(scene, values)
+        cells = []
+        for key in ("sgd", "adam", "muon", "adafactor", "shampoo", "soap", "lbfgs", "sam-adam"):
+            c, steps = 100, 10
+            rates = np.geomspace(1e-4, 1e-2, c)
+            took = cpu(partial(optviz.sweep, key, problem, steps=steps, grid={"learning_rate": rates}))
+            model = budget.seconds(sweep_config_units(problem, None, [key]))
+            cells.append(f"{key} {took / steps / c * 1e6:.0f}/{model * 1e6:.0f}")
+        print(f"    {scene} {values}: " + ", ".join(cells) + " us")
+
+
+def page_work_network(config) -> None:
+    """What the Sweep page runs for a network ``config``: the grid and the sensitivity scans."""
+    from optviz.network_state import scene_problem
+
+    base = config.base
+    problem = scene_problem(base.problem, config.scene_values)
+    kw = {k: v for k, v in app_state.run_kwargs(base).items() if k != "hparams"}
+    opt = optviz.OPTIMIZERS[base.optimizer]
+    grid = {a: axis_values(opt.param(a), *r, config.resolution)
+            for a, r in ((config.x, config.x_range), (config.y, config.y_range))}  # fmt: skip
+    fixed = {k: v for k, v in base.hparams.items() if k not in grid}
+    optviz.sweep(base.optimizer, problem, grid=grid, hparams=fixed, **kw)
+    for key in config.sensitivity:
+        learning_rate_scan(key, problem, hparams=app_state.default_hparams(key), **kw)
+
+
+def costliest_network_links() -> None:
+    heavy = "sgd,adam,muon,lamb,adafactor,shampoo,soap,lbfgs"
+    links = {
+        "issue: 10x10 MLP on 500 points, 300 steps": {"problem": "classifier", "scene.n": "500", "res": "10",
+                                                      "steps": "300"},
+        "hostile: 16-16 MLP, 1000 points, res 200, 3000 steps": {
+            "problem": "classifier", "scene.hidden": "16-16", "scene.n": "1000", "res": "200", "steps": "3000"},
+        "the same with 8 scans": {"problem": "classifier", "scene.hidden": "16-16", "scene.n": "1000",
+                                  "res": "200", "steps": "3000", "sens": heavy},
+        "8-8-8 MLP, batch 32, SAM(Adam)": {"problem": "classifier", "scene.hidden": "8-8-8", "scene.n": "1000",
+                                           "batch": "32", "opt": "sam-adam", "res": "200", "steps": "3000"},
+        "64-feature regression, Shampoo": {"problem": "regression", "scene.input_dim": "64", "scene.n": "1000",
+                                           "opt": "shampoo", "res": "200", "steps": "3000"},
+        "16x16 matrix, SOAP, 8 scans": {"problem": "matrix", "scene.size": "16", "scene.k": "16", "opt": "soap",
+                                        "res": "200", "steps": "3000", "sens": heavy},
+    }  # fmt: skip
+    print("    costliest network Sweep links after clamping (CPU s, measured vs estimated):")
+    for name, params in links.items():
+        config, warns = app_state.parse_sweep(params)
+        estimate = budget.seconds(budget.work(config.base.steps, **app_state.network_sweep_load(config)))
+        measured = cpu(partial(page_work_network, config))
+        codes = [w.code for w in warns]
+        print(f"    {name}: res {params['res']} -> {config.resolution}, steps {params['steps']} -> "
+              f"{config.base.steps} {codes}: {measured:.2f} s measured, {estimate:.2f} s estimated")  # fmt: skip
+
+
 if __name__ == "__main__":
-    unit_costs()
-    costliest_links()
-    issue_link()
+    if "--networks" not in sys.argv:
+        unit_costs()
+        costliest_links()
+        issue_link()
+    net_unit_costs()
+    costliest_network_links()

@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 
 from . import budget
 from .compare import MAX_OPTIMIZERS, SCAN_POINTS, entry_optimizer, is_entry
+from .nets.scenes import SCENES
 from .optimizers import FAMILIES, MODIFIERS, OPTIMIZERS, get_optimizer
 from .optimizers.modifiers import split_key
 from .problems import PROBLEMS, Problem
@@ -176,6 +177,8 @@ WARNING_TEXTS = {
     "bad_range": "x_low must be below x_high (got {low} and {high}); using the defaults.",
     "over_budget": "{steps} steps would cost about {seconds} s of computing; using {allowed} steps "
     "(a page may cost about {budget} s).",
+    "res_over_budget": "A {res} x {res} grid on this network would cost about {seconds} s for {steps} steps; "
+    "using {allowed} x {allowed} (a page may cost about {budget} s).",
 }
 
 
@@ -589,6 +592,12 @@ DEFAULT_RESOLUTION = 30
 MAX_RESOLUTION = 200
 COMPARE_KEYS = ("opts", "fair")
 SWEEP_KEYS = ("x", "y", "x_range", "y_range", "res", "metric", "sens")
+#: A network sweep's grid is made smaller (``res``) until this many steps (or the asked steps, when
+#: fewer) fit the page's work budget; then the steps are cut as on the 2-D problems.
+NET_SWEEP_MIN_STEPS = STUDY_STEPS
+#: On a network no sensitivity scan runs unless asked for: four scans of 31 learning rates are 124
+#: networks, more than a 10 x 10 grid, and would take the grid's budget.
+NET_SENSITIVITY_DEFAULTS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -614,6 +623,14 @@ class SweepConfig:
     resolution: int = DEFAULT_RESOLUTION
     metric: str = "final_loss"
     sensitivity: tuple[str, ...] = SENSITIVITY_DEFAULTS
+    #: For a network scene (``base.problem`` a key of ``optviz.nets.scenes.SCENES``): every control's
+    #: value (``base.problem_params`` is then empty and ``base.start`` None).
+    scene_values: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_network(self) -> bool:
+        """True when the sweep trains a network scene rather than a 2-D problem."""
+        return self.base.problem in SCENES
 
 
 def default_range(optimizer: str, name: str) -> tuple[float, float]:
@@ -824,8 +841,41 @@ def _range(text: str | None, optimizer: str, name: str, warnings: list) -> tuple
     return float(lo), float(hi)
 
 
+def _scene_params(rest: dict, warnings: list) -> tuple[str | None, dict[str, str]]:
+    """The network scene a link asks for (``problem=<scene key>``, None for a 2-D problem) and its
+    scene-only keys (``scene.<control>``, ``batch``), taken out of ``rest``; for a scene, the 2-D
+    problems' ``start`` and ``problem.<name>`` are dropped with a warning."""
+    from .network_state import SCENE_PREFIX
+
+    text = rest.get("problem")
+    scene = None
+    if text is not None:
+        shown = _one(text, "problem", [])
+        if shown is not None and shown.strip().lower() in SCENES:
+            scene = shown.strip().lower()
+            _one(rest.pop("problem"), "problem", warnings)  # warns once about repeats
+    own: dict[str, str] = {}
+    for name in [n for n in rest if n.startswith(SCENE_PREFIX) or (scene and n == "batch")]:
+        value = _one(rest.pop(name), name, warnings)
+        if value is not None:
+            own[name] = value
+    if scene is not None:
+        for name in [n for n in rest if n == "start" or n.startswith("problem.")]:
+            del rest[name]
+            warnings.append(_warn("not_for_problem", name=name, problem=scene))
+    elif own:
+        for name in own:
+            warnings.append(_warn("unknown_key", name=name))
+        own = {}
+    return scene, own
+
+
 def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
-    """The Sweep page's state from query parameters, plus a warning for everything that was fixed."""
+    """The Sweep page's state from query parameters, plus a warning for everything that was fixed.
+
+    ``problem`` may name a network scene (``problem=classifier``); its controls are ``scene.<name>``
+    as on the Networks page (``scene.hidden=16-16&scene.n=500``), its minibatch ``batch``; the grid's
+    resolution and then its steps are cut to the work budget (``sweep_budget``)."""
     warnings: list = []
     mine, rest = _split(params, SWEEP_KEYS, warnings)
     for name in [n for n in mine if n not in SWEEP_KEYS]:  # 'adam.beta1' style keys belong to Compare
@@ -835,10 +885,18 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
     res = DEFAULT_RESOLUTION
     if "res" in mine:
         res = int(_number(mine["res"], res_param, "res", DEFAULT_RESOLUTION, warnings))
-    sens = _keys_list(mine.get("sens"), "sens", SENSITIVITY_DEFAULTS, warnings, MAX_OPTIMIZERS)
-    base, found = parse_playground(rest, load=sweep_load(res, sens), default_steps=STUDY_STEPS)
+    scene, scene_raw = _scene_params(rest, warnings)
+    sens_defaults = SENSITIVITY_DEFAULTS if scene is None else NET_SENSITIVITY_DEFAULTS
+    sens = _keys_list(mine.get("sens"), "sens", sens_defaults, warnings, MAX_OPTIMIZERS)
+    # a network's budget needs its scene: counted below (no work counted here: never clamps)
+    load = sweep_load(res, sens) if scene is None else {"runs": 0, "sweeps": ()}
+    base, found = parse_playground(rest, load=load, default_steps=STUDY_STEPS)
     warnings.extend(found)
     base = replace(base, typed=False, coord=0)  # the Playground's view settings
+    values: dict[str, Any] = {}
+    if scene is not None:
+        values, batch_size = _scene_settings(scene, scene_raw, warnings)
+        base = replace(base, problem=scene, problem_params={}, start=None, batch_size=batch_size)
     if base.is_custom:
         warnings.append(_warn("unknown_choice", what="problem", value=base.problem, fallback=DEFAULT_PROBLEM))
         base = with_changes(base, problem=DEFAULT_PROBLEM, start=None, batch_size=None)
@@ -855,8 +913,90 @@ def parse_sweep(params: Mapping[str, Any]) -> tuple[SweepConfig, list]:
         base=base, x=x, y=y,
         x_range=_range(mine.get("x_range"), opt.key, x, warnings),
         y_range=_range(mine.get("y_range"), opt.key, y, warnings),
-        resolution=res, metric=metric, sensitivity=sens,
+        resolution=res, metric=metric, sensitivity=sens, scene_values=values,
     )  # fmt: skip
+    if config.is_network:
+        config, over = sweep_budget(config)
+        warnings.extend(over)
+    return config, warnings
+
+
+def _scene_settings(scene: str, raw: dict[str, str], warnings: list) -> tuple[dict[str, Any], int | None]:
+    """A scene's control values and minibatch size from its own query values (``_scene_params``)."""
+    from .network_state import data_points, parse_scene_values
+
+    spec = SCENES[scene]
+    values = parse_scene_values(spec, raw, warnings)
+    batch_size = None
+    text = raw.pop("batch", None)
+    n = data_points(spec, values)
+    if text is not None and text.strip().lower() not in ("", "full"):
+        if n is None:
+            warnings.append(_warn("not_for_problem", name="batch", problem=scene))
+        else:
+            size = int(_number(text, batch_param(n), "batch", n, warnings))
+            batch_size = None if size >= n else size
+    for name in raw:  # a control this scene does not declare
+        warnings.append(_warn("not_for_problem", name=name, problem=scene))
+    return values, batch_size
+
+
+def network_sweep_load(config: SweepConfig, resolution: int | None = None) -> dict[str, Any]:
+    """The grid and sensitivity scans of one Sweep view on a network scene, as keywords of
+    ``budget.work``: each configuration's gradient, loss and update on the network
+    (``optviz.nets.scenes.sweep_config_units``, for the costliest of the grid's and the scans'
+    optimizers), the gradient's fixed cost once per sweep step, and the minibatch sampler's points."""
+    from .nets.scenes import NET_STEP, sweep_config_units
+    from .network_state import data_points, scene_problem
+
+    base = config.base
+    res = config.resolution if resolution is None else resolution
+    optimizers = [base.optimizer, *config.sensitivity]
+    problem = scene_problem(base.problem, config.scene_values)
+    load = budget.page_load(
+        "sweep", configurations=res * res, scans=len(config.sensitivity), scan_points=SCAN_POINTS
+    )
+    return load | {
+        "cost": budget.optimizer_load(optimizers)["cost"],
+        "sweep_units": NET_STEP,
+        "config_units": sweep_config_units(problem, base.batch_size, optimizers),
+        "batch_size": base.batch_size,
+        "n": data_points(SCENES[base.problem], config.scene_values),
+    }
+
+
+def sweep_budget(config: SweepConfig) -> tuple[SweepConfig, list]:
+    """``config`` cut to one view's work budget, with a ``ParseWarning`` per cut. On a 2-D problem the
+    steps are cut (``budget_steps``). On a network the grid comes first: its resolution is lowered
+    until ``NET_SWEEP_MIN_STEPS`` steps (or the asked steps, when fewer) fit, so no link can ask for
+    40,000 networks at once; then the steps are cut to what fits at that resolution."""
+    base, warnings = config.base, []
+    if not config.is_network:
+        steps, over = budget_steps(
+            base.steps, base.problem_params.get("n"), base.batch_size,
+            sweep_load(config.resolution, config.sensitivity), optimizers=[base.optimizer],
+        )  # fmt: skip
+        if over is not None:
+            warnings.append(over)
+            config = replace(config, base=replace(base, steps=steps))
+        return config, warnings
+    probe = min(int(base.steps), NET_SWEEP_MIN_STEPS)
+    res = int(config.resolution)
+    if budget.work(probe, **network_sweep_load(config, res)) > budget.WORK_BUDGET:
+        asked = budget.seconds(budget.work(probe, **network_sweep_load(config, res)))
+        while res > 2 and budget.work(probe, **network_sweep_load(config, res)) > budget.WORK_BUDGET:
+            res -= 1
+        warnings.append(
+            _warn(
+                "res_over_budget", res=config.resolution, seconds=f"{asked:.3g}", steps=probe, allowed=res,
+                budget=f"{budget.seconds(budget.WORK_BUDGET):g}",
+            )
+        )  # fmt: skip
+        config = replace(config, resolution=res)
+    clamp = budget.check(int(base.steps), **network_sweep_load(config))
+    if clamp is not None:
+        warnings.append(ParseWarning("over_budget", WARNING_TEXTS["over_budget"], **clamp.fields))
+        config = replace(config, base=replace(base, steps=clamp.allowed))
     return config, warnings
 
 
@@ -872,6 +1012,10 @@ def _choose(text: str | None, allowed: Sequence[str], fallback: str, what: str, 
 def encode_sweep(config: SweepConfig) -> dict[str, str]:
     """Query parameters for ``config`` (the swept hyperparameters' fixed values are left out)."""
     out = {k: v for k, v in encode_playground(config.base).items() if k not in (config.x, config.y)}
+    if config.is_network:
+        from .network_state import encode_scene_values
+
+        out.update(encode_scene_values(SCENES[config.base.problem], config.scene_values))
     out.update(
         x=config.x,
         y=config.y,
@@ -886,9 +1030,42 @@ def encode_sweep(config: SweepConfig) -> dict[str, str]:
 
 def is_sweep_key(name: str) -> bool:
     """True for query keys the Sweep page writes."""
-    return name in SWEEP_KEYS or (is_managed_key(name) and name != "cursor")
+    return name in SWEEP_KEYS or name.startswith("scene.") or (is_managed_key(name) and name != "cursor")
 
 
 def cell_config(config: SweepConfig, hparams: Mapping[str, float]) -> Any:
     """The Playground configuration of one sweep cell: the base with the cell's full hyperparameters."""
     return with_changes(config.base, hparams={**config.base.hparams, **hparams}, cursor=None)
+
+
+def network_cell(config: SweepConfig, hparams: Mapping[str, float]) -> tuple[Any, dict[str, str]]:
+    """The Networks page configuration of one cell of a network sweep (its scene, control values,
+    minibatch and seed; the optimizer at the cell's learning rate), and what that page cannot carry,
+    as ``{name: value}`` text for a caption (numbers to 6 digits): it runs every other hyperparameter at the registry default, with no
+    modifier, a constant schedule, no gradient noise and at most ``MAX_NET_STEPS`` steps."""
+    from .network_state import MAX_NET_STEPS, NetworkConfig
+
+    base = config.base
+    modifiers, key = split_key(base.optimizer)
+    values = {**base.hparams, **hparams}
+    defaults = get_optimizer(key).defaults
+    dropped = {m: "on" for m in modifiers}
+    dropped.update(
+        {
+            n: f"{v:.6g}"
+            for n, v in values.items()
+            if n != "learning_rate" and float(v) != float(defaults.get(n, v))
+        }
+    )
+    if base.schedule != "constant":
+        dropped["schedule"] = base.schedule
+    if base.grad_noise:
+        dropped["grad_noise"] = f"{base.grad_noise:.6g}"
+    if base.steps > MAX_NET_STEPS:
+        dropped["steps"] = str(int(base.steps))
+    net = NetworkConfig(
+        scene=base.problem, scene_values=dict(config.scene_values), optimizers=(key,),
+        learning_rates={key: float(values["learning_rate"])}, steps=min(int(base.steps), MAX_NET_STEPS),
+        batch_size=base.batch_size, seed=int(base.seed), focus=key,
+    )  # fmt: skip
+    return net, dropped

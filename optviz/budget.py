@@ -8,7 +8,9 @@ fair mode; Sweep: the grid and one scan per sensitivity optimizer). Work is coun
 
     work = steps * (runs * (cost * RUN_STEP + NODE * nodes + block units)
                     + sum over sweeps of (cost * SWEEP_STEP
-                                          + configurations * (cost * CONFIG + NODE_VECTOR * nodes)))
+                                          + sweep_units
+                                          + configurations * (cost * CONFIG + NODE_VECTOR * nodes
+                                                              + config_units)))
            + (runs + sweeps) * POINT * data points a minibatch sampler touches
 
 where ``nodes`` is the size of a visitor's formula with its gradient (0 for the built-in problems,
@@ -72,15 +74,22 @@ def work(
     fixed: float = 0.0,
     cost: float = 1.0,
     block_units: float = 0.0,
+    sweep_units: float = 0.0,
+    config_units: float = 0.0,
 ) -> float:
     """Units of work of ``runs`` runs and one sweep per entry of ``sweeps`` (its configuration count).
 
     ``step_units`` is what one step of one run costs beyond ``RUN_STEP`` when the problem's gradient is
     not cheap (a network: ``optviz.nets.scenes.step_units``); ``fixed`` is work that does not grow with
     the steps (a network page's loss slice and decision-boundary grids); ``cost`` and ``block_units``
-    come from ``optimizer_load``."""
+    come from ``optimizer_load``. A sweep on a network adds ``sweep_units`` per step (its gradient's
+    fixed cost, shared by the batch) and ``config_units`` per configuration and step (its gradient,
+    loss and update: ``optviz.nets.scenes.sweep_config_units``)."""
     per_step = runs * (cost * RUN_STEP + NODE * formula_nodes + step_units + block_units)
-    per_step += sum(cost * SWEEP_STEP + c * (cost * CONFIG + NODE_VECTOR * formula_nodes) for c in sweeps)
+    per_step += sum(
+        cost * SWEEP_STEP + sweep_units + c * (cost * CONFIG + NODE_VECTOR * formula_nodes + config_units)
+        for c in sweeps
+    )
     return fixed + steps * per_step + (runs + len(sweeps)) * POINT * data_points(steps, batch_size, n)
 
 

@@ -34,6 +34,8 @@ DEFAULT_NET_STEPS = 300
 MAX_NET_STEPS = 3000
 PLANES = ("pca", "random")
 STEPS_PARAM = steps_param(DEFAULT_NET_STEPS, MAX_NET_STEPS)
+#: Query keys of a scene's controls start with this ('scene.hidden=16-16'), on every page.
+SCENE_PREFIX = "scene."
 NETWORK_KEYS = ("scene", "opts", "steps", "batch", "seed", "plane", "focus", "cursor")
 
 
@@ -181,15 +183,7 @@ def parse_networks(
 
     scene_key = _choice(raw.pop("scene", None), SCENES, DEFAULT_SCENE, "scene", warnings)
     scene = SCENES[scene_key]
-    values = scene.defaults
-    for c in scene.choices:
-        if f"scene.{c.name}" in raw:
-            values[c.name] = _choice(raw.pop(f"scene.{c.name}"), c.options, c.default, c.name, warnings)
-    for p in scene.params:
-        if f"scene.{p.name}" in raw:
-            values[p.name] = _number(
-                raw.pop(f"scene.{p.name}"), p, f"scene.{p.name}", values[p.name], warnings
-            )
+    values = parse_scene_values(scene, raw, warnings)
 
     optimizers: list[str] = []
     for part in (raw.pop("opts", None) or ",".join(scene.default_optimizers)).split(","):
@@ -248,15 +242,39 @@ def parse_networks(
     return config, warnings
 
 
+def parse_scene_values(scene: Scene, raw: dict[str, str], warnings: list) -> dict[str, str | float]:
+    """The scene's control values from ``scene.<control>`` query values (popped from ``raw``): a choice
+    must be one of its options, a number is clamped into its range (with a ``ParseWarning``); absent
+    controls keep their defaults. The Networks and Sweep pages read scenes with it."""
+    values = scene.defaults
+    for c in scene.choices:
+        if f"{SCENE_PREFIX}{c.name}" in raw:
+            values[c.name] = _choice(
+                raw.pop(f"{SCENE_PREFIX}{c.name}"), c.options, c.default, c.name, warnings
+            )
+    for p in scene.params:
+        name = f"{SCENE_PREFIX}{p.name}"
+        if name in raw:
+            values[p.name] = _number(raw.pop(name), p, name, values[p.name], warnings)
+    return values
+
+
+def encode_scene_values(scene: Scene, values: Mapping[str, Any]) -> dict[str, str]:
+    """``scene.<control>`` query values of the controls not at their defaults (``parse_scene_values``
+    reads them back)."""
+    defaults = scene.defaults
+    return {
+        f"{SCENE_PREFIX}{name}": value if isinstance(value, str) else _fmt(value)
+        for name, value in values.items()
+        if value != defaults[name]
+    }
+
+
 def encode_networks(config: NetworkConfig) -> dict[str, str]:
     """Query parameters for ``config``: the scene, optimizers and learning rates always, the rest when
     not at their defaults. ``parse_networks`` reads them back to an equal configuration."""
     scene = SCENES[config.scene]
-    out = {"scene": config.scene}
-    defaults = scene.defaults
-    for name, value in config.scene_values.items():
-        if value != defaults[name]:
-            out[f"scene.{name}"] = value if isinstance(value, str) else _fmt(value)
+    out = {"scene": config.scene, **encode_scene_values(scene, config.scene_values)}
     out["opts"] = ",".join(config.optimizers)
     for key in config.optimizers:
         out[f"{key}.learning_rate"] = _fmt(config.learning_rates[key])

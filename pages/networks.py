@@ -65,7 +65,7 @@ def _control_values(config: NetworkConfig) -> dict:
     """The controls' values that show ``config`` (read from the URL on a session's first visit)."""
     s = config.scene
     values = {f"{P}scene": s, f"{P}opts": list(config.optimizers), f"{P}steps": config.steps}
-    values.update({f"{P}scene.{s}.{k}": v for k, v in config.scene_values.items()})
+    values.update(ui.scene_control_values(f"{P}scene.{s}.", config.scene_values))
     values.update({f"{P}lr.{s}.{k}": lr for k, lr in config.learning_rates.items()})
     n = data_points(SCENES[s], config.scene_values)
     values.update({f"{P}batch.{s}": config.batch_size or n, f"{P}seed": config.seed})
@@ -87,13 +87,7 @@ with st.sidebar:
     )  # fmt: skip
     scene = SCENES[scene_key]
     st.caption(tr(scene.summary, lang))
-    values: dict = {}
-    for c in scene.choices:
-        values[c.name] = ui.choice_select(
-            f"{P}scene.{scene_key}.{c.name}", c.options, c.default, t(f"net.choice.{c.name}", lang),
-            format_func=lambda v: tr(v, lang), help=tr(c.help, lang),
-        )  # fmt: skip
-    values.update(ui.params_controls(scene.params, f"{P}scene.{scene_key}.", lang))
+    values = ui.scene_controls(scene, f"{P}scene.{scene_key}.", lang)
     chosen = ui.bound(
         st.multiselect, f"{P}opts", list(scene.default_optimizers),
         valid=lambda v: isinstance(v, list) and len(v) <= MAX_NET_OPTIMIZERS and all(k in optviz.OPTIMIZERS for k in v),

@@ -1,5 +1,6 @@
 """Sweep page: a heatmap of one optimizer over two of its hyperparameters (click a cell to open it in
-the Playground) and learning-rate sensitivity curves of several optimizers. The whole state lives in
+the Playground, or on the Networks page for a network scene) and learning-rate sensitivity curves of
+several optimizers, on a 2-D problem or a network scene of the Networks page. The whole state lives in
 the URL (``optviz.app_state.encode_sweep``)."""
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import streamlit as st
 import optviz
 from optviz.app_state import (
     MAX_RESOLUTION,
+    NET_SENSITIVITY_DEFAULTS,
     SENSITIVITY_DEFAULTS,
     STUDY_STEPS,
     SWEEP_METRICS,
     SweepConfig,
-    budget_steps,
     cell_config,
     default_axes,
     default_config,
@@ -24,14 +25,17 @@ from optviz.app_state import (
     default_range,
     encode_sweep,
     is_sweep_key,
+    network_cell,
     optimizers_by_family,
     parse_sweep,
     playground_url,
-    sweep_load,
+    sweep_budget,
     with_changes,
 )
 from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
 from optviz.i18n import t
+from optviz.nets.scenes import SCENES
+from optviz.network_state import networks_url, scene_problem
 from optviz.optimizers.modifiers import composite_key, split_key
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
 from webui import ui
@@ -58,16 +62,48 @@ def _sweep(
     """The 2-D sweep; ``x``/``y`` are (name, low, high, n). ``progress`` is not part of the cache key."""
     opt = optviz.OPTIMIZERS[optimizer]
     grid = {name: axis_values(opt.param(name), lo, hi, n) for name, lo, hi, n in (x, y)}
-    problem = ui.cached_problem(args[0], dict(args[1]))
     return optviz.sweep(
-        optimizer, problem, grid=grid, hparams=dict(fixed), progress=progress, **ui.run_kwargs(args)
+        optimizer, _problem(args), grid=grid, hparams=dict(fixed), progress=progress, **ui.run_kwargs(args)
     )
 
 
 @st.cache_data(max_entries=4 * CACHE_ENTRIES, show_spinner=False)
 def _scan(optimizer: str, args: tuple):
-    problem = ui.cached_problem(args[0], dict(args[1]))
-    return learning_rate_scan(optimizer, problem, hparams=default_hparams(optimizer), **ui.run_kwargs(args))
+    return learning_rate_scan(
+        optimizer, _problem(args), hparams=default_hparams(optimizer), **ui.run_kwargs(args)
+    )
+
+
+def _args(config: SweepConfig) -> tuple:
+    """``ui.run_args`` of the sweep's base, whose second entry holds a network scene's control values
+    (choices are text) in place of a 2-D problem's parameters."""
+    args = ui.run_args(config.base)
+    if config.is_network:
+        args = (args[0], tuple(sorted(config.scene_values.items())), *args[2:])
+    return args
+
+
+def _problem(args: tuple) -> optviz.Problem:
+    """The problem of ``_args``: a network scene's instance or a registry 2-D problem (both shared)."""
+    if args[0] in SCENES:
+        return scene_problem(args[0], dict(args[1]))
+    return ui.cached_problem(args[0], dict(args[1]))
+
+
+def _kind_changed(old: str | None, new: str) -> None:
+    """Switching between a 2-D problem and a network: the sensitivity scans start from that kind's
+    default (none on a network, where four scans would cost more than the grid)."""
+    if (old in SCENES) != (new in SCENES):
+        ui.set_values({f"{P}sens": list(NET_SENSITIVITY_DEFAULTS if new in SCENES else SENSITIVITY_DEFAULTS)})
+
+
+def _cell_url(values: dict) -> tuple[str, dict[str, str]]:
+    """The link that opens a cell (the Playground, or the Networks page for a network: with what that
+    page cannot carry, name -> value, for the caption)."""
+    if config.is_network:
+        net, dropped = network_cell(config, values)
+        return networks_url(net), dropped
+    return playground_url(cell_config(config, values)), {}
 
 
 class _Progress:
@@ -102,7 +138,7 @@ def _control_values(config: SweepConfig) -> dict:
     values.update(
         {f"{P}res": config.resolution, f"{P}metric": config.metric, f"{P}sens": list(config.sensitivity)}
     )
-    values.update(ui.run_settings_values(P, base))
+    values.update(ui.run_settings_values(P, base, config.scene_values))
     return values
 
 
@@ -145,7 +181,9 @@ with st.sidebar:
         st.caption(t("sweep.fixed_help", lang))
         hparams = ui.hparam_controls(base_key, lang, P, defaults=default_hparams(base_key))
         hparams.update(ui.modifier_controls(split_key(optimizer)[0], lang, P))
-    base = ui.run_settings_controls(P, lang, default_config(optimizer, steps=STUDY_STEPS))
+    base, scene_values = ui.run_settings_controls(
+        P, lang, default_config(optimizer, steps=STUDY_STEPS), scenes=True, on_problem_change=_kind_changed
+    )
     sensitivity = ui.bound(
         st.multiselect, f"{P}sens", list(SENSITIVITY_DEFAULTS),
         valid=lambda v: isinstance(v, list) and set(v) <= set(optviz.OPTIMIZERS),
@@ -156,19 +194,19 @@ with st.sidebar:
 base = with_changes(base, optimizer=optimizer, hparams=hparams)
 config = SweepConfig(
     base=base, x=x, y=y, x_range=ranges[x], y_range=ranges[y], resolution=int(resolution),
-    metric=metric, sensitivity=tuple(sensitivity),
+    metric=metric, sensitivity=tuple(sensitivity), scene_values=scene_values,
 )  # fmt: skip
 encoded = encode_sweep(config)
 ui.sync_query_params(encoded, is_sweep_key)
 ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)
 
 # --- heatmap -----------------------------------------------------------------------------------------
-steps, over = budget_steps(base.steps, base.problem_params.get("n"), base.batch_size,
-                           sweep_load(int(resolution), sensitivity), optimizers=[base.optimizer])  # fmt: skip
-if over is not None:  # the grid and the sensitivity scans together stay within optviz.budget
-    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
-    base = with_changes(base, steps=steps)
-args = ui.run_args(base)
+# the grid and the sensitivity scans together stay within optviz.budget (a network's grid first)
+config, cuts = sweep_budget(config)
+for cut in cuts:
+    st.warning(t(f"state.warn.{cut.code}", lang, **cut.fields))  # numbers only
+base, resolution = config.base, config.resolution
+args = _args(config)
 if x == y:
     st.warning(t("sweep.same_axis", lang))
 else:
@@ -200,33 +238,40 @@ else:
             heatmap_figure(result, metric, presentation=present, lang=lang),
             key=f"{P}heatmap", config=ui.CHART_CONFIG, on_select="rerun", selection_mode="points",
         )  # fmt: skip
-        st.caption(t("sweep.click_hint", lang))
+        st.caption(t("sweep.click_hint_network" if config.is_network else "sweep.click_hint", lang))
         cell = cell_from_selection(event.selection if event else None, result.shape)
         if cell is not None:
             values = result.config(cell)
             shown = ", ".join(f"{n} = {ui.format_value(values[n])}" for n in (x, y))
             st.markdown(t("sweep.clicked", lang, values=shown))
+            url, dropped = _cell_url(values)
             st.link_button(
-                t("sweep.open", lang),
-                ui.absolute_url(playground_url(cell_config(config, values))),
+                t("sweep.open_network" if config.is_network else "sweep.open", lang),
+                ui.absolute_url(url),
                 type="primary",
             )
+            if dropped:
+                names = ", ".join(f"{k} = {v}" for k, v in dropped.items())
+                st.caption(t("sweep.not_carried", lang, names=names))
         # Fallback where a click cannot be read: links to the best cells.
         order = result.final_loss.ravel().argsort(kind="stable")
         best = [i for i in order if not result.diverged.ravel()[i]][:BEST_LINKS]
         top = best_cell(result, metric)
         if best:
-            lines = []
+            lines, not_carried = [], {}
             for flat in best:
                 index = tuple(int(i) for i in divmod(int(flat), result.shape[1]))
                 values = result.config(index)
                 label = ", ".join(f"{n} = {ui.format_value(values[n])}" for n in (x, y))
                 loss = ui.format_value(float(result.final_loss[index]))
                 star = " ★" if index == top else ""
-                lines.append(
-                    f"- [{label}]({ui.absolute_url(playground_url(cell_config(config, values)))}): {loss}{star}"
-                )
-            st.markdown(t("sweep.best_links", lang) + "\n" + "\n".join(lines))
+                url, dropped = _cell_url(values)
+                not_carried.update(dropped)
+                lines.append(f"- [{label}]({ui.absolute_url(url)}): {loss}{star}")
+            heading = "sweep.best_links_network" if config.is_network else "sweep.best_links"
+            st.markdown(t(heading, lang) + "\n" + "\n".join(lines))
+            if not_carried:  # the swept or fixed values the Networks page cannot run
+                st.caption(t("sweep.not_carried", lang, names=", ".join(not_carried)))
 
 # --- sensitivity -------------------------------------------------------------------------------------
 st.subheader(t("sweep.sensitivity", lang), help=t("sweep.sensitivity_help", lang, points=SCAN_POINTS))
@@ -238,9 +283,8 @@ else:
     except ValueError as err:
         st.error(t("sweep.error", lang, message=ui.plain(err)))
     else:
-        problem = ui.cached_problem(args[0], dict(args[1]))
         st.plotly_chart(
-            sensitivity_figure(scans, problem, presentation=present, lang=lang),
+            sensitivity_figure(scans, _problem(args), presentation=present, lang=lang),
             key=f"{P}sensitivity",
             config=ui.CHART_CONFIG,
         )

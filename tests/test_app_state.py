@@ -3,10 +3,12 @@
 import math
 from urllib.parse import parse_qs, urlsplit
 
+import numpy as np
 import pytest
 
 import optviz
 import optviz.i18n
+import optviz.nets.scenes
 from optviz import app_state as state
 from optviz.app_state import ParseWarning, encode_playground, parse_playground, playground_url
 
@@ -232,3 +234,121 @@ def test_modifier_chains_round_trip_in_every_page_link():
     sweep, warnings = state.parse_sweep({"opt": "sam-adam", "x": "sam.rho", "y": "learning_rate"})
     assert not warnings and (sweep.x, sweep.y, sweep.x_range) == ("sam.rho", "learning_rate", (0.0, 2.0))
     assert state.parse_sweep(state.encode_sweep(sweep)) == (sweep, [])
+
+
+# --- the Sweep page on a network scene ---------------------------------------------------------------
+NET_LINK = {
+    "problem": "classifier", "scene.hidden": "16-16", "scene.n": "500", "opt": "adam",
+    "x": "learning_rate", "y": "beta1", "res": "10",
+}  # fmt: skip
+
+
+def test_a_network_sweep_link_reads_the_scene_and_its_controls():
+    config, warnings = state.parse_sweep(NET_LINK)
+    assert config.is_network and config.base.problem == "classifier"
+    assert config.scene_values == {
+        **optviz.nets.scenes.SCENES["classifier"].defaults,
+        "hidden": "16-16",
+        "n": 500,
+    }
+    assert config.base.problem_params == {} and config.base.start is None
+    assert config.resolution == 10 and (config.x, config.y) == ("learning_rate", "beta1")
+    assert config.sensitivity == state.NET_SENSITIVITY_DEFAULTS == ()  # no scans unless asked for
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"batch": "50", "seed": "7", "steps": "40", "scene.data": "spiral", "scene.activation": "relu"},
+        {"schedule": "cosine", "grad_noise": "0.5", "metric": "steps_to_converge", "sens": "sgd,adam"},
+    ],
+)
+def test_a_network_sweep_round_trips(extra):
+    config, warnings = state.parse_sweep({**NET_LINK, "res": "4", **extra})
+    assert warnings == []
+    encoded = state.encode_sweep(config)
+    assert encoded["problem"] == "classifier" and encoded["scene.hidden"] == "16-16"
+    assert "scene.noise" not in encoded  # controls at their defaults stay out of the link
+    again, more = state.parse_sweep(encoded)
+    assert again == config and more == []
+    assert all(state.is_sweep_key(k) for k in encoded)
+
+
+def test_every_scene_round_trips_in_a_sweep_link():
+    for key, scene in optviz.nets.scenes.SCENES.items():
+        values = {f"scene.{p.name}": str(int(p.high) if p.integer else p.high) for p in scene.params}
+        config, warnings = state.parse_sweep({"problem": key, "res": "2", "steps": "5", **values})
+        assert config.base.problem == key and warnings == [], (key, warnings)
+        assert state.parse_sweep(state.encode_sweep(config))[0] == config
+
+
+@pytest.mark.parametrize(
+    "extra, codes, check",
+    [
+        ({"scene.hidden": "16-16-16"}, ["unknown_choice"], lambda c: c.scene_values["hidden"] == "8-8"),
+        ({"scene.n": "5"}, ["clamped"], lambda c: c.scene_values["n"] == 20),
+        ({"scene.n": "abc"}, ["not_a_number"], lambda c: c.scene_values["n"] == 200),
+        ({"start": "1,2"}, ["not_for_problem"], lambda c: c.base.start is None),
+        ({"problem.n": "50"}, ["not_for_problem"], lambda c: c.base.problem_params == {}),
+        ({"scene.input_dim": "4"}, ["not_for_problem"], lambda c: "input_dim" not in c.scene_values),
+        ({"batch": "5000"}, ["clamped"], lambda c: c.base.batch_size is None),
+        ({"batch": "10"}, [], lambda c: c.base.batch_size == 10),
+    ],
+)
+def test_bad_network_sweep_values_are_fixed_with_a_warning(extra, codes, check):
+    config, warnings = state.parse_sweep({"problem": "classifier", "res": "3", "steps": "20", **extra})
+    assert [w.code for w in warnings] == codes
+    assert check(config)
+
+
+def test_scene_keys_on_a_2d_problem_are_reported_and_dropped():
+    config, warnings = state.parse_sweep({"problem": "rosenbrock", "scene.n": "500", "res": "5"})
+    assert not config.is_network and config.scene_values == {}
+    assert [(w.code, w.fields["name"]) for w in warnings] == [("unknown_key", "scene.n")]
+    assert not any(k.startswith("scene.") for k in state.encode_sweep(config))
+
+
+def test_a_network_cell_opens_on_the_networks_page_with_what_it_cannot_carry():
+    from optviz.network_state import networks_url, parse_networks
+
+    config, _ = state.parse_sweep({**NET_LINK, "batch": "64", "seed": "3", "steps": "50"})
+    net, dropped = state.network_cell(config, {"learning_rate": 0.05, "beta1": 0.5})
+    assert net.scene == "classifier" and dict(net.scene_values) == dict(config.scene_values)
+    assert net.optimizers == ("adam",) and net.learning_rates == {"adam": 0.05}
+    assert (net.steps, net.batch_size, net.seed) == (50, 64, 3)
+    assert dropped == {"beta1": "0.5"}  # the swept beta1 is not carried: said, not dropped silently
+    url = networks_url(net)
+    back, warnings = parse_networks(parse_qs(urlsplit(url).query))
+    assert warnings == [] and back.key() == net.key()
+    # the registry default is carried by the defaults themselves; modifiers, schedule and noise are not
+    _, none = state.network_cell(config, {"learning_rate": 0.05, "beta1": 0.9})
+    assert none == {}
+    sam, _ = state.parse_sweep({**NET_LINK, "opt": "sam-adam", "schedule": "cosine", "grad_noise": "0.1"})
+    net, dropped = state.network_cell(sam, {"learning_rate": 0.05, "beta1": 0.9})
+    assert net.optimizers == ("adam",)
+    assert dropped == {"sam": "on", "schedule": "cosine", "grad_noise": "0.1"}
+
+
+def test_a_network_cell_trains_on_the_networks_page_exactly_as_in_the_sweep():
+    """The link's configuration, trained as the Networks page trains it, ends where its sweep cell
+    ends, bit for bit (the learning rate is all it needs when the rest are at their defaults)."""
+    from optviz.nets.scenes import train
+    from optviz.network_state import scene_problem
+
+    config, _ = state.parse_sweep({"problem": "classifier", "scene.n": "100", "steps": "30", "batch": "16"})
+    problem = scene_problem("classifier", config.scene_values)
+    rates = [0.003, 0.03, 0.3]
+    result = optviz.sweep(
+        "adam", problem, grid={"learning_rate": rates, "beta1": [0.5, 0.9]}, steps=30, batch_size=16, seed=0
+    )
+    for i in range(len(rates)):
+        net, dropped = state.network_cell(config, result.config((i, 1)))
+        assert dropped == {}
+        setups = {k: net.hparams(k) for k in net.optimizers}
+        trace = train(
+            problem, setups, optviz.RunSettings(net.steps, batch_size=net.batch_size, seed=net.seed)
+        )
+        assert trace["adam"].final_loss == result.final_loss[i, 1]
+        assert np.array_equal(trace["adam"].params[-1], result.final_params[i, 1])

@@ -289,3 +289,65 @@ def test_a_huge_batch_is_drawn_downsampled():
     batch = next(tr for tr in fig.data if tr.name == t("plot.batch", "en", size=999_999, step=trace.k))
     assert 0 < len(batch.x) <= MAX_POINTS
     assert len(fig.to_json()) < 1_000_000
+
+
+HOSTILE_NET_LINK = {
+    "problem": "classifier", "scene.hidden": "16-16", "scene.n": "1000", "res": "200", "steps": "3000",
+}  # fmt: skip
+
+
+def test_a_network_sweep_counts_every_configurations_gradient():
+    from optviz.nets.scenes import NET_STEP, sweep_config_units
+    from optviz.network_state import scene_problem
+
+    small = scene_problem("classifier", {"hidden": "4", "n": 100})
+    big = scene_problem("classifier", {"hidden": "16-16", "n": 1000})
+    per = sweep_config_units(big, None, ["adam"])
+    assert per > 100 * budget.CONFIG  # a network's gradient is far dearer than a 2-D update
+    assert sweep_config_units(small, None, ["adam"]) < per
+    assert sweep_config_units(big, 50, ["adam"]) < per  # a minibatch gradient touches fewer points
+    assert sweep_config_units(big, None, ["adam", "shampoo"]) > per  # the costliest optimizer counts
+    assert sweep_config_units(big, None, ["sam-adam"]) > per  # SAM takes a second gradient
+    plain = budget.work(10, sweeps=(100,))
+    dear = budget.work(10, sweeps=(100,), sweep_units=NET_STEP, config_units=per)
+    assert dear == pytest.approx(plain + 10 * (NET_STEP + 100 * per))
+
+
+def test_a_hostile_network_sweep_link_is_cut_to_the_budget():
+    """res=200 on a 16-16 MLP with 1000 points and 3000 steps: 40,000 networks of 337 weights, about
+    17 minutes of CPU. The grid is made smaller first (100 steps must fit), then the steps are cut."""
+    config, warns = app_state.parse_sweep(HOSTILE_NET_LINK)
+    assert [w.code for w in warns] == ["res_over_budget", "over_budget"]
+    res, over = warns
+    assert res.fields["res"] == "200" and float(res.fields["seconds"]) > 100
+    assert int(res.fields["allowed"]) == config.resolution and 2 <= config.resolution < 10
+    assert int(over.fields["allowed"]) == config.base.steps and config.base.steps < 3000
+    load = app_state.network_sweep_load(config)
+    assert (
+        budget.work(config.base.steps, **load)
+        <= budget.WORK_BUDGET
+        < budget.work(config.base.steps + 1, **load)
+    )
+    # one more cell per axis would not fit 100 steps
+    wider = app_state.network_sweep_load(config, config.resolution + 1)
+    assert budget.work(app_state.NET_SWEEP_MIN_STEPS, **wider) > budget.WORK_BUDGET
+    for w in warns:
+        assert t(f"state.warn.{w.code}", "zh", **w.fields) != str(w)
+        assert t(f"state.warn.{w.code}", "en", **w.fields) == str(w)
+
+
+def test_sensitivity_scans_on_a_network_share_the_budget():
+    cheap, _ = app_state.parse_sweep({**HOSTILE_NET_LINK, "res": "5", "steps": "300"})
+    dear, warns = app_state.parse_sweep(
+        {**HOSTILE_NET_LINK, "res": "5", "steps": "300", "sens": "sgd,adam,shampoo"}
+    )
+    assert dear.base.steps < cheap.base.steps or dear.resolution < cheap.resolution
+    assert budget.work(dear.base.steps, **app_state.network_sweep_load(dear)) <= budget.WORK_BUDGET
+
+
+def test_the_issue_network_sweep_fits_untouched():
+    """The issue's 10 x 10 configurations of an MLP on 500 points for 300 steps answer within the budget."""
+    config, warns = app_state.parse_sweep(
+        {"problem": "classifier", "scene.n": "500", "res": "10", "steps": "300"}
+    )
+    assert warns == [] and config.resolution == 10 and config.base.steps == 300

@@ -147,3 +147,89 @@ def test_a_modifier_chain_sweeps_its_own_hyperparameter():
     assert not warnings and config.base.optimizer == "sam-adam"
     at.toggle(key="swp.mod.sam").set_value(False).run()
     assert not at.exception and at.query_params["opt"] == "adam" and at.query_params["x"] != "sam.rho"
+
+
+# --- network scenes ----------------------------------------------------------------------------------
+def test_picking_a_network_scene_swaps_the_problem_controls_and_writes_the_url():
+    at = open_sweep(res="4", steps="20")
+    problem = at.selectbox(key="swp.problem")
+    labels = problem.options  # as shown
+    assert "Network · MLP classifier" in labels and "2-D · Rosenbrock" in labels
+    assert not [s for s in at.selectbox if s.key and s.key.startswith("swp.scene.")]
+    problem.set_value("classifier").run()
+    assert not at.exception
+    keys = {w.key for w in [*at.selectbox, *at.select_slider, *at.slider]}
+    assert {"swp.scene.classifier.data", "swp.scene.classifier.hidden", "swp.scene.classifier.n"} <= keys
+    assert not [k for k in keys | {n.key for n in at.number_input} if k and k.startswith("swp.start.")]
+    assert "swp.seed:typed" in {n.key for n in at.number_input}  # the minibatch seed still applies
+    assert at.multiselect(key="swp.sens").value == []  # a network starts without scans
+    qp = dict(at.query_params)
+    assert qp["problem"] == "classifier" and qp["sens"] == ""
+    heat = chart(at, "swp.heatmap")
+    assert len(heat["data"][sp.VALUES]["z"]) == 4 and len(heat["data"][sp.VALUES]["z"][0]) == 4
+    assert "Networks page" in heat["data"][sp.CELLS]["hovertemplate"]
+    at.selectbox(key="swp.scene.classifier.hidden").set_value("4").run()
+    assert at.query_params["scene.hidden"] == "4"
+    at.selectbox(key="swp.problem").set_value("rosenbrock").run()
+    assert not at.exception and "scene.hidden" not in at.query_params
+    assert at.multiselect(key="swp.sens").value == ["sgd", "momentum", "rmsprop", "adam"]
+
+
+def test_a_network_sweep_link_opens_with_its_scene_controls_and_round_trips():
+    link = {"problem": "classifier", "scene.hidden": "16-16", "scene.n": "300", "opt": "adam",
+            "x": "learning_rate", "y": "beta1", "res": "5", "steps": "30", "batch": "32", "sens": "adam"}  # fmt: skip
+    at = open_sweep(**link)
+    assert at.selectbox(key="swp.problem").value == "classifier"
+    assert at.selectbox(key="swp.scene.classifier.hidden").value == "16-16"
+    assert at.select_slider(key="swp.scene.classifier.n").value == 300
+    assert not at.warning and not at.error
+    qp = dict(at.query_params)
+    assert {k: qp[k] for k in link} == link
+    config, warnings = parse_sweep(qp)
+    assert not warnings and config.scene_values["hidden"] == "16-16" and config.base.batch_size == 32
+    sens = chart(at, "swp.sensitivity")
+    assert [d["name"] for d in sens["data"][::3]] == ["Adam"]
+
+
+def test_a_hostile_network_link_is_cut_with_a_warning():
+    at = open_sweep(
+        problem="classifier", **{"scene.hidden": "16-16", "scene.n": "1000"}, res="200", steps="3000"
+    )
+    text = " ".join(w.value for w in at.warning)
+    assert "A `200` x `200` grid on this network" in text and "`3000` steps would cost" in text
+    config, _ = parse_sweep({"problem": "classifier", "scene.hidden": "16-16", "scene.n": "1000", "res": "200",
+                             "steps": "3000"})  # fmt: skip
+    z = chart(at, "swp.heatmap")["data"][sp.VALUES]["z"]
+    assert len(z) == len(z[0]) == config.resolution < 10
+    assert any(f"{config.base.steps} steps" in c.value for c in at.caption)
+
+
+def test_a_network_cell_click_links_to_the_networks_page():
+    from optviz.network_state import parse_networks
+
+    at = open_sweep(problem="classifier", **{"scene.n": "200"}, res="4", steps="30")
+    click(at, 2, 2)
+    buttons = at.get("link_button")
+    assert len(buttons) == 1 and buttons[0].proto.label == "Open on the Networks page"
+    url = buttons[0].proto.url
+    assert url.startswith("/networks?")
+    net, warnings = parse_networks(parse_qs(urlsplit(url).query))
+    lrs = sp.axis_values(config_param("learning_rate"), 1e-5, 10.0, 4)
+    betas = sp.axis_values(config_param("beta1"), 0.0, 0.999, 4)
+    assert not warnings and net.scene == "classifier" and net.optimizers == ("adam",)
+    assert net.learning_rates["adam"] == lrs[2] and net.steps == 30
+    # beta1 is swept and the Networks page carries only the learning rate: the caption says so
+    assert betas[2] == pytest.approx(0.99)
+    assert any(f"defaults there: beta1 = {betas[2]:.6g}." in c.value for c in at.caption)
+    click(at, 2, 1)  # beta1 = 0.9, its default: nothing to say about this cell
+    assert not any("defaults there: beta1 =" in c.value for c in at.caption)
+    best = [m.value for m in at.markdown if m.value.startswith("Best cells (open on the Networks page)")]
+    assert best and best[0].count("](/networks?scene=classifier&") >= 1
+
+
+def test_network_sweep_in_chinese_labels_the_kinds():
+    at = open_sweep(problem="matrix", res="3", steps="10", lang="zh")
+    labels = at.selectbox(key="swp.problem").options
+    assert "神经网络 · 低秩矩阵分解" in labels or any(o.startswith("神经网络 · ") for o in labels)
+    assert any(o.startswith("二维 · ") for o in labels)
+    assert not at.exception and not at.error

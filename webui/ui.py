@@ -274,6 +274,35 @@ def params_controls(
     }
 
 
+def scene_controls(scene: Any, prefix: str, lang: str) -> dict[str, Any]:
+    """A network scene's controls (``optviz.nets.scenes.Scene``): a select per declared choice and a
+    control per declared number, keyed ``<prefix><name>``; returns name -> value. The Networks and
+    Sweep pages draw scenes with it."""
+    values: dict[str, Any] = {}
+    for c in scene.choices:
+        values[c.name] = choice_select(
+            f"{prefix}{c.name}", c.options, c.default, t(f"net.choice.{c.name}", lang),
+            format_func=lambda v: tr(v, lang), help=tr(c.help, lang),
+        )  # fmt: skip
+    values.update(params_controls(scene.params, prefix, lang))
+    return values
+
+
+def scene_control_values(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Control values (for ``set_values``) that make ``scene_controls(scene, prefix, ...)`` show
+    ``values``."""
+    return {f"{prefix}{k}": v for k, v in values.items()}
+
+
+def scene_label(key: str, lang: str) -> str:
+    """'Network · MLP classifier' or '2-D · Rosenbrock': a problem select that offers both kinds."""
+    if key in optviz.PROBLEMS:
+        return f"{t('ui.kind.surface', lang)} · {tr(optviz.PROBLEMS[key].name, lang)}"
+    from optviz.nets.scenes import SCENES
+
+    return f"{t('ui.kind.network', lang)} · {tr(SCENES[key].name, lang)}"
+
+
 def hparam_controls(
     optimizer: str,
     lang: str,
@@ -713,14 +742,18 @@ def cached_problem(key: str, params: Mapping[str, float] | None = None) -> optvi
 
 
 # --- shared run settings (added for the Compare and Sweep pages) ---------------------------------------
-def run_settings_values(prefix: str, base: PlaygroundConfig) -> dict[str, Any]:
-    """Control values (for ``set_values``) that make ``run_settings_controls(prefix, ...)`` show ``base``."""
+def run_settings_values(
+    prefix: str, base: PlaygroundConfig, scene_values: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Control values (for ``set_values``) that make ``run_settings_controls(prefix, ...)`` show ``base``
+    (and, when ``base.problem`` is a network scene, its ``scene_values``)."""
     P = prefix
     values: dict[str, Any] = {
         f"{P}problem": base.problem,
         f"{P}steps": base.steps,
         f"{P}schedule": base.schedule,
     }
+    values.update(scene_control_values(f"{P}scene.{base.problem}.", scene_values or {}))
     values.update({f"{P}problem.{base.problem}.{k}": v for k, v in base.problem_params.items()})
     values.update({f"{P}schedule.{base.schedule}.{k}": v for k, v in base.schedule_params.items()})
     if base.start is not None:
@@ -734,21 +767,35 @@ def run_settings_values(prefix: str, base: PlaygroundConfig) -> dict[str, Any]:
 
 
 def run_settings_controls(
-    prefix: str, lang: str, base: Any, *, on_problem_change: Callable[[Any, Any], None] | None = None
+    prefix: str,
+    lang: str,
+    base: Any,
+    *,
+    on_problem_change: Callable[[Any, Any], None] | None = None,
+    scenes: bool = False,
 ) -> Any:
     """Problem (registry problems only), its parameters, steps and the run settings (start, schedule,
     minibatch, gradient noise, seed) under ``prefix``; returns ``base`` (an app_state.PlaygroundConfig)
     with those fields replaced. Store values win over ``base``: seed the stores with ``set_values``.
-    ``on_problem_change(old, new)`` runs when a person picks another problem."""
+    ``on_problem_change(old, new)`` runs when a person picks another problem.
+
+    With ``scenes=True`` the problem select also offers the network scenes (labelled as networks,
+    ``scene_label``); for a scene it returns ``(base, scene values)``, ``base.problem`` being the scene's
+    key, and draws the scene's controls instead of a 2-D problem's parameters and start point (the
+    schedule, minibatch, gradient noise and seed still apply). Without, it returns ``base``."""
     from optviz.app_state import START_PARAM, STUDY_STEPS, with_changes
+    from optviz.nets.scenes import SCENES
     from optviz.settings import GRAD_NOISE, SEED, batch_param, steps_param
 
-    problems = list(optviz.PROBLEMS)
+    problems = list(optviz.PROBLEMS) + (list(SCENES) if scenes else [])
     problem = choice_select(
         f"{prefix}problem", problems, base.problem if base.problem in problems else problems[0],
-        t("ui.run.problem", lang), format_func=lambda k: tr(optviz.PROBLEMS[k].name, lang),
+        t("ui.run.problem", lang),
+        format_func=(lambda k: scene_label(k, lang)) if scenes else (lambda k: tr(optviz.PROBLEMS[k].name, lang)),
         after=on_problem_change,
     )  # fmt: skip
+    if problem in SCENES:
+        return _scene_settings_controls(prefix, lang, base, problem)
     spec = optviz.PROBLEMS[problem]
     defaults = base.problem_params if base.problem == problem else spec.defaults
     problem_params = {}
@@ -813,8 +860,61 @@ def run_settings_controls(
             param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
         )
         seed = int(param_control(SEED, f"{prefix}seed", lang, typed=True, default=base.seed))
-    return with_changes(
+    out = with_changes(
         base, problem=problem, problem_params=problem_params or spec.defaults, steps=steps, start=start,
         schedule=schedule, schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise,
         seed=seed, cursor=None,
     )  # fmt: skip
+    return (out, {}) if scenes else out
+
+
+def _scene_settings_controls(prefix: str, lang: str, base: Any, scene_key: str) -> tuple[Any, dict[str, Any]]:
+    """``run_settings_controls`` for a network scene: its controls, steps, schedule, minibatch, gradient
+    noise and seed (no start point: a network starts from its seeded initial weights)."""
+    from optviz.app_state import STUDY_STEPS, with_changes
+    from optviz.nets.scenes import SCENES
+    from optviz.network_state import data_points
+    from optviz.settings import GRAD_NOISE, SEED, batch_param, steps_param
+
+    scene = SCENES[scene_key]
+    st.caption(tr(scene.summary, lang))
+    with st.expander(t("ui.run.problem_params", lang), expanded=True):
+        values = scene_controls(scene, f"{prefix}scene.{scene_key}.", lang)
+    steps = int(
+        param_control(
+            steps_param(STUDY_STEPS),
+            f"{prefix}steps",
+            lang,
+            default=base.steps,
+            label=t("ui.run.steps", lang),
+        )
+    )
+    with st.expander(t("ui.run.settings", lang)):
+        schedules = list(optviz.SCHEDULES)
+        schedule = choice_select(
+            f"{prefix}schedule", schedules, base.schedule, t("ui.run.schedule", lang),
+            format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
+        )  # fmt: skip
+        sdefaults = base.schedule_params if base.schedule == schedule else None
+        schedule_params = params_controls(
+            optviz.SCHEDULES[schedule].params, f"{prefix}schedule.{schedule}.", lang, defaults=sdefaults
+        )
+        batch_size = None
+        n = data_points(scene, values)
+        if n is not None:
+            size = int(
+                param_control(
+                    batch_param(n), f"{prefix}batch.{scene_key}", lang, default=base.batch_size or n,
+                    label=t("ui.run.batch", lang),
+                )
+            )  # fmt: skip
+            batch_size = None if size >= n else size
+        grad_noise = float(
+            param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
+        )
+        seed = int(param_control(SEED, f"{prefix}seed", lang, typed=True, default=base.seed))
+    out = with_changes(
+        base, problem=scene_key, problem_params={}, steps=steps, start=None, schedule=schedule,
+        schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise, seed=seed, cursor=None,
+    )  # fmt: skip
+    return out, values

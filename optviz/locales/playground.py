@@ -69,6 +69,12 @@ STRINGS = {
         "(a page may cost about {budget} s).",
         "{steps} 步约需 {seconds} 秒计算；改用 {allowed} 步（每个页面最多约 {budget} 秒）。",
     ),
+    "state.warn.res_over_budget": (
+        "A {res} x {res} grid on this network would cost about {seconds} s for {steps} steps; using "
+        "{allowed} x {allowed} (a page may cost about {budget} s).",
+        "在这个网络上，{res} × {res} 的网格跑 {steps} 步约需 {seconds} 秒；改用 {allowed} × {allowed}"
+        "（每个页面最多约 {budget} 秒）。",
+    ),
     "state.warn.bad_range": (
         "x_low must be below x_high (got {low} and {high}); using the defaults.",
         "x_low 必须小于 x_high（收到 {low} 和 {high}），改用默认值。",

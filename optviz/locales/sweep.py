@@ -67,5 +67,21 @@ STRINGS = {
         "每条曲线在当前问题和步数下扫描 {points} 个学习率，其余超参数取默认值。"
         "谷底越宽越平，说明对学习率选得不好越宽容。",
     ),
+    "ui.kind.surface": ("2-D", "二维"),
+    "ui.kind.network": ("Network", "神经网络"),
+    "sweep.click_hint_network": (
+        "Click a cell to open that configuration on the Networks page.",
+        "点击任一格子，即可在神经网络页面中打开该配置。",
+    ),
+    "sweep.open_network": ("Open on the Networks page", "在神经网络页面中打开"),
+    "sweep.best_links_network": (
+        "Best cells (open on the Networks page):",
+        "最佳格子（在神经网络页面中打开）：",
+    ),
+    "sweep.not_carried": (
+        "The Networks page carries only the learning rate; these run at their defaults there: {names}.",
+        "神经网络页面只沿用学习率；以下设置在那里取默认值：{names}。",
+    ),
+    "sweep.fig.click_network": ("click to open on the Networks page", "点击在神经网络页面中打开"),
     "sweep.sensitivity_empty": ("Pick optimizers to draw their curves.", "请选择优化器以绘制曲线。"),
 }

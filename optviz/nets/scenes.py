@@ -12,13 +12,14 @@ minibatches and the same settings for every optimizer (what makes their paths co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from ..optimizers import get_optimizer
+from ..optimizers.modifiers import split_key
 from ..runner import Trace, run
 from ..settings import RunSettings
 from ..spec import Param, choose, resolve
@@ -224,6 +225,47 @@ def step_units(problem: NetworkProblem, batch_size: int | None) -> float:
     n, width = _points_width(problem)
     points = (batch_size or n) + n
     return NET_STEP + POINT_WIDTH * points * width
+
+
+#: A batched sweep (``optviz.sweep`` on ``(N, D)``) shares a step's fixed cost (``NET_STEP``, once per
+#: sweep step) among its configurations; each configuration costs ``SWEEP_NET_CONFIG`` plus
+#: ``SWEEP_POINT_WIDTH`` per data point and width for each gradient (``SAM_GRADIENTS`` for SAM, whose
+#: step takes a second gradient at the ascent point: 86 us against Adam's 48 on the 8-8 MLP), ``PARAM_UNITS`` per parameter and unit of ``Optimizer.cost``
+#: (the update), and its block work: ``BLOCK_SHARE`` of ``block_cost`` per block, or, for the
+#: optimizers that keep a matrix root or eigenbasis per side of every block (``block_cost`` at least
+#: ``ROOT_BLOCK_COST``: Shampoo, SOAP), ``CUBE_UNITS`` per unit of ``block_cost`` and cubed side
+#: (Shampoo on the 64-feature regression's 64-vector takes 4 ms per configuration and step).
+#: Measured with Adam, 10 to 400 configurations: 43 us on the 8-8 MLP on 500 points (model 47 us),
+#: 181 us on the 16-16 on 1000 (264), 6.4 us on a 4-unit MLP on 200 points (6.5), 19 us on the
+#: 64-feature regression on 1000 (58); other optimizers in ``benchmarks/bench_budget.py``.
+SWEEP_NET_CONFIG = 20
+SWEEP_POINT_WIDTH = 0.004
+PARAM_UNITS = 0.15
+BLOCK_SHARE = 0.2
+ROOT_BLOCK_COST = 1000
+CUBE_UNITS = 1.3e-4
+SAM_GRADIENTS = 3
+
+
+def sweep_config_units(problem: NetworkProblem, batch_size: int | None, optimizers: Sequence[str]) -> float:
+    """Work units one configuration of a batched sweep adds to each step (``budget.work``'s
+    ``config_units``), for the costliest of ``optimizers`` (keys, composites too): its gradients on the
+    minibatch, its recorded loss on all points, its update and its per-block work."""
+    n, width = _points_width(problem)
+    blocks = problem.layout.blocks
+    cubes = sum(sum(side**3 for side in b.shape) or 1 for b in blocks)
+    worst = 0.0
+    for key in optimizers or ("sgd",):
+        opt = get_optimizer(key)
+        gradients = SAM_GRADIENTS if "sam" in split_key(opt.key)[0] else 1
+        points = gradients * (batch_size or n) + n
+        if opt.block_cost >= ROOT_BLOCK_COST:
+            block = CUBE_UNITS * opt.block_cost * cubes
+        else:
+            block = BLOCK_SHARE * opt.block_cost * len(blocks)
+        units = SWEEP_NET_CONFIG + SWEEP_POINT_WIDTH * points * width + PARAM_UNITS * opt.cost * problem.dim
+        worst = max(worst, units + block)
+    return worst
 
 
 def view_units(problem: NetworkProblem, slice_configs: int, boundary_points: int) -> float:

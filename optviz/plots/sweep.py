@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from ..compare import LearningRateScan
 from ..i18n import t, tr
+from ..nets.base import NetworkProblem
 from ..optimizers import get_optimizer
 from ..problems import Problem
 from ..spec import Param
@@ -246,10 +247,12 @@ def _cell_layer(result: SweepResult, xp: Param, yp: Param, lang: str) -> go.Scat
     # numbers in customdata (a compact typed array); what happened, in words, in text (never -1)
     custom = np.column_stack([ii, jj, xs[ii], ys[jj], result.final_loss.ravel()])
     outcomes = outcome_texts(result.steps_to_converge.ravel(), result.diverged_at.ravel(), lang)
+    # a network's cell opens on the Networks page, a 2-D problem's in the Playground
+    click = "sweep.fig.click_network" if isinstance(result.problem, NetworkProblem) else "sweep.fig.click"
     hover = (
         f"{xp.name} = %{{customdata[2]:.4g}}<br>{yp.name} = %{{customdata[3]:.4g}}<br>"
         f"{t('sweep.fig.final_loss', lang)} = %{{customdata[4]:.4g}}<br>%{{text}}"
-        f"<br><i>{t('sweep.fig.click', lang)}</i><extra></extra>"
+        f"<br><i>{t(click, lang)}</i><extra></extra>"
     )
     size = max(4.0, 360.0 / max(nx, ny))
     return go.Scattergl(
