@@ -240,6 +240,12 @@ LESSONS: dict[str, Lesson] = _lessons(
         steps=300,
     ),
     Lesson(
+        "sam_flat_minimum", "compare", "sharp_flat",
+        {"sgd": {"learning_rate": 0.01}, "adam": {"learning_rate": 0.05},
+         "sam-adam": {"learning_rate": 0.05, "sam.rho": 0.5}},
+        steps=500,
+    ),
+    Lesson(
         "muon_singular_values", "networks", "matrix",
         {"sgd": {"learning_rate": 0.1}, "adamw": {"learning_rate": 0.01}, "muon": {"learning_rate": 0.05}},
         steps=300,

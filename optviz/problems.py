@@ -445,6 +445,41 @@ def _quadratic_grad(x, y, k=20.0):
     return 0.2 * x, 0.2 * k * y
 
 
+#: Sharp and flat minima: a deep well 0.2 wide at (1, 0) and a shallow one 1.0 wide at (-1.5, 0.5), on a
+#: gentle bowl. Their minima (Newton's method to machine precision) and curvatures: 30 and 1.07.
+_SHARP = (1.0, 0.0, 0.2, 1.2)  # centre x, y, width, depth
+_FLAT = (-1.5, 0.5, 1.0, 1.0)
+SHARP_FLAT_MINIMA = [(0.9934078101310666, 0.0006544929962123691), (-1.3623253346108033, 0.45410844487026775)]
+
+
+def _well(x, y, well):
+    cx, cy, width, depth = well
+    return depth * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * width**2)), cx, cy, width
+
+
+def _sharp_flat(x, y):
+    sharp, flat = _well(x, y, _SHARP)[0], _well(x, y, _FLAT)[0]
+    return 0.05 * (x * x + y * y) - sharp - flat + 2.0
+
+
+def _sharp_flat_grad(x, y):
+    gx, gy = 0.1 * x, 0.1 * y
+    for well in (_SHARP, _FLAT):
+        e, cx, cy, width = _well(x, y, well)
+        gx = gx + e * (x - cx) / width**2
+        gy = gy + e * (y - cy) / width**2
+    return gx, gy
+
+
+def sharp_flat() -> TestFunction:
+    return TestFunction(
+        "sharp_flat", "Sharp and flat minima",
+        r"0.05\,(x^2+y^2) - 1.2\,e^{-\lVert (x,y)-(1,0) \rVert^2/0.08} - e^{-\lVert (x,y)-(-1.5,0.5) \rVert^2/2} + 2",
+        _sharp_flat, _sharp_flat_grad, (1.3, 0.4), ((-4.0, 4.0), (-3.0, 3.0)), SHARP_FLAT_MINIMA,
+        min_loss=float(_sharp_flat(*SHARP_FLAT_MINIMA[0])), max_curvature=30.2,
+    )  # fmt: skip
+
+
 def saddle() -> TestFunction:
     # A start on the ridge y = 0 never leaves it (the y-gradient is 0 there), so it is offset.
     return TestFunction(
@@ -550,6 +585,8 @@ PROBLEMS: dict[str, ProblemSpec] = {
                     "A bowl covered in bumps: a local minimum every unit step."),
         ProblemSpec("ackley", "Ackley", "function", (), ackley,
                     "A nearly flat plate with ripples and one deep hole at the origin."),
+        ProblemSpec("sharp_flat", "Sharp and flat minima", "function", (), sharp_flat,
+                    "A deep, narrow well and a shallow, wide one: SAM prefers the wide one."),
         ProblemSpec("saddle", "Saddle", "function", (), saddle,
                     "x^2 - y^2: a minimum along x, a maximum along y; unbounded below."),
         ProblemSpec(

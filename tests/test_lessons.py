@@ -233,6 +233,26 @@ def check_lbfgs_rosenbrock(lesson, runs):
     assert adam.converged_at is None and adam.final_loss > 0.1
 
 
+def check_sam_flat_minimum(lesson, runs):
+    """SGD and Adam end in the sharp well (the lowest loss); SAM(Adam) ends in the flat one, 30 times less
+    curved; with a small rho SAM stays in the sharp well too."""
+    problem = lesson.build_problem()
+    sharp, flat = problem.minima
+    for key in ("sgd", "adam"):
+        np.testing.assert_allclose(runs[key].params[-1], sharp, atol=1e-6)
+    sam = runs["sam-adam"]
+    assert np.linalg.norm(sam.params[-1] - flat) < 0.02 and sam.final_loss > problem.min_loss + 0.2
+    curvature = [np.linalg.eigvalsh(_hessian(problem, m)).max() for m in (sharp, flat)]
+    assert curvature[0] > 20 * curvature[1]
+    timid = _variant(lesson, "sam-adam", hparams={"sam.rho": 0.1})["sam-adam"]
+    assert np.linalg.norm(timid.params[-1] - sharp) < 0.05
+
+
+def _hessian(problem, p, h=1e-6):
+    """Central differences of the analytic gradient."""
+    return np.array([(problem.grad(p + h * e) - problem.grad(p - h * e)) / (2 * h) for e in np.eye(2)])
+
+
 def check_muon_singular_values(lesson, runs):
     """SGD learns the target's singular values one at a time, largest first; Muon learns them together,
     the smallest first and before the others do; its constant step length keeps its loss above SGD's."""

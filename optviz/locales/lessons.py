@@ -287,6 +287,25 @@ _LESSONS = {
             "L-BFGS 需要哪些 SGD 和 Adam 不需要的东西？为什么这对大型网络来说代价很高？",
         ),
     },
+    "sam_flat_minimum": {
+        "title": ("SAM leaves the sharp minimum for the flat one", "SAM 离开尖锐的极小值，去往平坦的那个"),
+        "text": (
+            "All three start in the basin of a deep but narrow well (30 times more curved than the wide one "
+            "on the left). SGD and Adam settle at its bottom, the lowest loss on the map. SAM takes each "
+            "gradient at a point rho = 0.5 uphill: from inside the narrow well that point lies outside it, "
+            "on the slope that leads away, so SAM climbs out and settles in the wide well, whose loss is "
+            "higher but barely changes around it: the kind of minimum that holds up when the data changes.",
+            "三者都从一个又深又窄的坑的吸引域出发（它的曲率是左边宽坑的 30 倍）。SGD 和 Adam 停在它的底部，"
+            "那是图上损失最低的地方。SAM 在往上坡 rho = 0.5 处的点求每一个梯度：从窄坑内部看，这个点落在坑外、"
+            "在通往外面的斜坡上，所以 SAM 爬了出来，停在宽坑里。宽坑的损失更高，但周围几乎不变："
+            "这正是数据变化时仍然站得住的那种极小值。",
+        ),
+        "question": (
+            "Which minimum is better on the training data, and which would you trust on new data? What "
+            "happens to SAM with rho = 0.1?",
+            "哪个极小值在训练数据上更好？换成新数据，你更相信哪一个？把 rho 改成 0.1，SAM 会怎样？",
+        ),
+    },
     "muon_singular_values": {
         "title": ("Muon learns every singular value at once", "Muon 同时学会所有奇异值"),
         "text": (

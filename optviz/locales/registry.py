@@ -392,6 +392,10 @@ TEXTS = {
     "Sharp ridges and flat plateaus around a minimum at (3, 0.5).": "最小值 (3, 0.5) 周围布满陡峭的山脊和平坦的高原。",
     "Himmelblau": "Himmelblau 函数",
     "Himmelblau (four minima)": "Himmelblau 函数（四个极小值）",
+    "Sharp and flat minima": "尖锐与平坦的极小值",
+    "A deep, narrow well and a shallow, wide one: SAM prefers the wide one.": (
+        "一个又深又窄的坑和一个又浅又宽的坑：SAM 更喜欢宽的那个。"
+    ),
     "Four equal minima: where you end up depends on where you start.": "四个同样低的极小值：最后落在哪一个，取决于从哪里出发。",
     "Booth": "Booth 函数",
     "A tilted quadratic bowl with its minimum at (1, 3).": "一个倾斜的二次碗，最小值在 (1, 3)。",
