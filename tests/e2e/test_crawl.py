@@ -3,10 +3,10 @@
 For each page and mode the crawl opens the page, plays every animation, then operates each visible
 control in turn (controls that appear on the way join the queue) and after every action checks what a
 person would see (tests/e2e/crawl.py ``check``): no exception box, every chart drawn with finite data
-and its contours still there, and the address bar equal to the page's share link. English is crawled
-in full; Chinese and presentation mode each take a fixed, seeded sample, so the suite stays within
-CI's time. The language switch and presentation toggle have their own test below, and the lesson
-buttons are each clicked by tests/e2e/test_learn_buttons.py.
+and its contours still there, and the address bar equal to the page's share link. In CI each mode
+takes a fixed, seeded sample of the controls (``SAMPLE``, at most ``MAX_ACTIONS``), so the suite stays
+within CI's time; ``OPTVIZ_CRAWL=full`` operates every control. The language switch and presentation
+toggle have their own test below, and the lesson buttons are each clicked by tests/e2e/test_issue11.py.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ MODES = {"en": "", "zh": "lang=zh", "present": "present=true"}
 #: seeded sample keeps CI's run short; OPTVIZ_CRAWL=full operates every control (the full crawl).
 FULL = os.environ.get("OPTVIZ_CRAWL") == "full"
 SAMPLE = {"en": 1.0, "zh": 1.0, "present": 1.0} if FULL else {"en": 0.35, "zh": 0.15, "present": 0.15}
-MAX_ACTIONS = {"en": 500, "zh": 500, "present": 500} if FULL else {"en": 8, "zh": 3, "present": 3}
+MAX_ACTIONS = {"en": 500, "zh": 500, "present": 500} if FULL else {"en": 6, "zh": 2, "present": 2}
 #: Order of operation: controls that change what else the page shows (selects, toggles, buttons) come
 #: after those that only change values, so a crawl reaches each control before a switch removes it.
 ORDER = [
@@ -157,9 +157,9 @@ SHARED = {
 
 @pytest.mark.parametrize("page_name", list(SHARED))
 def test_a_shared_link_opens_the_same_for_every_visitor(browser, server, page_name):
-    """The second and third visitors of a link get the first one's charts, served from the cache."""
+    """The second visitor of a link gets the first one's charts, served from the cache."""
     digests = []
-    for _ in range(3):
+    for _ in range(2):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         try:
             visitor = context.new_page()
@@ -172,4 +172,4 @@ def test_a_shared_link_opens_the_same_for_every_visitor(browser, server, page_na
         finally:
             context.close()
     assert digests[0] and all(d is not None for d in digests[0])
-    assert digests[1] == digests[0] == digests[2]
+    assert digests[1] == digests[0]
