@@ -85,49 +85,43 @@ def state_list(states: Sequence[StateVar]) -> str:
 
 def card(opt: optviz.Optimizer) -> None:
     """The full card of one optimizer (drawn only while its expander is open)."""
-    key = opt.key
-    st.markdown(f"#### {t('learn.card.what', lang)}")
-    st.markdown(t(f"learn.card.{key}.what", lang))
-    st.markdown(f"#### {t('learn.card.rule', lang)}")
-    st.latex(opt.latex)
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"#### {t('learn.card.state', lang)}")
-        st.markdown(state_list(opt.all_state) if opt.all_state else t("learn.card.no_state", lang))
-        st.markdown(t("learn.card.paper", lang, paper=opt.paper, year=opt.year))
-        st.markdown(t("learn.card.reference", lang, reference=opt.reference))
-    with right:
-        st.markdown(f"#### {t('learn.card.defaults', lang)}")
-        st.markdown(defaults_table(opt.hparams))
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"#### {t('learn.card.uses', lang)}")
-        st.markdown(t(f"learn.card.{key}.uses", lang))
-    with right:
-        st.markdown(f"#### {t('learn.card.fails', lang)}")
-        st.markdown(t(f"learn.card.{key}.fails", lang))
-    live_example(key, key)
+    card_body(opt.key, opt.latex, opt.all_state, opt.paper, opt.year, opt.reference, opt.hparams)
+    live_example(opt.key, opt.key)
 
 
 def modifier_card(mod: Modifier) -> None:
-    """The card of one modifier: its rule around any optimizer, its own settings and state, and a live
-    example around the optimizer its reference wraps (drawn only while its expander is open)."""
-    key = mod.key
+    """The card of one modifier: its rule around any optimizer's step, its own settings (named as links
+    and sweeps name them: 'lookahead.k') and state, and a live example around the optimizer its reference
+    wraps (drawn only while its expander is open)."""
+    latex = mod.latex(INNER_STEP)
+    card_body(mod.key, latex, mod.state, mod.paper, mod.year, mod.reference, mod.hparams, f"{mod.key}.")
+    live_example(modifier_example(mod.key), mod.key)
+
+
+def card_body(
+    key: str,
+    latex: str,
+    states: Sequence[StateVar],
+    paper: str,
+    year: int,
+    reference: str,
+    params: Sequence[Param],
+    prefix: str = "",
+) -> None:
+    """What a card says: what it does, the rule, state, paper and reference, settings, uses, failures."""
     st.markdown(f"#### {t('learn.card.what', lang)}")
     st.markdown(t(f"learn.card.{key}.what", lang))
     st.markdown(f"#### {t('learn.card.rule', lang)}")
-    st.latex(mod.latex(INNER_STEP))
+    st.latex(latex)
     left, right = st.columns(2)
     with left:
         st.markdown(f"#### {t('learn.card.state', lang)}")
-        st.markdown(state_list(mod.state) if mod.state else t("learn.card.no_state", lang))
-        st.markdown(t("learn.card.paper", lang, paper=mod.paper, year=mod.year))
-        st.markdown(t("learn.card.reference", lang, reference=mod.reference))
+        st.markdown(state_list(states) if states else t("learn.card.no_state", lang))
+        st.markdown(t("learn.card.paper", lang, paper=paper, year=year))
+        st.markdown(t("learn.card.reference", lang, reference=reference))
     with right:
         st.markdown(f"#### {t('learn.card.defaults', lang)}")
-        st.markdown(
-            defaults_table(mod.hparams, f"{key}.") if mod.hparams else t("learn.card.no_hparams", lang)
-        )
+        st.markdown(defaults_table(params, prefix) if params else t("learn.card.no_hparams", lang))
     left, right = st.columns(2)
     with left:
         st.markdown(f"#### {t('learn.card.uses', lang)}")
@@ -135,7 +129,6 @@ def modifier_card(mod: Modifier) -> None:
     with right:
         st.markdown(f"#### {t('learn.card.fails', lang)}")
         st.markdown(t(f"learn.card.{key}.fails", lang))
-    live_example(modifier_example(key), key)
 
 
 def live_example(opt_key: str, card_key: str) -> None:

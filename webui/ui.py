@@ -785,7 +785,7 @@ def run_settings_controls(
     schedule, minibatch, gradient noise and seed still apply). Without, it returns ``base``."""
     from optviz.app_state import START_PARAM, STUDY_STEPS, with_changes
     from optviz.nets.scenes import SCENES
-    from optviz.settings import GRAD_NOISE, SEED, batch_param, steps_param
+    from optviz.settings import steps_param
 
     problems = list(optviz.PROBLEMS) + (list(SCENES) if scenes else [])
     problem = choice_select(
@@ -834,32 +834,9 @@ def run_settings_controls(
             label=f"{t('ui.run.start', lang)} {b}",
         )
         start = None if (sx, sy) == tuple(float(v) for v in instance.start) else (float(sx), float(sy))
-        schedules = list(optviz.SCHEDULES)
-        schedule = choice_select(
-            f"{prefix}schedule", schedules, base.schedule, t("ui.run.schedule", lang),
-            format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
-        )  # fmt: skip
-        sdefaults = base.schedule_params if base.schedule == schedule else None
-        schedule_params = params_controls(
-            optviz.SCHEDULES[schedule].params, f"{prefix}schedule.{schedule}.", lang, defaults=sdefaults
+        schedule, schedule_params, batch_size, grad_noise, seed = _shared_run_controls(
+            prefix, lang, base, problem, getattr(instance, "n", None)
         )
-        batch_size = None
-        n = getattr(instance, "n", None)
-        if n is not None:
-            size = int(
-                param_control(
-                    batch_param(n),
-                    f"{prefix}batch.{problem}",
-                    lang,
-                    default=base.batch_size or n,
-                    label=t("ui.run.batch", lang),
-                )
-            )
-            batch_size = None if size >= n else size
-        grad_noise = float(
-            param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
-        )
-        seed = int(param_control(SEED, f"{prefix}seed", lang, typed=True, default=base.seed))
     out = with_changes(
         base, problem=problem, problem_params=problem_params or spec.defaults, steps=steps, start=start,
         schedule=schedule, schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise,
@@ -868,13 +845,45 @@ def run_settings_controls(
     return (out, {}) if scenes else out
 
 
+def _shared_run_controls(
+    prefix: str, lang: str, base: Any, problem: str, n: int | None
+) -> tuple[str, dict[str, float], int | None, float, int]:
+    """The run settings every problem has (schedule and its parameters, a minibatch when the problem
+    has ``n`` data points, gradient noise, seed): ``(schedule, schedule_params, batch_size, grad_noise,
+    seed)``, ``batch_size`` None for the full batch."""
+    from optviz.settings import GRAD_NOISE, SEED, batch_param
+
+    schedule = choice_select(
+        f"{prefix}schedule", list(optviz.SCHEDULES), base.schedule, t("ui.run.schedule", lang),
+        format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
+    )  # fmt: skip
+    sdefaults = base.schedule_params if base.schedule == schedule else None
+    schedule_params = params_controls(
+        optviz.SCHEDULES[schedule].params, f"{prefix}schedule.{schedule}.", lang, defaults=sdefaults
+    )
+    batch_size = None
+    if n is not None:
+        size = int(
+            param_control(
+                batch_param(n), f"{prefix}batch.{problem}", lang, default=base.batch_size or n,
+                label=t("ui.run.batch", lang),
+            )
+        )  # fmt: skip
+        batch_size = None if size >= n else size
+    grad_noise = float(
+        param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
+    )
+    seed = int(param_control(SEED, f"{prefix}seed", lang, typed=True, default=base.seed))
+    return schedule, schedule_params, batch_size, grad_noise, seed
+
+
 def _scene_settings_controls(prefix: str, lang: str, base: Any, scene_key: str) -> tuple[Any, dict[str, Any]]:
     """``run_settings_controls`` for a network scene: its controls, steps, schedule, minibatch, gradient
     noise and seed (no start point: a network starts from its seeded initial weights)."""
     from optviz.app_state import STUDY_STEPS, with_changes
     from optviz.nets.scenes import SCENES
     from optviz.network_state import data_points
-    from optviz.settings import GRAD_NOISE, SEED, batch_param, steps_param
+    from optviz.settings import steps_param
 
     scene = SCENES[scene_key]
     st.caption(tr(scene.summary, lang))
@@ -890,29 +899,9 @@ def _scene_settings_controls(prefix: str, lang: str, base: Any, scene_key: str) 
         )
     )
     with st.expander(t("ui.run.settings", lang)):
-        schedules = list(optviz.SCHEDULES)
-        schedule = choice_select(
-            f"{prefix}schedule", schedules, base.schedule, t("ui.run.schedule", lang),
-            format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
-        )  # fmt: skip
-        sdefaults = base.schedule_params if base.schedule == schedule else None
-        schedule_params = params_controls(
-            optviz.SCHEDULES[schedule].params, f"{prefix}schedule.{schedule}.", lang, defaults=sdefaults
+        schedule, schedule_params, batch_size, grad_noise, seed = _shared_run_controls(
+            prefix, lang, base, scene_key, data_points(scene, values)
         )
-        batch_size = None
-        n = data_points(scene, values)
-        if n is not None:
-            size = int(
-                param_control(
-                    batch_param(n), f"{prefix}batch.{scene_key}", lang, default=base.batch_size or n,
-                    label=t("ui.run.batch", lang),
-                )
-            )  # fmt: skip
-            batch_size = None if size >= n else size
-        grad_noise = float(
-            param_control(GRAD_NOISE, f"{prefix}grad_noise", lang, typed=True, default=base.grad_noise)
-        )
-        seed = int(param_control(SEED, f"{prefix}seed", lang, typed=True, default=base.seed))
     out = with_changes(
         base, problem=scene_key, problem_params={}, steps=steps, start=None, schedule=schedule,
         schedule_params=schedule_params, batch_size=batch_size, grad_noise=grad_noise, seed=seed, cursor=None,
