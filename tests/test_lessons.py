@@ -20,6 +20,7 @@ from optviz.lessons import (
     lessons_for,
     playground_config,
 )
+from optviz.problems import SHARP_FLAT_MINIMA
 
 
 def _sign_changes(a: np.ndarray) -> int:
@@ -237,7 +238,8 @@ def check_sam_flat_minimum(lesson, runs):
     """SGD and Adam end in the sharp well (the lowest loss); SAM(Adam) ends in the flat one, 30 times less
     curved; with a small rho SAM stays in the sharp well too."""
     problem = lesson.build_problem()
-    sharp, flat = problem.minima
+    sharp, flat = SHARP_FLAT_MINIMA  # the global minimum and the flat, local one
+    np.testing.assert_array_equal(problem.minima, [sharp])
     for key in ("sgd", "adam"):
         np.testing.assert_allclose(runs[key].params[-1], sharp, atol=1e-6)
     sam = runs["sam-adam"]
