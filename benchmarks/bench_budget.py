@@ -133,7 +133,7 @@ def costliest_links() -> None:
             else app_state.compare_load(config.optimizers, config.fair) if page == "compare"
             else app_state.sweep_load(config.resolution, config.sensitivity)
         )  # fmt: skip
-        load = load | {"cost": max(load.get("cost", 1.0), budget.optimizer_load([base.optimizer])["cost"])}
+        load = budget.with_optimizers(load, [base.optimizer])  # the page's own optimizer counts too
         n = base.problem_params.get("n")
         estimate = budget.seconds(budget.work(base.steps, batch_size=base.batch_size, n=n, **load))
         measured = cpu(partial(page_work, page, config))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -195,7 +195,7 @@ def budget_steps(
     is higher than the load's), and the warning saying so (None when they fit)."""
     kw = dict(load) if load is not None else budget.page_load("playground")
     if optimizers:
-        kw["cost"] = max(kw.get("cost", 1.0), budget.optimizer_load(optimizers)["cost"])
+        kw = budget.with_optimizers(kw, optimizers)
     clamp = budget.check(int(steps), batch_size=batch_size, n=n, formula_nodes=formula_nodes, **kw)
     if clamp is None:
         return steps, None
@@ -338,6 +338,24 @@ def _choice(raw: str | None, allowed: Iterable[str], fallback: str, what: str, w
     return fallback
 
 
+def query_texts(
+    params: Mapping[str, Any], warnings: list[ParseWarning], skip: Callable[[str], bool] = lambda name: False
+) -> dict[str, str]:
+    """One text per query parameter (``_single``: the last of repeated values, over-long ones dropped with
+    a warning), leaving out names ``skip`` says and anything that is not a mapping of string names."""
+    try:
+        items = list(params.items())
+    except Exception:  # not a mapping at all
+        items = []
+    raw: dict[str, str] = {}
+    for name, value in items:
+        if isinstance(name, str) and not skip(name):
+            text = _single(value, name, warnings)
+            if text is not None:
+                raw[name] = text
+    return raw
+
+
 def parse_playground(
     params: Mapping[str, str | list[str]],
     ignore: Iterable[str] = GLOBAL_KEYS,
@@ -352,19 +370,9 @@ def parse_playground(
     the Playground's single run).
     """
     warnings: list[ParseWarning] = []
-    try:
-        items = list(params.items())
-    except Exception:  # not a mapping at all
-        items = []
-    raw: dict[str, str] = {}
-    for name, value in items:
-        if not isinstance(name, str):
-            continue
-        if name.startswith("custom"):  # the custom-problem controls check their own values (a formula
-            continue  # may have formula.MAX_LENGTH = 300 characters, more than MAX_VALUE_CHARS)
-        text = _single(value, name, warnings)
-        if text is not None:
-            raw[name] = text
+    # the custom-problem controls check their own values (a formula may have formula.MAX_LENGTH = 300
+    # characters, more than MAX_VALUE_CHARS)
+    raw = query_texts(params, warnings, skip=lambda name: name.startswith("custom"))
     if LR_ALIAS in raw:
         alias = raw.pop(LR_ALIAS)
         raw.setdefault("learning_rate", alias)

@@ -170,3 +170,9 @@ def optimizer_load(optimizers: Sequence[str], blocks: int = 1) -> dict[str, floa
         "cost": max((o.cost for o in opts if o is not None), default=1.0),
         "block_units": max((o.block_cost for o in opts if o is not None), default=0.0) * blocks,
     }
+
+
+def with_optimizers(load: dict, optimizers: Sequence[str]) -> dict:
+    """``load`` (keywords of ``work``) at the cost of ``optimizers`` too, when they cost more than what
+    it counts already (a page's own optimizer beside its Compare entries or sensitivity scans)."""
+    return load | {"cost": max(load.get("cost", 1.0), optimizer_load(optimizers)["cost"])}

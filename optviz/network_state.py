@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from . import budget
-from .app_state import WARNING_TEXTS, ParseWarning, _fmt, _number, _single
+from .app_state import WARNING_TEXTS, ParseWarning, _fmt, _number, query_texts
 from .nets.base import NetworkProblem
 from .nets.scenes import MAX_NET_OPTIMIZERS, SCENES, Scene, step_units, view_units
 from .optimizers import OPTIMIZERS, get_optimizer
@@ -170,16 +170,7 @@ def parse_networks(
 ) -> tuple[NetworkConfig, list[ParseWarning]]:
     """A valid configuration from query parameters, plus a warning for everything that was fixed."""
     warnings: list[ParseWarning] = []
-    try:
-        items = list(params.items())
-    except Exception:  # not a mapping at all
-        items = []
-    raw: dict[str, str] = {}
-    for name, value in items:
-        if isinstance(name, str) and name not in ignore:
-            text = _single(value, name, warnings)
-            if text is not None:
-                raw[name] = text
+    raw = query_texts(params, warnings, skip=ignore.__contains__)
 
     scene_key = _choice(raw.pop("scene", None), SCENES, DEFAULT_SCENE, "scene", warnings)
     scene = SCENES[scene_key]

@@ -597,9 +597,7 @@ def test_fuzz_extreme_links_stay_within_the_budget(watch, capsys):
                 "sweep": app_state.sweep_load(getattr(config, "resolution", 0), getattr(config, "sensitivity", ())),
             }[page]  # fmt: skip
             # the page's own optimizer counts too (app_state.budget_steps)
-            load = load | {
-                "cost": max(load.get("cost", 1.0), budget.optimizer_load([base.optimizer])["cost"])
-            }
+            load = budget.with_optimizers(load, [base.optimizer])
             work = budget.work(base.steps, batch_size=base.batch_size, n=base.problem_params.get("n"), **load)
             assert work <= budget.WORK_BUDGET, (page, params)
             if work > worst.get(page, (0,))[0]:
