@@ -10,7 +10,12 @@ slider one notch and looks; ``--back-to-back`` instead presses the next key as s
 changes, while the rest of the page is still being drawn, which adds the previous change's
 remaining work to the next one's latency.
 
-Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY]``; the
+``--cursor`` measures the step cursor instead (goal: <= 50 ms at any run length): a key press on it to
+the first animation frame that shows the cursor's star at the new step, drawn by the browser alone,
+for runs of 300 and 10,000 steps, beside one learning-rate notch on the same page (a server rerun),
+so the ratio of the two is measured in one process.
+
+Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY] [--cursor]``; the
 default page is Adam on Rosenbrock for 300 steps, from lr 1e-5 (``--url ""`` is the app's own
 default page: Adam on the linear regression, 100 steps, with the data chart as a fourth view).
 """
@@ -55,13 +60,68 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+CURSOR = key_selector("pg.cursor") + " .optviz-step"
+#: True once the browser drew the cursor's star for step n (the readout says n and a star is drawn).
+DRAWN_JS = """([el, n]) => el.dataset.step === String(n)
+  && !!document.querySelector('.st-key-pg-chart-space svg.optviz-cursor polygon[data-mark="cursor"]')"""
+
+
+def cursor_latency(page, url: str, changes: int, steps: int) -> None:
+    """Key press on the step cursor -> its star drawn at the new step, ``changes`` times from a settled page,
+    then one learning-rate notch (a server rerun) for comparison."""
+    open_app(page, url)
+    page.wait_for_selector(CHART + " .js-plotly-plot")
+    page.locator(CURSOR + "[data-step]").wait_for()
+    thumb = page.locator(CURSOR + ' input[type="range"]')
+    box = page.locator(CURSOR).element_handle()  # inside the component's shadow root
+    latencies = []
+    for i in range(changes):
+        settle(page)
+        thumb.focus()
+        n = steps - 1 - i
+        began = time.perf_counter()
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(DRAWN_JS, arg=[box, n], polling="raf")
+        latencies.append((time.perf_counter() - began) * 1000)
+        # the step then goes to the server: the next move starts once that rerun is drawn
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('cursor') === '{n}'")
+    settle(page)
+    slider = page.locator(SLIDERS[0])
+    before = chart_digest(page.locator(CHART))
+    slider.focus()
+    settle(page)
+    began = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    wait_chart_change(page, CHART, before, polling="raf")
+    rerun = (time.perf_counter() - began) * 1000
+    p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+    print(
+        f"{steps} steps: step cursor key -> star drawn over {len(latencies)} moves: p50 {p50:.0f} ms"
+        f"   p95 {p95:.0f} ms   max {max(latencies):.0f} ms   (goal <= 50 ms: {'met' if p95 <= 50 else 'NOT met'})"
+    )
+    print(
+        f"  one learning-rate notch on the same page (server rerun): {rerun:.0f} ms;"
+        f" ratio rerun / cursor p50 = {rerun / p50:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--back-to-back", action="store_true", help="do not wait for the page to settle")
     parser.add_argument("--url", default=URL, help="query string of the Playground page to measure")
+    parser.add_argument("--cursor", action="store_true", help="measure the step cursor (browser only)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    if args.cursor:
+        with running_server() as (base, _), sync_playwright() as pw:
+            browser = launch(pw)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for steps in (300, 10_000):
+                cursor_latency(page, f"{base}/?{URL}&steps={steps}", args.changes, steps)
+            browser.close()
+        return
 
     with running_server() as (base, _), sync_playwright() as pw:
         browser = launch(pw)

@@ -20,8 +20,10 @@ from optviz.i18n import t, tr
 from optviz.optimizers.modifiers import composite_key
 from optviz.plots import curves, internals, space
 from optviz.plots import data as data_view
+from optviz.plots.cursor import cursor_payload
 from optviz.spec import Param
 from webui import ui
+from webui.cursor import step_cursor
 from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 
 P = "pg."
@@ -211,13 +213,11 @@ cursor = k
 # the step cursor and the numbers (drawn into this box later, once the cursor is known).
 first_screen = st.container()
 if k >= 1:
-    stored = ui.bound(
-        st.slider, P + "cursor", None,
-        valid=lambda v: v is None or (isinstance(v, int) and v >= 0),
-        shown=lambda v: k if v is None else min(int(v), k),
-        coerce=lambda v: None if v >= k else int(v),
-        label=t("playground.cursor", lang), min_value=0, max_value=k, step=1,
-        help=t("playground.cursor_help", lang),
+    # scrubbed and played in the browser (marks drawn over the charts); the step comes back when the person stops
+    stored = step_cursor(
+        P + "cursor", cursor_payload(trace),
+        {"space": "pg.chart.space", "loss": "pg.chart.loss", "data": "pg.chart.data", "internals": "pg.chart.internals"},
+        lang,
     )  # fmt: skip
     cursor = k if stored is None else min(int(stored), k)
 config = state.with_changes(
@@ -260,8 +260,9 @@ with first_screen:
     # side by side on a wide screen and on a projector (Streamlit stacks the columns on a phone)
     left, right = st.columns(2)
     # a click on the chart sets the start (its invisible grid is what Streamlit's selection reports)
+    # no in-chart Play or frame slider: the step cursor above plays every view at once
     space_fig = space.path_figure(
-        trace, cursor, window=window, presentation=present, clickable=True, lang=lang
+        trace, cursor, window=window, frames=0, presentation=present, clickable=True, lang=lang
     )
     loss_fig = curves.loss_figure(trace, cursor, presentation=present, lang=lang)
     if present:  # both charts above the fold of a 1280 x 720 projector

@@ -26,3 +26,10 @@ def chart(at: AppTest, key: str) -> dict:
     found = [c for c in at.get("plotly_chart") if c.key == key]
     assert found, f"no chart {key}"
     return json.loads(found[0].proto.spec)
+
+
+def component_data(at: AppTest, key: str) -> dict:
+    """The data the custom component ``key`` (``webui.cursor``) sends to the browser."""
+    found = [c for c in at.get("bidi_component") if c.proto.id.endswith("-" + key)]
+    assert found, f"no component {key}"
+    return json.loads(found[0].proto.json)

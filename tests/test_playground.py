@@ -1,16 +1,19 @@
 """The Playground page through streamlit's AppTest: defaults, controls, URL state, divergence, by-hand panel."""
 
+import base64
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from figdata import decode
+from page_runs import component_data
 from streamlit.testing.v1 import AppTest
 
 import optviz
 from optviz import app_state as state
 from optviz.explain import by_hand, fmt
+from webui import ui
 
 TIMEOUT = 60
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -68,11 +71,22 @@ def test_defaults_render_the_seed_example():
     assert space["data"][0]["type"] == "contour"
     path = space["data"][1]
     assert path["type"] == "scatter" and len(path["x"]) == state.DEFAULT_STEPS + 1
-    assert space["frames"] and all(f["traces"] == [1] for f in space["frames"])
+    # no in-chart animation: the step cursor plays every view; it carries the whole run to the browser
+    assert "frames" not in space and "sliders" not in space["layout"]
+    cursor = component_data(at, "pg.cursor")
     loss = chart(at, "Loss")
     assert loss["layout"]["yaxis"]["type"] == "log"
     expected = reference(state.default_config())
     np.testing.assert_array_equal(loss["data"][0]["y"], expected.loss)
+    assert cursor["k"] == cursor["value"] == state.DEFAULT_STEPS
+    packed = np.frombuffer(base64.b64decode(cursor["path"]), "<f4").reshape(-1, 2)
+    np.testing.assert_array_equal(packed, expected.params.astype(np.float32))
+    np.testing.assert_array_equal(
+        np.frombuffer(base64.b64decode(cursor["loss"]), "<f4"), expected.loss.astype(np.float32)
+    )
+    np.testing.assert_array_equal(
+        np.frombuffer(base64.b64decode(cursor["model"]), "<f4").reshape(-1, 2), packed
+    )
     assert metric(at, f"loss at step {state.DEFAULT_STEPS}") == f"{expected.final_loss:.4g}"
     assert chart(at, "Data space") and chart(at, "Optimizer internals")
     assert dict(at.query_params) == state.encode_playground(state.default_config()) | {"lang": "en"}
@@ -147,7 +161,7 @@ def test_a_query_string_reproduces_the_run_and_round_trips():
     space = chart(at, "Parameter space")
     path_x = expected.params[:101, 0].astype(np.float32)  # the path up to the cursor, sent as float32
     np.testing.assert_array_equal(space["data"][1]["x"], path_x)
-    assert at.slider(key="pg.cursor").value == 100
+    assert component_data(at, "pg.cursor")["value"] == 100
 
 
 def test_a_broken_url_is_fixed_with_a_warning():
@@ -186,7 +200,8 @@ def test_equation_panel_numbers_equal_the_trace_at_the_cursor():
         assert fmt(abs(trace.grads[6][coord])) in block
         assert fmt(trace.state["m"][6][coord]).lstrip("-") in block
         assert fmt(trace.state["v_hat"][6][coord]) in block
-    at.slider(key="pg.cursor").set_value(30).run()
+    at.session_state[ui.store_key("pg.cursor")] = 30  # what the cursor stores when a person stops at 30
+    at.run()
     assert by_hand(trace, 30).latex(1) in at.latex[-1].value
     assert at.query_params["cursor"] == "30"
 

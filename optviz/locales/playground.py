@@ -154,6 +154,7 @@ STRINGS = {
         "Moves the current step in every view: markers, fitted line, internals and the worked step.",
         "在所有视图中移动当前步：标记、拟合直线、内部状态和手算步骤。",
     ),
+    "playground.cursor_readout": ("step {step} of {k}", "第 {step} 步，共 {k} 步"),
     "playground.metric_loss": ("loss at step {step}", "第 {step} 步的损失"),
     "playground.metric_steps": ("steps run", "已运行步数"),
     "playground.metric_distance": ("distance to optimum", "到最优点的距离"),

@@ -283,6 +283,8 @@ def path_figure(
         layout["xaxis"]["constrain"] = "domain"
         layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     frame_list = _animate(layout, params, color, frames, cursor, names, lang)
+    if not frame_list:  # no play buttons or frame slider above the plot: the title needs less room
+        layout["margin"]["t"] = 60
     return figure(data, layout, frame_list, presentation=presentation, height=540)
 
 

@@ -37,7 +37,7 @@ _SETTLED_JS = """() => {
 _CONTROLS_JS = """() => {
   const kinds = ['stButton', 'stDownloadButton', 'stCheckbox', 'stSelectbox', 'stMultiSelect',
     'stSlider', 'stNumberInput', 'stTextInput', 'stRadio', 'stButtonGroup', 'stTabs', 'stExpander',
-    'stFileUploader'];
+    'stFileUploader', 'stBidiComponentIsolated'];
   // drawn, with a size, and not pushed off the side of the screen (the collapsed sidebar)
   const shown = (el) => { const b = el.getBoundingClientRect();
     return el.checkVisibility({visibilityProperty: true}) && b.width > 0 && b.height > 0
@@ -201,6 +201,19 @@ def operate(page, c: Control, download_dir=None) -> str:
     elif kind == "stButton":
         el.locator("button").first.click()
         done = "clicked"
+    elif kind == "stBidiComponentIsolated":  # the step cursor (webui.cursor): a key on its slider
+        thumb = el.locator('input[type="range"]').first
+        if not thumb.count():
+            return "skipped component"
+        value, high = float(thumb.evaluate("e => e.value")), float(thumb.get_attribute("max") or 0)
+        thumb.focus()
+        key = "ArrowLeft" if value >= high else "ArrowRight"
+        page.keyboard.press(key)
+        # the marks move in this browser at once, before any rerun (they hide again once the server's
+        # charts draw the step)
+        assert page.evaluate(MARKS_JS) > 0, f"{c.name}: {key} moved no mark"
+        page.wait_for_timeout(CURSOR_SETTLE_MS)  # then the step goes to the server
+        done = f"{key} on step cursor"
     elif kind == "stTextInput":
         box = el.locator("input").first
         box.fill(box.input_value() + " ")
@@ -212,10 +225,33 @@ def operate(page, c: Control, download_dir=None) -> str:
     return done
 
 
+#: Marks the step cursor draws over the charts (``webui/cursor.js``).
+MARKS_JS = "() => document.querySelectorAll('svg.optviz-cursor [data-mark]').length"
+#: A little more than the cursor's quiet time before it sends its step (SETTLE_MS in cursor.js).
+CURSOR_SETTLE_MS = 600
+
+
+def play_cursor(page) -> int:
+    """Press the step cursor's Play (if the page has one) and wait for the run's last step; return 1 or 0."""
+    box = page.locator('[data-testid="stBidiComponentIsolated"]:has(.optviz-step)')
+    if not box.count() or not box.first.is_visible():
+        return 0
+    step = box.first.locator(".optviz-step")
+    step.locator("button").click()
+    page.wait_for_function(
+        "el => el.dataset.step === el.querySelector('input').max",
+        arg=step.element_handle(),
+        timeout=TIMEOUT_MS,
+    )
+    page.wait_for_timeout(CURSOR_SETTLE_MS)
+    return 1
+
+
 def play_all(page) -> int:
-    """Press Play on every visible animated chart and wait for its last frame; return how many."""
+    """Press Play on every visible animated chart and the step cursor, and wait for their last frame;
+    return how many."""
     charts = page.locator(CHART)
-    played = 0
+    played = play_cursor(page)
     for i in range(charts.count()):
         gd = charts.nth(i)
         if not gd.is_visible() or gd.locator(".updatemenu-button").count() == 0:

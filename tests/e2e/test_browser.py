@@ -121,26 +121,6 @@ def test_a_shared_url_restores_the_exact_state(page, browser, server):
         other.context.close()
 
 
-def test_the_play_button_advances_the_animation(page, server):
-    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
-    chart = page.locator(SPACE + " " + CHART)
-    chart.wait_for()
-    frame_js = "gd => (gd._fullLayout.sliders && gd._fullLayout.sliders[0]) ? gd._fullLayout.sliders[0].active : null"
-    heads_js = "gd => JSON.stringify(gd._fullData.map(t => t.x ? Array.from(t.x).slice(-1) : null))"
-    start_frame = chart.evaluate(frame_js)
-    assert start_frame is not None, "the chart has no frame slider"
-    heads = chart.evaluate(heads_js)
-    play = chart.locator(".updatemenu-button").first
-    play.click()
-    page.wait_for_function(
-        "([sel, f]) => { const gd = document.querySelector(sel); const s = gd._fullLayout.sliders[0];"
-        " return s.active !== f; }",
-        arg=[SPACE + " " + CHART, start_frame],
-    )
-    assert chart.evaluate(frame_js) != start_frame
-    assert chart.evaluate(heads_js) != heads  # the drawn path moved with the frames
-
-
 def test_bad_urls_show_a_warning_and_a_working_page(page, server):
     open_app(page, f"{server}/?opt=nope&learning_rate=nan&steps=1e99&beta1=abc&opt=adam&start=1,2,3")
     page.wait_for_selector(SPACE + " " + CHART)

@@ -132,7 +132,7 @@ def test_projector_shows_both_charts_side_by_side_above_the_fold(browser, server
         assert space["x"] + space["width"] <= loss["x"]  # side by side, the map on the left
         assert abs(space["y"] - loss["y"]) < 5
         # the equal-scale map keeps a plot a class can read (it was 145 px tall with Play/Pause above it),
-        # its Play/Pause sit beside the plot, not on it, and Play animates the path
+        # and Play (the step cursor's) animates the path
         chart = page.locator(SPACE + " " + CHART)
         plot = chart.evaluate(
             """gd => { const L = gd._fullLayout, r = gd.getBoundingClientRect();
@@ -140,16 +140,12 @@ def test_projector_shows_both_charts_side_by_side_above_the_fold(browser, server
                          points: gd.calcdata[1].length}; }"""
         )
         assert plot["h"] >= 200, plot
-        buttons = chart.locator(".updatemenu-button")
-        assert buttons.count() == 2
-        for i in range(2):
-            assert buttons.nth(i).bounding_box()["x"] >= plot["right"], plot
-        buttons.first.click()  # Play
-        chart.evaluate(
-            """(gd, n) => new Promise((ok, no) => { const t0 = Date.now(); (function poll() {
-                 if (gd.calcdata[1].length < n) ok(); else if (Date.now() - t0 > 10000) no('no frame played');
-                 else requestAnimationFrame(poll); })(); })""",
-            plot["points"],
+        # no buttons on the plot: the step cursor below the charts plays every view
+        assert chart.locator(".updatemenu-button").count() == 0
+        step = page.locator(key_selector("pg.cursor") + " .optviz-step")
+        step.locator("button").click()
+        page.wait_for_function(  # from the last step, Play starts over at 0 and moves on
+            "el => Number(el.dataset.step) < Number(el.querySelector('input').max)", arg=step.element_handle()
         )
     finally:
         context.close()

@@ -1,0 +1,229 @@
+// optviz step cursor: the trace arrives once (data.path, data.loss, data.model as base64 float32); moving
+// the cursor or playing the run only moves marks drawn over the page's Plotly charts, in this browser,
+// with no server round trip. Plotly itself is not reachable from here (Streamlit bundles it privately), so
+// the marks sit in an SVG layer of our own on top of each chart, placed by the chart's own axis mapping
+// (ax._offset + ax.c2p), and redrawn after every Plotly redraw (zoom, pan, resize). When the person stops
+// (pointer released, keys quiet for SETTLE_MS, playback ended or paused) the step goes to Python once
+// (state "step"), which reruns the worked step and the address bar; the server's charts then draw that
+// step themselves and the layer hides again.
+
+const SETTLE_MS = 250;
+const NS = "http://www.w3.org/2000/svg";
+
+function floats(text) {
+  if (!text) return null;
+  const bytes = atob(text);
+  const u8 = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) u8[i] = bytes.charCodeAt(i);
+  return new Float32Array(u8.buffer);
+}
+
+function chartOf(key) {
+  return document.querySelector(`.st-key-${key} .js-plotly-plot`);
+}
+
+// The mark layer of one chart (created on first use and again after Plotly replaced its container).
+function layer(gd) {
+  const box = gd.querySelector(".svg-container");
+  if (!box) return null;
+  let svg = box.querySelector(":scope > svg.optviz-cursor");
+  if (!svg) {
+    svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("class", "optviz-cursor");
+    svg.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none;overflow:hidden";
+    box.appendChild(svg);
+  }
+  return svg;
+}
+
+function clear(gd) {
+  const svg = gd && gd.querySelector("svg.optviz-cursor");
+  if (svg) svg.replaceChildren();
+}
+
+function el(svg, name, attrs) {
+  const node = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  svg.appendChild(node);
+  return node;
+}
+
+// x, y in data coordinates of the (xaxis, yaxis) subplot -> pixels in the chart, or null if not drawable
+function pixel(xa, ya, x, y) {
+  const px = xa._offset + xa.c2p(x);
+  const py = ya._offset + ya.c2p(y);
+  return Number.isFinite(px) && Number.isFinite(py) ? [px, py] : null;
+}
+
+// A nested viewport over the plot area that clips to it, in the chart's own pixel coordinates.
+function plotArea(svg, xa, ya) {
+  const x = xa._offset, y = ya._offset, w = xa._length, h = ya._length;
+  return el(svg, "svg", {x, y, width: w, height: h, viewBox: `${x} ${y} ${w} ${h}`, overflow: "hidden"});
+}
+
+function star(svg, p, color, r) {
+  const pts = [];
+  for (let i = 0; i < 10; i++) {
+    const a = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? r * 0.45 : r;
+    pts.push(`${(p[0] + rr * Math.cos(a)).toFixed(1)},${(p[1] + rr * Math.sin(a)).toFixed(1)}`);
+  }
+  el(svg, "polygon", {points: pts.join(" "), fill: color, stroke: "white", "stroke-width": 1, "data-mark": "cursor"});
+}
+
+function vline(svg, xa, ya, x, color) {
+  const px = xa._offset + xa.c2p(x);
+  if (!Number.isFinite(px) || px < xa._offset - 1 || px > xa._offset + xa._length + 1) return;
+  el(svg, "line", {x1: px, x2: px, y1: ya._offset, y2: ya._offset + ya._length, stroke: color,
+                   "stroke-width": 1.5, "data-mark": "step"});
+}
+
+// Draw step n on every chart the page named; the marks show only while n differs from the server's step.
+function draw(s, n) {
+  const d = s.data, color = d.color, show = n !== d.value;
+  const path = s.path, loss = s.loss, model = s.model;
+  const space = chartOf(d.charts.space);
+  if (space && space._fullLayout && space._fullLayout.xaxis) {
+    clear(space);
+    const svg = show && layer(space);
+    if (svg) {
+      const L = space._fullLayout, xa = L.xaxis, ya = L.yaxis;
+      const g = plotArea(svg, xa, ya);
+      if (n > d.value) {  // the stretch the server's drawing does not show yet
+        const stride = Math.max(1, Math.ceil((n - d.value) / 400)), pts = [];
+        for (let i = d.value; i <= n; i += stride) { const p = pixel(xa, ya, path[2 * i], path[2 * i + 1]); if (p) pts.push(p.join(",")); }
+        const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
+        if (p) pts.push(p.join(","));
+        el(g, "polyline", {points: pts.join(" "), fill: "none", stroke: d.path_color, "stroke-width": 2, "data-mark": "path"});
+      }
+      const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
+      if (p) star(g, p, color, 9);
+    }
+  }
+  const lossChart = chartOf(d.charts.loss);
+  if (lossChart && lossChart._fullLayout && lossChart._fullLayout.xaxis) {
+    clear(lossChart);
+    const svg = show && layer(lossChart);
+    if (svg) {
+      const L = lossChart._fullLayout;
+      vline(svg, L.xaxis, L.yaxis, n, color);
+      const p = pixel(L.xaxis, L.yaxis, n, loss[n]);
+      if (p) star(svg, p, color, 7);
+    }
+  }
+  const dataChart = model && chartOf(d.charts.data);
+  if (dataChart && dataChart._fullLayout && dataChart._fullLayout.xaxis) {
+    clear(dataChart);
+    const svg = show && layer(dataChart);
+    if (svg) {
+      const L = dataChart._fullLayout, xa = L.xaxis, ya = L.yaxis, [x0, x1] = xa.range;
+      const w = model[2 * n], b = model[2 * n + 1];
+      const a = pixel(xa, ya, x0, w * x0 + b), z = pixel(xa, ya, x1, w * x1 + b);
+      const g = plotArea(svg, xa, ya);
+      if (a && z) el(g, "line", {x1: a[0], y1: a[1], x2: z[0], y2: z[1], stroke: d.path_color, "stroke-width": 3, "data-mark": "model"});
+    }
+  }
+  const internals = chartOf(d.charts.internals);
+  if (internals && internals._fullLayout) {
+    clear(internals);
+    const svg = show && layer(internals);
+    if (svg) {
+      const L = internals._fullLayout;
+      for (const id of (L._subplots && L._subplots.cartesian) || []) {
+        const m = /^x(\d*)y(\d*)$/.exec(id);
+        if (!m) continue;
+        const xa = L["xaxis" + m[1]], ya = L["yaxis" + m[2]];
+        if (xa && ya) vline(svg, xa, ya, n, color);
+      }
+    }
+  }
+}
+
+export default function (component) {
+  const {parentElement, data, setStateValue} = component;
+  const root = parentElement.querySelector(".optviz-step");
+  if (!root) return;
+  const range = root.querySelector("input[type=range]");
+  const play = root.querySelector("button");
+  const readout = root.querySelector("output");
+  const label = root.querySelector("label");
+  // one state object per mounted element, kept across reruns
+  const s = parentElement.__optvizCursor || (parentElement.__optvizCursor = {});
+  if (s.digest !== data.digest) {  // a new run: decode its arrays once
+    s.path = floats(data.path);
+    s.loss = floats(data.loss);
+    s.model = floats(data.model);
+    s.digest = data.digest;
+  }
+  s.data = data;
+  s.range = range;
+  label.textContent = data.label;
+  range.setAttribute("aria-label", data.label);
+  range.title = data.help;
+  range.max = String(data.k);
+  const show = (n) => {
+    readout.textContent = data.readout.replace("{step}", n).replace("{k}", data.k);
+    root.dataset.step = String(n);
+  };
+  const settle = () => {
+    clearTimeout(s.timer);
+    const n = Number(range.value);
+    s.sent = n;
+    setStateValue("step", {n, at: Date.now()});  // a new object each time: a repeated step still reruns
+  };
+  const stop = (send) => {
+    if (!s.playing) return;
+    cancelAnimationFrame(s.raf);
+    s.playing = false;
+    play.textContent = data.play;
+    play.setAttribute("aria-label", data.play);
+    if (send) settle();
+  };
+  const move = (n) => {
+    n = Math.max(0, Math.min(data.k, Math.round(n)));
+    if (Number(range.value) !== n) range.value = String(n);
+    show(n);
+    draw(s, n);
+  };
+  // a step the server set (a link, a lesson, a rerun after ours) wins over what this browser showed
+  if (!s.playing && s.value !== data.value) {
+    s.value = data.value;
+    range.value = String(data.value);
+  }
+  show(Number(range.value));
+  play.textContent = s.playing ? data.pause : data.play;
+  play.setAttribute("aria-label", play.textContent);
+  range.disabled = data.k < 1;
+  play.disabled = data.k < 1;
+  range.oninput = () => { stop(false); move(Number(range.value)); clearTimeout(s.timer); s.timer = setTimeout(settle, SETTLE_MS); };
+  range.onchange = () => { clearTimeout(s.timer); s.timer = setTimeout(settle, SETTLE_MS); };
+  play.onclick = () => {
+    if (s.playing) { stop(true); return; }
+    const k = data.k;
+    let from = Number(range.value);
+    if (from >= k) from = 0;
+    // the whole run in 1.5-6 s, one drawn step per animation frame at most
+    const duration = Math.min(6000, Math.max(1500, (k - from) * 20));
+    const t0 = performance.now();
+    s.playing = true;
+    play.textContent = data.pause;
+    play.setAttribute("aria-label", data.pause);
+    const tick = (now) => {
+      if (!s.playing) return;
+      const f = Math.min(1, (now - t0) / duration);
+      move(from + f * (k - from));
+      if (f < 1) s.raf = requestAnimationFrame(tick);
+      else stop(true);
+    };
+    s.raf = requestAnimationFrame(tick);
+  };
+  // redraw the marks whenever Plotly redraws a chart (zoom, pan, resize, a new figure)
+  for (const key of Object.values(data.charts)) {
+    const gd = chartOf(key);
+    if (gd && gd.on && !gd.__optvizCursorHooked) {
+      gd.__optvizCursorHooked = true;
+      gd.on("plotly_afterplot", () => { const st = parentElement.__optvizCursor; if (st && st.data) draw(st, Number(st.range.value)); });
+    }
+  }
+  draw(s, Number(range.value));
+  return () => { if (s.playing) { cancelAnimationFrame(s.raf); s.playing = false; } };
+}

@@ -1,0 +1,80 @@
+"""The Playground's step cursor: a slider and a Play button that move every chart in the browser.
+
+Streamlit's own slider reruns the page for every notch (0.3-2 s at 10,000 steps); this component
+receives the run once (``optviz.plots.cursor.cursor_payload``) and draws the cursor's marks over the
+charts itself (``cursor.js``), so scrubbing and playback never wait for the server. When the person
+stops, the step comes back as the component's state and is stored like any other control (``ui.bound``
+semantics: the store holds None for "the last step"), so the address bar, the worked step and the
+server-drawn charts follow one rerun later.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from optviz.i18n import t
+
+from . import ui
+
+_COMPONENT = st.components.v2.component(
+    "optviz_step_cursor",
+    html=(
+        '<div class="optviz-step"><label></label><div class="row">'
+        '<button type="button"></button><input type="range" min="0" step="1" value="0" />'
+        "<output></output></div></div>"
+    ),
+    css="""
+.optviz-step { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #111); }
+.optviz-step label { display: block; font-size: 0.875rem; margin-bottom: 0.25rem; }
+.optviz-step .row { display: flex; align-items: center; gap: 0.75rem; }
+.optviz-step input[type=range] { flex: 1; min-width: 6rem; accent-color: var(--st-primary-color, #1f77b4);
+  height: 1.5rem; }
+.optviz-step button { font: inherit; padding: 0.25rem 0.9rem; border-radius: 0.5rem; cursor: pointer;
+  border: 1px solid var(--st-border-color, #d5dae5); background: var(--st-secondary-background-color, #f3f5f8);
+  color: inherit; min-width: 5.5rem; }
+.optviz-step output { font-variant-numeric: tabular-nums; min-width: 8rem; text-align: right; }
+""",
+    js=(Path(__file__).with_name("cursor.js")).read_text(encoding="utf-8"),
+)
+
+
+def step_cursor(key: str, payload: dict[str, Any], charts: dict[str, str], lang: str) -> int | None:
+    """Draw the cursor for the run ``payload`` over the charts keyed in ``charts`` (roles ``space``,
+    ``loss``, ``data``, ``internals``) and return the stored step: None for the last step, else 0..k-1."""
+    k = int(payload["k"])
+    store = ui.store_key(key)
+    state = st.session_state
+    stored = state.get(store)
+    if not (stored is None or (isinstance(stored, int) and stored >= 0)):
+        stored = None
+    value = k if stored is None else min(int(stored), k)
+    state[store] = None if value >= k else value
+
+    def changed() -> None:
+        picked = (state.get(key) or {}).get("step")
+        try:
+            n = int(picked["n"])
+        except (KeyError, TypeError, ValueError):
+            return
+        n = min(max(n, 0), k)
+        state[store] = None if n >= k else n
+
+    _COMPONENT(
+        key=key,
+        data={
+            **payload,
+            "value": value,
+            "charts": {role: re.sub(r"[^a-zA-Z0-9_-]", "-", name) for role, name in charts.items()},
+            "label": t("playground.cursor", lang),
+            "help": t("playground.cursor_help", lang),
+            "play": "▶ " + t("plot.play", lang),
+            "pause": "❚❚ " + t("plot.pause", lang),
+            "readout": t("playground.cursor_readout", lang),
+        },
+        on_step_change=changed,
+    )
+    return state[store]
