@@ -47,7 +47,9 @@ def _query(page) -> dict:
 
 
 def test_keys_move_every_view_at_once_where_the_server_draws_that_step(page, server):
-    open_app(page, server + "/?cursor=40")  # the seed's example (Adam, regression data, 1000 steps) at step 40
+    open_app(
+        page, server + "/?cursor=40"
+    )  # the seed's example (Adam, regression data, 1000 steps) at step 40
     trace = optviz.run("adam", app_state.build_problem(app_state.default_config()),
                        **app_state.run_kwargs(app_state.default_config()))  # fmt: skip
     wait_idle(page)
