@@ -377,21 +377,46 @@ def _camera(chart):
     return chart.locator('.modebar-btn[data-title^="Download plot"]')
 
 
+#: Records, on every animation frame, the step cursor's step and the fewest contour paths the chart held
+#: while the cursor showed it (``window.__contours``).
+_WATCH_CURSOR_JS = """([gd, box]) => {
+  window.__contours = {};
+  const tick = () => {
+    const step = box.dataset.step, n = gd.querySelectorAll('.contour path').length;
+    window.__contours[step] = Math.min(window.__contours[step] ?? Infinity, n);
+    if (!window.__stopWatch) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
 def test_play_keeps_the_contours_in_the_playground_and_its_export(page, fresh, server, tmp_path):
-    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300&cursor=0")
     chart = page.locator(SPACE)
     chart.wait_for()
-    # defect 7: a PNG of the playing chart would show Play/Pause and the frame slider, so it has no
-    # camera (its export is the HTML below); a still chart's camera saves a PNG
-    chart.hover()
-    assert chart.locator(".modebar").count() == 1 and _camera(chart).count() == 0
-    loss = page.locator(key_selector("pg.chart.loss") + " " + CHART)
-    loss.hover()
-    with page.expect_download() as png:
-        _camera(loss).click()
-    assert png.value.suggested_filename == "optviz.png"
-    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    _play_to_the_end(page, chart)
+    # defect 7: a PNG of a playing chart would show Play/Pause and the frame slider; the Playground's
+    # path chart has neither (the step cursor plays it), so its camera saves a PNG like the loss chart's
+    for still in (chart, page.locator(key_selector("pg.chart.loss") + " " + CHART)):
+        still.hover()
+        with page.expect_download() as png:
+            _camera(still).click()
+        assert png.value.suggested_filename == "optviz.png"
+        assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the step cursor's Play: the contours stay on every frame and after the last
+    before = chart.evaluate("gd => gd.querySelectorAll('.contour path').length")
+    assert before > 0
+    box = page.locator(key_selector("pg.cursor") + " .optviz-step")
+    page.evaluate("() => { window.__stopWatch = false; }")
+    page.evaluate(_WATCH_CURSOR_JS, [chart.element_handle(), box.element_handle()])
+    box.locator("button").click()
+    page.wait_for_function("el => el.dataset.step === '300'", arg=box.element_handle())
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('cursor')")
+    wait_idle(page)
+    page.evaluate("() => { window.__stopWatch = true; }")
+    seen = {int(k): v for k, v in page.evaluate("() => window.__contours").items()}
+    played = {k: v for k, v in seen.items() if k < 300}  # at 300 the server's chart for the new step arrives
+    assert len(played) >= 20 and min(played.values()) > 0, seen
+    assert chart.evaluate("gd => gd.querySelectorAll('.contour path').length") == before  # after the last
     # the exported HTML opens on its first frame (no auto-play), with contours, and plays the same way
     with page.expect_download() as info:
         page.locator(key_selector("pg.dl.html") + " button").click()
