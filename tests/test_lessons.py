@@ -446,6 +446,26 @@ def test_compare_lesson_url_round_trips(key):
         np.testing.assert_array_equal(traces[opt].params, trace.params)
 
 
+@pytest.mark.parametrize("key", [k for k, v in LESSONS.items() if v.page == "networks"])
+def test_networks_lesson_url_round_trips(key):
+    """The link opens exactly the lesson (no step cut by the work budget) and the Networks page trains
+    exactly the lesson's runs, whose numbers its check asserts."""
+    from optviz.nets.scenes import train
+    from optviz.network_state import network_config, parse_networks, scene_problem
+    from optviz.settings import RunSettings
+
+    lesson = LESSONS[key]
+    config, warnings = parse_networks(lesson_query(lesson))
+    assert warnings == []
+    assert config == network_config(lesson) and config.steps == lesson.steps
+    # as pages/networks.py's _runs builds them from config.key()
+    setups = {opt: {**optviz.OPTIMIZERS[opt].defaults, "learning_rate": lr} for opt, lr in config.key()[2]}
+    problem = scene_problem(config.scene, config.scene_values)
+    traces = train(problem, setups, RunSettings(config.steps, batch_size=config.batch_size, seed=config.seed))
+    for opt, trace in lesson.runs().items():
+        np.testing.assert_array_equal(traces[opt].params, trace.params)
+
+
 def test_lesson_url_paths_and_extra_parameters():
     assert lesson_url(LESSONS["warmup"]).startswith("/?opt=momentum&")
     assert lesson_url(LESSONS["ravine_momentum"]).startswith("/compare?opts=sgd,momentum&")
