@@ -266,8 +266,9 @@ def _crossings(problem, params: np.ndarray) -> int:
 def check_spiral_boundary(lesson, runs):
     """SGD stays on the spiral's plateau (61% after 500 steps, steps of 0.005 on a gradient of 0.01, one
     gentle boundary), and no larger learning rate rescues it; Adam's steps are forty times longer: 90% by
-    step 200, 95% by 380, a boundary winding along the arms; 97% train against 85% test at the end."""
-    from optviz.plots.networks import accuracy
+    step 200, 95% by 380, a boundary winding along the arms; 97% train against 85% test at the end, and a
+    test loss that climbs back from 0.56 (step 45) to 1.0 while the train loss falls to 0.07."""
+    from optviz.plots.networks import accuracy, on_test_split
 
     problem = lesson.build_problem()
     assert (problem.data.name, problem.hidden, problem.dim) == ("spiral", (16, 16), 337)
@@ -285,6 +286,9 @@ def check_spiral_boundary(lesson, runs):
     first = {p: int(np.argmax(acc["adam"] >= p)) for p in (0.90, 0.95)}
     assert 150 < first[0.90] <= 200 and 300 < first[0.95] <= 380
     assert (round(100 * acc["adam"][-1]), round(100 * test["adam"][-1])) == (97, 85)
+    test_loss = on_test_split(problem).loss(adam.params)  # the curves' dashed loss
+    assert (int(test_loss.argmin()), round(test_loss.min(), 2), round(test_loss[-1], 1)) == (45, 0.56, 1.0)
+    assert round(adam.final_loss, 2) == 0.07 and test_loss[-1] > test_loss[0]
     assert (_crossings(problem, sgd.params[-1]), _crossings(problem, adam.params[-1])) == (2, 6)
     for lr in (1.0, 2.0, 4.0):  # a larger learning rate does not rescue SGD
         longer = _variant(lesson, hparams={"learning_rate": lr}, steps=1000)["sgd"]
