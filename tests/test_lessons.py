@@ -291,7 +291,7 @@ def check_spiral_boundary(lesson, runs):
     assert round(adam.final_loss, 2) == 0.07 and test_loss[-1] > test_loss[0]
     assert (_crossings(problem, sgd.params[-1]), _crossings(problem, adam.params[-1])) == (2, 6)
     for lr in (1.0, 2.0, 4.0):  # a larger learning rate does not rescue SGD
-        longer = _variant(lesson, hparams={"learning_rate": lr}, steps=1000)["sgd"]
+        longer = dataclasses.replace(lesson, setups={"sgd": {"learning_rate": lr}}, steps=1000).runs()["sgd"]
         assert longer.diverged_at is None and accuracy(problem, longer.params[-1:])[0] < 0.7, lr
 
 
