@@ -246,6 +246,16 @@ LESSONS: dict[str, Lesson] = _lessons(
         steps=500,
     ),
     Lesson(
+        "spiral_boundary", "networks", "classifier",
+        {"sgd": {"learning_rate": 0.5}, "adam": {"learning_rate": 0.03}},
+        steps=500, problem_params={"data": "spiral", "hidden": "16-16"},
+    ),
+    Lesson(
+        "slice_caveat", "networks", "classifier",
+        {"sgd": {"learning_rate": 0.5}, "adam": {"learning_rate": 0.03}},
+        steps=300, problem_params={"data": "moons"},
+    ),
+    Lesson(
         "muon_singular_values", "networks", "matrix",
         {"sgd": {"learning_rate": 0.1}, "adamw": {"learning_rate": 0.01}, "muon": {"learning_rate": 0.05}},
         steps=300,

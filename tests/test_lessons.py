@@ -255,6 +255,83 @@ def _hessian(problem, p, h=1e-6):
     return np.array([(problem.grad(p + h * e) - problem.grad(p - h * e)) / (2 * h) for e in np.eye(2)])
 
 
+def _crossings(problem, params: np.ndarray) -> int:
+    """How often the horizontal line through the centre (x1 from -1.6 to 1.6, the boundary view's window)
+    crosses the network's decision boundary."""
+    x1 = np.linspace(-1.6, 1.6, 801)
+    logits = problem.logits(params, np.stack([x1, np.zeros_like(x1)], -1))
+    return int((np.diff(np.sign(logits)) != 0).sum())
+
+
+def check_spiral_boundary(lesson, runs):
+    """SGD stays on the spiral's plateau (61% after 500 steps, steps of 0.005 on a gradient of 0.01, one
+    gentle boundary), and no larger learning rate rescues it; Adam's steps are forty times longer: 90% by
+    step 200, 95% by 380, a boundary winding along the arms; 97% train against 85% test at the end, and a
+    test loss that climbs back from 0.56 (step 45) to 1.0 while the train loss falls to 0.07."""
+    from optviz.plots.networks import accuracy, on_test_split
+
+    problem = lesson.build_problem()
+    assert (problem.data.name, problem.hidden, problem.dim) == ("spiral", (16, 16), 337)
+    assert (len(problem.data.y_train), len(problem.data.y_test)) == (160, 40)
+    sgd, adam = runs["sgd"], runs["adam"]
+    acc = {key: accuracy(problem, tr.params) for key, tr in runs.items()}
+    test = {key: accuracy(problem, tr.params, "test") for key, tr in runs.items()}
+    assert round(100 * acc["sgd"][-1]) == 61 and acc["sgd"].max() < 0.65
+    assert round(sgd.loss[0], 2) == 0.71 and round(sgd.final_loss, 2) == 0.62
+    plateau = slice(25, 200)
+    grad = np.median(np.linalg.norm(sgd.grads[plateau], axis=1))
+    steps = {key: np.median(np.linalg.norm(tr.updates[plateau], axis=1)) for key, tr in runs.items()}
+    assert 0.008 < grad < 0.012 and 0.004 < steps["sgd"] < 0.006  # SGD's step: 0.5 x the gradient
+    assert 0.15 < steps["adam"] < 0.25 and steps["adam"] > 35 * steps["sgd"]
+    first = {p: int(np.argmax(acc["adam"] >= p)) for p in (0.90, 0.95)}
+    assert 150 < first[0.90] <= 200 and 300 < first[0.95] <= 380
+    assert (round(100 * acc["adam"][-1]), round(100 * test["adam"][-1])) == (97, 85)
+    test_loss = on_test_split(problem).loss(adam.params)  # the curves' dashed loss
+    assert (int(test_loss.argmin()), round(test_loss.min(), 2), round(test_loss[-1], 1)) == (45, 0.56, 1.0)
+    assert round(adam.final_loss, 2) == 0.07 and test_loss[-1] > test_loss[0]
+    assert (_crossings(problem, sgd.params[-1]), _crossings(problem, adam.params[-1])) == (2, 6)
+    for lr in (1.0, 2.0, 4.0):  # a larger learning rate does not rescue SGD
+        longer = dataclasses.replace(lesson, setups={"sgd": {"learning_rate": lr}}, steps=1000).runs()["sgd"]
+        assert longer.diverged_at is None and accuracy(problem, longer.params[-1:])[0] < 0.7, lr
+
+
+def check_slice_caveat(lesson, runs):
+    """The PCA slice through SGD's end holds 71% + 26% of the paths' spread; SGD's path ends on it, but the
+    slice under the start (0.36) and under Adam's end (0.060) are far from the losses the network had (0.66
+    and 0.021): Adam ends three times below SGD and below every point of the slice. Not a lucky seed."""
+    from optviz.i18n import t
+    from optviz.plots.networks import caveat_losses, landscape, pca_plane, slice_loss
+
+    def measure(trs):
+        plane = pca_plane(trs)  # as the Networks page computes its slice
+        view = landscape(trs, plane)
+        lowest = slice_loss(trs["sgd"].problem, plane, view.window)[2].min()
+        under = {key: caveat_losses(tr, plane)[1] for key, tr in trs.items()}
+        return plane, lowest, under
+
+    assert lesson.optimizers[0] == "sgd"  # the slice goes through the first optimizer's final weights
+    plane, lowest, under = measure(runs)
+    sgd, adam = runs["sgd"], runs["adam"]
+    assert sgd.problem.dim == 105
+    assert plane.labels == tuple(t("net.pc", "en", i=i, share=share) for i, share in ((1, 71), (2, 26)))
+    P = np.concatenate([tr.params for tr in runs.values()])  # every step of both paths
+    kept = np.sum(plane.project(P) ** 2) / np.sum((P - plane.origin) ** 2)  # orthonormal directions
+    assert 0.96 < kept < 0.99  # "a few percent" are left out
+    np.testing.assert_allclose(under["sgd"][-1], sgd.final_loss, rtol=1e-12)  # on the plane
+    assert (round(sgd.loss[0], 2), round(under["sgd"][0], 2)) == (0.66, 0.36)
+    ends = (adam.final_loss, under["adam"][-1], sgd.final_loss)
+    assert tuple(round(x, 3) for x in ends) == (0.021, 0.060, 0.065)
+    assert 2.5 < under["adam"][-1] / adam.final_loss < 3.5 and 2.5 < sgd.final_loss / adam.final_loss < 3.5
+    assert round(lowest, 3) == 0.032 and lowest > adam.final_loss
+    for seed in (1, 2):  # other initial weights: the same caveat
+        trs = _variant(lesson, problem_params={**lesson.problem_params, "init_seed": seed})
+        _, lowest, under = measure(trs)
+        loss = {key: tr.loss for key, tr in trs.items()}
+        assert under["sgd"][0] < 0.7 * loss["sgd"][0], seed
+        assert under["adam"][-1] > 2 * loss["adam"][-1] and loss["adam"][-1] < loss["sgd"][-1] / 2, seed
+        assert lowest > loss["adam"][-1], seed
+
+
 def check_muon_singular_values(lesson, runs):
     """SGD learns the target's singular values one at a time, largest first; Muon learns them together,
     the smallest first and before the others do; its constant step length keeps its loss above SGD's."""
@@ -369,6 +446,26 @@ def test_compare_lesson_url_round_trips(key):
     # The Compare page computes exactly the lesson's runs.
     kwargs = {k: v for k, v in run_kwargs(config.base).items() if k != "hparams"}
     traces = compare(dict(config.hparams), lesson.build_problem(), **kwargs)
+    for opt, trace in lesson.runs().items():
+        np.testing.assert_array_equal(traces[opt].params, trace.params)
+
+
+@pytest.mark.parametrize("key", [k for k, v in LESSONS.items() if v.page == "networks"])
+def test_networks_lesson_url_round_trips(key):
+    """The link opens exactly the lesson (no step cut by the work budget) and the Networks page trains
+    exactly the lesson's runs, whose numbers its check asserts."""
+    from optviz.nets.scenes import train
+    from optviz.network_state import network_config, parse_networks, scene_problem
+    from optviz.settings import RunSettings
+
+    lesson = LESSONS[key]
+    config, warnings = parse_networks(lesson_query(lesson))
+    assert warnings == []
+    assert config == network_config(lesson) and config.steps == lesson.steps
+    # as pages/networks.py's _runs builds them from config.key()
+    setups = {opt: {**optviz.OPTIMIZERS[opt].defaults, "learning_rate": lr} for opt, lr in config.key()[2]}
+    problem = scene_problem(config.scene, config.scene_values)
+    traces = train(problem, setups, RunSettings(config.steps, batch_size=config.batch_size, seed=config.seed))
     for opt, trace in lesson.runs().items():
         np.testing.assert_array_equal(traces[opt].params, trace.params)
 

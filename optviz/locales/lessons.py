@@ -306,6 +306,70 @@ _LESSONS = {
             "哪个极小值在训练数据上更好？换成新数据，你更相信哪一个？把 rho 改成 0.1，SAM 会怎样？",
         ),
     },
+    "spiral_boundary": {
+        "title": ("Adam untangles the spiral; SGD stays on the plateau", "Adam 解开螺旋，SGD 困在平台上"),
+        "text": (
+            "A 16-16 tanh network (337 parameters) learns to tell the two arms of a spiral apart: 160 "
+            "training points, 40 held out for the test. From the same weights, SGD at learning rate 0.5 is "
+            "still at 61% train accuracy after 500 steps: its loss has only gone from 0.71 to 0.62. On this "
+            "plateau the gradient is about 0.01 long, so SGD's steps (learning rate times gradient) are about "
+            "0.005, and its boundary stays one gentle curve. Adam at 0.03 divides each coordinate's gradient "
+            "by that coordinate's own recent size, so its steps stay long on the plateau (about 0.2, forty "
+            "times SGD's): it passes 90% train accuracy by step 200 and 95% by step 380, and its boundary "
+            "winds along the arms (the horizontal line through the centre crosses it six times, SGD's "
+            "twice). A larger learning rate does not rescue SGD: at 1, 2 or 4 it still ends below 70% after "
+            "1000 steps. Watch the test curves too: Adam ends at 97% on the training points but 85% on the "
+            "held-out ones, and its test loss, lowest (0.56) at step 45, climbs back to 1.0 while its train "
+            "loss falls to 0.07: it grows sure of itself on points it has never seen, and is wrong about some.",
+            "一个 16-16 的 tanh 网络（337 个参数）要学会区分螺旋的两条臂：160 个训练点，另外 40 个留作测试。"
+            "从相同的权重出发，学习率 0.5 的 SGD 训练 500 步后训练准确率仍只有 61%：损失只从 0.71 降到 0.62。"
+            "在这片平台上梯度的长度约为 0.01，所以 SGD 每一步（学习率乘以梯度）只走约 0.005，它的决策边界"
+            "始终是一条平缓的曲线。学习率 0.03 的 Adam 把每个坐标的梯度除以这个坐标自己近来的大小，所以在平台"
+            "上步子依然很大（约 0.2，是 SGD 的四十倍）：它在第 200 步前训练准确率超过 90%，第 380 步前超过 "
+            "95%，边界也顺着螺旋臂弯绕（穿过中心的水平线与它相交六次，与 SGD 的边界只相交两次）。加大学习率"
+            "也救不了 SGD：取 1、2 或 4，跑完 1000 步仍低于 70%。也请留意测试曲线：Adam 最终在训练点上达到 "
+            "97%，在留出的测试点上只有 85%；它的测试损失在第 45 步最低（0.56），之后又回升到 1.0，而训练损失"
+            "降到 0.07：它对从没见过的点越来越有把握，其中一些却判断错了。",
+        ),
+        "question": (
+            "Press Play on the decision boundary, then show SGD's boundary instead (the optimizer shown in the "
+            "boundary view): how does each boundary change over training? What does the gap between Adam's "
+            "train and test accuracy tell you?",
+            "在决策边界图上按播放，再把边界视图显示的优化器换成 SGD：两条边界在训练中各自如何变化？"
+            "Adam 的训练准确率和测试准确率之间的差距说明了什么？",
+        ),
+    },
+    "slice_caveat": {
+        "title": ("What a loss slice shows, and what it hides", "损失切面展示了什么，又隐藏了什么"),
+        "text": (
+            "SGD (learning rate 0.5) and Adam (0.03) train the same 8-8 tanh network (105 parameters) on the "
+            "two moons for 300 steps. The slice is the plane through SGD's final weights (the first "
+            "optimizer's) along the two directions in which both paths together moved most; its axes say how "
+            "much of the paths' spread each holds: 71% and 26%, so the picture keeps almost all of the "
+            "motion. Its contours are still the loss on that plane, not the loss the network had: the chart "
+            "beside it draws each path's loss (solid) with the slice's loss under its projected point "
+            "(dashed). They meet at SGD's final point, which lies on the plane by construction, and part "
+            "elsewhere. Under the shared start the slice shows 0.36 where the network had 0.66. At the end the "
+            "slice under Adam shows 0.060, about SGD's 0.065, as if both had stopped equally high; Adam's own "
+            "loss is 0.021, three times lower, and lower than every point of the slice (its lowest is 0.032). "
+            "The few percent of the spread the plane leaves out are enough: the loss is steep in the "
+            "directions the picture does not show.",
+            "SGD（学习率 0.5）和 Adam（0.03）在双月数据上训练同一个 8-8 的 tanh 网络（105 个参数），共 300 步。"
+            "切面是经过 SGD 最终权重（第一个优化器的）的平面，两个方向取两条路径合在一起变化最大的方向；坐标轴"
+            "标出了每个方向占路径变化的比例：71% 和 26%，所以这张图几乎保留了全部的运动。但等高线仍然只是这个"
+            "平面上的损失，而不是网络当时真正的损失：旁边的图把每条路径上的损失（实线）和其投影点处切面上的"
+            "损失（虚线）画在一起。两者在 SGD 的终点重合，因为按构造它就在平面上；在别处则会分开。在共同的"
+            "起点下方，切面显示 0.36，而网络当时的损失是 0.66。到最后，Adam 下方的切面显示 0.060，和 SGD 的 "
+            "0.065 差不多，看上去两者停在同样的高度；而 Adam 自己的损失是 0.021，低了三倍，比切面上任何一点"
+            "都低（切面上最低是 0.032）。平面丢掉的那几个百分点的变化就足够了：在图上看不到的方向上，损失很陡。",
+        ),
+        "question": (
+            "Which optimizer ended lower, and could you have told from the contours alone? Where along each "
+            "path do the solid and dashed lines part, and what does that say about the weights at those steps?",
+            "哪个优化器最终的损失更低？只看等高线你能看出来吗？沿着每条路径，实线和虚线在哪里分开？"
+            "这说明那些步的权重处在什么位置？",
+        ),
+    },
     "muon_singular_values": {
         "title": ("Muon learns every singular value at once", "Muon 同时学会所有奇异值"),
         "text": (
