@@ -256,6 +256,11 @@ LESSONS: dict[str, Lesson] = _lessons(
         steps=300, problem_params={"data": "moons"},
     ),
     Lesson(
+        "adopt_small_beta2", "compare", "rare_gradients",
+        {key: {"learning_rate": 0.01, "beta1": 0.0, "beta2": 0.1} for key in ("adam", "adopt", "amsgrad")},
+        steps=2000, batch_size=1,
+    ),
+    Lesson(
         "muon_singular_values", "networks", "matrix",
         {"sgd": {"learning_rate": 0.1}, "adamw": {"learning_rate": 0.01}, "muon": {"learning_rate": 0.05}},
         steps=300,

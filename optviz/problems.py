@@ -145,7 +145,38 @@ def _stack(gx, gy) -> np.ndarray:
     return out
 
 
-class LinearRegression(Problem):
+class FiniteSum(Problem):
+    """A loss that is the mean of ``n`` terms, so a minibatch of the terms gives a stochastic gradient.
+
+    Subclasses set ``n`` and implement ``stochastic``; the batches are shared: epochs of a seeded
+    shuffle of the n indices, cut into batches (drop-last).
+    """
+
+    n: int
+
+    def _epoch_batches(self, epoch: int, first: int, stop: int, batch_size: int, seed: int) -> np.ndarray:
+        """Indices of batches ``first`` to ``stop - 1`` of ``epoch``, one row each.
+
+        An epoch is a seeded shuffle of the n indices, cut into batches (drop-last). Short epochs
+        (at most SHUFFLE_BATCHES batches) draw the whole permutation; longer ones compute only the
+        positions they use, from a permutation keyed by (seed, epoch): O(batch) per step either way.
+        """
+        rng = np.random.default_rng([seed, epoch])
+        if self.n // batch_size <= SHUFFLE_BATCHES:
+            perm = rng.permutation(self.n)
+            return perm[first * batch_size : stop * batch_size].reshape(-1, batch_size)
+        keys = rng.integers(0, 2**64, size=_FEISTEL_ROUNDS, dtype=np.uint64, endpoint=False)
+        positions = np.arange(first * batch_size, stop * batch_size, dtype=np.uint64)
+        return keyed_permutation(positions, self.n, keys).reshape(-1, batch_size)
+
+    def batch_indices(self, step: int, batch_size: int, seed: int) -> np.ndarray:
+        """Indices of the minibatch used at 0-based ``step``: epochs of a seeded shuffle, drop-last."""
+        per_epoch = self.n // batch_size
+        epoch, j = divmod(step, per_epoch)
+        return self._epoch_batches(epoch, j, j + 1, batch_size, seed)[0]
+
+
+class LinearRegression(FiniteSum):
     """Mean squared error of the line ``w*x + b`` on data ``(x, y)``; parameters ``(w, b)``.
 
     The loss is a quadratic in (w, b), so it is evaluated from five sums of the data: after
@@ -210,27 +241,6 @@ class LinearRegression(Problem):
         dw, db, gw, gb = self._g(P)
         return self.min_loss + 0.5 * (dw * gw + db * gb), _stack(gw, gb)
 
-    def _epoch_batches(self, epoch: int, first: int, stop: int, batch_size: int, seed: int) -> np.ndarray:
-        """Indices of batches ``first`` to ``stop - 1`` of ``epoch``, one row each.
-
-        An epoch is a seeded shuffle of the n indices, cut into batches (drop-last). Short epochs
-        (at most SHUFFLE_BATCHES batches) draw the whole permutation; longer ones compute only the
-        positions they use, from a permutation keyed by (seed, epoch): O(batch) per step either way.
-        """
-        rng = np.random.default_rng([seed, epoch])
-        if self.n // batch_size <= SHUFFLE_BATCHES:
-            perm = rng.permutation(self.n)
-            return perm[first * batch_size : stop * batch_size].reshape(-1, batch_size)
-        keys = rng.integers(0, 2**64, size=_FEISTEL_ROUNDS, dtype=np.uint64, endpoint=False)
-        positions = np.arange(first * batch_size, stop * batch_size, dtype=np.uint64)
-        return keyed_permutation(positions, self.n, keys).reshape(-1, batch_size)
-
-    def batch_indices(self, step: int, batch_size: int, seed: int) -> np.ndarray:
-        """Indices of the minibatch used at 0-based ``step``: epochs of a seeded shuffle, drop-last."""
-        per_epoch = self.n // batch_size
-        epoch, j = divmod(step, per_epoch)
-        return self._epoch_batches(epoch, j, j + 1, batch_size, seed)[0]
-
     def stochastic(self, batch_size: int | None, steps: int, seed: int):
         """``grad(P, i)`` on the minibatch of step i: each batch's Hessian and offset, precomputed."""
         if batch_size is None or batch_size >= self.n:
@@ -270,6 +280,76 @@ class LinearRegression(Problem):
             return 0.5 * (w * (g[..., 0] + cw) + b * (g[..., 1] + cb)) - (w * cw + b * cb) + q[i], g
 
         grad.loss_and_grad = loss_and_grad  # type: ignore[attr-defined]
+        return grad
+
+
+class RareGradients(FiniteSum):
+    """Reddi, Kale & Kumar's counterexample to Adam (2018), made bounded and 2-D.
+
+    The mean of ``n`` terms ``f_i(x, y) = a_i x + x^2/2 + y^2/2`` (plus the constant that makes the
+    minimum 0): ``rare = ceil(2n / (C + 1))`` of them have the large slope ``a_i = C``, the others
+    ``a_i = -1``, so the mean slope ``s = rare (C + 1) / n - 1`` is at least 1 (exactly 1 when C + 1
+    divides 2n) and the minimum ``(-s, 0)`` lies at negative x, while most one-term minibatches push x
+    up, towards the frequent terms' own minimum x = 1. An optimizer that divides each step by the size
+    of the current gradient (Adam with a small beta2 and no momentum) follows the many small gradients.
+    """
+
+    key = "rare_gradients"
+    name = "Rare large gradients"
+    latex = (
+        r"\frac1n \sum_i \left(a_i x + \tfrac12 x^2 + \tfrac12 y^2\right) + \tfrac12 s^2,\ a_i \in \{C, -1\}"
+    )
+
+    def __init__(self, n: int = 100, C: float = 9.0, *, start: tuple[float, float] = (0.0, 1.5)):
+        n, C = int(n), float(C)
+        if not (n >= 3 and C >= 2.0):
+            raise ValueError(f"rare_gradients needs n >= 3 and C >= 2, got n={n}, C={C:g}")
+        rare = -(-2 * n // (C + 1.0))  # ceil(2n / (C + 1)), fewer than n terms
+        self.n, self.C, self.rare = n, C, int(rare)
+        self.slopes = np.where(np.arange(n) < self.rare, C, -1.0)  # a_i
+        self.s = float(self.slopes.sum() / n)  # the mean slope
+        self._c = 0.5 * self.s * self.s  # the constant that makes the minimum 0
+        self.minima = np.array([[-self.s, 0.0]])
+        self.min_loss = 0.0
+        self.max_curvature = 1.0
+        self.start = np.asarray(start, dtype=float)
+        self.window = ((-self.s - 3.0, 3.0), (-2.0, 2.0))
+
+    def loss(self, P: np.ndarray) -> np.ndarray:
+        return self.loss_and_grad(P)[0]
+
+    def grad(self, P: np.ndarray) -> np.ndarray:
+        return self.loss_and_grad(P)[1]
+
+    def loss_and_grad(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        P = np.asarray(P, dtype=float)
+        x, y = P[..., 0], P[..., 1]
+        dx = x + self.s
+        return 0.5 * (dx * dx + y * y), _stack(dx, y)
+
+    def stochastic(self, batch_size: int | None, steps: int, seed: int):
+        """``grad(P, i)`` on the minibatch of step i: the batch's mean slope, precomputed per step."""
+        if batch_size is None or batch_size >= self.n:
+            return None
+        per_epoch = self.n // batch_size
+        a = np.empty(steps)  # mean slope of each step's batch
+        for epoch in range(-(-steps // per_epoch)):
+            lo, hi = epoch * per_epoch, min((epoch + 1) * per_epoch, steps)
+            idx = self._epoch_batches(epoch, 0, hi - lo, batch_size, seed)
+            a[lo:hi] = self.slopes[idx].sum(1) / batch_size
+        c = self._c
+
+        def loss_and_grad(P: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+            """The batch's mean loss a x + (x^2 + y^2)/2 + s^2/2 and its gradient (a + x, y)."""
+            ai, x, y = float(a[i]), P[..., 0], P[..., 1]
+            return ai * x + 0.5 * (x * x + y * y) + c, _stack(x + ai, y)
+
+        def grad(P: np.ndarray, i: int) -> np.ndarray:
+            ai, x, y = float(a[i]), P[..., 0], P[..., 1]
+            return _stack(x + ai, y)
+
+        grad.loss_and_grad = loss_and_grad  # type: ignore[attr-defined]
+        grad.slopes = a  # type: ignore[attr-defined]
         return grad
 
 
@@ -502,6 +582,11 @@ def ill_conditioned(condition_number: float = 20.0) -> TestFunction:
     )  # fmt: skip
 
 
+def rare_gradients(n: int = 100, rare_slope: float = 9.0) -> RareGradients:
+    """Reddi et al.'s rare large gradients: ``n`` terms, a fraction 2/(C+1) of them with slope C."""
+    return RareGradients(n, rare_slope)
+
+
 def linear_regression(
     n: int = 100,
     noise: float = 0.1,
@@ -526,7 +611,7 @@ class ProblemSpec:
 
     key: str
     name: str
-    kind: str  # "regression" or "function"
+    kind: str  # "regression", "function" or "finite_sum"
     params: tuple[Param, ...]
     factory: Callable[..., Problem]
     summary: str = ""
@@ -569,6 +654,21 @@ _REGRESSION_PARAMS = (
     Param("seed", 0, 0, 2**31 - 1, "linear", "Random seed of the data.", "", integer=True),
 )
 
+_RARE_PARAMS = (
+    Param(
+        "n", 100, 3, 10_000, "log", "Number of terms in the sum; a minibatch samples them.", "n", integer=True
+    ),
+    Param(
+        "rare_slope",
+        9.0,
+        2.0,
+        99.0,
+        "log",
+        "Slope C of the rare terms: 2/(C+1) of the terms have it, the others slope -1.",
+        "C",
+    ),
+)
+
 PROBLEMS: dict[str, ProblemSpec] = {
     s.key: s
     for s in (
@@ -591,6 +691,11 @@ PROBLEMS: dict[str, ProblemSpec] = {
                     "A nearly flat plate with ripples and one deep hole at the origin."),
         ProblemSpec("sharp_flat", "Sharp and flat minima", "function", (), sharp_flat,
                     "A deep, narrow well and a shallow, wide one: SAM prefers the wide one."),
+        ProblemSpec(
+            "rare_gradients", "Rare large gradients", "finite_sum", _RARE_PARAMS, rare_gradients,
+            "A sum of terms, a few with a large slope one way, most with a small slope the other: "
+            "Reddi's trap for Adam with minibatches.",
+        ),
         ProblemSpec("saddle", "Saddle", "function", (), saddle,
                     "x^2 - y^2: a minimum along x, a maximum along y; unbounded below."),
         ProblemSpec(

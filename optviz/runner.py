@@ -131,7 +131,9 @@ def prepare(
     if batch_size is not None:
         n = getattr(prob, "n", None)
         if n is None:
-            raise ValueError(f"batch_size only applies to linear regression, not {prob.key!r}")
+            raise ValueError(
+                f"batch_size only applies to a sum of terms such as linear regression, not {prob.key!r}"
+            )
         batch_size = _whole(batch_size, "batch_size", 1, n)
     grad_at, batch_grad, noise = _gradient_oracle(prob, steps, batch_size, grad_noise, seed)
     loss_grad_at = _loss_oracle(prob, batch_grad, noise)

@@ -21,6 +21,7 @@ from optviz.optimizers.modifiers import composite_key
 from optviz.plots import curves, internals, space
 from optviz.plots import data as data_view
 from optviz.plots.cursor import cursor_payload
+from optviz.problems import FiniteSum
 from optviz.spec import Param
 from webui import ui
 from webui.cursor import step_cursor
@@ -166,7 +167,7 @@ with run_box:
         optviz.SCHEDULES[schedule].params, f"{P}sp.{schedule}.", lang, typed=typed
     )
     batch_size = None
-    if regression:
+    if isinstance(problem, FiniteSum):  # a sum of data points or terms
         n = problem.n
         chosen = ui.param_control(
             settings.batch_param(n),

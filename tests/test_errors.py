@@ -44,7 +44,7 @@ BAD = [
     ("start of text", lambda: optviz.run("adam", "booth", steps=5, start="origin"), r"start must be two"),
     ("start far away", lambda: optviz.run("adam", "booth", steps=5, start=[1e9, 0]), r"outside the allowed box"),
     ("batch size on a test function", lambda: optviz.run("adam", "booth", steps=5, batch_size=4),
-     r"batch_size only applies to linear regression, not 'booth'"),
+     r"batch_size only applies to a sum of terms such as linear regression, not 'booth'"),
     ("batch size above n", lambda: optviz.run("adam", "linear_regression", steps=5, batch_size=101),
      r"batch_size=101 is outside \[1, 100\]"),
     ("negative noise", lambda: optviz.run("adam", "booth", steps=5, grad_noise=-1.0),

@@ -332,6 +332,50 @@ def check_slice_caveat(lesson, runs):
         assert lowest > loss["adam"][-1], seed
 
 
+def check_adopt_small_beta2(lesson, runs):
+    """One-term minibatches, beta2 = 0.1, no momentum: Adam ends near x = +1, the wrong side of the minimum
+    (-1, 0), on every seed tried; ADOPT ends near the minimum, AMSGrad on its side but behind. A rare large
+    gradient moves Adam by lr / sqrt(1 - beta2) at most, about as far as a small one; ADOPT several times
+    further. The same Adam with the full batch, or with beta2 = 0.999, ends at the minimum; with
+    beta1 = 0.9 on the minimum's side (the question)."""
+    problem = lesson.build_problem()
+    minimum = problem.minima[0]
+    np.testing.assert_array_equal(minimum, [-1.0, 0.0])
+    assert problem.start[0] > minimum[0] and lesson.batch_size == 1
+    assert len({tuple(sorted(hp.items())) for hp in lesson.setups.values()}) == 1  # the same settings
+    assert lesson.setups["adam"]["beta2"] == 0.1 and lesson.setups["adam"]["beta1"] == 0.0
+    for seed in range(3):  # not a lucky seed
+        trs = runs if seed == lesson.seed else _variant(lesson, seed=seed)
+        adam, adopt, ams = trs["adam"], trs["adopt"], trs["amsgrad"]
+        assert all(tr.diverged_at is None for tr in trs.values()), seed
+        assert adam.params[-1, 0] > 0.8 and adam.params[-200:, 0].mean() > 0.9, seed  # the wrong side
+        assert np.linalg.norm(adopt.params[-1] - minimum) < 0.2, seed
+        assert abs(adopt.params[-200:, 0].mean() - minimum[0]) < 0.2, seed
+        assert -1.2 < ams.params[-1, 0] < -0.8, seed
+        near = [int(np.argmax(np.abs(tr.params[:, 0] - minimum[0]) < 0.2)) for tr in (adopt, ams)]
+        assert 0 < near[0] < near[1], seed  # AMSGrad gets there later
+
+    lr, beta2 = lesson.setups["adam"]["learning_rate"], lesson.setups["adam"]["beta2"]
+    # Adam's largest step when beta1 = 0: |g| / sqrt(v_hat) <= 1 / sqrt(1 - beta2)
+    cap = lr / np.sqrt(1.0 - beta2)
+
+    def steps(tr):  # |step in x| on the rare large gradients, and on the small ones away from x = +1
+        rare, step, x = tr.grads[:, 0] > 4.0, np.abs(tr.updates[:, 0]), tr.params[:-1, 0]
+        assert 0.15 < rare.mean() < 0.25  # the minibatches: one term in five is a rare one
+        return step[rare], step[~rare & (x < 0.5)]
+
+    rare, small = steps(runs["adam"])
+    assert rare.max() <= cap * (1 + 1e-12) and np.median(rare) > 0.99 * cap  # about 1.05 lr, never more
+    assert 0.8 * lr < np.median(small) < cap
+    rare, small = steps(runs["adopt"])
+    assert np.median(rare) > 3 * max(lr, np.median(small))  # a large gradient, a large step
+    for changes in ({"batch_size": None}, {"hparams": {"beta2": 0.999}}):
+        adam = _variant(lesson, "adam", **changes)["adam"]
+        assert np.linalg.norm(adam.params[-1] - minimum) < 0.02, changes
+    momentum = _variant(lesson, "adam", hparams={"beta1": 0.9})["adam"]
+    assert momentum.params[-1, 0] < -0.5  # the question: momentum averages the rare gradients back in
+
+
 def check_muon_singular_values(lesson, runs):
     """SGD learns the target's singular values one at a time, largest first; Muon learns them together,
     the smallest first and before the others do; its constant step length keeps its loss above SGD's."""

@@ -119,3 +119,53 @@ def test_problem_parameters_are_validated():
         optviz.PROBLEMS["linear_regression"](x_low=2, x_high=1)
     with pytest.raises(ValueError, match="needs at least 2 distinct x values"):
         optviz.LinearRegression(np.ones(5), np.arange(5.0))
+
+
+@pytest.mark.parametrize(("n", "C"), [(100, 9.0), (100, 19.0), (10, 99.0), (3, 2.0), (1000, 2.5)])
+def test_rare_gradients_terms_and_minimum(n, C):
+    """ceil(2n/(C+1)) terms of slope C, the rest -1: a mean slope s >= 1 (1 when C+1 divides 2n), the
+    minimum at (-s, 0) with loss 0, and the full loss is the mean of the terms' losses."""
+    prob = optviz.PROBLEMS["rare_gradients"](n=n, rare_slope=C)
+    rare = int(np.ceil(2 * n / (C + 1)))
+    assert (
+        prob.rare == rare < n and np.sum(prob.slopes == C) == rare and np.sum(prob.slopes == -1) == n - rare
+    )
+    s = prob.slopes.mean()
+    assert s >= 1 and prob.s == pytest.approx(s, rel=1e-15)
+    if 2 * n % (C + 1) == 0:
+        assert prob.s == 1.0
+    np.testing.assert_array_equal(prob.minima, [[-prob.s, 0.0]])
+    P = random_points(prob)
+    x, y = P[:, :1], P[:, 1:]
+    terms = prob.slopes * x + 0.5 * (x * x + y * y) + 0.5 * prob.s**2  # (points, n)
+    np.testing.assert_allclose(prob.loss(P), terms.mean(1), rtol=1e-12, atol=1e-12)
+
+
+def test_rare_gradients_minibatches():
+    """One-term minibatches: each epoch visits every term once, so it holds exactly ``rare`` large
+    slopes; a batch's gradient and loss are its terms' means."""
+    prob = optviz.PROBLEMS["rare_gradients"](n=20, rare_slope=9.0)
+    assert prob.rare == 4
+    grad_at = prob.stochastic(batch_size=1, steps=60, seed=2)
+    slopes = [prob.slopes[prob.batch_indices(i, 1, seed=2)][0] for i in range(60)]
+    np.testing.assert_array_equal(grad_at.slopes, slopes)
+    for epoch in range(3):
+        assert slopes[20 * epoch : 20 * (epoch + 1)].count(9.0) == 4
+    P = random_points(prob, 5)
+    grad_at = prob.stochastic(batch_size=3, steps=12, seed=2)
+    for i in (0, 5, 11):
+        a = prob.slopes[prob.batch_indices(i, 3, seed=2)]
+        x, y = P[:, 0], P[:, 1]
+        np.testing.assert_allclose(grad_at(P, i), np.stack([x + a.mean(), y], -1), rtol=1e-14)
+        loss, g = grad_at.loss_and_grad(P, i)
+        np.testing.assert_array_equal(g, grad_at(P, i))
+        expect = np.mean([ai * x + 0.5 * (x * x + y * y) + 0.5 * prob.s**2 for ai in a], axis=0)
+        np.testing.assert_allclose(loss, expect, rtol=1e-12)
+    assert prob.stochastic(batch_size=20, steps=5, seed=0) is None  # the full batch
+
+
+def test_rare_gradients_parameters_are_validated():
+    with pytest.raises(ValueError, match=r"rare_slope=1\.0 is outside"):
+        optviz.PROBLEMS["rare_gradients"](rare_slope=1.0)
+    with pytest.raises(ValueError, match=r"n=2\.0 is outside"):
+        optviz.PROBLEMS["rare_gradients"](n=2)

@@ -235,7 +235,7 @@ def test_update_works_on_any_batch_shape(key):
 def test_problems_and_schedules_registries():
     assert list(optviz.PROBLEMS) == [
         "linear_regression", "rosenbrock", "beale", "himmelblau", "booth", "rastrigin", "ackley",
-        "sharp_flat", "saddle", "ill_conditioned",
+        "sharp_flat", "rare_gradients", "saddle", "ill_conditioned",
     ]  # fmt: skip
     assert set(optviz.SCHEDULES) == {
         "constant",

@@ -117,3 +117,12 @@ def test_scheduled_cells_equal_their_runs(key):
     lr = optviz.OPTIMIZERS[key].param("learning_rate").default
     grid = {"learning_rate": [0.1 * lr, 0.3 * lr, lr]}
     assert_cells_equal_runs(key, "booth", grid, 60, schedule="warmup_cosine")
+
+
+@pytest.mark.parametrize("key", ["adam", "adopt", "amsgrad"])
+def test_one_term_minibatch_cells_equal_their_runs(key):
+    """The rare-gradient problem's minibatches (its own oracle, not linear regression's) in a sweep."""
+    assert_cells_equal_runs(
+        key, "rare_gradients", {"learning_rate": [0.003, 0.03, 1.0], "beta2": [0.1, 0.999]}, 300,
+        batch_size=1, seed=4,
+    )  # fmt: skip

@@ -370,6 +370,43 @@ _LESSONS = {
             "这说明那些步的权重处在什么位置？",
         ),
     },
+    "adopt_small_beta2": {
+        "title": (
+            "ADOPT converges where Adam with a small beta2 does not",
+            "ADOPT 能收敛，beta2 很小的 Adam 却不能",
+        ),
+        "text": (
+            "The loss is the mean of 100 terms, and each step sees one of them (a minibatch of 1). 20 terms "
+            "have a large slope, 9, that pulls x down; the other 80 have a small slope, -1, that pushes x up. "
+            "On average the large ones win: the minimum is at x = -1. Adam with beta2 = 0.1 divides each "
+            "gradient by a running size of the gradients that forgets within a step or two, so however large "
+            "the gradient, the step is at most lr / sqrt(1 - beta2), about 1.05 lr: a rare large gradient moves "
+            "it no further than a small one. 80 steps up against 20 down: Adam ends near x = +1, the small "
+            "terms' own minimum, on the wrong side "
+            "(the counterexample of Reddi, Kale and Kumar, 2018). ADOPT divides each gradient by the second "
+            "moment of the steps before it, which knows nothing of the current gradient: a large gradient makes "
+            "a large step, and with the same beta2 it reaches the minimum. AMSGrad, Reddi's own fix, heads the "
+            "right way too, but it divides every step by the largest gradient it has seen (about 9), so it "
+            "crawls. None of the three uses momentum (beta1 = 0): momentum would average the rare large "
+            "gradients back in.",
+            "损失是 100 项的平均，每一步只看到其中一项（批大小为 1）。其中 20 项的斜率很大，为 9，把 x 往小处拉；"
+            "另外 80 项的斜率很小，为 -1，把 x 往大处推。平均下来大斜率占上风：极小值在 x = -1。"
+            "beta2 = 0.1 的 Adam 用梯度大小的滑动平均去除每个梯度，而这个平均一两步就忘掉过去，所以不论梯度多大，"
+            "一步最多走 lr / sqrt(1 - beta2)，约 1.05 lr：罕见的大梯度并不比小梯度把它推得更远。"
+            "80 步向上，20 步向下：Adam 最后停在 x = +1 附近，也就是那些小斜率项自己的极小值，落在了错误的一侧"
+            "（这就是 Reddi、Kale 和 Kumar 在 2018 年"
+            "给出的反例）。ADOPT 用之前各步的二阶矩去除每个梯度，这个二阶矩对当前梯度一无所知：大梯度迈大步，"
+            "于是在同样的 beta2 下它到达了极小值。AMSGrad 是 Reddi 自己提出的修正，它也朝正确的方向走，"
+            "但它用见过的最大梯度（约为 9）去除每一步，所以走得很慢。三者都不用动量（beta1 = 0）："
+            "动量会把罕见的大梯度重新平均进来。",
+        ),
+        "question": (
+            "Why does a gradient 9 times larger not move Adam further than a small one? Give Adam "
+            "beta2 = 0.999, or beta1 = 0.9: where does it end now, and why?",
+            "为什么大 9 倍的梯度并不能把 Adam 推得比小梯度更远？把 Adam 的 beta2 改成 0.999，"
+            "或者把 beta1 改成 0.9：它现在停在哪里？为什么？",
+        ),
+    },
     "muon_singular_values": {
         "title": ("Muon learns every singular value at once", "Muon 同时学会所有奇异值"),
         "text": (

@@ -393,6 +393,16 @@ TEXTS = {
     "Himmelblau": "Himmelblau 函数",
     "Himmelblau (four minima)": "Himmelblau 函数（四个极小值）",
     "Sharp and flat minima": "尖锐与平坦的极小值",
+    "Rare large gradients": "罕见的大梯度",
+    "A sum of terms, a few with a large slope one way, most with a small slope the other: "
+    "Reddi's trap for Adam with minibatches.": (
+        "若干项之和：少数几项朝一个方向有很大的斜率，大多数项朝另一个方向只有很小的斜率："
+        "这是 Reddi 为使用小批量的 Adam 设下的陷阱。"
+    ),
+    "Number of terms in the sum; a minibatch samples them.": "求和中的项数；每个小批量从中抽取。",
+    "Slope C of the rare terms: 2/(C+1) of the terms have it, the others slope -1.": (
+        "罕见项的斜率 C：有 2/(C+1) 的项是这个斜率，其余各项的斜率为 -1。"
+    ),
     "A deep, narrow well and a shallow, wide one: SAM prefers the wide one.": (
         "一个又深又窄的坑和一个又浅又宽的坑：SAM 更喜欢宽的那个。"
     ),
