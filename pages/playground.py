@@ -218,7 +218,7 @@ if k >= 1:
     stored = step_cursor(
         P + "cursor", cursor_payload(trace),
         {"space": "pg.chart.space", "loss": "pg.chart.loss", "data": "pg.chart.data", "internals": "pg.chart.internals"},
-        lang,
+        lang, presentation=present,
     )  # fmt: skip
     cursor = k if stored is None else min(int(stored), k)
 config = state.with_changes(

@@ -70,16 +70,16 @@ function star(svg, p, color, r) {
   el(svg, "polygon", {points: pts.join(" "), fill: color, stroke: "white", "stroke-width": 1, "data-mark": "cursor"});
 }
 
-function vline(svg, xa, ya, x, color) {
+function vline(svg, xa, ya, x, color, width) {
   const px = xa._offset + xa.c2p(x);
   if (!Number.isFinite(px) || px < xa._offset - 1 || px > xa._offset + xa._length + 1) return;
   el(svg, "line", {x1: px, x2: px, y1: ya._offset, y2: ya._offset + ya._length, stroke: color,
-                   "stroke-width": 1.5, "data-mark": "step"});
+                   "stroke-width": width, "data-mark": "step"});
 }
 
 // Draw step n on every chart the page named; the marks show only while n differs from the server's step.
 function draw(s, n) {
-  const d = s.data, color = d.color, show = n !== d.value;
+  const d = s.data, color = d.color, show = n !== d.value, scale = d.scale || 1;
   const path = s.path, loss = s.loss, model = s.model;
   const space = chartOf(d.charts.space);
   if (space && space._fullLayout && space._fullLayout.xaxis) {
@@ -93,10 +93,10 @@ function draw(s, n) {
         for (let i = d.value; i <= n; i += stride) { const p = pixel(xa, ya, path[2 * i], path[2 * i + 1]); if (p) pts.push(p.join(",")); }
         const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
         if (p) pts.push(p.join(","));
-        el(g, "polyline", {points: pts.join(" "), fill: "none", stroke: d.path_color, "stroke-width": 2, "data-mark": "path"});
+        el(g, "polyline", {points: pts.join(" "), fill: "none", stroke: d.path_color, "stroke-width": 2 * scale, "data-mark": "path"});
       }
       const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
-      if (p) star(g, p, color, 9);
+      if (p) star(g, p, color, 9 * scale);
     }
   }
   const lossChart = chartOf(d.charts.loss);
@@ -105,9 +105,9 @@ function draw(s, n) {
     const svg = show && layer(lossChart);
     if (svg) {
       const L = lossChart._fullLayout;
-      vline(svg, L.xaxis, L.yaxis, n, color);
+      vline(svg, L.xaxis, L.yaxis, n, color, 1.5 * scale);
       const p = pixel(L.xaxis, L.yaxis, n, loss[n]);
-      if (p) star(svg, p, color, 7);
+      if (p) star(svg, p, color, 7 * scale);
     }
   }
   const dataChart = model && chartOf(d.charts.data);
@@ -119,7 +119,7 @@ function draw(s, n) {
       const w = model[2 * n], b = model[2 * n + 1];
       const a = pixel(xa, ya, x0, w * x0 + b), z = pixel(xa, ya, x1, w * x1 + b);
       const g = plotArea(svg, xa, ya);
-      if (a && z) el(g, "line", {x1: a[0], y1: a[1], x2: z[0], y2: z[1], stroke: d.path_color, "stroke-width": 3, "data-mark": "model"});
+      if (a && z) el(g, "line", {x1: a[0], y1: a[1], x2: z[0], y2: z[1], stroke: d.path_color, "stroke-width": 3 * scale, "data-mark": "model"});
     }
   }
   const internals = chartOf(d.charts.internals);
@@ -132,7 +132,7 @@ function draw(s, n) {
         const m = /^x(\d*)y(\d*)$/.exec(id);
         if (!m) continue;
         const xa = L["xaxis" + m[1]], ya = L["yaxis" + m[2]];
-        if (xa && ya) vline(svg, xa, ya, n, color);
+        if (xa && ya) vline(svg, xa, ya, n, color, 1.5 * scale);
       }
     }
   }
@@ -156,6 +156,7 @@ export default function (component) {
   }
   s.data = data;
   s.range = range;
+  root.classList.toggle("present", (data.scale || 1) > 1);  // presentation mode: larger type
   label.textContent = data.label;
   range.setAttribute("aria-label", data.label);
   range.title = data.help;

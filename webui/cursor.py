@@ -37,14 +37,24 @@ _COMPONENT = st.components.v2.component(
   border: 1px solid var(--st-border-color, #d5dae5); background: var(--st-secondary-background-color, #f3f5f8);
   color: inherit; min-width: 5.5rem; }
 .optviz-step output { font-variant-numeric: tabular-nums; min-width: 8rem; text-align: right; }
+.optviz-step.present { font-size: 1.35rem; }
+.optviz-step.present label { font-size: 1.1rem; }
+.optviz-step.present input[type=range] { height: 2rem; }
 """,
     js=(Path(__file__).with_name("cursor.js")).read_text(encoding="utf-8"),
 )
 
 
-def step_cursor(key: str, payload: dict[str, Any], charts: dict[str, str], lang: str) -> int | None:
+#: Size of the cursor's marks in presentation mode, against the normal page (its fonts and markers grow too).
+PRESENTATION_SCALE = 1.6
+
+
+def step_cursor(
+    key: str, payload: dict[str, Any], charts: dict[str, str], lang: str, *, presentation: bool = False
+) -> int | None:
     """Draw the cursor for the run ``payload`` over the charts keyed in ``charts`` (roles ``space``,
-    ``loss``, ``data``, ``internals``) and return the stored step: None for the last step, else 0..k-1."""
+    ``loss``, ``data``, ``internals``) and return the stored step: None for the last step, else 0..k-1.
+    In ``presentation`` mode its marks are drawn larger, like the charts' own markers."""
     k = int(payload["k"])
     store = ui.store_key(key)
     state = st.session_state
@@ -68,6 +78,7 @@ def step_cursor(key: str, payload: dict[str, Any], charts: dict[str, str], lang:
         data={
             **payload,
             "value": value,
+            "scale": PRESENTATION_SCALE if presentation else 1.0,
             "charts": {role: re.sub(r"[^a-zA-Z0-9_-]", "-", name) for role, name in charts.items()},
             "label": t("playground.cursor", lang),
             "help": t("playground.cursor_help", lang),
