@@ -69,7 +69,9 @@ def _assert_lesson_opened(page, lesson: lessons.Lesson, lang: str) -> None:
         _wait_url(page, "/networks")
         config, warnings = parse_networks(query)
         assert warnings == [] and config.key() == network_config(lesson).key(), (lesson.key, page.url)
-        page.wait_for_selector(key_selector("net.chart.sv") + " " + CHART)  # the singular values
+        # the scene's own view: the singular values of the matrix problem, the classifier's boundary
+        view = "net.chart.sv" if lesson.problem == "matrix" else "net.chart.boundary"
+        page.wait_for_selector(key_selector(view) + " " + CHART)
         chips = _select_text(page, "net.opts")
         for key in lesson.optimizers:
             assert optviz.i18n.tr(optviz.OPTIMIZERS[key].name, lang) in chips, (lesson.key, chips)
