@@ -38,6 +38,7 @@ MAX_ACTIONS = {"en": 500, "zh": 500, "present": 500} if FULL else {"en": 6, "zh"
 #: after those that only change values, so a crawl reaches each control before a switch removes it.
 ORDER = [
     "stSlider",
+    "stBidiComponentIsolated",  # the Playground's step cursor
     "stNumberInput",
     "stTextInput",
     "stRadio",
