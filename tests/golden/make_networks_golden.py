@@ -13,7 +13,9 @@ beside this file:
   weight matrices with ``torch.optim.AdamW`` (its defaults, the same learning rate) on the biases,
   Newton-Schulz in float64 (``make_golden.float64_newton_schulz``); ``torch.optim.Adafactor``; and
   ``optax.lamb`` / ``optax.lars`` on the list of tensors (jax in float64), fed torch's gradients;
-  and of pytorch-optimizer 4.1.0's Shampoo (on the MLP) and SOAP (on 2 x 2 matrix sensing).
+  and of pytorch-optimizer 4.1.0's Shampoo (on the MLP) and SOAP (on 2 x 2 matrix sensing);
+  Muon, Adafactor, LAMB, LARS and Shampoo also on a 5 x 7 factorisation through k = 3 (full batch:
+  ``batch_size`` and ``batches`` are null), keyed ``<optimizer>-matrix``.
 
 torch is not a dependency of optviz; it is only needed here. Install it into a separate venv
 (``python -m venv /work/venv-golden --system-site-packages``, then ``pip install torch==2.13.0``)
@@ -125,6 +127,50 @@ TRAIN_CASES = {
             "precondition_frequency": 10.0, "epsilon": 1e-8,
         },
         "sensing-2x2-k2",
+    ),
+    # the same structure-aware optimizers on a 5 x 7 rank-2 target through k = 3 factors, full batch (the
+    # factorisation has no data): a tall A (5 x 3) and a wide B (3 x 7), so Newton-Schulz, the trust
+    # ratios, the factored second moments and Shampoo's left/right roots see both orientations and
+    # no bias vector; "<optimizer>-<anything>" keys give an optimizer a second case
+    "muon-matrix": (
+        "Muon",
+        {"lr": 0.02, "momentum": 0.95, "eps": 1e-7, "weight_decay": 0.01, "nesterov": True,
+         "ns_coefficients": (3.4445, -4.775, 2.0315), "ns_steps": 5, "adjust_lr_fn": None},
+        {"learning_rate": 0.02, "momentum": 0.95, "epsilon": 1e-7, "weight_decay": 0.01},
+        "matrix-5x7-k3",
+    ),
+    "adafactor-matrix": (
+        "Adafactor",
+        {"lr": 0.02, "beta2_decay": -0.8, "eps": (None, 1e-3), "d": 1.0, "weight_decay": 0.01},
+        {"learning_rate": 0.02, "beta2_decay": -0.8, "epsilon": 1e-3, "d": 1.0, "weight_decay": 0.01},
+        "matrix-5x7-k3",
+    ),
+    "lamb-matrix": (
+        "optax.lamb",
+        {"learning_rate": 0.01, "b1": 0.9, "b2": 0.99, "eps": 1e-6, "eps_root": 0.0, "weight_decay": 0.01},
+        {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.99, "epsilon": 1e-6, "weight_decay": 0.01},
+        "matrix-5x7-k3",
+    ),
+    "lars-matrix": (
+        "optax.lars",
+        {"learning_rate": 1.0, "weight_decay": 1e-3, "trust_coefficient": 0.02, "eps": 1e-6,
+         "momentum": 0.9, "nesterov": False},
+        {"learning_rate": 1.0, "momentum": 0.9, "trust_coefficient": 0.02, "epsilon": 1e-6, "weight_decay": 1e-3},
+        "matrix-5x7-k3",
+    ),
+    # Shampoo's epsilon is 1e-1 here: B's rows never leave span(B_0, M) (5 of 7 dimensions), and in the
+    # other 2 the right statistic is epsilon * I; the momentum buffer (the preconditioned step, lerped
+    # into the next gradient) feeds that null space back through roots of size epsilon^(-1/4), and with
+    # epsilon 1e-2 the loop's gain exceeds 1: the reference's own rounding noise there grows from 1e-16
+    # to 1e-8 in 100 steps and optviz's differs from it by 5.8e-9. With 1e-1 the noise stays at 1e-16.
+    "shampoo-matrix": (
+        "pytorch_optimizer.Shampoo",
+        {"lr": 0.02, "momentum": 0.5, "weight_decay": 1e-3, "matrix_eps": 1e-1, "preconditioning_compute_steps": 2},
+        {
+            "learning_rate": 0.02, "momentum": 0.5, "weight_decay": 1e-3, "epsilon": 1e-1,
+            "preconditioning_compute_steps": 2.0,
+        },
+        "matrix-5x7-k3",
     ),
 }  # fmt: skip
 
@@ -245,10 +291,9 @@ def stepper(cls_name: str, kwargs: dict, model: TorchModel):
         float64_newton_schulz()
         matrices = [t for t in model.params if t.ndim == 2]
         others = [t for t in model.params if t.ndim != 2]
-        opts = [
-            torch.optim.Muon(matrices, **kwargs),
-            torch.optim.AdamW(others, lr=kwargs["lr"], foreach=False),
-        ]
+        opts = [torch.optim.Muon(matrices, **kwargs)]
+        if others:  # a factorisation has matrices only (torch refuses an empty parameter list)
+            opts.append(torch.optim.AdamW(others, lr=kwargs["lr"], foreach=False))
         text = (
             f"torch.optim.Muon(matrices, **{kwargs!r}) + torch.optim.AdamW(vectors, lr={kwargs['lr']!r}, "
             f"foreach=False); {FLOAT64_NEWTON_SCHULZ}"
@@ -259,30 +304,34 @@ def stepper(cls_name: str, kwargs: dict, model: TorchModel):
 
 
 def train_fixture(key: str) -> dict:
+    """The run of TRAIN_CASES[key]; the optimizer is the key up to its first "-"."""
     cls_name, torch_kwargs, hparams, case = TRAIN_CASES[key]
+    optimizer = key.split("-", 1)[0]
     prob = build(case)
     model = TorchModel(prob, prob.start)
     step, reference = stepper(cls_name, torch_kwargs, model)
-    n = len(prob.data.X_train) if isinstance(prob, nets.MLP) else prob.n
-    batches = step_batches(n, TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED)
+    n = len(prob.data.X_train) if isinstance(prob, nets.MLP) else getattr(prob, "n", None)
+    # full batch where there is no data to draw from (the factorisation): batch_size and batches null
+    batch_size = TRAIN_BATCH if n is not None else None
+    batches = step_batches(n, TRAIN_BATCH, TRAIN_STEPS, TRAIN_SEED) if n is not None else None
     params = [model.flat().tolist()]
     for i in range(TRAIN_STEPS):
         for t in model.params:
             t.grad = None
-        model.loss(batches[i]).backward()
+        model.loss(None if batches is None else batches[i]).backward()
         step()
         if (i + 1) % RECORD_EVERY == 0:
             params.append(model.flat().tolist())
     cls, args, kwargs = GRAD_CASES[case]
     return {
-        "case": f"{key}-{case}",
-        "optimizer": key,
+        "case": f"{optimizer}-{case}",
+        "optimizer": optimizer,
         "hparams": hparams,
         "problem": {"class": cls, "args": args, "kwargs": kwargs},
         "steps": TRAIN_STEPS,
-        "batch_size": TRAIN_BATCH,
+        "batch_size": batch_size,
         "seed": TRAIN_SEED,
-        "batches": batches.tolist(),
+        "batches": None if batches is None else batches.tolist(),
         "record_every": RECORD_EVERY,
         "params": params,
         "reference": reference,
@@ -291,7 +340,7 @@ def train_fixture(key: str) -> dict:
 
 
 def main(only: list[str]) -> None:
-    """Every fixture, or only the training runs of the optimizer keys in ``only``."""
+    """Every fixture, or only the training runs of the TRAIN_CASES keys in ``only``."""
     torch.set_default_dtype(torch.float64)
     OUT.mkdir(exist_ok=True)
     for case in GRAD_CASES if not only else ():
