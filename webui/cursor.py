@@ -30,13 +30,14 @@ _COMPONENT = st.components.v2.component(
     css="""
 .optviz-step { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #111); }
 .optviz-step label { display: block; font-size: 0.875rem; margin-bottom: 0.25rem; }
-.optviz-step .row { display: flex; align-items: center; gap: 0.75rem; }
-.optviz-step input[type=range] { flex: 1; min-width: 6rem; accent-color: var(--st-primary-color, #1f77b4);
-  height: 1.5rem; }
+.optviz-step .row { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; }
+.optviz-step input[type=range] { flex: 1 1 12rem; min-width: 6rem;
+  accent-color: var(--st-primary-color, #1f77b4); height: 1.5rem; }
 .optviz-step button { font: inherit; padding: 0.25rem 0.9rem; border-radius: 0.5rem; cursor: pointer;
   border: 1px solid var(--st-border-color, #d5dae5); background: var(--st-secondary-background-color, #f3f5f8);
   color: inherit; min-width: 5.5rem; }
-.optviz-step output { font-variant-numeric: tabular-nums; min-width: 8rem; text-align: right; }
+.optviz-step output { font-variant-numeric: tabular-nums; min-width: 8rem; text-align: right;
+  margin-left: auto; }
 .optviz-step.present { font-size: 1.35rem; }
 .optviz-step.present label { font-size: 1.1rem; }
 .optviz-step.present input[type=range] { height: 2rem; }
