@@ -84,6 +84,16 @@ def unit_costs() -> None:
     )
 
 
+def sweep_grid(config, problem, kw: dict) -> None:
+    """The Sweep page's grid for ``config`` on ``problem`` (a 2-D problem or a network scene)."""
+    base = config.base
+    opt = optviz.OPTIMIZERS[base.optimizer]
+    grid = {a: axis_values(opt.param(a), *r, config.resolution)
+            for a, r in ((config.x, config.x_range), (config.y, config.y_range))}  # fmt: skip
+    fixed = {k: v for k, v in base.hparams.items() if k not in grid}
+    optviz.sweep(base.optimizer, problem, grid=grid, hparams=fixed, **kw)
+
+
 def page_work(page: str, config) -> None:
     """What ``page`` runs for ``config``: the same optviz calls, without Streamlit."""
     base = config if page == "playground" else config.base
@@ -96,11 +106,7 @@ def page_work(page: str, config) -> None:
         scans = tune_learning_rates(setups, problem, **kw) if config.fair else {}
         compare(with_tuned_rates(setups, scans), problem, **kw)
     else:
-        opt = optviz.OPTIMIZERS[base.optimizer]
-        grid = {a: axis_values(opt.param(a), *r, config.resolution)
-                for a, r in ((config.x, config.x_range), (config.y, config.y_range))}  # fmt: skip
-        fixed = {k: v for k, v in base.hparams.items() if k not in grid}
-        optviz.sweep(base.optimizer, problem, grid=grid, hparams=fixed, **kw)
+        sweep_grid(config, problem, kw)
         for key in config.sensitivity:
             learning_rate_scan(key, problem, **kw)
 
@@ -180,11 +186,7 @@ def page_work_network(config) -> None:
     base = config.base
     problem = scene_problem(base.problem, config.scene_values)
     kw = {k: v for k, v in app_state.run_kwargs(base).items() if k != "hparams"}
-    opt = optviz.OPTIMIZERS[base.optimizer]
-    grid = {a: axis_values(opt.param(a), *r, config.resolution)
-            for a, r in ((config.x, config.x_range), (config.y, config.y_range))}  # fmt: skip
-    fixed = {k: v for k, v in base.hparams.items() if k not in grid}
-    optviz.sweep(base.optimizer, problem, grid=grid, hparams=fixed, **kw)
+    sweep_grid(config, problem, kw)
     for key in config.sensitivity:
         learning_rate_scan(key, problem, hparams=app_state.default_hparams(key), **kw)
 

@@ -77,65 +77,49 @@ function vline(svg, xa, ya, x, color, width) {
                    "stroke-width": width, "data-mark": "step"});
 }
 
+// Clear the marks of chart ``key`` (if drawn) and, when ``show``, paint new ones: paint(svg, layout).
+function marks(key, show, paint) {
+  const gd = key && chartOf(key);
+  if (!gd || !gd._fullLayout || !gd._fullLayout.xaxis) return;
+  clear(gd);
+  const svg = show && layer(gd);
+  if (svg) paint(svg, gd._fullLayout);
+}
+
 // Draw step n on every chart the page named; the marks show only while n differs from the server's step.
 function draw(s, n) {
   const d = s.data, color = d.color, show = n !== d.value, scale = d.scale || 1;
   const path = s.path, loss = s.loss, model = s.model;
-  const space = chartOf(d.charts.space);
-  if (space && space._fullLayout && space._fullLayout.xaxis) {
-    clear(space);
-    const svg = show && layer(space);
-    if (svg) {
-      const L = space._fullLayout, xa = L.xaxis, ya = L.yaxis;
-      const g = plotArea(svg, xa, ya);
-      if (n > d.value) {  // the stretch the server's drawing does not show yet
-        const stride = Math.max(1, Math.ceil((n - d.value) / 400)), pts = [];
-        for (let i = d.value; i <= n; i += stride) { const p = pixel(xa, ya, path[2 * i], path[2 * i + 1]); if (p) pts.push(p.join(",")); }
-        const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
-        if (p) pts.push(p.join(","));
-        el(g, "polyline", {points: pts.join(" "), fill: "none", stroke: d.path_color, "stroke-width": 2 * scale, "data-mark": "path"});
-      }
+  marks(d.charts.space, show, (svg, L) => {
+    const xa = L.xaxis, ya = L.yaxis, g = plotArea(svg, xa, ya);
+    if (n > d.value) {  // the stretch the server's drawing does not show yet
+      const stride = Math.max(1, Math.ceil((n - d.value) / 400)), pts = [];
+      for (let i = d.value; i <= n; i += stride) { const p = pixel(xa, ya, path[2 * i], path[2 * i + 1]); if (p) pts.push(p.join(",")); }
       const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
-      if (p) star(g, p, color, 9 * scale);
+      if (p) pts.push(p.join(","));
+      el(g, "polyline", {points: pts.join(" "), fill: "none", stroke: d.path_color, "stroke-width": 2 * scale, "data-mark": "path"});
     }
-  }
-  const lossChart = chartOf(d.charts.loss);
-  if (lossChart && lossChart._fullLayout && lossChart._fullLayout.xaxis) {
-    clear(lossChart);
-    const svg = show && layer(lossChart);
-    if (svg) {
-      const L = lossChart._fullLayout;
-      vline(svg, L.xaxis, L.yaxis, n, color, 1.5 * scale);
-      const p = pixel(L.xaxis, L.yaxis, n, loss[n]);
-      if (p) star(svg, p, color, 7 * scale);
+    const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
+    if (p) star(g, p, color, 9 * scale);
+  });
+  marks(d.charts.loss, show, (svg, L) => {
+    vline(svg, L.xaxis, L.yaxis, n, color, 1.5 * scale);
+    const p = pixel(L.xaxis, L.yaxis, n, loss[n]);
+    if (p) star(svg, p, color, 7 * scale);
+  });
+  marks(model && d.charts.data, show, (svg, L) => {  // the fitted line w x + b (a regression only)
+    const xa = L.xaxis, ya = L.yaxis, [x0, x1] = xa.range, w = model[2 * n], b = model[2 * n + 1];
+    const a = pixel(xa, ya, x0, w * x0 + b), z = pixel(xa, ya, x1, w * x1 + b);
+    const g = plotArea(svg, xa, ya);
+    if (a && z) el(g, "line", {x1: a[0], y1: a[1], x2: z[0], y2: z[1], stroke: d.path_color, "stroke-width": 3 * scale, "data-mark": "model"});
+  });
+  marks(d.charts.internals, show, (svg, L) => {  // one line per panel
+    for (const id of (L._subplots && L._subplots.cartesian) || []) {
+      const m = /^x(\d*)y(\d*)$/.exec(id);
+      const xa = m && L["xaxis" + m[1]], ya = m && L["yaxis" + m[2]];
+      if (xa && ya) vline(svg, xa, ya, n, color, 1.5 * scale);
     }
-  }
-  const dataChart = model && chartOf(d.charts.data);
-  if (dataChart && dataChart._fullLayout && dataChart._fullLayout.xaxis) {
-    clear(dataChart);
-    const svg = show && layer(dataChart);
-    if (svg) {
-      const L = dataChart._fullLayout, xa = L.xaxis, ya = L.yaxis, [x0, x1] = xa.range;
-      const w = model[2 * n], b = model[2 * n + 1];
-      const a = pixel(xa, ya, x0, w * x0 + b), z = pixel(xa, ya, x1, w * x1 + b);
-      const g = plotArea(svg, xa, ya);
-      if (a && z) el(g, "line", {x1: a[0], y1: a[1], x2: z[0], y2: z[1], stroke: d.path_color, "stroke-width": 3 * scale, "data-mark": "model"});
-    }
-  }
-  const internals = chartOf(d.charts.internals);
-  if (internals && internals._fullLayout) {
-    clear(internals);
-    const svg = show && layer(internals);
-    if (svg) {
-      const L = internals._fullLayout;
-      for (const id of (L._subplots && L._subplots.cartesian) || []) {
-        const m = /^x(\d*)y(\d*)$/.exec(id);
-        if (!m) continue;
-        const xa = L["xaxis" + m[1]], ya = L["yaxis" + m[2]];
-        if (xa && ya) vline(svg, xa, ya, n, color, 1.5 * scale);
-      }
-    }
-  }
+  });
 }
 
 export default function (component) {
@@ -171,12 +155,15 @@ export default function (component) {
     s.sent = n;
     setStateValue("step", {n, at: Date.now()});  // a new object each time: a repeated step still reruns
   };
+  const caption = () => {  // Play or Pause, as the button's text and its accessible name
+    play.textContent = s.playing ? data.pause : data.play;
+    play.setAttribute("aria-label", play.textContent);
+  };
   const stop = (send) => {
     if (!s.playing) return;
     cancelAnimationFrame(s.raf);
     s.playing = false;
-    play.textContent = data.play;
-    play.setAttribute("aria-label", data.play);
+    caption();
     if (send) settle();
   };
   const move = (n) => {
@@ -191,8 +178,7 @@ export default function (component) {
     range.value = String(data.value);
   }
   show(Number(range.value));
-  play.textContent = s.playing ? data.pause : data.play;
-  play.setAttribute("aria-label", play.textContent);
+  caption();
   range.disabled = data.k < 1;
   play.disabled = data.k < 1;
   range.oninput = () => { stop(false); move(Number(range.value)); clearTimeout(s.timer); s.timer = setTimeout(settle, SETTLE_MS); };
@@ -206,8 +192,7 @@ export default function (component) {
     const duration = Math.min(6000, Math.max(1500, (k - from) * 20));
     const t0 = performance.now();
     s.playing = true;
-    play.textContent = data.pause;
-    play.setAttribute("aria-label", data.pause);
+    caption();
     const tick = (now) => {
       if (!s.playing) return;
       const f = Math.min(1, (now - t0) / duration);

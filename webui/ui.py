@@ -783,9 +783,8 @@ def run_settings_controls(
     ``scene_label``); for a scene it returns ``(base, scene values)``, ``base.problem`` being the scene's
     key, and draws the scene's controls instead of a 2-D problem's parameters and start point (the
     schedule, minibatch, gradient noise and seed still apply). Without, it returns ``base``."""
-    from optviz.app_state import START_PARAM, STUDY_STEPS, with_changes
+    from optviz.app_state import START_PARAM, with_changes
     from optviz.nets.scenes import SCENES
-    from optviz.settings import steps_param
 
     problems = list(optviz.PROBLEMS) + (list(SCENES) if scenes else [])
     problem = choice_select(
@@ -804,15 +803,7 @@ def run_settings_controls(
             problem_params = params_controls(
                 spec.params, f"{prefix}problem.{problem}.", lang, defaults=defaults
             )
-    steps = int(
-        param_control(
-            steps_param(STUDY_STEPS),
-            f"{prefix}steps",
-            lang,
-            default=base.steps,
-            label=t("ui.run.steps", lang),
-        )
-    )
+    steps = _steps_control(prefix, lang, base)
     instance = cached_problem(problem, problem_params)
     with st.expander(t("ui.run.settings", lang)):
         start0 = base.start if (base.start is not None and base.problem == problem) else tuple(instance.start)
@@ -843,6 +834,17 @@ def run_settings_controls(
         seed=seed, cursor=None,
     )  # fmt: skip
     return (out, {}) if scenes else out
+
+
+def _steps_control(prefix: str, lang: str, base: Any) -> int:
+    """The number of steps (Compare's and Sweep's range, ``STUDY_STEPS``), 2-D problem or network."""
+    from optviz.app_state import STUDY_STEPS
+    from optviz.settings import steps_param
+
+    label = t("ui.run.steps", lang)
+    return int(
+        param_control(steps_param(STUDY_STEPS), f"{prefix}steps", lang, default=base.steps, label=label)
+    )
 
 
 def _shared_run_controls(
@@ -880,24 +882,15 @@ def _shared_run_controls(
 def _scene_settings_controls(prefix: str, lang: str, base: Any, scene_key: str) -> tuple[Any, dict[str, Any]]:
     """``run_settings_controls`` for a network scene: its controls, steps, schedule, minibatch, gradient
     noise and seed (no start point: a network starts from its seeded initial weights)."""
-    from optviz.app_state import STUDY_STEPS, with_changes
+    from optviz.app_state import with_changes
     from optviz.nets.scenes import SCENES
     from optviz.network_state import data_points
-    from optviz.settings import steps_param
 
     scene = SCENES[scene_key]
     st.caption(tr(scene.summary, lang))
     with st.expander(t("ui.run.problem_params", lang), expanded=True):
         values = scene_controls(scene, f"{prefix}scene.{scene_key}.", lang)
-    steps = int(
-        param_control(
-            steps_param(STUDY_STEPS),
-            f"{prefix}steps",
-            lang,
-            default=base.steps,
-            label=t("ui.run.steps", lang),
-        )
-    )
+    steps = _steps_control(prefix, lang, base)
     with st.expander(t("ui.run.settings", lang)):
         schedule, schedule_params, batch_size, grad_noise, seed = _shared_run_controls(
             prefix, lang, base, scene_key, data_points(scene, values)

@@ -120,6 +120,14 @@ def control(key: str, kind: str) -> Control:
     return Control(key, kind, key_selector(key))
 
 
+def _press_one_notch(page, thumb, value: float) -> str:
+    """Move the range ``thumb`` (now at ``value``) one notch with the keyboard, left at its end; the key."""
+    thumb.focus()
+    key = "ArrowLeft" if value >= float(thumb.get_attribute("max") or 0) else "ArrowRight"
+    page.keyboard.press(key)
+    return key
+
+
 def operate(page, c: Control, download_dir=None) -> str:
     """Do to ``c`` what a person would; return a short description of what was done."""
     el = page.locator(c.selector).first
@@ -127,10 +135,7 @@ def operate(page, c: Control, download_dir=None) -> str:
     kind = c.kind
     if kind == "stSlider":
         thumb = el.locator('input[type="range"]').first
-        value, high = float(thumb.get_attribute("value")), float(thumb.get_attribute("max"))
-        thumb.focus()
-        key = "ArrowLeft" if value >= high else "ArrowRight"
-        page.keyboard.press(key)
+        key = _press_one_notch(page, thumb, float(thumb.get_attribute("value")))
         done = f"{key} on slider"
     elif kind in ("stSelectbox", "stMultiSelect"):
         # with room below it, as a person scrolls it: a list opened at the sidebar's bottom edge scrolls the
@@ -205,10 +210,7 @@ def operate(page, c: Control, download_dir=None) -> str:
         thumb = el.locator('input[type="range"]').first
         if not thumb.count():
             return "skipped component"
-        value, high = float(thumb.evaluate("e => e.value")), float(thumb.get_attribute("max") or 0)
-        thumb.focus()
-        key = "ArrowLeft" if value >= high else "ArrowRight"
-        page.keyboard.press(key)
+        key = _press_one_notch(page, thumb, float(thumb.evaluate("e => e.value")))
         # the marks move in this browser at once, before any rerun (they hide again once the server's
         # charts draw the step)
         assert page.evaluate(MARKS_JS) > 0, f"{c.name}: {key} moved no mark"

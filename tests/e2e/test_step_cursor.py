@@ -18,11 +18,14 @@ SPACE, LOSS, DATA = (
     key_selector(f"pg.chart.{name}") + " .js-plotly-plot" for name in ("space", "loss", "data")
 )
 
-#: Page position of the cursor's star drawn by the browser (mean of its ten vertices: its centre).
+#: The cursor's star the browser drew on a chart (the mean of its ten vertices: its centre), as a page
+#: position ("page") and in the chart's data coordinates ("data", read back through its axes); null if none.
 OVERLAY_STAR_JS = """gd => { const s = gd.querySelector('svg.optviz-cursor polygon[data-mark="cursor"]');
   if (!s) return null; const box = gd.querySelector('svg.optviz-cursor').getBoundingClientRect();
   const p = s.getAttribute('points').trim().split(/\\s+/).map(q => q.split(',').map(Number));
-  return [box.left + p.reduce((a, q) => a + q[0], 0) / p.length, box.top + p.reduce((a, q) => a + q[1], 0) / p.length]; }"""
+  const cx = p.reduce((a, q) => a + q[0], 0) / p.length, cy = p.reduce((a, q) => a + q[1], 0) / p.length;
+  const L = gd._fullLayout, xa = L.xaxis, ya = L.yaxis;
+  return {page: [box.left + cx, box.top + cy], data: [xa.p2c(cx - xa._offset), ya.p2c(cy - ya._offset)]}; }"""
 #: Page position of the cursor star Plotly itself draws (the server's figure: a star-marker trace).
 PLOTLY_STAR_JS = """gd => { const sc = gd._fullData.filter(t => t.type === 'scatter');
   const i = sc.findIndex(t => t.marker && t.marker.symbol === 'star');
@@ -33,12 +36,6 @@ OVERLAY_LINE_JS = """gd => { const l = gd.querySelector('svg.optviz-cursor line[
   const L = gd._fullLayout, xa = L.xaxis, ya = L.yaxis, g = (a) => Number(l.getAttribute(a));
   return [[xa.p2c(g('x1') - xa._offset), ya.p2c(g('y1') - ya._offset)],
           [xa.p2c(g('x2') - xa._offset), ya.p2c(g('y2') - ya._offset)]]; }"""
-#: The browser's star on a chart in data coordinates (its centre read back through the chart's axes).
-OVERLAY_STAR_DATA_JS = """gd => { const s = gd.querySelector('svg.optviz-cursor polygon[data-mark="cursor"]');
-  if (!s) return null; const L = gd._fullLayout, xa = L.xaxis, ya = L.yaxis;
-  const p = s.getAttribute('points').trim().split(/\\s+/).map(q => q.split(',').map(Number));
-  const cx = p.reduce((a, q) => a + q[0], 0) / p.length, cy = p.reduce((a, q) => a + q[1], 0) / p.length;
-  return [xa.p2c(cx - xa._offset), ya.p2c(cy - ya._offset)]; }"""
 MARKS_JS = "() => document.querySelectorAll('svg.optviz-cursor [data-mark]').length"
 
 
@@ -63,8 +60,8 @@ def test_keys_move_every_view_at_once_where_the_server_draws_that_step(page, ser
     # drawn by the browser before the server heard of it: star, loss line, fitted line, internals lines
     assert page.locator(CURSOR + " output").inner_text() == f"step {n} of {trace.k}"
     assert page.evaluate(MARKS_JS) >= 4
-    star = page.locator(SPACE).evaluate(OVERLAY_STAR_JS)
-    step_x, loss_y = page.locator(LOSS).evaluate(OVERLAY_STAR_DATA_JS)
+    star = page.locator(SPACE).evaluate(OVERLAY_STAR_JS)["page"]
+    step_x, loss_y = page.locator(LOSS).evaluate(OVERLAY_STAR_JS)["data"]
     assert abs(step_x - n) < 1 and abs(loss_y / trace.loss[n] - 1) < 1e-2, (step_x, loss_y, trace.loss[n])
     w, b = trace.params[n]
     for x, y in page.locator(DATA).evaluate(OVERLAY_LINE_JS):
