@@ -10,12 +10,16 @@ slider one notch and looks; ``--back-to-back`` instead presses the next key as s
 changes, while the rest of the page is still being drawn, which adds the previous change's
 remaining work to the next one's latency.
 
+``--switch`` measures an optimizer switch instead (goal: p50 <= 300 ms): a click on an option of the
+Optimizer select box to the first frame of the path chart drawn with the new optimizer's run, going
+round ``SWITCH_TO`` from a settled page each time.
+
 ``--cursor`` measures the step cursor instead (goal: <= 50 ms at any run length): a key press on it to
 the first animation frame that shows the cursor's star at the new step, drawn by the browser alone,
 for runs of 300 and 10,000 steps, beside one learning-rate notch on the same page (a server rerun),
 so the ratio of the two is measured in one process.
 
-Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY] [--cursor]``; the
+Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY] [--switch] [--cursor]``; the
 default page is Adam on Rosenbrock for 300 steps, from lr 1e-5 (``--url ""`` is the app's own
 default page: Adam on the linear regression, 100 steps, with the data chart as a fourth view).
 """
@@ -23,6 +27,7 @@ default page: Adam on the linear regression, 100 steps, with the data chart as a
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -36,10 +41,14 @@ from e2e.browser import (  # noqa: E402
     key_selector,
     launch,
     open_app,
+    open_select,
     running_server,
     wait_chart_change,
     wait_idle,
 )
+
+import optviz  # noqa: E402
+from optviz.i18n import tr  # noqa: E402
 
 URL = "opt=adam&learning_rate=0.00001&problem=rosenbrock&steps=300"
 #: Two sliders, moved in turn, so every change is a (learning_rate, beta1) pair not run before.
@@ -105,14 +114,56 @@ def cursor_latency(page, url: str, changes: int, steps: int) -> None:
     )
 
 
+#: Optimizers the switch benchmark goes round (each differs from the one before it).
+SWITCH_TO = ["sgd", "momentum", "rmsprop", "adam", "adamw", "lion", "adagrad", "nadam"]
+
+
+def switch_latency(page, url: str, changes: int) -> list[float]:
+    """Click on an option of the Optimizer select -> the path chart drawn with that optimizer's run."""
+    open_app(page, url)
+    page.wait_for_selector(CHART + " .js-plotly-plot")
+    latencies = []
+    for i in range(changes):
+        name = tr(optviz.OPTIMIZERS[SWITCH_TO[(i + 1) % len(SWITCH_TO)]].name, "en")
+        before = chart_digest(page.locator(CHART))
+        options = open_select(page, "pg.opt")
+        page.keyboard.type(name)  # the list shows only what fits: filter it as a person would
+        option = options.filter(has_text=re.compile(rf"(^|· ){re.escape(name)}$")).first
+        option.wait_for()
+        settle(page)
+        box = option.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        began = time.perf_counter()
+        page.mouse.down()
+        page.mouse.up()
+        wait_chart_change(page, CHART, before, polling="raf")
+        latencies.append((time.perf_counter() - began) * 1000)
+    return latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--back-to-back", action="store_true", help="do not wait for the page to settle")
     parser.add_argument("--url", default=URL, help="query string of the Playground page to measure")
     parser.add_argument("--cursor", action="store_true", help="measure the step cursor (browser only)")
+    parser.add_argument("--switch", action="store_true", help="measure an optimizer switch")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    if args.switch:
+        with running_server() as (base, _), sync_playwright() as pw:
+            browser = launch(pw)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            latencies = switch_latency(page, f"{base}/?{args.url}", args.changes)
+            browser.close()
+        p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+        print(f"optimizer switch (option click -> path chart redrawn) over {len(latencies)} switches:")
+        print(
+            f"  p50 {p50:.0f} ms   p95 {p95:.0f} ms   min {min(latencies):.0f} ms   max {max(latencies):.0f} ms"
+        )
+        print(f"  goal p50 <= 300 ms: {'met' if p50 <= 300 else 'NOT met'}")
+        return
 
     if args.cursor:
         with running_server() as (base, _), sync_playwright() as pw:
