@@ -45,6 +45,7 @@ from optviz.optimizers import MODIFIERS
 from optviz.optimizers.modifiers import CHAIN_MARK
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from webui import ui
+from webui.click import start_on_click
 from webui.shell import current_language, presenting, route_through_app
 
 P = "cmp."  # prefix of every control key on this page
@@ -235,7 +236,7 @@ if predict:
         st.rerun()
 
 if hidden:
-    st.plotly_chart(
+    ui.chart(
         overlay_figure(traces, reveal=False, presentation=present, lang=lang),
         key=f"{P}predict_chart",
         config=ui.CHART_CONFIG,
@@ -247,17 +248,16 @@ paths_tab, race_tab, loss_tab = st.tabs(
     [t("compare.tab.paths", lang), t("compare.tab.race", lang), t("compare.tab.loss", lang)]
 )
 with paths_tab:
-    # a click on the chart sets the shared start (its invisible grid is what the selection reports)
+    # a click on the chart sets the shared start
     paths_fig = overlay_figure(traces, presentation=present, clickable=True, lang=lang)
-    st.plotly_chart(
-        paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG, selection_mode="points",
-        on_select=ui.start_picker(f"{P}paths_chart", paths_fig, [f"{P}start.{base.problem}.{c}" for c in "xy"]),
-    )  # fmt: skip
+    ui.chart(paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG)
+    window = (tuple(paths_fig.layout.xaxis.range), tuple(paths_fig.layout.yaxis.range))
+    start_on_click(f"{P}click", f"{P}paths_chart", window, [f"{P}start.{base.problem}.{c}" for c in "xy"])
 with race_tab:
     race_fig = race_figure(traces, presentation=present, lang=lang)
-    st.plotly_chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
+    ui.chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
 with loss_tab:
-    st.plotly_chart(
+    ui.chart(
         loss_curves_figure(traces, presentation=present, lang=lang),
         key=f"{P}loss_chart",
         config=ui.CHART_CONFIG,

@@ -13,7 +13,7 @@ from optviz.optimizers import MODIFIERS, Modifier
 from optviz.plots.space import path_figure
 from optviz.spec import Param, StateVar
 from webui.shell import LANG_KEY, app_params, current_language, presenting, route_through_app
-from webui.ui import absolute_url, chart_config, plain
+from webui.ui import absolute_url, chart, chart_config, plain
 
 PAGE_FILES = {
     "playground": "pages/playground.py",
@@ -144,7 +144,7 @@ def live_example(opt_key: str, card_key: str) -> None:
         st.info(t("learn.card.example.diverged", lang))
         return
     fig, info, query = shown
-    st.plotly_chart(fig, key=f"learn.example.{key}", config=chart_config(fig))
+    chart(fig, key=f"learn.example.{key}", config=chart_config(fig))
     st.caption(t("learn.card.example.caption", lang, **info))
     open_scene("playground", query, f"learn.example.open.{key}", t("learn.card.open", lang))
 

@@ -168,12 +168,12 @@ slice_view = _landscape(config.key(), config.plane, lang)
 with first_screen:
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(
+        ui.chart(
             views.landscape_figure(traces, slice_view, cursor, presentation=present, lang=lang),
             key=f"{P}chart.landscape", config=ui.CHART_CONFIG,
         )  # fmt: skip
     with right:
-        st.plotly_chart(
+        ui.chart(
             views.caveat_figure(traces, slice_view.plane, cursor, presentation=present, lang=lang),
             key=f"{P}chart.caveat", config=ui.CHART_CONFIG,
         )  # fmt: skip
@@ -183,18 +183,18 @@ left, right = st.columns(2)
 with left:
     if scene.kind == "classifier":
         boundary = views.boundary_figure(traces[focus], cursor, presentation=present, lang=lang)
-        st.plotly_chart(boundary, key=f"{P}chart.boundary", config=ui.chart_config(boundary))
+        ui.chart(boundary, key=f"{P}chart.boundary", config=ui.chart_config(boundary))
     elif scene.kind == "matrix":
-        st.plotly_chart(
+        ui.chart(
             views.singular_values_figure(traces, cursor, presentation=present, lang=lang),
             key=f"{P}chart.sv", config=ui.CHART_CONFIG,
         )  # fmt: skip
 with right if scene.kind != "regression" else left:
-    st.plotly_chart(
+    ui.chart(
         views.curves_figure(traces, cursor, presentation=present, lang=lang),
         key=f"{P}chart.curves", config=ui.CHART_CONFIG,
     )  # fmt: skip
-st.plotly_chart(
+ui.chart(
     views.layers_figure(traces[focus], cursor, presentation=present, lang=lang),
     key=f"{P}chart.layers", config=ui.CHART_CONFIG,
 )  # fmt: skip

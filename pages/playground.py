@@ -24,6 +24,7 @@ from optviz.plots.cursor import cursor_payload
 from optviz.problems import FiniteSum
 from optviz.spec import Param
 from webui import ui
+from webui.click import start_on_click
 from webui.cursor import step_cursor
 from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 
@@ -260,7 +261,7 @@ with first_screen:
     )  # fmt: skip
     # side by side on a wide screen and on a projector (Streamlit stacks the columns on a phone)
     left, right = st.columns(2)
-    # a click on the chart sets the start (its invisible grid is what Streamlit's selection reports)
+    # a click on the chart sets the start (start_on_click, at the end of the page)
     # no in-chart Play or frame slider: the step cursor above plays every view at once
     space_fig = space.path_figure(
         trace, cursor, window=window, frames=0, presentation=present, clickable=True, lang=lang
@@ -270,14 +271,11 @@ with first_screen:
         ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
         ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
     with left:
-        st.plotly_chart(
-            space_fig, key="pg.chart.space", config=ui.chart_config(space_fig), selection_mode="points",
-            on_select=ui.start_picker("pg.chart.space", space_fig, [f"{P}start.{problem_key}.{i}" for i in (0, 1)]),
-        )  # fmt: skip
+        ui.chart(space_fig, key="pg.chart.space", config=ui.chart_config(space_fig))
     with right:
-        st.plotly_chart(loss_fig, key="pg.chart.loss", config=ui.CHART_CONFIG)
+        ui.chart(loss_fig, key="pg.chart.loss", config=ui.CHART_CONFIG)
 if show_surface:
-    st.plotly_chart(
+    ui.chart(
         space.surface_figure(trace, cursor, window=window, presentation=present, lang=lang),
         key="pg.chart.surface", config=ui.CHART_CONFIG,
     )  # fmt: skip
@@ -287,7 +285,7 @@ data_col, rule_col = st.columns(2) if regression and not present else (st.contai
 if regression:
     with data_col:
         true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
-        st.plotly_chart(
+        ui.chart(
             data_view.data_figure(trace, cursor, true_line=true_line, presentation=present, lang=lang),
             key="pg.chart.data", config=ui.CHART_CONFIG,
         )  # fmt: skip
@@ -314,7 +312,7 @@ else:
     st.info(t("playground.no_steps", lang))
 
 if k >= 1:
-    st.plotly_chart(internals.internals_figure(trace, cursor, presentation=present, lang=lang),
+    ui.chart(internals.internals_figure(trace, cursor, presentation=present, lang=lang),
                     key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
 
 # --- share and export -------------------------------------------------------------------------------
@@ -337,3 +335,4 @@ export[2].download_button(
     file_name=f"{stem}.html", mime="text/html", key="pg.dl.html", on_click="ignore",
 )  # fmt: skip
 st.caption(t("playground.png_hint", lang))
+start_on_click(P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)])

@@ -234,7 +234,7 @@ else:
                 converged=int((result.steps_to_converge >= 0).sum()), steps=result.steps,
             )
         )  # fmt: skip
-        event = st.plotly_chart(
+        event = ui.chart(
             heatmap_figure(result, metric, presentation=present, lang=lang),
             key=f"{P}heatmap", config=ui.CHART_CONFIG, on_select="rerun", selection_mode="points",
         )  # fmt: skip
@@ -283,7 +283,7 @@ else:
     except ValueError as err:
         st.error(t("sweep.error", lang, message=ui.plain(err)))
     else:
-        st.plotly_chart(
+        ui.chart(
             sensitivity_figure(scans, _problem(args), presentation=present, lang=lang),
             key=f"{P}sensitivity",
             config=ui.CHART_CONFIG,

@@ -262,8 +262,8 @@ def test_adding_and_removing_optimizers():
     at.multiselect(key="cmp.opts").set_value(["sgd", "adam", "lion"]).run()
     assert not at.exception
     assert list(at.dataframe[0].value["optimizer"]) == ["SGD", "Adam", "Lion"]
-    # contour, path and end per optimizer, start, optimum, the click grid
-    assert len(charts(at)["cmp.paths_chart"]["data"]) == 1 + 2 * 3 + 2 + 1
+    # contour, path and end per optimizer, start, optimum
+    assert len(charts(at)["cmp.paths_chart"]["data"]) == 1 + 2 * 3 + 2
     assert at.query_params["opts"] == "sgd,adam,lion"
     at.multiselect(key="cmp.opts").set_value(["adam"]).run()
     assert not at.exception

@@ -286,7 +286,7 @@ def _widths_and_sizes(fig: go.Figure) -> tuple[list[float], list[float]]:
         line, marker = trace.get("line") or {}, trace.get("marker") or {}
         if line.get("width") is not None:
             widths.append(float(line["width"]))
-        if marker.get("size") is not None:
+        if marker.get("size") is not None and np.size(marker["size"]):  # a frame at step 0 has no arrows
             sizes.append(float(np.mean(marker["size"])))
     return widths, sizes
 

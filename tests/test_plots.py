@@ -84,8 +84,16 @@ def test_path_figure(adam):
     contour = d["data"][0]
     assert all(text.startswith("10<sup>") for text in contour["colorbar"]["ticktext"])
     assert contour["colorbar"]["tickvals"] == sorted(contour["colorbar"]["tickvals"])
-    path = d["data"][space.PATH_TRACES[0]]
-    assert path["marker"]["symbol"] == "arrow" and path["marker"]["angleref"] == "previous"
+    path, arrows = (d["data"][i] for i in space.PATH_TRACES)
+    assert path["mode"] == "lines" and "marker" not in path  # no drawn element per step
+    assert arrows["marker"]["symbol"] == "arrow" and arrows["marker"]["angleref"] == "previous"
+    # every arrow follows a size-0 copy of the point before it, so it points along the path; the head last
+    size = np.asarray(arrows["marker"]["size"])
+    assert len(size) <= 2 * (space.ARROWS + 1) and not size[0::2].any() and size[1::2].min() > 0
+    assert size[-1] > size[1]
+    xy = adam.params[:41].astype(np.float32)
+    np.testing.assert_array_equal(arrows["x"][-2:], xy[-2:, 0])
+    np.testing.assert_array_equal(arrows["y"][-2:], xy[-2:, 1])
     # the path up to the cursor, sent as float32 (finer than a screen shows)
     np.testing.assert_array_equal(path["x"], adam.params[:41, 0].astype(np.float32))
     names = [t.get("name") for t in d["data"]]
@@ -97,7 +105,7 @@ def test_path_figure(adam):
     # animation: frames touch only the path trace, the last frame is the path up to the cursor
     frames = d["frames"]
     assert 2 <= len(frames) <= space.MAX_FRAMES
-    assert all(f["traces"] == list(space.PATH_TRACES) and len(f["data"]) == 1 for f in frames)
+    assert all(f["traces"] == list(space.PATH_TRACES) and len(f["data"]) == 2 for f in frames)
     assert frames[-1]["name"] == "40" and len(frames[-1]["data"][0]["x"]) == 41
     menu = d["layout"]["updatemenus"][0]["buttons"]
     assert [b["method"] for b in menu] == ["animate", "animate"]
@@ -233,40 +241,31 @@ def test_regression_axes_keep_their_own_scales():
     assert layout.yaxis.scaleanchor is None and layout.yaxis.scaleratio is None
 
 
-def test_start_from_selection_reads_only_the_grid_and_rounds_to_its_cells():
-    """A click on the start grid (issue 14) gives the start point; other traces and junk give None."""
-    from optviz.plots.space import path_figure, start_from_selection
+def test_start_from_click_clamps_to_the_window_and_rounds_to_a_300th_of_it():
+    """A click on a path chart (issue 14) gives the start point under the pointer, in short numbers;
+    anything else gives None."""
+    window = ((-2.0, 2.0), (-1.0, 3.0))
+    x, y = space.start_from_click({"x": -2 + 0.3 * 4 + 1e-7, "y": 5.0, "at": 1}, window)
+    assert x == -0.8 and y == 3.0  # rounded to 0.01 (4 / 300 = 0.013), clamped to the window's top
+    assert space.start_from_click({"x": 1.23456, "y": -0.98765}, window) == (1.23, -0.99)
+    assert space.start_from_click({"x": 1234.5678, "y": 0.0}, ((1000.0, 2000.0), (0.0, 1.0))) == (1235.0, 0.0)
+    tiny = space.start_from_click({"x": 1.234567e-3, "y": 0.5}, ((0.0, 0.01), (0.0, 1.0)))
+    assert tiny == (0.00123, 0.5) and len(repr(tiny[0])) <= 7
+    for junk in (None, {}, {"x": "nan", "y": 1}, {"x": float("inf"), "y": 0}, {"x": "a", "y": 1}, [1, 2]):
+        assert space.start_from_click(junk, window) is None
+
+
+def test_clickable_charts_say_so_in_the_contour_hover_and_draw_no_grid():
+    from optviz.plots.compare import overlay_figure
 
     trace = optviz.run("adam", "rosenbrock", steps=20)
-    fig = path_figure(trace, clickable=True)
-    curve = next(i for i, tr in enumerate(fig.data) if tr.uid == "start-grid")
-    assert curve == len(fig.data) - 1  # drawn last: the path wins hover ties
-    x0, x1, y0, y1, n = fig.data[curve].meta
-    point = {"curve_number": curve, "x": x0 + 0.3 * (x1 - x0) + 1e-7, "y": y1 + 5.0}
-    x, y = start_from_selection({"points": [point]}, fig)
-    assert abs(x - (x0 + 0.3 * (x1 - x0))) < (x1 - x0) / (n - 1) / 10 and y == pytest.approx(y1)
-    assert len(repr(x)) <= 6  # short enough for the start control
-    assert start_from_selection({"points": [{**point, "curve_number": 1}]}, fig) is None
-    assert start_from_selection({"points": [{"curve_number": curve, "x": "nan", "y": 1}]}, fig) is None
-    assert start_from_selection(None, fig) is None
-    assert start_from_selection({"points": [point]}, path_figure(trace)) is None  # no grid drawn
-
-
-def test_a_figure_streamlit_has_encoded_still_answers_a_click():
-    """st.plotly_chart reads a figure with to_dict() and plotly.io.to_json, which pops every trace's uid
-    in place; the start grid is found by its uid when the click arrives, on the same figure object."""
-    import plotly.io as pio
-    import plotly.tools
-
-    trace = optviz.run("adam", "rosenbrock", steps=100)
-    fig = space.path_figure(trace, 100, clickable=True)
-    assert isinstance(fig, style.SpecFigure) and "_spec" in fig.__dict__  # not built by drawing it
-    sent = pio.to_json(
-        plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True), validate=False
-    )
-    assert "_spec" in fig.__dict__ and '"uid"' not in sent
-    grid = next(i for i, tr in enumerate(fig.data) if tr.uid == space.START_GRID_UID)
-    assert space.start_from_selection({"points": [{"curve_number": grid, "x": 0.5, "y": 0.52}]}, fig) == (
-        0.5,
-        0.52,
-    )
+    for lang, hint in (("en", "click to start here"), ("zh", "点击：从这里出发")):
+        fig = as_dict(space.path_figure(trace, clickable=True, lang=lang))
+        assert hint in fig["data"][0]["hovertemplate"]
+        assert hint not in as_dict(space.path_figure(trace, lang=lang))["data"][0]["hovertemplate"]
+        assert all(
+            tr.get("mode") != "markers" or len(tr["x"]) <= 2 * (space.ARROWS + 1) for tr in fig["data"]
+        )
+        overlay = as_dict(overlay_figure({"adam": trace}, clickable=True, lang=lang))
+        assert hint in overlay["data"][0]["hovertemplate"]
+        assert max(len(tr.get("x", ())) for tr in overlay["data"][1:]) <= len(trace.params)

@@ -51,23 +51,6 @@ def set_values(values: Mapping[str, Any]) -> None:
         st.session_state[store_key(key)] = value
 
 
-def start_picker(chart_key: str, fig: Any, control_keys: Sequence[str]) -> Callable[[], None]:
-    """The ``on_select`` callback of a path chart drawn with a start grid: a click on the grid sets the
-    start controls ``control_keys`` (x, y) before the page runs again, so the run follows at once.
-
-    A callback fires only when the selection changes, so the selection Streamlit keeps until the figure
-    changes is applied once, never again on a later rerun (which would undo a typed start)."""
-    from optviz.plots.space import start_from_selection
-
-    def pick() -> None:
-        event = st.session_state.get(chart_key) or {}
-        point = start_from_selection(event.get("selection"), fig)
-        if point is not None:
-            set_values(dict(zip(control_keys, point, strict=True)))
-
-    return pick
-
-
 def clear_values(prefix: str) -> None:
     """Forget every control whose key starts with ``prefix`` (so they return to their defaults)."""
     for name in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
@@ -407,6 +390,15 @@ CHART_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "filename": "optviz", "scale": 2},
 }
+
+
+def chart(fig: Any, key: str, *, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    """``st.plotly_chart`` with the figure's own look (``theme=None``): the builders style every chart
+    (``optviz.plots.style``), and Streamlit's theme, applied in the browser on every redraw, added
+    about 40 ms to a Playground slider change (``benchmarks/bench_browser.py``) for the same picture."""
+    return st.plotly_chart(
+        fig, key=key, config=CHART_CONFIG if config is None else config, theme=None, **kwargs
+    )
 
 
 def chart_config(fig: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ..i18n import t
 from ..problems import Problem
 from ..runner import Trace
 from .curves import loss_axis_type
-from .space import CONTOUR_RESOLUTION, LogLoss, decade_ticks, log_loss, plot_window, start_grid
+from .space import CONTOUR_RESOLUTION, LogLoss, decade_ticks, log_loss, plot_window
 from .style import (
     DIVERGED_COLOR,
     LINE_WIDTH,
@@ -47,8 +47,9 @@ def _window(traces: Mapping[str, Trace]):
     return plot_window(problem, np.concatenate([tr.params for tr in traces.values()]))
 
 
-def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
-    """The log10-loss background shared by the overlay and the animation."""
+def _contour(surface: LogLoss, problem: Problem, lang: str, *, clickable: bool = False) -> go.Contour:
+    """The log10-loss background shared by the overlay and the animation; ``clickable`` says in its
+    hover that a click picks a new start."""
     ticks = decade_ticks(surface)
     a, b = problem.plane.labels
     title = t("compare.fig.loss", lang)
@@ -60,7 +61,8 @@ def _contour(surface: LogLoss, problem: Problem, lang: str) -> go.Contour:
         line={"width": 0.5, "color": "rgba(255,255,255,0.6)"}, name=title, showlegend=False,
         colorbar={"title": {"text": title, "side": "right"}, "tickvals": ticks,
                   "ticktext": [f"10<sup>{k}</sup>" for k in ticks]},
-        hovertemplate=f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<extra></extra>",
+        hovertemplate=f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}"
+        + (f"<br><i>{t('compare.fig.click_start', lang)}</i>" if clickable else "") + "<extra></extra>",
     )  # fmt: skip
 
 
@@ -114,13 +116,13 @@ def overlay_figure(
 
     Traces: the contour, then per optimizer its path and its end point (an x where it diverged), then
     the start and the minima. With ``reveal=False`` the paths are left out altogether (not merely
-    hidden, so nobody can peek through the legend) for a predict-then-reveal moment. ``clickable`` adds,
-    last, the invisible grid a click on which picks a new start (``space.start_from_selection``).
+    hidden, so nobody can peek through the legend) for a predict-then-reveal moment.
+    ``clickable`` says in the contour's hover that a click picks a new start (``space.start_from_click``).
     """
     first = _first(traces)
     problem = first.problem
     window = _window(traces) if reveal else plot_window(problem, first.params[:1])
-    fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang)])
+    fig = go.Figure([_contour(log_loss(problem, window, resolution), problem, lang, clickable=clickable)])
     if reveal:
         labels = entry_labels(traces, lang)
         for key, tr in traces.items():
@@ -147,12 +149,6 @@ def overlay_figure(
             )  # fmt: skip
     for trace in _landmarks(problem, first.start, lang):
         fig.add_trace(trace)
-    if clickable:
-        a, b = problem.plane.labels
-        hover = (
-            f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br><i>{t('compare.fig.click_start', lang)}</i><extra></extra>"
-        )
-        fig.add_trace(start_grid(window, hover))
     _axes(fig, problem, window)
     title = t("compare.fig.paths_title", lang) if reveal else t("compare.fig.predict_title", lang)
     fig.update_layout(title={"text": title}, legend={"orientation": "h", "y": -0.18, "x": 0},

@@ -48,8 +48,7 @@ FRAME_POINTS = 80
 #: Points per side of the invisible click grid ("click to start here"): Streamlit's chart selection does
 #: not report clicks on a contour, but it does on scatter points. 32 x 32 float32 x, y and log loss add
 #: about 17 KB of JSON; a click lands within half a cell of where it was aimed.
-START_GRID = 32
-START_GRID_UID = "start-grid"  # finds the grid trace in a figure, wherever other traces put it
+CLICK_STEPS = 300  # a clicked start is rounded to about 1/300 of the window (start_from_click)
 ARROWS = 12  # direction markers along the path
 DYNAMIC_RANGE = 10.0  # decades of loss shown below the window's maximum
 
@@ -156,34 +155,53 @@ def _frame_steps(k: int, frames: int) -> np.ndarray:
     return np.unique(np.linspace(0, k, min(frames, k + 1)).round().astype(int))
 
 
-def _path_trace(xy_path: np.ndarray, upto: int, color: str, max_points: int, names: dict) -> dict:
-    """The path (plane coordinates, (k + 1, 2)) for steps 0..upto as one trace: the line, arrow markers showing the direction of travel
-    (each arrow points away from the previous point), the largest at the head. One trace per animation
-    frame keeps the frames cheap to build and to send."""
+def _path_traces(xy_path: np.ndarray, upto: int, color: str, max_points: int, names: dict) -> list[dict]:
+    """The path (plane coordinates, (k + 1, 2)) for steps 0..upto as two traces: the line (hover says
+    the step), then arrow markers showing the direction of travel, the largest at the head.
+
+    The arrows are a trace of their own, each arrow point after a size-0 copy of the point before it
+    (``angleref="previous"`` turns an arrow away from the point before it in the trace): a marker on
+    every point of the line cost the browser a drawn element per step, about half of a slider change's
+    redraw of this chart at 1,000 steps."""
     idx = display_indices(upto, max_points)
     # float32 is finer than any screen can show and halves the JSON of the chart that is resent on every
     # slider move; the numbers themselves stay float64 in the trace, the CSV and the by-hand panel
     xy = xy_path[idx].astype(np.float32)
     n = len(idx)
-    size = np.zeros(n, dtype=np.uint8)
-    if n > 2:
-        arrows = np.unique(np.linspace(1, n - 2, min(ARROWS, n - 2)).round().astype(int))
-        size[arrows] = MARKER_SIZE + 3
-    size[-1] = MARKER_SIZE + 6  # the head: a larger arrow
-    return {
-        "type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "mode": "lines+markers",
+    heads = (
+        np.unique(np.linspace(1, n - 2, min(ARROWS, n - 2)).round().astype(int))
+        if n > 2
+        else np.zeros(0, int)
+    )
+    heads = np.append(heads, n - 1) if n > 1 else heads  # the head: a larger arrow
+    pairs = np.stack([np.maximum(heads - 1, 0), heads], axis=1).ravel()
+    size = np.zeros(len(pairs), dtype=np.uint8)
+    size[1::2] = MARKER_SIZE + 3
+    if n > 1:
+        size[-1] = MARKER_SIZE + 6
+    line = {
+        "type": "scatter", "x": xy[:, 0], "y": xy[:, 1], "mode": "lines",
         "line": {"color": color, "width": LINE_WIDTH}, "name": names["path"],
-        "marker": {"color": color, "size": size, "symbol": "arrow", "angleref": "previous",
-                   "line": {"width": 0}},
         "customdata": idx.astype(np.uint16 if idx[-1] < 2**16 else np.int32), "hovertemplate": names["step"] + " %{customdata}<extra></extra>",
     }  # fmt: skip
+    arrows = {
+        "type": "scatter", "x": xy[pairs, 0], "y": xy[pairs, 1], "mode": "markers", "showlegend": False,
+        "hoverinfo": "skip", "name": names["path"],
+        "marker": {"color": color, "size": size, "symbol": "arrow", "angleref": "previous",
+                   "line": {"width": 0}},
+    }  # fmt: skip
+    return [line, arrows]
 
 
 def _changes(path: dict) -> dict:
-    """What a frame changes in the path trace: the points, their step numbers and the arrow sizes.
-    Plotly merges a frame into the trace, so the style stays in the base trace only."""
-    return {"x": path["x"], "y": path["y"], "customdata": path["customdata"],
-            "marker": {"size": path["marker"]["size"]}}  # fmt: skip
+    """What a frame changes in a path trace: the points, their step numbers (the line) and the arrow
+    sizes (the arrows). Plotly merges a frame into the trace, so the style stays in the base trace only."""
+    changes = {"x": path["x"], "y": path["y"]}
+    if "customdata" in path:
+        changes["customdata"] = path["customdata"]
+    if "marker" in path:
+        changes["marker"] = {"size": path["marker"]["size"]}
+    return changes
 
 
 def equal_scale(problem: Problem) -> bool:
@@ -206,7 +224,7 @@ def path_figure(
 ) -> go.Figure:
     """Log-loss contours with the trajectory (direction arrows), start, optimum and cursor markers, and
     an animation of the path (play/pause and a frame slider) whose frames touch only the path traces.
-    ``clickable`` adds the invisible grid a click on which picks a new start (``start_from_selection``).
+    ``clickable`` says in the contour's hover that a click picks a new start (``start_from_click``).
     ``plane`` is the view (default ``problem.plane``)."""
     problem, k = trace.problem, trace.k
     plane = plane or problem.plane
@@ -227,9 +245,10 @@ def path_figure(
         "contours": {"coloring": "fill", "showlines": True},
         "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
         "colorbar": _colorbar(surface, lang), "name": loss_name,
-        "hovertemplate": f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{z:.2f}}<extra></extra>",
+        "hovertemplate": f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{z:.2f}}"
+        + (f"<br><i>{t('plot.click_start', lang)}</i>" if clickable else "") + "<extra></extra>",
     }  # fmt: skip
-    data = [contour, _path_trace(params, cursor, color, MAX_POINTS, names)]
+    data = [contour, *_path_traces(params, cursor, color, MAX_POINTS, names)]
     data.append(
         {
             "type": "scatter", "x": params[:1, 0], "y": params[:1, 1], "mode": "markers",
@@ -256,15 +275,6 @@ def path_figure(
                        "line": {"color": "white", "width": 1}},
         }
     )  # fmt: skip
-    if clickable:
-        data.append(
-            start_grid(
-                window,
-                f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{customdata:.2f}}"
-                f"<br><i>{t('plot.click_start', lang)}</i><extra></extra>",
-                surface=log_loss(problem, window, START_GRID, plane),
-            )
-        )
     (x0, x1), (y0, y1) = window
     layout = {
         # the title sits at the very top, above the play buttons and frame slider
@@ -288,60 +298,27 @@ def path_figure(
     return figure(data, layout, frame_list, presentation=presentation, height=540)
 
 
-def start_grid(
-    window: Window, hover: str, *, surface: LogLoss | None = None, resolution: int = START_GRID
-) -> dict:
-    """An invisible, clickable scatter grid over ``window``: a click on it selects the nearest grid point,
-    which the page turns into a new start point. ``hover`` is its hovertemplate; with ``surface`` (a
-    ``log_loss`` at the same resolution) each point carries its log10 loss as customdata, so the label
-    can repeat the contour's value (the grid wins the hover wherever it is clickable). Drawn after the
-    other traces: a tie in hover distance goes to the earlier trace, so the path's own label still wins
-    on the path."""
-    (x0, x1), (y0, y1) = window
-    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    trace = {
-        "type": "scatter", "uid": START_GRID_UID, "mode": "markers", "showlegend": False,
-        "x": np.tile(xs, resolution).astype(np.float32), "y": np.repeat(ys, resolution).astype(np.float32),
-        "marker": {"size": 8, "color": "rgba(0,0,0,0)"}, "hovertemplate": hover,
-        # a selected point stays invisible and the rest of the chart is not dimmed
-        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
-        "meta": [float(x0), float(x1), float(y0), float(y1), int(resolution)],  # read back by start_from_selection
-    }  # fmt: skip
-    if surface is not None:
-        trace["customdata"] = surface.z.astype(np.float32).ravel()
-    return trace
+def start_from_click(point: Mapping[str, Any] | None, window: Window) -> tuple[float, float] | None:
+    """The start point a click on a path chart asks for (``{"x": ..., "y": ...}`` in data coordinates,
+    as the page's click component reports it), or None for anything else.
 
-
-def start_from_selection(selection: Mapping[str, Any] | None, fig: go.Figure) -> tuple[float, float] | None:
-    """The start point a click on ``fig``'s start grid asks for (Streamlit's ``event.selection``), or None.
-
-    Only a point of the grid trace counts (found by its uid, wherever it sits among the traces). The
-    coordinates are clamped to the grid and rounded to about a tenth of a grid cell, so the start
-    control shows short numbers (2.35, not 2.3548387)."""
-    curve = next((i for i, tr in enumerate(fig.data) if tr.uid == START_GRID_UID), None)
-    if curve is None:
+    The point is clamped to ``window`` and rounded to about 1/300 of the window's width and height, so
+    the start controls show short numbers (2.35, not 2.3548387) that still sit under the pointer."""
+    try:
+        x, y = float(point["x"]), float(point["y"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
         return None
-    grid = fig.data[curve]
-    for point in (selection or {}).get("points") or []:
-        if point.get("curve_number", point.get("curveNumber")) != curve:
-            continue
-        try:
-            x, y = float(point["x"]), float(point["y"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if not (math.isfinite(x) and math.isfinite(y)):
-            continue
-        x0, x1, y0, y1, n = grid.meta
-        out = []
-        for v, lo, hi in ((x, x0, x1), (y, y0, y1)):
-            cell = (hi - lo) / max(n - 1, 1)
-            digits = max(0, 1 - math.floor(math.log10(cell))) if cell > 0 else 6
-            out.append(round(min(max(v, lo), hi), digits))
-        return out[0], out[1]
-    return None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    out = []
+    for v, (lo, hi) in ((x, window[0]), (y, window[1])):
+        step = (hi - lo) / CLICK_STEPS
+        digits = max(0, -math.floor(math.log10(step))) if step > 0 else 6
+        out.append(round(min(max(v, lo), hi), digits))
+    return out[0], out[1]
 
 
-PATH_TRACES = (1,)  # the path trace (line, direction arrows, head): the only one frames change
+PATH_TRACES = (1, 2)  # the path (line, then direction arrows and head): the only traces frames change
 
 
 def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[dict]:
@@ -352,7 +329,7 @@ def _animate(layout: dict, params, color, frames, cursor, names, lang) -> list[d
     steps = _frame_steps(cursor, frames)
     frame_list = [
         # the last frame is the path up to the cursor at full display detail: playback ends on the static path
-        {"data": [_changes(_path_trace(params, int(s), color, MAX_POINTS if s == cursor else FRAME_POINTS, names))],
+        {"data": [_changes(tr) for tr in _path_traces(params, int(s), color, MAX_POINTS if s == cursor else FRAME_POINTS, names)],
          "traces": list(PATH_TRACES), "name": str(s)}
         for s in steps
     ]  # fmt: skip

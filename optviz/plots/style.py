@@ -139,8 +139,8 @@ class SpecFigure(go.Figure):
         spec = self.__dict__.get("_spec")
         if spec is None:
             return super().to_dict()
-        # traces are copied (one level, cheap): plotly.io.to_json pops their uids in place, and the start
-        # grid is found by its uid when a click arrives (space.start_from_selection)
+        # traces are copied (one level, cheap): plotly.io.to_json pops their uids in place, and the figure
+        # is read again after it was sent (the tests, a second chart from the same spec)
         out = {"data": [dict(trace) for trace in spec["data"]], "layout": spec["layout"]}
         if "frames" in spec:
             out["frames"] = [
@@ -242,9 +242,9 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
     every line and marker scaled up. The one place that styles charts, so presentation mode looks the
     same in every chart; builders set line widths and marker sizes at normal size."""
     layout = spec.setdefault("layout", {})
-    # No Plotly template: in the app Streamlit's theme styles the charts (the default template was 7 KB
-    # more JSON per chart and rerun, and changed no pixel there); export.standalone_html puts Plotly's
-    # default back for a file opened on its own.
+    # No Plotly template: plotly.js's own defaults plus this style (the default template was 7 KB more
+    # JSON per chart and rerun); the app draws charts without Streamlit's theme (webui.ui.chart), and
+    # export.standalone_html puts Plotly's default template back for a file opened on its own.
     layout["template"] = {}
     base = base_layout(presentation, height)
     if layout.get("margin"):  # a builder's own margins win
@@ -273,6 +273,7 @@ _AXIS_KEY = re.compile(r"[xy]axis\d+")
 #: over whatever is there: a title starts below this band (a title's pad is measured to its baseline
 #: box, which reaches a few pixels higher), and the top margin grows by it.
 TOOLBAR_BAND = 36
+TITLE_INDENT = 4  # pixels between a chart's left edge and its title
 
 
 def _title_below_toolbar(layout: dict, presentation: bool) -> None:
@@ -286,7 +287,11 @@ def _title_below_toolbar(layout: dict, presentation: bool) -> None:
     title = layout.get("title")
     if not isinstance(title, dict) or not title.get("text"):
         return
-    title.update(y=1, yref="container", yanchor="top", pad={"t": TOOLBAR_BAND})
+    title.update(y=1, yref="container", yanchor="top", pad={"t": TOOLBAR_BAND, "l": TITLE_INDENT})
+    # left and bold, as a heading over the chart (what Streamlit's theme did before the page dropped it)
+    for k, v in (("x", 0), ("xref", "container"), ("xanchor", "left")):
+        title.setdefault(k, v)
+    title.setdefault("font", {}).setdefault("weight", "bold")
     margin = layout.setdefault("margin", {})
     base = base_layout(presentation)["margin"]
     margin.update({side: margin.get(side, base[side]) for side in base})

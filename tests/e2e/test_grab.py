@@ -1,7 +1,7 @@
 """Grab the picture (issue 14): a click on the parameter-space contour sets the start point, and the run
 follows at once, in the Playground and in Compare; also after the animation played and in presentation
 mode. A person clicks a spot of the chart; the start controls, the URL and the drawn path's first point
-must all move there (within one cell of the invisible click grid)."""
+must all move there (within two of the 1/300-of-the-window steps the start is rounded to)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from optviz.plots.space import START_GRID
+from optviz.plots.space import CLICK_STEPS
 
 from .browser import CHART, key_selector, open_app, wait_idle
 
@@ -22,7 +22,7 @@ _TO_PIXELS_JS = """([sel, fx, fy]) => {
   const x = xa.range[0] + fx * (xa.range[1] - xa.range[0]), y = ya.range[0] + fy * (ya.range[1] - ya.range[0]);
   return {x, y, px: r.left + xa._offset + xa.l2p(x), py: r.top + ya._offset + ya.l2p(y),
           cell: [(xa.range[1] - xa.range[0]) / CELLS, (ya.range[1] - ya.range[0]) / CELLS]};
-}""".replace("CELLS", str(START_GRID - 1))
+}""".replace("CELLS", str(CLICK_STEPS // 2))
 
 
 def _click(page, chart: str, fx: float, fy: float) -> dict:
@@ -46,7 +46,7 @@ def _number(page, key: str) -> float:
 
 
 def _wait_start(page, keys: list[str], aim: dict) -> tuple[float, float]:
-    """Wait until the start controls hold a point within one grid cell of ``aim``; return it."""
+    """Wait until the start controls hold a point within two rounding steps of ``aim``; return it."""
     inputs = [_input(k) for k in keys]
     page.wait_for_function(
         """([sels, aim]) => sels.every((s, i) => {
