@@ -32,4 +32,5 @@ def component_data(at: AppTest, key: str) -> dict:
     """The data the custom component ``key`` (``webui.cursor``) sends to the browser."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith("-" + key)]
     assert found, f"no component {key}"
-    return json.loads(found[0].proto.json)
+    data = json.loads(found[0].proto.json)
+    return json.loads(data) if isinstance(data, str) else data  # the cursor sends one JSON string

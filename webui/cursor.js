@@ -123,7 +123,8 @@ function draw(s, n) {
 }
 
 export default function (component) {
-  const {parentElement, data, setStateValue} = component;
+  const {parentElement, setStateValue} = component;
+  const data = JSON.parse(component.data);  // sent as one JSON string (see cursor.py)
   const root = parentElement.querySelector(".optviz-step");
   if (!root) return;
   const range = root.querySelector("input[type=range]");

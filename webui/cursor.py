@@ -10,6 +10,7 @@ server-drawn charts follow one rerun later.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -74,19 +75,22 @@ def step_cursor(
         n = min(max(n, 0), k)
         state[store] = None if n >= k else n
 
+    # one JSON string: Streamlit scans a dict's values for data frames (about 1 ms a rerun), not a string
     _COMPONENT(
         key=key,
-        data={
-            **payload,
-            "value": value,
-            "scale": PRESENTATION_SCALE if presentation else 1.0,
-            "charts": {role: re.sub(r"[^a-zA-Z0-9_-]", "-", name) for role, name in charts.items()},
-            "label": t("playground.cursor", lang),
-            "help": t("playground.cursor_help", lang),
-            "play": "▶ " + t("plot.play", lang),
-            "pause": "❚❚ " + t("plot.pause", lang),
-            "readout": t("playground.cursor_readout", lang),
-        },
+        data=json.dumps(
+            {
+                **payload,
+                "value": value,
+                "scale": PRESENTATION_SCALE if presentation else 1.0,
+                "charts": {role: re.sub(r"[^a-zA-Z0-9_-]", "-", name) for role, name in charts.items()},
+                "label": t("playground.cursor", lang),
+                "help": t("playground.cursor_help", lang),
+                "play": "▶ " + t("plot.play", lang),
+                "pause": "❚❚ " + t("plot.pause", lang),
+                "readout": t("playground.cursor_readout", lang),
+            }
+        ),
         on_step_change=changed,
     )
     return state[store]

@@ -26,20 +26,27 @@ _LOCK = threading.Lock()
 class Memo(Generic[R]):
     """Least-recently-used cache of ``func(*key)`` with at most ``max_entries`` results."""
 
-    def __init__(self, func: Callable[..., R], max_entries: int) -> None:
+    def __init__(self, func: Callable[..., R] | None, max_entries: int, *, name: str | None = None) -> None:
+        """``func`` computes a result from its key (``None``: results come only through ``get``); the
+        store is named after it, or ``name``."""
         self.func, self.max_entries = func, max_entries
+        name = name or f"{func.__code__.co_filename}:{func.__qualname__}"  # type: ignore[union-attr]
         with _LOCK:
-            self._results = _STORES.setdefault(
-                f"{func.__code__.co_filename}:{func.__qualname__}", OrderedDict()
-            )
+            self._results = _STORES.setdefault(name, OrderedDict())
 
     def __call__(self, *key: Hashable, progress: Callable[[float], None] | None = None) -> R:
         """The cached result for ``key``; on a miss, computed with ``progress`` (never part of the key)."""
+        assert self.func is not None, "a Memo without a function is filled through get()"
+        return self.get(key, lambda: self.func(*key, progress=progress))
+
+    def get(self, key: Hashable, compute: Callable[[], R]) -> R:
+        """The cached result for ``key``; on a miss, ``compute()`` (for arguments that are not part of
+        the key, such as an object whose fingerprint is)."""
         with _LOCK:
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]
-        result = self.func(*key, progress=progress)  # outside the lock: other sessions keep going
+        result = compute()  # outside the lock: other sessions keep going
         with _LOCK:
             self._results[key] = result
             self._results.move_to_end(key)

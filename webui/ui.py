@@ -29,6 +29,8 @@ from optviz.plots import style
 from optviz.settings import RunSettings
 from optviz.spec import Param
 
+from .memo import Memo
+
 STORE = ":value"
 TYPED = ":typed"
 RUN_CACHE_ENTRIES = 64
@@ -95,6 +97,10 @@ def bound(
         state[store] = default
     wkey = widget_key or key
     state[wkey] = shown(state[store]) if shown else state[store]
+    if widget is st.slider:
+        # the value it shows anyway: without one, st.slider reads the whole session state to guess
+        # whether it is a range slider (about 0.1 ms a slider and rerun)
+        kwargs["value"] = state[wkey]
     widget(key=wkey, on_change=_copy_back, args=(wkey, store, coerce, after), **kwargs)
     return state[store]
 
@@ -654,30 +660,16 @@ def run_kwargs(args: tuple) -> dict[str, Any]:
     return RunSettings.from_key(args[2:]).kwargs()
 
 
-@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
-def _run(
-    optimizer: str,
-    problem: str,
-    problem_params: tuple[tuple[str, float], ...],
-    _instance: optviz.Problem | None,
-    instance_token: str,
-    steps: int,
-    start: tuple[float, float] | None,
-    hparams: tuple[tuple[str, float], ...],
-    schedule: str,
-    schedule_params: tuple[tuple[str, float], ...],
-    batch_size: int | None,
-    grad_noise: float,
-    seed: int,
-) -> optviz.Trace:
-    prob = _instance if _instance is not None else _problem(problem, problem_params)
-    trace = optviz.run(
-        optimizer, prob, steps=steps, start=start, hparams=dict(hparams), schedule=schedule,
-        schedule_params=dict(schedule_params), batch_size=batch_size, grad_noise=grad_noise, seed=seed,
-    )  # fmt: skip
-    # st.cache_data hands out a copy of what it stores on every hit; the problem (up to a million data
-    # points) is shared instead, and cached_run puts it back
-    return dataclasses.replace(trace, problem=None)
+def _freeze(trace: optviz.Trace) -> optviz.Trace:
+    """Make a run's arrays read-only: one cached run is shared by every session that asks for it."""
+    for value in (trace.start, trace.params, trace.loss, trace.grads, trace.lr, *trace.state.values()):
+        value.flags.writeable = False
+    return trace
+
+
+#: Recorded runs, shared by every session: a plain tuple key and no copy on a hit (``st.cache_data``
+#: hashed its arguments and unpickled a copy of the run on every rerun, about 1.5 ms of a 24 ms rerun).
+_RUNS: Memo[optviz.Trace] = Memo(None, RUN_CACHE_ENTRIES, name="webui.ui:runs")
 
 
 def problem_token(problem: optviz.Problem) -> str:
@@ -699,27 +691,30 @@ def cached_run(
     grad_noise: float = 0.0,
     seed: int = 0,
 ) -> optviz.Trace:
-    """``optviz.run`` through ``st.cache_data`` keyed on plain values. Raises ValueError like ``run``.
+    """``optviz.run`` cached on plain values and shared by every session (its arrays are read-only).
+    Raises ValueError like ``run``.
 
     ``problem`` is a registry key (built from ``problem_params``) or a Problem instance (a user's own).
     """
     instance = problem if isinstance(problem, optviz.Problem) else None
-    trace = _run(
-        optimizer,
-        instance.key if instance is not None else str(problem),
-        items(problem_params),
-        instance,
-        problem_token(instance) if instance is not None else "",
-        int(steps),
-        (float(start[0]), float(start[1])) if start is not None else None,
-        items(hparams),
-        schedule or "constant",
-        items(schedule_params),
-        None if batch_size is None else int(batch_size),
-        float(grad_noise),
-        int(seed),
-    )
-    return dataclasses.replace(trace, problem=instance or _problem(str(problem), items(problem_params)))
+    name = instance.key if instance is not None else str(problem)
+    params = items(problem_params)
+    hp, schedule, sp = items(hparams), schedule or "constant", items(schedule_params)
+    start = (float(start[0]), float(start[1])) if start is not None else None
+    batch_size = None if batch_size is None else int(batch_size)
+    key = (
+        optimizer, name, params, problem_token(instance) if instance is not None else "", int(steps), start,
+        hp, schedule, sp, batch_size, float(grad_noise), int(seed),
+    )  # fmt: skip
+
+    def compute() -> optviz.Trace:
+        prob = instance if instance is not None else _problem(name, params)
+        return _freeze(optviz.run(
+            optimizer, prob, steps=int(steps), start=start, hparams=dict(hp), schedule=schedule,
+            schedule_params=dict(sp), batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
+        ))  # fmt: skip
+
+    return _RUNS.get(key, compute)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

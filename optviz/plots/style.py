@@ -14,8 +14,8 @@ drawing time for the parameter-space chart, and that chart is redrawn after ever
 from __future__ import annotations
 
 import base64
-import copy
 import re
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -185,6 +185,8 @@ def typed_arrays(obj, key: str | None = None):
     if isinstance(obj, dict):
         return {k: typed_arrays(v, k) for k, v in obj.items()}
     if isinstance(obj, list):
+        if obj and isinstance(obj[0], str):  # names, colours, tick labels: nothing to convert
+            return obj
         return [typed_arrays(v, key) for v in obj]
     return obj
 
@@ -305,7 +307,16 @@ def _merge(target: dict, source: dict) -> None:
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             _merge(target[key], value)
         else:
-            target[key] = copy.deepcopy(value) if isinstance(value, dict | list) else value
+            target[key] = _copy(value)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of nested dicts and lists of plain values (copy.deepcopy's memo is most of its time)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 def _scale_traces(traces) -> None:
