@@ -113,20 +113,27 @@ def render_config(
     servers = "\n".join(
         f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in replica_ports
     )
-    pinned_groups = "\n".join(
-        f"    upstream replica{i} {{\n        server 127.0.0.1:{port};\n    }}"
+    replica_groups = "\n".join(
+        f"    upstream replica{i} {{\n"
+        + "".join(
+            f"        server 127.0.0.1:{other} max_fails=1 fail_timeout=5s{'' if other == port else ' backup'};\n"
+            for other in [port, *(q for q in replica_ports if q != port)]
+        )
+        + "        keepalive 8;\n    }"
         for i, port in enumerate(replica_ports)
     )
-    pin_map = "\n".join(f'        "{i}" replica{i};' for i in range(len(replica_ports)))
-    pin_of_addr = "\n".join(
+    group_map = "\n".join(f'        "{i}" replica{i};' for i in range(len(replica_ports)))
+    known_replicas = "\n".join(f'        "{i}" "";' for i in range(len(replica_ports)))
+    replica_of_addr = "\n".join(
         f'        "~127\\.0\\.0\\.1:{port}$" {i};' for i, port in enumerate(replica_ports)
     )
     return string.Template(TEMPLATE.read_text()).substitute(
         replicas=len(replica_ports),
         servers=servers,
-        pinned_groups=pinned_groups,
-        pin_map=pin_map,
-        pin_of_addr=pin_of_addr,
+        replica_groups=replica_groups,
+        group_map=group_map,
+        known_replicas=known_replicas,
+        replica_of_addr=replica_of_addr,
         listen=listen,
         runtime=runtime,
         worker_processes=worker_processes,
@@ -237,7 +244,7 @@ class Deployment:
         return next((n.index for n in self.nodes if str(n.port) == port), None)
 
     def routes(self) -> dict[str, list[tuple[int | None, str]]]:
-        """From nginx's access log: affinity key -> [(replica index, request line)], in log order
+        """From nginx's access log: browser id -> [(replica index, request line)], in log order
         (a websocket is logged when it closes). A request retried on another replica counts there."""
         out: dict[str, list[tuple[int | None, str]]] = {}
         if not self.access_log.exists():
@@ -251,14 +258,15 @@ class Deployment:
 
     def replica_for(self, key: str) -> int | None:
         """The replica nginx sends a browser with cookie ``optviz_replica=key`` to (one request)."""
+        probe = f"probe-{time.monotonic_ns()}"  # this request's browser id in the access log
         request = urllib.request.Request(
-            f"{self.url}/_stcore/health", headers={"Cookie": f"optviz_replica={key}"}
+            f"{self.url}/_stcore/health", headers={"Cookie": f"optviz_replica={key}; optviz_browser={probe}"}
         )
         with urllib.request.urlopen(request, timeout=10) as r:
             r.read()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:  # nginx writes the log line just after the answer
-            hits = [i for i, req in self.routes().get(key, []) if "/_stcore/health" in req]
+            hits = [i for i, req in self.routes().get(probe, []) if "/_stcore/health" in req]
             if hits:
                 return hits[-1]
             time.sleep(0.05)

@@ -56,16 +56,17 @@ def deployment() -> Iterator[deploy.Deployment]:
     d.stop()
 
 
-def new_page(browser, deployment, key: str | None = None):
+def new_page(browser, deployment, replica: int | None = None):
+    """A fresh browser; with ``replica``, one whose cookie already names that replica."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
-    if key is not None:
-        context.add_cookies([{"name": "optviz_replica", "value": key, "url": deployment.url}])
+    if replica is not None:
+        context.add_cookies([{"name": "optviz_replica", "value": str(replica), "url": deployment.url}])
     return context, context.new_page()
 
 
-def cookie(context) -> str:
-    return next(c["value"] for c in context.cookies() if c["name"] == "optviz_replica")
+def cookie(context, name: str = "optviz_replica") -> str | None:
+    return next((c["value"] for c in context.cookies() if c["name"] == name), None)
 
 
 def move_slider(page) -> str:
@@ -78,57 +79,70 @@ def move_slider(page) -> str:
     return page.locator(SLIDER).get_attribute("aria-valuetext")
 
 
-def replicas_seen(deployment, key: str, closed_streams: int, timeout: float = 10) -> list[tuple[int, str]]:
-    """Every request of the browser with cookie ``key`` once nginx has logged ``closed_streams``
-    websockets for it (a websocket is logged when it closes)."""
+def replicas_seen(
+    deployment, browser: str, closed_streams: int, timeout: float = 10
+) -> list[tuple[int, str]]:
+    """Every request of the browser with id ``browser`` (its optviz_browser cookie) once nginx has
+    logged ``closed_streams`` websockets for it (a websocket is logged when it closes)."""
     deadline = time.monotonic() + timeout
     while True:
-        seen = deployment.routes().get(key, [])
+        seen = deployment.routes().get(browser, [])
         if sum("/_stcore/stream" in req for _, req in seen) >= closed_streams or time.monotonic() > deadline:
             return seen
         time.sleep(0.1)
 
 
-def keys_on_each_replica(deployment) -> list[str]:
-    """One cookie value per replica: cookies that nginx sends to replica 0, 1, ..."""
-    found: dict[int, str] = {}
-    for i in range(64):
-        replica = deployment.replica_for(f"probe{i}")
-        found.setdefault(replica, f"probe{i}")
-        if len(found) == deployment.replicas:
-            return [found[r] for r in range(deployment.replicas)]
-    raise AssertionError(f"64 cookies all went to replicas {sorted(found)}: affinity does not spread")
-
-
 def test_through_nginx_the_chart_follows_the_slider_and_each_browser_stays_on_one_replica(
     browser, deployment
 ):
-    """A fresh browser gets its cookie from nginx; a second browser whose cookie hashes to the other
-    replica lands there: each browser's page, websocket and requests stay on its replica."""
+    """A fresh browser gets a cookie naming the replica that answered it; the next fresh browser goes
+    to the other replica (the one with fewer open connections); each browser's page, websocket and
+    requests stay on its replica."""
     first, page = new_page(browser, deployment)
     second = None
     try:
         open_app(page, deployment.url + START)
         page.wait_for_selector(SPACE + " " + CHART)
-        key = cookie(first)  # nginx set it on the first response
+        home = int(cookie(first))  # nginx set it on the first response
         assert move_slider(page) == NEXT_LR
         assert parse_qs(urlparse(page.url).query)["learning_rate"] == [NEXT_LR]
         assert exception_texts(page) == []
-        home = deployment.replica_for(key)
-        other_key = keys_on_each_replica(deployment)[1 - home]
-        second, other_page = new_page(browser, deployment, other_key)
+        # the first page's websocket is open on its replica: a new browser goes to the other one
+        second, other_page = new_page(browser, deployment)
         open_app(other_page, deployment.url + START)
+        assert cookie(second) == str(1 - home)
         assert move_slider(other_page) == NEXT_LR
         assert exception_texts(other_page) == []
+        browsers = [(home, cookie(first, "optviz_browser")), (1 - home, cookie(second, "optviz_browser"))]
     finally:
         first.close()
         if second is not None:
             second.close()
-    for replica, k in ((home, key), (1 - home, other_key)):
-        seen = replicas_seen(deployment, k, closed_streams=1)
+    for replica, browser_id in browsers:
+        seen = replicas_seen(deployment, browser_id, closed_streams=1)
         streams = [r for r, req in seen if "/_stcore/stream" in req]
-        assert streams == [replica], f"cookie {k}: websocket on replicas {streams}, expected [{replica}]"
+        assert streams == [replica], (
+            f"browser {browser_id}: websocket on replicas {streams}, expected [{replica}]"
+        )
         assert {r for r, _ in seen} == {replica}, f"one browser was served by several replicas: {seen}"
+
+
+def test_a_cookie_that_names_no_replica_is_replaced(deployment):
+    """A junk or stale cookie (a replica that no longer exists) is answered like a new browser."""
+    import urllib.request
+
+    for junk in ("7", "x", ""):
+        request = urllib.request.Request(
+            f"{deployment.url}/_stcore/health", headers={"Cookie": f"optviz_replica={junk}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as r:
+            r.read()
+            set_cookies = r.headers.get_all("Set-Cookie") or []
+        named = [c.split(";", 1)[0] for c in set_cookies if c.startswith("optviz_replica=")]
+        assert named in (["optviz_replica=0"], ["optviz_replica=1"]), (junk, set_cookies)
+    assert [deployment.replica_for(str(i)) for i in range(deployment.replicas)] == list(
+        range(deployment.replicas)
+    )
 
 
 def _shown(page) -> dict:
@@ -142,46 +156,42 @@ def _shown(page) -> dict:
     }
 
 
-def pin(context) -> str | None:
-    return next((c["value"] for c in context.cookies() if c["name"] == "optviz_pin"), None)
-
-
 def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
     """Kill the replica a student is on: the page stays, reconnects through nginx to the other
-    replica, keeps the chart and the values in its URL; once the killed replica is back, the
-    student's downloads still come from the replica that holds their session."""
-    keys = keys_on_each_replica(deployment)
+    replica, keeps the chart and the values in its URL; once the killed replica is back, the student
+    stays on the replica that holds their new session, downloads included."""
     victim, other = 0, 1
-    context, page = new_page(browser, deployment, keys[victim])
+    context, page = new_page(browser, deployment, victim)
     try:
         open_app(page, deployment.url + START)
         assert move_slider(page) == NEXT_LR
-        assert pin(context) == str(victim)
+        assert cookie(context) == str(victim)
         drawn = chart_digest(page.locator(SPACE))
         restarts = deployment.nodes[victim].restarts
         deployment.held.add(victim)  # keep it down until the page has moved
         deployment.kill_replica(victim, signal.SIGKILL)
         # The page reconnects by itself (it pings /_stcore/health through nginx, which skips the dead
-        # replica), keeps what it shows, and its new websocket pins it to the other replica.
+        # replica), keeps what it shows, and the answer to its new websocket names the other replica.
         deadline = time.monotonic() + 30
-        while pin(context) != str(other):
+        while cookie(context) != str(other):
             assert time.monotonic() < deadline, "the page did not reconnect to the other replica within 30 s"
             time.sleep(0.1)
         deployment.held.discard(victim)
         wait_idle(page)
         assert chart_digest(page.locator(SPACE)) == drawn
         assert page.locator(SLIDER).get_attribute("aria-valuetext") == NEXT_LR
-        # The watcher starts the killed replica again on its port; the cookie hashes to it again.
+        # The watcher starts the killed replica again on its port; the student stays where the session is.
         deadline = time.monotonic() + 90
         while not deploy.healthy(deployment.nodes[victim].url):
             assert time.monotonic() < deadline, "the killed replica did not come back within 90 s"
             time.sleep(0.2)
         assert deployment.nodes[victim].restarts == restarts + 1
-        # nginx tries a failed replica again after fail_timeout (5 s): then the cookie hashes to it again.
+        # nginx tries a failed replica again after fail_timeout (5 s): then its own browsers reach it again.
         deadline = time.monotonic() + 30
-        while deployment.replica_for(keys[victim]) != victim:
-            assert time.monotonic() < deadline, "nginx did not send the cookie to its replica again"
+        while deployment.replica_for(str(victim)) != victim:
+            assert time.monotonic() < deadline, "nginx did not send the killed replica's cookie to it again"
             time.sleep(0.5)
+        assert cookie(context) == str(other)
         # The session state died with the replica; the page rebuilds it from its URL. Moving the slider
         # works again, though a press may snap back to the value of the address the page sends on its
         # reconnect (seen: the link it was opened with; see README): the student presses again, up to
@@ -215,26 +225,27 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
         assert page.locator(SLIDER).get_attribute("aria-valuetext") == THEN_LR
         assert parse_qs(urlparse(page.url).query)["learning_rate"] == [THEN_LR]
         assert exception_texts(page) == []
-        # A download is served by the replica that holds the session (the pin), not the one the
-        # affinity cookie hashes to (the restarted replica, which never saw this session).
+        # A download is served by the replica that holds the session (the one the cookie names now),
+        # not the restarted one, which never saw this session.
         with page.expect_download() as info:
             page.locator(key_selector("pg.dl.json") + " button").click()
         data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
         assert data["run"]["hparams"]["learning_rate"] == float(THEN_LR)
-        final_pin = pin(context)
+        final = cookie(context)
+        browser_id = cookie(context, "optviz_browser")
     finally:
         deployment.held.discard(victim)
         context.close()
-    # The killed websocket, then the reconnected one(s); the last one is where the pin points.
+    # The killed websocket, then the reconnected one(s); the last one is where the cookie points.
     # nginx logs a websocket when it closes, so the last one may reach the log a moment after the others.
     deadline = time.monotonic() + 15
     while True:
-        streams = [r for r, req in replicas_seen(deployment, keys[victim], 2) if "/_stcore/stream" in req]
-        if str(streams[-1]) == final_pin or time.monotonic() > deadline:
+        streams = [r for r, req in replicas_seen(deployment, browser_id, 2) if "/_stcore/stream" in req]
+        if str(streams[-1]) == final or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     assert len(streams) >= 2 and streams[0] == victim, f"websockets of the student, by replica: {streams}"
-    assert str(streams[-1]) == final_pin, f"websockets {streams}, pin {final_pin}"
+    assert str(streams[-1]) == final, f"websockets {streams}, cookie {final}"
 
 
 def test_an_upload_through_nginx_reaches_the_session(browser, deployment):
