@@ -9,7 +9,6 @@ controls take it before the page runs again, so the run follows at once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,11 +29,11 @@ _COMPONENT = st.components.v2.component(
 def start_on_click(key: str, chart_key: str, window: Window, control_keys: Sequence[str]) -> None:
     """Let a click on the chart keyed ``chart_key`` set the start controls ``control_keys`` (x, y) to the
     clicked point of ``window``. A click is an event: it is applied once, before the next run, and never
-    again on a later rerun (which would undo a typed start). Draw it after the chart: it takes no room."""
+    again on a later rerun (which would undo a typed start). It shows nothing; draw it after the chart."""
 
     def picked() -> None:
         point = start_from_click((st.session_state.get(key) or {}).get("point"), window)
         if point is not None:
             ui.set_values(dict(zip(control_keys, point, strict=True)))
 
-    _COMPONENT(key=key, data={"chart": re.sub(r"[^a-zA-Z0-9_-]", "-", chart_key)}, on_point_change=picked)
+    _COMPONENT(key=key, data={"chart": ui.key_class(chart_key)}, on_point_change=picked)

@@ -11,7 +11,6 @@ server-drawn charts follow one rerun later.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +82,7 @@ def step_cursor(
                 **payload,
                 "value": value,
                 "scale": PRESENTATION_SCALE if presentation else 1.0,
-                "charts": {role: re.sub(r"[^a-zA-Z0-9_-]", "-", name) for role, name in charts.items()},
+                "charts": {role: ui.key_class(name) for role, name in charts.items()},
                 "label": t("playground.cursor", lang),
                 "help": t("playground.cursor_help", lang),
                 "play": "▶ " + t("plot.play", lang),

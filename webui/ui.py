@@ -398,6 +398,12 @@ CHART_CONFIG: dict[str, Any] = {
 }
 
 
+def key_class(key: str) -> str:
+    """The class Streamlit gives the element of ``key``, without its ``st-key-`` prefix (every character
+    outside [a-zA-Z0-9_-] becomes '-'): how a component's script finds another element on the page."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", key)
+
+
 def chart(fig: Any, key: str, *, config: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """``st.plotly_chart`` with the figure's own look (``theme=None``): the builders style every chart
     (``optviz.plots.style``), and Streamlit's theme, applied in the browser on every redraw, added

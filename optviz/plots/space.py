@@ -45,9 +45,6 @@ SURFACE_RESOLUTION = 60
 #: MAX_POINTS.
 MAX_FRAMES = 20
 FRAME_POINTS = 80
-#: Points per side of the invisible click grid ("click to start here"): Streamlit's chart selection does
-#: not report clicks on a contour, but it does on scatter points. 32 x 32 float32 x, y and log loss add
-#: about 17 KB of JSON; a click lands within half a cell of where it was aimed.
 CLICK_STEPS = 300  # a clicked start is rounded to about 1/300 of the window (start_from_click)
 ARROWS = 12  # direction markers along the path
 DYNAMIC_RANGE = 10.0  # decades of loss shown below the window's maximum
