@@ -31,8 +31,10 @@ from optviz.network_state import (
     scene_problem,
 )
 from optviz.plots import networks as views
+from optviz.plots.cursor import paths_payload
 from optviz.settings import SEED, RunSettings, batch_param
 from webui import ui
+from webui.cursor import step_cursor
 from webui.shell import current_language, presenting, route_through_app
 
 P = "net."  # prefix of every control key on this page
@@ -150,13 +152,14 @@ problem = next(iter(traces.values())).problem
 first_screen = st.container()
 k = max(tr_.k for tr_ in traces.values())
 cursor = k
+slice_view = _landscape(config.key(), config.plane, lang)
 if k >= 1:
-    stored = ui.bound(
-        st.slider, f"{P}cursor", None,
-        valid=lambda v: v is None or (isinstance(v, int) and v >= 0),
-        shown=lambda v: k if v is None else min(int(v), k),
-        coerce=lambda v: None if v >= k else int(v),
-        label=t("net.cursor", lang), min_value=0, max_value=k, step=1, help=t("net.cursor_help", lang),
+    # scrubbed and played in the browser (a star on every path, a line on every chart over the steps);
+    # the decision boundary and the singular values follow when the person stops
+    stored = step_cursor(
+        f"{P}cursor", paths_payload(traces, slice_view.plane),
+        {"paths": f"{P}chart.landscape", "steps": [f"{P}chart.caveat", f"{P}chart.curves", f"{P}chart.layers"]},
+        lang, presentation=present, label_key="net.cursor", help_key="net.cursor_help",
     )  # fmt: skip
     cursor = k if stored is None else min(int(stored), k)
 config = dataclasses.replace(config, cursor=None if cursor >= k else cursor)
@@ -164,7 +167,6 @@ encoded = encode_networks(config)
 ui.sync_query_params(encoded, is_networks_key)
 
 # --- views -------------------------------------------------------------------------------------------
-slice_view = _landscape(config.key(), config.plane, lang)
 with first_screen:
     left, right = st.columns(2)
     with left:

@@ -3,12 +3,16 @@ trip, a link asking for too much work, the matrix scene's views, and Chinese."""
 
 from __future__ import annotations
 
+import base64
 from functools import partial
 
-from page_runs import chart, open_page
+import numpy as np
+from figdata import decode
+from page_runs import chart, component_data, open_page
 from streamlit.testing.v1 import AppTest
 
 from optviz import network_state as ns
+from webui import ui
 
 open_networks = partial(open_page, "networks")
 
@@ -41,7 +45,9 @@ def test_the_first_view_trains_two_optimizers_and_shows_every_view():
 def test_moving_the_cursor_redraws_the_boundary_and_writes_the_url():
     at = open_networks()
     before = chart(at, "net.chart.boundary")
-    at.slider(key="net.cursor").set_value(40).run()
+    # the browser's cursor stores the step when the person stops on it (webui/cursor.py)
+    at.session_state[ui.store_key("net.cursor")] = 40
+    at.run()
     assert not at.exception
     after = chart(at, "net.chart.boundary")
     assert after["layout"]["title"]["text"].startswith("Step 40: accuracy")
@@ -76,7 +82,16 @@ def test_a_link_opens_its_configuration_and_the_page_writes_it_back():
     at = open_networks(**encoded)
     assert query(at) == encoded
     assert at.select_slider(key="net.lr.classifier.sgd").value == 0.2
-    assert at.slider(key="net.cursor").value == 60
+    cursor = component_data(at, "net.cursor")
+    assert (cursor["value"], cursor["k"]) == (60, 120)
+    # the browser gets both runs projected on the slice the landscape draws, one star each
+    landscape = decode(chart(at, "net.chart.landscape"))
+    stars = [tr for tr in landscape["data"] if tr.get("marker", {}).get("symbol") == "star"]
+    assert [p["color"] for p in cursor["paths"]] == [tr["marker"]["color"] for tr in stars]
+    for run, star in zip(cursor["paths"], stars, strict=True):
+        xy = np.frombuffer(base64.b64decode(run["xy"]), dtype="<f4").reshape(-1, 2)
+        assert run["k"] == 120 and len(xy) == 121
+        assert np.allclose(xy[60], [star["x"][0], star["y"][0]], rtol=1e-6, atol=1e-6)
     assert "filter-normalised" in chart(at, "net.chart.landscape")["layout"]["xaxis"]["title"]["text"]
     assert "under SGD" in chart(at, "net.chart.layers")["layout"]["title"]["text"]
 

@@ -1,4 +1,5 @@
-// optviz step cursor: the trace arrives once (data.path, data.loss, data.model as base64 float32); moving
+// optviz step cursor: the trace arrives once (data.path, data.loss, data.model as base64 float32, or
+// data.paths: several runs projected on one slice, on the Networks page); moving
 // the cursor or playing the run only moves marks drawn over the page's Plotly charts, in this browser,
 // with no server round trip. Plotly itself is not reachable from here (Streamlit bundles it privately), so
 // the marks sit in an SVG layer of our own on top of each chart, placed by the chart's own axis mapping
@@ -61,13 +62,14 @@ function plotArea(svg, xa, ya) {
   return el(svg, "svg", {x, y, width: w, height: h, viewBox: `${x} ${y} ${w} ${h}`, overflow: "hidden"});
 }
 
-function star(svg, p, color, r) {
+function star(svg, p, color, r, edge = "white") {
   const pts = [];
   for (let i = 0; i < 10; i++) {
     const a = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? r * 0.45 : r;
     pts.push(`${(p[0] + rr * Math.cos(a)).toFixed(1)},${(p[1] + rr * Math.sin(a)).toFixed(1)}`);
   }
-  el(svg, "polygon", {points: pts.join(" "), fill: color, stroke: "white", "stroke-width": 1, "data-mark": "cursor"});
+  el(svg, "polygon", {points: pts.join(" "), fill: color, stroke: edge,
+                       "stroke-width": edge === "white" ? 1 : 1.5, "data-mark": "cursor"});
 }
 
 function vline(svg, xa, ya, x, color, width) {
@@ -90,7 +92,7 @@ function marks(key, show, paint) {
 function draw(s, n) {
   const d = s.data, color = d.color, show = n !== d.value, scale = d.scale || 1;
   const path = s.path, loss = s.loss, model = s.model;
-  marks(d.charts.space, show, (svg, L) => {
+  marks(path && d.charts.space, show, (svg, L) => {
     const xa = L.xaxis, ya = L.yaxis, g = plotArea(svg, xa, ya);
     if (n > d.value) {  // the stretch the server's drawing does not show yet
       const stride = Math.max(1, Math.ceil((n - d.value) / 400)), pts = [];
@@ -102,7 +104,7 @@ function draw(s, n) {
     const p = pixel(xa, ya, path[2 * n], path[2 * n + 1]);
     if (p) star(g, p, color, 9 * scale);
   });
-  marks(d.charts.loss, show, (svg, L) => {
+  marks(loss && d.charts.loss, show, (svg, L) => {
     vline(svg, L.xaxis, L.yaxis, n, color, 1.5 * scale);
     const p = pixel(L.xaxis, L.yaxis, n, loss[n]);
     if (p) star(svg, p, color, 7 * scale);
@@ -113,11 +115,22 @@ function draw(s, n) {
     const g = plotArea(svg, xa, ya);
     if (a && z) el(g, "line", {x1: a[0], y1: a[1], x2: z[0], y2: z[1], stroke: d.path_color, "stroke-width": 3 * scale, "data-mark": "model"});
   });
-  marks(d.charts.internals, show, (svg, L) => {  // one line per panel
-    for (const id of (L._subplots && L._subplots.cartesian) || []) {
-      const m = /^x(\d*)y(\d*)$/.exec(id);
-      const xa = m && L["xaxis" + m[1]], ya = m && L["yaxis" + m[2]];
-      if (xa && ya) vline(svg, xa, ya, n, color, 1.5 * scale);
+  // charts over the steps (the Playground's internals, the Networks page's curves): a line on every panel
+  for (const key of [d.charts.internals, ...(d.charts.steps || [])]) {
+    marks(key, show, (svg, L) => {
+      for (const id of (L._subplots && L._subplots.cartesian) || []) {
+        const m = /^x(\d*)y(\d*)$/.exec(id);
+        const xa = m && L["xaxis" + m[1]], ya = m && L["yaxis" + m[2]];
+        if (xa && ya) vline(svg, xa, ya, n, color, 1.5 * scale);
+      }
+    });
+  }
+  // several runs on one slice (the Networks page): each run's star at step n, or at its last step
+  marks(s.paths && d.charts.paths, show, (svg, L) => {
+    const xa = L.xaxis, ya = L.yaxis, g = plotArea(svg, xa, ya);
+    for (const run of s.paths) {
+      const i = Math.min(n, run.k), p = pixel(xa, ya, run.xy[2 * i], run.xy[2 * i + 1]);
+      if (p) star(g, p, run.color, 10 * scale, color);
     }
   });
 }
@@ -137,6 +150,7 @@ export default function (component) {
     s.path = floats(data.path);
     s.loss = floats(data.loss);
     s.model = floats(data.model);
+    s.paths = data.paths ? data.paths.map((run) => ({xy: floats(run.xy), k: run.k, color: run.color})) : null;
     s.digest = data.digest;
   }
   s.data = data;
@@ -204,7 +218,7 @@ export default function (component) {
     s.raf = requestAnimationFrame(tick);
   };
   // redraw the marks whenever Plotly redraws a chart (zoom, pan, resize, a new figure)
-  for (const key of Object.values(data.charts)) {
+  for (const key of Object.values(data.charts).flat()) {
     const gd = chartOf(key);
     if (gd && gd.on && !gd.__optvizCursorHooked) {
       gd.__optvizCursorHooked = true;

@@ -1,8 +1,9 @@
-"""The Playground's step cursor: a slider and a Play button that move every chart in the browser.
+"""The step cursor of the Playground and the Networks page: a slider and a Play button that move every
+chart in the browser.
 
 Streamlit's own slider reruns the page for every notch (0.3-2 s at 10,000 steps); this component
-receives the run once (``optviz.plots.cursor.cursor_payload``) and draws the cursor's marks over the
-charts itself (``cursor.js``), so scrubbing and playback never wait for the server. When the person
+receives the run once (``optviz.plots.cursor.cursor_payload``, or ``paths_payload`` for the Networks
+page's several runs) and draws the cursor's marks over the charts itself (``cursor.js``), so scrubbing and playback never wait for the server. When the person
 stops, the step comes back as the component's state and is stored like any other control (``ui.bound``
 semantics: the store holds None for "the last step"), so the address bar, the worked step and the
 server-drawn charts follow one rerun later.
@@ -63,10 +64,19 @@ def stored_step(key: str, k: int) -> int:
 
 
 def step_cursor(
-    key: str, payload: dict[str, Any], charts: dict[str, str], lang: str, *, presentation: bool = False
+    key: str,
+    payload: dict[str, Any],
+    charts: dict[str, str | list[str]],
+    lang: str,
+    *,
+    presentation: bool = False,
+    label_key: str = "playground.cursor",
+    help_key: str = "playground.cursor_help",
 ) -> int | None:
-    """Draw the cursor for the run ``payload`` over the charts keyed in ``charts`` (roles ``space``,
-    ``loss``, ``data``, ``internals``) and return the stored step: None for the last step, else 0..k-1.
+    """Draw the cursor for the run ``payload`` over the charts keyed in ``charts`` and return the stored
+    step: None for the last step, else 0..k-1. Roles: ``space`` (a path with its star), ``loss`` (a line
+    and a star on the curve), ``data`` (the fitted line), ``internals`` and ``steps`` (a list of charts: a
+    line on every panel), ``paths`` (a star on each run of ``optviz.plots.cursor.paths_payload``).
     In ``presentation`` mode its marks are drawn larger, like the charts' own markers."""
     k = int(payload["k"])
     store = ui.store_key(key)
@@ -90,9 +100,12 @@ def step_cursor(
                 **payload,
                 "value": value,
                 "scale": PRESENTATION_SCALE if presentation else 1.0,
-                "charts": {role: ui.key_class(name) for role, name in charts.items()},
-                "label": t("playground.cursor", lang),
-                "help": t("playground.cursor_help", lang),
+                "charts": {
+                    role: [ui.key_class(n) for n in name] if isinstance(name, list) else ui.key_class(name)
+                    for role, name in charts.items()
+                },
+                "label": t(label_key, lang),
+                "help": t(help_key, lang),
                 "play": "▶ " + t("plot.play", lang),
                 "pause": "❚❚ " + t("plot.pause", lang),
                 "readout": t("playground.cursor_readout", lang),

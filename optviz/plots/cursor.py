@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -44,5 +45,24 @@ def cursor_payload(trace: Trace, plane: Plane | None = None) -> dict[str, object
         "model": None if model is None else _packed(model),
         "color": CURSOR_COLOR,
         "path_color": optimizer_color(trace.optimizer),
+        "digest": digest.hexdigest(),
+    }
+
+
+def paths_payload(traces: Mapping[str, Trace], plane: Plane) -> dict[str, object]:
+    """Several runs for the browser's step cursor (the Networks page): ``k`` (the longest run's steps)
+    and, per run, ``xy`` ((k_i + 1) x 2: its path projected on the slice's ``plane``), ``k`` and its
+    colour; the cursor's colour and a ``digest``. A run shorter than the cursor stays at its last step,
+    as the page's charts show it."""
+    digest = hashlib.blake2b(digest_size=8)
+    paths = []
+    for key, trace in traces.items():
+        xy = plane.project(trace.params[: trace.k + 1]).astype(np.float32)
+        digest.update(xy.tobytes())
+        paths.append({"xy": _packed(xy), "k": int(trace.k), "color": optimizer_color(key)})
+    return {
+        "k": max((int(tr.k) for tr in traces.values()), default=0),
+        "paths": paths,
+        "color": CURSOR_COLOR,
         "digest": digest.hexdigest(),
     }
