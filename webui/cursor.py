@@ -3,10 +3,10 @@ chart in the browser.
 
 Streamlit's own slider reruns the page for every notch (0.3-2 s at 10,000 steps); this component
 receives the run once (``optviz.plots.cursor.cursor_payload``, or ``paths_payload`` for the Networks
-page's several runs) and draws the cursor's marks over the charts itself (``cursor.js``), so scrubbing and playback never wait for the server. When the person
-stops, the step comes back as the component's state and is stored like any other control (``ui.bound``
-semantics: the store holds None for "the last step"), so the address bar, the worked step and the
-server-drawn charts follow one rerun later.
+page's several runs) and draws the cursor's marks over the charts itself (``cursor.js``), so scrubbing
+and playback never wait for the server. When the person stops, the step comes back as the component's
+state and is stored like any other control (``ui.bound`` semantics: the store holds None for "the last
+step"), so the address bar, the worked step and the server-drawn charts follow one rerun later.
 """
 
 from __future__ import annotations
