@@ -73,6 +73,10 @@ def _copy_back(
         after(before, st.session_state[store])
 
 
+#: Widgets whose value the browser keeps as a number or a switch, not as a translated label.
+_KEEPS_ITS_VALUE = (st.slider, st.select_slider, st.number_input, st.toggle, st.checkbox)
+
+
 def bound(
     widget: Callable[..., Any],
     key: str,
@@ -96,13 +100,27 @@ def bound(
     if store not in state or not _safe(valid, state[store]):
         state[store] = default
     wkey = widget_key or key
-    state[wkey] = shown(state[store]) if shown else state[store]
+    value = shown(state[store]) if shown else state[store]
+    # A number or a switch is set only when it shows something else (a URL, a lesson or a reset
+    # changed the store, or the widget is new): setting it sends the run's value to the browser as
+    # an order, and a key pressed while the run was going would be undone. A choice is set on every
+    # run: the browser keeps it as its label, which changes with the language.
+    if widget not in _KEEPS_ITS_VALUE or wkey not in state or not _same(state[wkey], value):
+        state[wkey] = value
     if widget is st.slider:
         # the value it shows anyway: without one, st.slider reads the whole session state to guess
         # whether it is a range slider (about 0.1 ms a slider and rerun)
-        kwargs["value"] = state[wkey]
+        kwargs["value"] = value
     widget(key=wkey, on_change=_copy_back, args=(wkey, store, coerce, after), **kwargs)
     return state[store]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two control values are equal (and of the same type, so 1 and True differ)."""
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _safe(check: Callable[[Any], bool], value: Any) -> bool:
