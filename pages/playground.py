@@ -7,7 +7,11 @@ run, so a copied link reproduces the exact run.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
+import logging
+from typing import Any
 
 import streamlit as st
 
@@ -25,13 +29,14 @@ from optviz.problems import FiniteSum
 from optviz.spec import Param
 from webui import ui
 from webui.click import start_on_click
-from webui.cursor import step_cursor
+from webui.cursor import step_cursor, stored_step
 from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 
 P = "pg."
 LOADED = "pg:loaded"
 WRITTEN = "pg:urls"  # the query parameters this page wrote on its latest runs (small strings)
 WRITTEN_KEPT = 32
+FIRST_SCREEN_LOG = "optviz.playground"  # where a first screen that differs from its page would be logged
 STEPS_PARAM = settings.steps_param(state.DEFAULT_STEPS)
 GRAD_NOISE_PARAM = settings.GRAD_NOISE
 SEED_PARAM = settings.SEED
@@ -94,43 +99,194 @@ def custom_problem(kind: str) -> optviz.Problem | None:
 
 
 # --- sidebar: every control generated from the registries ----------------------------------------
+@dataclasses.dataclass
+class Controls:
+    """What the sidebar's controls hold: everything a run needs but the problem's own object."""
+
+    base_key: str
+    modifiers: tuple[str, ...]
+    typed: bool
+    hparams: dict[str, float]
+    problem_key: str
+    problem_params: dict[str, float]
+
+
+def problem_controls(draw: bool) -> tuple[Controls, Any]:
+    """The optimizer and problem controls (and the run section's box, filled by run_controls).
+
+    With ``draw=False`` nothing is drawn and every control returns its stored value, as its widget will
+    show it (``ui.values_only``): the page's first pass, which draws the charts before the sidebar."""
+    with st.sidebar if draw else contextlib.nullcontext():
+        if draw:
+            st.header(t("playground.controls", lang))
+        scene = ui.get_value(P + "problem", state.DEFAULT_PROBLEM)
+        base_key = ui.optimizer_select(
+            P + "opt", lang, default=state.DEFAULT_OPTIMIZER,
+            after=lambda old, new: ui.carry_learning_rate(P, old, new, scene),
+        )  # fmt: skip
+        if draw:
+            st.caption(tr(optviz.OPTIMIZERS[base_key].summary, lang))
+            # modifiers wrap the chosen optimizer: the run's key is the chain ('lookahead-adam')
+            st.markdown(t("playground.modifiers", lang), help=t("playground.modifiers_help", lang))
+        modifiers = ui.modifier_toggles(P, lang)
+        opt = optviz.OPTIMIZERS[composite_key(base_key, modifiers)]
+        typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
+        with ui.section(t("playground.hparams", lang, name=tr(opt.name, lang))):
+            hparams = ui.hparam_controls(
+                base_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(base_key, scene)
+            )
+            for key in modifiers:
+                if draw:
+                    st.caption(tr(optviz.MODIFIERS[key].name, lang))
+                hparams.update(ui.modifier_controls([key], lang, P + "hp.", typed=typed))
+        with ui.section(t("playground.problem_section", lang)):
+            problem_key = ui.choice_select(
+                P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
+                format_func=problem_label,
+                after=lambda old, new: ui.follow_scene_defaults(P + "hp.", base_key, old, new),
+            )  # fmt: skip
+            spec = optviz.PROBLEMS.get(problem_key)
+            problem_params = (
+                ui.params_controls(spec.params, f"{P}pp.{problem_key}.", lang, typed=typed) if spec else {}
+            )
+        run_box = ui.section(t("playground.run_section", lang))
+        if draw:
+            st.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
+    return Controls(base_key, modifiers, bool(typed), hparams, problem_key, problem_params), run_box
+
+
+def run_controls(c: Controls, problem: optviz.Problem, run_box: Any) -> state.PlaygroundConfig:
+    """The run section's controls (steps, start, schedule, batch, noise, seed) and the configuration."""
+    typed = c.typed
+    with run_box:
+        steps = ui.param_control(
+            STEPS_PARAM, P + "steps", lang, typed=typed, label=t("playground.steps", lang)
+        )
+        starts = []
+        for i, name in enumerate(problem.param_names):
+            default = float(min(max(problem.start[i], -state.START_LIMIT), state.START_LIMIT))
+            param = Param(
+                f"start_{name}", default, -state.START_LIMIT, state.START_LIMIT, "linear", "Start point."
+            )
+            starts.append(
+                ui.param_control(param, f"{P}start.{c.problem_key}.{i}", lang, typed=True,
+                                 label=t("playground.start", lang, name=name))
+            )  # fmt: skip
+        start = None if tuple(starts) == tuple(float(v) for v in problem.start) else (starts[0], starts[1])
+        schedule = ui.choice_select(
+            P + "schedule", list(optviz.SCHEDULES), "constant", t("playground.schedule", lang),
+            format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
+            help=tr(optviz.SCHEDULES["constant"].summary, lang),
+        )  # fmt: skip
+        schedule_params = ui.params_controls(
+            optviz.SCHEDULES[schedule].params, f"{P}sp.{schedule}.", lang, typed=typed
+        )
+        batch_size = None
+        if isinstance(problem, FiniteSum):  # a sum of data points or terms
+            n = problem.n
+            chosen = ui.param_control(
+                settings.batch_param(n), f"{P}batch.{c.problem_key}", lang, typed=typed,
+                label=t("playground.batch", lang, n=n),
+            )  # fmt: skip
+            batch_size = None if chosen >= n else int(chosen)
+        grad_noise = ui.param_control(
+            GRAD_NOISE_PARAM, P + "grad_noise", lang, typed=typed, label=t("playground.grad_noise", lang)
+        )
+        seed = 0
+        if batch_size is not None or grad_noise:
+            seed = ui.param_control(
+                SEED_PARAM, P + "seed", lang, typed=True, label=t("playground.seed", lang)
+            )
+    return state.PlaygroundConfig(
+        optimizer=composite_key(c.base_key, c.modifiers), hparams=c.hparams, problem=c.problem_key,
+        problem_params=c.problem_params, steps=int(steps), start=start, schedule=schedule,
+        schedule_params=schedule_params, batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
+    )  # fmt: skip
+
+
+def within_budget(
+    config: state.PlaygroundConfig, problem: optviz.Problem
+) -> tuple[state.PlaygroundConfig, Any]:
+    """``config`` with no more steps than optviz.budget allows for it, and the budget's message (or None)."""
+    steps, over = state.budget_steps(
+        config.steps,
+        getattr(problem, "n", None),
+        config.batch_size,
+        formula_nodes=getattr(problem, "nodes", 0),
+        optimizers=[config.optimizer],
+    )
+    return (config if over is None else state.with_changes(config, steps=steps)), over
+
+
+def run(config: state.PlaygroundConfig, problem: optviz.Problem, custom: bool) -> optviz.Trace:
+    """The recorded run of ``config`` (shared between sessions). Raises ValueError on a bad run."""
+    return ui.cached_run(
+        config.optimizer, problem if custom else config.problem, config.problem_params,
+        **state.run_kwargs(config),
+    )  # fmt: skip
+
+
+def first_screen(trace: optviz.Trace, cursor: int, window: Any, config: state.PlaygroundConfig) -> None:
+    """The sentence saying what the student is looking at and the two main charts, side by side on a wide
+    screen and on a projector (Streamlit stacks the columns on a phone)."""
+    opt = optviz.OPTIMIZERS[config.optimizer]
+    st.caption(
+        t("playground.looking_at", lang, optimizer=tr(opt.name, lang), problem=problem_label(config.problem))
+    )  # fmt: skip
+    left, right = st.columns(2)
+    # a click on the chart sets the start (start_on_click, at the end of the page)
+    # no in-chart Play or frame slider: the step cursor below plays every view at once
+    space_fig = space.path_figure(
+        trace, cursor, window=window, frames=0, presentation=present, clickable=True, lang=lang
+    )
+    loss_fig = curves.loss_figure(trace, cursor, presentation=present, lang=lang)
+    if present:  # both charts above the fold of a 1280 x 720 projector
+        ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+        ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+    with left:
+        ui.chart(space_fig, key="pg.chart.space", config=ui.chart_config(space_fig))
+    with right:
+        ui.chart(loss_fig, key="pg.chart.loss")
+
+
+def early_first_screen() -> tuple[state.PlaygroundConfig, int] | None:
+    """Draw the first screen before the sidebar, from the controls' stored values, and return what it
+    showed (None when it could not: a custom problem's controls, a bad problem or run).
+
+    Streamlit's browser draws a rerun's elements in batches as they arrive, and the sidebar's ~30 widgets
+    made the path chart wait for them (about 60 ms of a slider change, bench_browser.py)."""
+    with ui.values_only():
+        c, run_box = problem_controls(draw=False)
+        spec = optviz.PROBLEMS.get(c.problem_key)
+        if spec is None:
+            return None
+        try:
+            problem = ui.cached_problem(c.problem_key, c.problem_params)
+            config, _ = within_budget(run_controls(c, problem, run_box), problem)
+            trace = run(config, problem, custom=False)
+        except ValueError:
+            return None  # said where the page draws it
+        cursor = step_cursor_value(trace)
+    first_screen(trace, cursor, space.plot_window(problem, trace.params), config)
+    return config, cursor
+
+
+def step_cursor_value(trace: optviz.Trace) -> int:
+    """The step the cursor stands on (the last step unless the person moved it)."""
+    return trace.k if trace.k < 1 else stored_step(P + "cursor", trace.k)
+
+
 warnings = load_url()
 st.title(t("playground.title", lang))
 ui.show_warnings(warnings, lang)
+early = early_first_screen()
 
-with st.sidebar:
-    st.header(t("playground.controls", lang))
-    scene = ui.get_value(P + "problem", state.DEFAULT_PROBLEM)
-    base_key = ui.optimizer_select(
-        P + "opt", lang, default=state.DEFAULT_OPTIMIZER,
-        after=lambda old, new: ui.carry_learning_rate(P, old, new, scene),
-    )  # fmt: skip
-    st.caption(tr(optviz.OPTIMIZERS[base_key].summary, lang))
-    # modifiers wrap the chosen optimizer: the run's key is the chain ('lookahead-adam')
-    st.markdown(t("playground.modifiers", lang), help=t("playground.modifiers_help", lang))
-    modifiers = ui.modifier_toggles(P, lang)
-    opt_key = composite_key(base_key, modifiers)
-    opt = optviz.OPTIMIZERS[opt_key]
-    typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
-    with st.expander(t("playground.hparams", lang, name=tr(opt.name, lang)), expanded=True):
-        hparams = ui.hparam_controls(
-            base_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(base_key, scene)
-        )
-        for key in modifiers:
-            st.caption(tr(optviz.MODIFIERS[key].name, lang))
-            hparams.update(ui.modifier_controls([key], lang, P + "hp.", typed=typed))
-    with st.expander(t("playground.problem_section", lang), expanded=True):
-        problem_key = ui.choice_select(
-            P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
-            format_func=problem_label, after=lambda old, new: ui.follow_scene_defaults(P + "hp.", base_key, old, new),
-        )  # fmt: skip
-        spec = optviz.PROBLEMS.get(problem_key)
-        problem_params = (
-            ui.params_controls(spec.params, f"{P}pp.{problem_key}.", lang, typed=typed) if spec else {}
-        )
-    run_box = st.expander(t("playground.run_section", lang), expanded=True)
-    st.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
-
+c, run_box = problem_controls(draw=True)
+base_key, modifiers, typed, hparams = c.base_key, c.modifiers, c.typed, c.hparams
+problem_key, problem_params = c.problem_key, c.problem_params
+spec = optviz.PROBLEMS.get(problem_key)
+opt_key = composite_key(base_key, modifiers)
+opt = optviz.OPTIMIZERS[opt_key]
 if spec is None:
     with st.expander(t("playground.custom_section", lang), expanded=True):
         problem = custom_problem(state.CUSTOM_PROBLEMS[problem_key])
@@ -145,75 +301,21 @@ else:
         st.stop()
 
 regression = isinstance(problem, optviz.LinearRegression)
-a_name, b_name = problem.param_names
-with run_box:
-    steps = ui.param_control(STEPS_PARAM, P + "steps", lang, typed=typed, label=t("playground.steps", lang))
-    starts = []
-    for i, name in enumerate(problem.param_names):
-        default = float(min(max(problem.start[i], -state.START_LIMIT), state.START_LIMIT))
-        param = Param(
-            f"start_{name}", default, -state.START_LIMIT, state.START_LIMIT, "linear", "Start point."
-        )
-        starts.append(
-            ui.param_control(param, f"{P}start.{problem_key}.{i}", lang, typed=True,
-                             label=t("playground.start", lang, name=name))
-        )  # fmt: skip
-    start = None if tuple(starts) == tuple(float(v) for v in problem.start) else (starts[0], starts[1])
-    schedule = ui.choice_select(
-        P + "schedule", list(optviz.SCHEDULES), "constant", t("playground.schedule", lang),
-        format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
-        help=tr(optviz.SCHEDULES["constant"].summary, lang),
-    )  # fmt: skip
-    schedule_params = ui.params_controls(
-        optviz.SCHEDULES[schedule].params, f"{P}sp.{schedule}.", lang, typed=typed
-    )
-    batch_size = None
-    if isinstance(problem, FiniteSum):  # a sum of data points or terms
-        n = problem.n
-        chosen = ui.param_control(
-            settings.batch_param(n),
-            f"{P}batch.{problem_key}",
-            lang,
-            typed=typed,
-            label=t("playground.batch", lang, n=n),
-        )
-        batch_size = None if chosen >= n else int(chosen)
-    grad_noise = ui.param_control(
-        GRAD_NOISE_PARAM, P + "grad_noise", lang, typed=typed, label=t("playground.grad_noise", lang)
-    )
-    seed = 0
-    if batch_size is not None or grad_noise:
-        seed = ui.param_control(SEED_PARAM, P + "seed", lang, typed=True, label=t("playground.seed", lang))
-
-# --- run ------------------------------------------------------------------------------------------
-config = state.PlaygroundConfig(
-    optimizer=opt_key, hparams=hparams, problem=problem_key, problem_params=problem_params,
-    steps=int(steps), start=start, schedule=schedule, schedule_params=schedule_params,
-    batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
-)  # fmt: skip
-steps, over = state.budget_steps(  # no view may cost more than optviz.budget allows
-    config.steps,
-    getattr(problem, "n", None),
-    batch_size,
-    formula_nodes=getattr(problem, "nodes", 0),
-    optimizers=[config.optimizer],
-)
-if over is not None:
+config, over = within_budget(run_controls(c, problem, run_box), problem)
+if over is not None:  # no view may cost more than optviz.budget allows
     st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
-    config = state.with_changes(config, steps=steps)
+steps = config.steps
 try:
-    trace = ui.cached_run(
-        opt_key, problem if spec is None else problem_key, problem_params, **state.run_kwargs(config)
-    )
+    trace = run(config, problem, custom=spec is None)
 except ValueError as error:
     st.error(t("playground.bad_run", lang, error=ui.plain(error)))
     st.stop()
 
 k = trace.k
 cursor = k
-# The first screen shows the picture: the sentence saying what it is and the two main charts come before
-# the step cursor and the numbers (drawn into this box later, once the cursor is known).
-first_screen = st.container()
+window = space.plot_window(problem, trace.params)
+# the first screen comes before the step cursor (and the numbers); drawn above unless it could not be
+first_box = st.container() if early is None else None
 if k >= 1:
     # scrubbed and played in the browser (marks drawn over the charts); the step comes back when the person stops
     stored = step_cursor(
@@ -222,6 +324,13 @@ if k >= 1:
         lang, presentation=present,
     )  # fmt: skip
     cursor = k if stored is None else min(int(stored), k)
+if first_box is not None:
+    with first_box:
+        first_screen(trace, cursor, window, config)
+elif early != (config, cursor):  # the same stores read twice: never, unless a control reads otherwise
+    logging.getLogger(FIRST_SCREEN_LOG).log(
+        logging.ERROR, "first screen drawn from %s, page from %s", early, (config, cursor)
+    )
 config = state.with_changes(
     config,
     cursor=None if cursor >= k else cursor,
@@ -251,29 +360,9 @@ for finding in diagnose(trace):
     show(t(f"explain.{finding.code}", lang, **finding.fields))
 
 # --- the five views ---------------------------------------------------------------------------------
-window = space.plot_window(problem, trace.params)
 if space.log_loss(problem, window, 40).shift:
     st.caption(t("playground.shift_note", lang))
 show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
-with first_screen:
-    st.caption(
-        t("playground.looking_at", lang, optimizer=tr(opt.name, lang), problem=problem_label(problem_key))
-    )  # fmt: skip
-    # side by side on a wide screen and on a projector (Streamlit stacks the columns on a phone)
-    left, right = st.columns(2)
-    # a click on the chart sets the start (start_on_click, at the end of the page)
-    # no in-chart Play or frame slider: the step cursor above plays every view at once
-    space_fig = space.path_figure(
-        trace, cursor, window=window, frames=0, presentation=present, clickable=True, lang=lang
-    )
-    loss_fig = curves.loss_figure(trace, cursor, presentation=present, lang=lang)
-    if present:  # both charts above the fold of a 1280 x 720 projector
-        ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
-        ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
-    with left:
-        ui.chart(space_fig, key="pg.chart.space", config=ui.chart_config(space_fig))
-    with right:
-        ui.chart(loss_fig, key="pg.chart.loss", config=ui.CHART_CONFIG)
 if show_surface:
     ui.chart(
         space.surface_figure(trace, cursor, window=window, presentation=present, lang=lang),

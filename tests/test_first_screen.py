@@ -74,3 +74,56 @@ def test_compare_and_sweep_keep_their_short_runs():
         == 100
     )
     assert state.parse_playground({})[0].steps == state.DEFAULT_STEPS == 1000
+
+
+# --- the first screen is drawn before the sidebar, from the controls' stores ----------------------------
+def _page(query: dict[str, str]):
+    from page_runs import open_page
+
+    return open_page("playground", **query)
+
+
+def _first_screen_links() -> list[dict[str, str]]:
+    """Links covering every kind of control the first screen reads: each optimizer, the modifiers, each
+    problem, typed entry, a moved start, a schedule with its parameters, mini-batches, noise, a cursor."""
+    links = [state.encode_playground(state.default_config(opt, "rosenbrock")) for opt in optviz.OPTIMIZERS]
+    links += [state.encode_playground(state.default_config("adam", p)) for p in optviz.PROBLEMS]
+    base = state.default_config()
+    links += [
+        state.encode_playground(state.with_changes(base, optimizer="lookahead-sam-cautious-adamw")),
+        state.encode_playground(
+            state.with_changes(
+                base,
+                typed=True,
+                steps=250,
+                start=(0.5, -1.5),
+                schedule="warmup_cosine",
+                schedule_params={"warmup_fraction": 0.2, "min_ratio": 0.05},
+                batch_size=10,
+                grad_noise=0.2,
+                seed=7,
+                cursor=40,
+            )
+        ),  # fmt: skip
+    ]
+    return links
+
+
+@pytest.mark.parametrize(
+    "query", _first_screen_links(), ids=lambda q: q.get("opt") + "-" + q.get("problem", "")
+)
+def test_the_first_screen_shows_what_the_controls_hold(query, caplog):
+    """The page reads its controls twice (values only, then drawn); both readings must agree, or the
+    charts would show another run than the sidebar."""
+    at = _page(query)
+    assert not [r for r in caplog.records if r.name == "optviz.playground"], caplog.text
+    # and after a person moves the learning rate and switches the optimizer
+    key = f"pg.hp.{query['opt'].rsplit('-', 1)[-1]}.learning_rate"
+    sliders = [w for w in at.select_slider if w.key == key]
+    if sliders:
+        sliders[0].set_value(float(sliders[0].options[len(sliders[0].options) // 3])).run()
+    else:
+        at.number_input(key=key + ":typed").set_value(0.003).run()
+    at.selectbox(key="pg.opt").set_value("lion").run()
+    assert not at.exception, at.exception
+    assert not [r for r in caplog.records if r.name == "optviz.playground"], caplog.text

@@ -51,6 +51,18 @@ _COMPONENT = st.components.v2.component(
 PRESENTATION_SCALE = 1.6
 
 
+def stored_step(key: str, k: int) -> int:
+    """The step the cursor ``key`` stands on in a run of ``k`` steps (its store cleaned: None for the last
+    step, else 0..k-1)."""
+    store = ui.store_key(key)
+    stored = st.session_state.get(store)
+    if not (stored is None or (isinstance(stored, int) and stored >= 0)):
+        stored = None
+    value = k if stored is None else min(int(stored), k)
+    st.session_state[store] = None if value >= k else value
+    return value
+
+
 def step_cursor(
     key: str,
     payload: dict[str, Any],
@@ -69,11 +81,7 @@ def step_cursor(
     k = int(payload["k"])
     store = ui.store_key(key)
     state = st.session_state
-    stored = state.get(store)
-    if not (stored is None or (isinstance(stored, int) and stored >= 0)):
-        stored = None
-    value = k if stored is None else min(int(stored), k)
-    state[store] = None if value >= k else value
+    value = stored_step(key, k)
 
     def changed() -> None:
         picked = (state.get(key) or {}).get("step")

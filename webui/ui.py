@@ -10,12 +10,14 @@ controls for several optimizers at once by giving each its own ``prefix``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import math
 import pickle
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
@@ -60,6 +62,27 @@ def clear_values(prefix: str) -> None:
             del st.session_state[name]
 
 
+#: False while a page reads its controls without drawing them (``values_only``). A context variable: each
+#: session's script runs in its own thread.
+_DRAWING: ContextVar[bool] = ContextVar("optviz_drawing", default=True)
+
+
+@contextlib.contextmanager
+def values_only() -> Iterator[None]:
+    """Controls return their stored values and draw nothing: a page's first pass, which draws its charts
+    before its controls (the widgets' changes are already in the stores when a rerun starts)."""
+    token = _DRAWING.set(False)
+    try:
+        yield
+    finally:
+        _DRAWING.reset(token)
+
+
+def section(label: str, *, expanded: bool = True) -> Any:
+    """An expander for a group of controls (nothing while ``values_only``)."""
+    return st.expander(label, expanded=expanded) if _DRAWING.get() else contextlib.nullcontext()
+
+
 def _copy_back(
     widget_key: str,
     store: str,
@@ -78,7 +101,7 @@ _KEEPS_ITS_VALUE = (st.slider, st.select_slider, st.number_input, st.toggle, st.
 
 
 def bound(
-    widget: Callable[..., Any],
+    widget: Callable[..., Any] | None,
     key: str,
     default: Any,
     *,
@@ -94,11 +117,14 @@ def bound(
     ``valid`` rejects a stale stored value (it falls back to ``default``), ``shown`` maps the stored
     value to what the widget displays, ``coerce`` cleans what the widget returns (e.g. float noise).
     ``after(old, new)`` runs when a person changes the widget (not when a URL or lesson sets it).
+    Inside ``values_only`` nothing is drawn (``widget`` may then be None).
     """
     store = store_key(key)
     state = st.session_state
     if store not in state or not _safe(valid, state[store]):
         state[store] = default
+    if not _DRAWING.get():
+        return state[store]
     wkey = widget_key or key
     value = shown(state[store]) if shown else state[store]
     # A number or a switch is set only when it shows something else (a URL, a lesson or a reset
@@ -208,8 +234,6 @@ def param_control(
     typed number entry (``typed=True``, or whole numbers with a huge range such as seeds)."""
     default = param.default if default is None else default
     default = int(default) if param.integer else float(default)
-    label = label or (f"{param.name} (${param.symbol}$)" if param.symbol else param.name)
-    help_text = _param_help(param, lang, default) + help_extra
 
     def valid(v: Any) -> bool:
         return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
@@ -220,6 +244,10 @@ def param_control(
     store = store_key(key)
     if store in st.session_state and valid(st.session_state[store]):
         st.session_state[store] = in_range(st.session_state[store])
+    if not _DRAWING.get():
+        return bound(None, key, default, valid=valid)  # the value only: no label, help or options
+    label = label or (f"{param.name} (${param.symbol}$)" if param.symbol else param.name)
+    help_text = _param_help(param, lang, default) + help_extra
     common = {"label": label, "help": help_text}
     huge_integer = param.integer and param.high - param.low > 10_000 and not param.log
     if typed or huge_integer:
