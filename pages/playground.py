@@ -254,7 +254,8 @@ def early_first_screen() -> tuple[state.PlaygroundConfig, int] | None:
     showed (None when it could not: a custom problem's controls, a bad problem or run).
 
     Streamlit's browser draws a rerun's elements in batches as they arrive, and the sidebar's ~30 widgets
-    made the path chart wait for them (about 60 ms of a slider change, bench_browser.py)."""
+    made the path chart wait for them (25-55 ms of a slider notch, 75 ms of an optimizer switch, measured
+    with benchmarks/bench_browser.py)."""
     with ui.values_only():
         c, run_box = problem_controls(draw=False)
         spec = optviz.PROBLEMS.get(c.problem_key)
@@ -304,7 +305,6 @@ regression = isinstance(problem, optviz.LinearRegression)
 config, over = within_budget(run_controls(c, problem, run_box), problem)
 if over is not None:  # no view may cost more than optviz.budget allows
     st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
-steps = config.steps
 try:
     trace = run(config, problem, custom=spec is None)
 except ValueError as error:
