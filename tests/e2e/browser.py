@@ -120,10 +120,18 @@ def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+#: The app is idle and its page has drawn something: on a fresh server the first run can end with an
+#: empty page just before the real one starts (webui.shell.route_through_app), and a click made then
+#: is lost. Checked in the page rather than with a selector wait, which would demand a *visible* first
+#: element (the first can be an invisible style or component).
+_DRAWN_JS = """(idle) => document.querySelector(idle) !== null
+  && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null"""
+
+
 def open_app(page, url: str, timeout: float = TIMEOUT_MS) -> None:
-    """Load ``url`` and wait for the first run to finish."""
+    """Load ``url`` and wait for its first run to finish with the page drawn."""
     page.goto(url, wait_until="domcontentloaded", timeout=timeout)
-    wait_idle(page, timeout)
+    page.wait_for_function(_DRAWN_JS, arg=IDLE, timeout=timeout, polling=50)
 
 
 def chart_digest(locator) -> str | None:
