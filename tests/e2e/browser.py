@@ -12,9 +12,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -106,6 +107,56 @@ _DIGEST_JS = """(root) => {
 }"""
 
 
+# --- Streamlit's websocket protocol, spoken as a browser does -------------------------------------------
+class Element(NamedTuple):
+    """One element a rerun sent: its id (which ends with its key), area (0 main, 1 sidebar), kind and
+    message."""
+
+    id: str
+    area: int
+    kind: str
+    proto: Any
+
+
+@contextmanager
+def app_socket(base: str) -> Iterator[Any]:
+    """A websocket session with the app at ``base``, as a browser tab opens one."""
+    from websockets.sync.client import connect
+
+    url = base.replace("http", "ws", 1) + "/_stcore/stream"
+    with connect(url, subprotocols=["streamlit"], max_size=None, proxy=None) as ws:
+        yield ws
+
+
+def socket_rerun(ws, query: str, widgets: Iterable[Any] = ()) -> tuple[list[Element], str]:
+    """Ask for a rerun with the address ``query`` and the widget states ``widgets``; return its elements
+    in the order they arrived and the query string the run left in the address bar. Fails on an
+    exception element or a run that did not finish successfully."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+    state = ClientState(query_string=query, widget_states=WidgetStates(widgets=list(widgets)))
+    ws.send(BackMsg(rerun_script=state).SerializeToString())
+    elements = []
+    while True:
+        msg = ForwardMsg.FromString(ws.recv(timeout=60))
+        kind = msg.WhichOneof("type")
+        if kind == "page_info_changed":
+            query = msg.page_info_changed.query_string
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            name = element.WhichOneof("type")
+            inner = getattr(element, name)
+            assert name != "exception", inner.message
+            elements.append(Element(getattr(inner, "id", ""), msg.metadata.delta_path[0], name, inner))
+        elif kind == "script_finished":
+            assert msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+            return elements, query
+
+
+# --- Chromium ------------------------------------------------------------------------------------------
 def chromium_available() -> bool:
     return os.access(CHROMIUM, os.X_OK)
 

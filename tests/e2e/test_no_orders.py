@@ -11,40 +11,23 @@ which is what the browser receives.
 
 from __future__ import annotations
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
-from websockets.sync.client import connect
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-#: The controls a person moves by key or by a quick click (a choice is set on every run: the browser keeps
-#: it as its label, which changes with the language).
-NUMBERS_AND_SWITCHES = ("slider", "select_slider", "number_input", "checkbox")
+from .browser import app_socket, socket_rerun
+
+#: The controls a person moves by key or by a quick click, by their element kind (select sliders are
+#: sliders, toggles checkboxes; a choice is set on every run: the browser keeps it as its label, which
+#: changes with the language).
+NUMBERS_AND_SWITCHES = ("slider", "number_input", "checkbox")
 BETA2 = "pg.hp.adam.beta2"
 RATE = "pg.hp.adam.learning_rate"
 
 
 def _rerun(ws, query: str, widgets: list[WidgetState]) -> tuple[dict[str, object], str]:
-    """Ask for a rerun; return its number and switch widgets by element id (the id ends with the
-    widget's key) and the query string the run left in the address bar (what it ran). A widget's value
-    travels only with an order."""
-    state = ClientState(query_string=query, widget_states=WidgetStates(widgets=widgets))
-    ws.send(BackMsg(rerun_script=state).SerializeToString())
-    out = {}
-    while True:
-        msg = ForwardMsg.FromString(ws.recv(timeout=60))
-        kind = msg.WhichOneof("type")
-        if kind == "page_info_changed":
-            query = msg.page_info_changed.query_string
-        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            element = msg.delta.new_element
-            inner = getattr(element, element.WhichOneof("type"))
-            assert element.WhichOneof("type") != "exception", inner.message
-            if element.WhichOneof("type") in NUMBERS_AND_SWITCHES:
-                out[inner.id] = inner
-        elif kind == "script_finished":
-            assert msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
-            return out, query
+    """Rerun; return its number and switch widgets by element id (a widget's value travels only with an
+    order) and the query string the run left in the address bar (what it ran)."""
+    elements, query = socket_rerun(ws, query, widgets)
+    return {e.id: e.proto for e in elements if e.kind in NUMBERS_AND_SWITCHES}, query
 
 
 def _by_key(widgets: dict[str, object], key: str):
@@ -77,8 +60,7 @@ def _moved(slider, by: int) -> WidgetState:
 
 
 def test_a_persons_change_orders_no_control(server):
-    url = server.replace("http", "ws", 1) + "/_stcore/stream"
-    with connect(url, subprotocols=["streamlit"], max_size=None, proxy=None) as ws:
+    with app_socket(server) as ws:
         opened, query = _rerun(ws, "opt=adam&problem=rosenbrock&steps=300&beta2=0.995", [])
         beta2 = _by_key(opened, BETA2)
         # the link set beta2: the browser is told so
