@@ -8,7 +8,6 @@ run, so a copied link reproduces the exact run.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import logging
 from typing import Any
@@ -99,19 +98,7 @@ def custom_problem(kind: str) -> optviz.Problem | None:
 
 
 # --- sidebar: every control generated from the registries ----------------------------------------
-@dataclasses.dataclass
-class Controls:
-    """What the sidebar's controls hold: everything a run needs but the problem's own object."""
-
-    base_key: str
-    modifiers: tuple[str, ...]
-    typed: bool
-    hparams: dict[str, float]
-    problem_key: str
-    problem_params: dict[str, float]
-
-
-def problem_controls(draw: bool) -> tuple[Controls, Any]:
+def problem_controls(draw: bool) -> tuple[ui.PlaygroundControls, Any]:
     """The optimizer and problem controls (and the run section's box, filled by run_controls).
 
     With ``draw=False`` nothing is drawn and every control returns its stored value, as its widget will
@@ -152,10 +139,12 @@ def problem_controls(draw: bool) -> tuple[Controls, Any]:
         run_box = ui.section(t("playground.run_section", lang))
         if draw:
             st.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
-    return Controls(base_key, modifiers, bool(typed), hparams, problem_key, problem_params), run_box
+    return ui.PlaygroundControls(
+        base_key, modifiers, bool(typed), hparams, problem_key, problem_params
+    ), run_box
 
 
-def run_controls(c: Controls, problem: optviz.Problem, run_box: Any) -> state.PlaygroundConfig:
+def run_controls(c: ui.PlaygroundControls, problem: optviz.Problem, run_box: Any) -> state.PlaygroundConfig:
     """The run section's controls (steps, start, schedule, batch, noise, seed) and the configuration."""
     typed = c.typed
     with run_box:
@@ -234,19 +223,34 @@ def first_screen(trace: optviz.Trace, cursor: int, window: Any, config: state.Pl
         t("playground.looking_at", lang, optimizer=tr(opt.name, lang), problem=problem_label(config.problem))
     )  # fmt: skip
     left, right = st.columns(2)
+    space_fig, loss_fig, space_config = ui.of_run(first_screen_figures, trace, cursor, window, present, lang)
+    with left:
+        ui.chart(space_fig, key="pg.chart.space", config=space_config)
+    with right:
+        ui.chart(loss_fig, key="pg.chart.loss")
+
+
+def first_screen_figures(
+    trace: optviz.Trace, cursor: int, window: Any, presentation: bool, language: str
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The first screen's path and loss figures and the path chart's toolbar (built once: ui.of_run)."""
     # a click on the chart sets the start (start_on_click, at the end of the page)
     # no in-chart Play or frame slider: the step cursor below plays every view at once
     space_fig = space.path_figure(
-        trace, cursor, window=window, frames=0, presentation=present, clickable=True, lang=lang
+        trace, cursor, window=window, frames=0, presentation=presentation, clickable=True, lang=language
     )
-    loss_fig = curves.loss_figure(trace, cursor, presentation=present, lang=lang)
-    if present:  # both charts above the fold of a 1280 x 720 projector
+    loss_fig = curves.loss_figure(trace, cursor, presentation=presentation, lang=language)
+    if presentation:  # both charts above the fold of a 1280 x 720 projector
         ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
         ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
-    with left:
-        ui.chart(space_fig, key="pg.chart.space", config=ui.chart_config(space_fig))
-    with right:
-        ui.chart(loss_fig, key="pg.chart.loss")
+    return space_fig, loss_fig, ui.chart_config(space_fig)
+
+
+def run_window(trace: optviz.Trace, problem: optviz.Problem) -> tuple[Any, bool]:
+    """The parameter-space window that shows the run's path, and whether the contours' log loss had to be
+    shifted to be drawn (the loss reaches 0 or below in it)."""
+    window = space.plot_window(problem, trace.params)
+    return window, space.log_loss(problem, window, 40).shift
 
 
 def early_first_screen() -> tuple[state.PlaygroundConfig, int] | None:
@@ -268,7 +272,7 @@ def early_first_screen() -> tuple[state.PlaygroundConfig, int] | None:
         except ValueError:
             return None  # said where the page draws it
         cursor = step_cursor_value(trace)
-    first_screen(trace, cursor, space.plot_window(problem, trace.params), config)
+    first_screen(trace, cursor, ui.of_run(run_window, trace, problem)[0], config)
     return config, cursor
 
 
@@ -313,13 +317,13 @@ except ValueError as error:
 
 k = trace.k
 cursor = k
-window = space.plot_window(problem, trace.params)
+window, shifted = ui.of_run(run_window, trace, problem)
 # the first screen comes before the step cursor (and the numbers); drawn above unless it could not be
 first_box = st.container() if early is None else None
 if k >= 1:
     # scrubbed and played in the browser (marks drawn over the charts); the step comes back when the person stops
     stored = step_cursor(
-        P + "cursor", cursor_payload(trace),
+        P + "cursor", ui.of_run(cursor_payload, trace),
         {"space": "pg.chart.space", "loss": "pg.chart.loss", "data": "pg.chart.data", "internals": "pg.chart.internals"},
         lang, presentation=present,
     )  # fmt: skip
@@ -344,28 +348,30 @@ encoded = state.encode_playground(config)
 ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
 
 # --- summary and explanations ---------------------------------------------------------------------
-cols = st.columns(4)
-cols[0].metric(t("playground.metric_loss", lang, step=k), f"{trace.final_loss:.4g}")
-cols[1].metric(t("playground.metric_steps", lang), f"{k} / {trace.steps}")
+# one row of four (a horizontal container is one element: four columns were five, and every element
+# costs the server and the browser on every rerun); it wraps on a phone
+numbers = st.container(horizontal=True)
+numbers.metric(t("playground.metric_loss", lang, step=k), f"{trace.final_loss:.4g}")
+numbers.metric(t("playground.metric_steps", lang), f"{k} / {trace.steps}")
 distance = trace.optimum_distance
-cols[2].metric(t("playground.metric_distance", lang), "—" if distance is None else f"{distance:.3g}")
+numbers.metric(t("playground.metric_distance", lang), "—" if distance is None else f"{distance:.3g}")
 status = (
     t("playground.status_diverged", lang, step=trace.diverged_at) if trace.diverged_at is not None
     else t("playground.status_converged", lang, step=trace.converged_at) if trace.converged_at is not None
     else t("playground.status_running", lang)
 )  # fmt: skip
-cols[3].metric(t("playground.metric_status", lang), status)
-for finding in diagnose(trace):
+numbers.metric(t("playground.metric_status", lang), status)
+for finding in ui.of_run(diagnose, trace):
     show = {"error": st.error, "warning": st.warning, "success": st.success}.get(finding.level, st.info)
     show(t(f"explain.{finding.code}", lang, **finding.fields))
 
 # --- the five views ---------------------------------------------------------------------------------
-if space.log_loss(problem, window, 40).shift:
+if shifted:
     st.caption(t("playground.shift_note", lang))
 show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
 if show_surface:
     ui.chart(
-        space.surface_figure(trace, cursor, window=window, presentation=present, lang=lang),
+        ui.of_run(space.surface_figure, trace, cursor, window=window, presentation=present, lang=lang),
         key="pg.chart.surface", config=ui.CHART_CONFIG,
     )  # fmt: skip
 
@@ -375,7 +381,7 @@ if regression:
     with data_col:
         true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
         ui.chart(
-            data_view.data_figure(trace, cursor, true_line=true_line, presentation=present, lang=lang),
+            ui.of_run(data_view.data_figure, trace, cursor, true_line=true_line, presentation=present, lang=lang),
             key="pg.chart.data", config=ui.CHART_CONFIG,
         )  # fmt: skip
 
@@ -386,7 +392,7 @@ if k >= 1:
     step = max(cursor, 1)
     if cursor == 0:
         st.caption(t("playground.by_hand_step0", lang))
-    working = by_hand(trace, step)
+    working = ui.of_run(by_hand, trace, step)
     st.caption(t("playground.by_hand_caption", lang, step=step))
     # One coordinate at a time: typesetting both doubled the redraw time after a slider change.
     names = problem.param_names
@@ -401,24 +407,24 @@ else:
     st.info(t("playground.no_steps", lang))
 
 if k >= 1:
-    ui.chart(internals.internals_figure(trace, cursor, presentation=present, lang=lang),
+    ui.chart(ui.of_run(internals.internals_figure, trace, cursor, presentation=present, lang=lang),
                     key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
 
 # --- share and export -------------------------------------------------------------------------------
 st.subheader(t("playground.share", lang))
 ui.share_link(url, lang, custom_query(state.CUSTOM_PROBLEMS[problem_key]) if spec is None else None)
-export = st.columns(3)
+export = st.container(horizontal=True)  # one element, not four
 stem = f"optviz-{opt_key}-{problem_key}"
-export[0].download_button(
+export.download_button(
     t("playground.csv", lang), data=trace.to_csv, file_name=f"{stem}.csv", mime="text/csv",
     key="pg.dl.csv", on_click="ignore",
 )  # fmt: skip
-export[1].download_button(
+export.download_button(
     t("playground.json", lang),
     data=lambda: json.dumps({"playground": config.to_dict(), "run": trace.config(), "url": url}, indent=2),
     file_name=f"{stem}.json", mime="application/json", key="pg.dl.json", on_click="ignore",
 )  # fmt: skip
-export[2].download_button(
+export.download_button(
     t("playground.html", lang),
     data=lambda: standalone_html(space.path_figure(trace, lang=lang), title=f"optviz: {opt.name}"),
     file_name=f"{stem}.html", mime="text/html", key="pg.dl.html", on_click="ignore",

@@ -38,5 +38,5 @@ def test_other_hyperparameters_keep_the_coarse_notches():
     # every option still lies in the declared range, sorted, and includes the default
     p = _lr_param("adam")
     options = log_options(p)
-    assert options == sorted(options) and p.low <= options[0] and options[-1] <= p.high
+    assert list(options) == sorted(options) and p.low <= options[0] and options[-1] <= p.high
     assert p.default in options

@@ -1,0 +1,93 @@
+"""Views of recorded runs (figures, windows, worked steps) are built once and shared: ``webui.ui.of_run``,
+and the Playground that takes its figures from it (issue 15: cheaper reruns)."""
+
+from __future__ import annotations
+
+import gc
+
+from page_runs import chart, open_page
+
+import optviz
+from webui import ui
+
+KEY = "pg.hp.adam.learning_rate"
+
+
+def _count(trace: optviz.Trace, scale: float, *, offset: float = 0.0) -> dict:
+    """A view that says how often it was built."""
+    _count.calls += 1
+    return {"k": trace.k, "scaled": scale * trace.k + offset}
+
+
+_count.calls = 0
+
+
+def _run(lr: float) -> optviz.Trace:
+    return optviz.run("adam", "rosenbrock", steps=20, hparams={"learning_rate": lr})
+
+
+def test_a_view_is_built_once_per_run_and_arguments():
+    ui._RUN_VIEWS.clear()
+    a, b = _run(0.01), _run(0.02)
+    before = _count.calls
+    first = ui.of_run(_count, a, 2.0, offset=1.0)
+    assert first == {"k": 20, "scaled": 41.0}
+    assert ui.of_run(_count, a, 2.0, offset=1.0) is first  # shared, not rebuilt
+    assert _count.calls == before + 1
+    assert ui.of_run(_count, a, 3.0, offset=1.0) == {"k": 20, "scaled": 61.0}  # other arguments
+    assert ui.of_run(_count, a, 2.0) == {"k": 20, "scaled": 40.0}  # other keyword arguments
+    assert ui.of_run(_count, b, 2.0, offset=1.0) is not first  # an equal but other run object
+    assert _count.calls == before + 4
+
+
+def test_a_kept_view_holds_its_run_so_no_new_run_can_take_its_key():
+    """The key holds the run's id; the entry keeps the run alive, so a new run never gets that id
+    (and with it another run's figures) while the entry lives."""
+    ui._RUN_VIEWS.clear()
+    ids = set()
+    for i in range(40):
+        trace = _run(0.01 + i * 1e-4)
+        view = ui.of_run(_count, trace, 1.0)
+        assert view["k"] == trace.k and id(trace) not in ids
+        ids.add(id(trace))
+        del trace, view
+        gc.collect()
+
+
+def test_the_store_is_bounded():
+    ui._RUN_VIEWS.clear()
+    for i in range(ui.RUN_VIEWS_KEPT + 10):
+        ui.of_run(_count, _run(0.01), float(i))
+    assert len(ui._RUN_VIEWS._results) == ui.RUN_VIEWS_KEPT
+
+
+def test_playground_charts_are_the_same_when_a_value_comes_back():
+    """Moving the learning rate away and back draws exactly the first picture (figures are shared
+    between reruns and never changed after they were built)."""
+    at = open_page("playground")
+    keys = ("pg.chart.space", "pg.chart.loss", "pg.chart.data", "pg.chart.internals")
+    first = {k: chart(at, k) for k in keys}
+    slider = at.select_slider(key=KEY)
+    slider.set_value(0.02).run()
+    moved = chart(at, "pg.chart.space")
+    assert moved != first["pg.chart.space"]
+    at.select_slider(key=KEY).set_value(0.01).run()
+    assert not at.exception
+    assert {k: chart(at, k) for k in keys} == first
+
+
+def test_presentation_charts_are_fitted_once_however_often_the_page_reruns():
+    """In presentation mode the first screen's figures are shortened to fit a projector, in place:
+    a shared figure must not be shortened again (its title pushed lower) on every rerun."""
+    at = open_page("playground", present="true")
+    first = chart(at, "pg.chart.space")["layout"]
+    assert first["height"] == ui.PRESENT_FIRST_SCREEN_HEIGHT
+    for value in (0.02, 0.01, 0.02, 0.01):
+        at.select_slider(key=KEY).set_value(value).run()
+        assert not at.exception
+    again = chart(at, "pg.chart.space")["layout"]
+    assert (again["height"], again["margin"], again["title"]) == (
+        first["height"],
+        first["margin"],
+        first["title"],
+    )
