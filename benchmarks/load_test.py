@@ -21,8 +21,10 @@ Targets: by default one plain ``streamlit run app.py`` (no proxy). ``--replicas 
 deployment of ``deploy/`` instead (nginx in front of N replicas, on free loopback ports) and reports
 the RSS of every replica and how many websockets each one served; ``--replicas 1,2`` runs the same
 load against 1 and then 2 replicas and prints the throughput ratio. ``--base URL`` targets a server
-or load balancer that is already running (no memory figures then). Through nginx each websocket
-client first loads the page, as a browser does, and sends back the affinity cookie nginx set.
+or load balancer that is already running (no memory figures then). Each websocket client first
+loads the page, as a browser does, and sends back an affinity cookie if the page's answer set one
+(``deploy/``'s nginx names the replica in the websocket's answer instead: the websocket goes to the
+replica with the fewest open sessions).
 
 ``--classroom`` is the classroom profile: 40 sessions (unless ``--concurrent`` says otherwise), each
 waiting a think time drawn uniformly from 1-3 s (``--think``) before every slider change, seeded
@@ -193,7 +195,7 @@ def page_cookie(base: str) -> str | None:
 
 async def ws_session(base: str, index: int, changes: int, latencies: list[float], errors: list[str],
                      chart_latencies: list[float], think=None) -> None:  # fmt: skip
-    """One visitor over a websocket: load the page (for the affinity cookie), open the Playground,
+    """One visitor over a websocket: load the page (and keep an affinity cookie if it set one), open the Playground,
     move the learning-rate slider ``changes`` times, after ``think()`` seconds before each change."""
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -263,9 +265,9 @@ class Target:
             return ""
         counts = [0] * self.deployment.replicas
         for seen in self.deployment.routes().values():
-            for replica, request in seen:
-                if replica is not None and "/_stcore/stream" in request:
-                    counts[replica] += 1
+            for route in seen:
+                if route.replica is not None and "/_stcore/stream" in route.request:
+                    counts[route.replica] += 1
         return "  websockets per replica so far: " + ", ".join(f"#{i}: {n}" for i, n in enumerate(counts))
 
 

@@ -30,6 +30,7 @@ import tomllib
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -123,7 +124,6 @@ def render_config(
         for i, port in enumerate(replica_ports)
     )
     group_map = "\n".join(f'        "{i}" replica{i};' for i in range(len(replica_ports)))
-    known_replicas = "\n".join(f'        "{i}" "";' for i in range(len(replica_ports)))
     replica_of_addr = "\n".join(
         f'        "~127\\.0\\.0\\.1:{port}$" {i};' for i, port in enumerate(replica_ports)
     )
@@ -132,7 +132,6 @@ def render_config(
         servers=servers,
         replica_groups=replica_groups,
         group_map=group_map,
-        known_replicas=known_replicas,
         replica_of_addr=replica_of_addr,
         listen=listen,
         runtime=runtime,
@@ -163,6 +162,15 @@ def healthy(url: str) -> bool:
             return r.status == 200 and r.read().strip() == b"ok"
     except OSError:
         return False
+
+
+class Route(NamedTuple):
+    """One request in nginx's access log: the replica that answered it (its index, None if unknown),
+    the request line, and the replica the browser's cookie named (None: no cookie yet)."""
+
+    replica: int | None
+    request: str
+    named: str | None
 
 
 @dataclass
@@ -243,17 +251,18 @@ class Deployment:
         port = upstream.rsplit(":", 1)[-1]
         return next((n.index for n in self.nodes if str(n.port) == port), None)
 
-    def routes(self) -> dict[str, list[tuple[int | None, str]]]:
-        """From nginx's access log: browser id -> [(replica index, request line)], in log order
-        (a websocket is logged when it closes). A request retried on another replica counts there."""
-        out: dict[str, list[tuple[int | None, str]]] = {}
+    def routes(self) -> dict[str, list[Route]]:
+        """From nginx's access log: browser id -> its requests, in log order (a websocket is logged
+        when it closes). A request retried on another replica counts there."""
+        out: dict[str, list[Route]] = {}
         if not self.access_log.exists():
             return out
         for line in self.access_log.read_text(errors="replace").splitlines():
-            m = re.search(r'key=(\S+) upstream=(.*?) status=\d+ "([^"]*)"', line)
+            m = re.search(r'key=(\S+) named=(\S*) upstream=(.*?) status=\d+ "([^"]*)"', line)
             if m:
-                last = m.group(2).split(",")[-1].strip()
-                out.setdefault(m.group(1), []).append((self.replica_of(last), m.group(3)))
+                last = m.group(3).split(",")[-1].strip()
+                named = m.group(2) if m.group(2) not in ("", "-") else None
+                out.setdefault(m.group(1), []).append(Route(self.replica_of(last), m.group(4), named))
         return out
 
     def replica_for(self, key: str) -> int | None:
@@ -266,7 +275,7 @@ class Deployment:
             r.read()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:  # nginx writes the log line just after the answer
-            hits = [i for i, req in self.routes().get(probe, []) if "/_stcore/health" in req]
+            hits = [r.replica for r in self.routes().get(probe, []) if "/_stcore/health" in r.request]
             if hits:
                 return hits[-1]
             time.sleep(0.05)

@@ -87,7 +87,7 @@ def replicas_seen(
     deadline = time.monotonic() + timeout
     while True:
         seen = deployment.routes().get(browser, [])
-        if sum("/_stcore/stream" in req for _, req in seen) >= closed_streams or time.monotonic() > deadline:
+        if sum("/_stcore/stream" in r.request for r in seen) >= closed_streams or time.monotonic() > deadline:
             return seen
         time.sleep(0.1)
 
@@ -95,15 +95,15 @@ def replicas_seen(
 def test_through_nginx_the_chart_follows_the_slider_and_each_browser_stays_on_one_replica(
     browser, deployment
 ):
-    """A fresh browser gets a cookie naming the replica that answered it; the next fresh browser goes
-    to the other replica (the one with fewer open connections); each browser's page, websocket and
-    requests stay on its replica."""
+    """A fresh browser's websocket gets a cookie naming the replica that took it; the next fresh
+    browser's websocket goes to the other replica (the one with fewer open sessions); every request a
+    browser makes once its cookie names a replica reaches that replica."""
     first, page = new_page(browser, deployment)
     second = None
     try:
         open_app(page, deployment.url + START)
         page.wait_for_selector(SPACE + " " + CHART)
-        home = int(cookie(first))  # nginx set it on the first response
+        home = int(cookie(first))  # nginx set it on the websocket's answer
         assert move_slider(page) == NEXT_LR
         assert parse_qs(urlparse(page.url).query)["learning_rate"] == [NEXT_LR]
         assert exception_texts(page) == []
@@ -120,24 +120,34 @@ def test_through_nginx_the_chart_follows_the_slider_and_each_browser_stays_on_on
             second.close()
     for replica, browser_id in browsers:
         seen = replicas_seen(deployment, browser_id, closed_streams=1)
-        streams = [r for r, req in seen if "/_stcore/stream" in req]
+        streams = [r.replica for r in seen if "/_stcore/stream" in r.request]
         assert streams == [replica], (
             f"browser {browser_id}: websocket on replicas {streams}, expected [{replica}]"
         )
-        assert {r for r, _ in seen} == {replica}, f"one browser was served by several replicas: {seen}"
+        # before its websocket a page carries no name (the page, its scripts, health checks: the same
+        # on every replica); from then on every request names its replica and reaches it
+        named = [r for r in seen if r.named is not None]
+        assert named and {(r.named, r.replica) for r in named} == {(str(replica), replica)}, (
+            f"one browser was served by several replicas: {seen}"
+        )
 
 
 def test_a_cookie_that_names_no_replica_is_replaced(deployment):
-    """A junk or stale cookie (a replica that no longer exists) is answered like a new browser."""
+    """A junk or stale cookie (a replica that no longer exists) is answered like a new browser: its
+    websocket goes to a replica, whose answer names it; a plain request is answered without a name."""
     import urllib.request
 
+    from websockets.sync.client import connect
+
     for junk in ("7", "x", ""):
-        request = urllib.request.Request(
-            f"{deployment.url}/_stcore/health", headers={"Cookie": f"optviz_replica={junk}"}
-        )
+        headers = {"Cookie": f"optviz_replica={junk}"}
+        request = urllib.request.Request(f"{deployment.url}/_stcore/health", headers=headers)
         with urllib.request.urlopen(request, timeout=10) as r:
-            r.read()
-            set_cookies = r.headers.get_all("Set-Cookie") or []
+            assert r.status == 200 and r.read()
+            assert not [c for c in r.headers.get_all("Set-Cookie") or [] if c.startswith("optviz_replica=")]
+        stream = deployment.url.replace("http", "ws", 1) + "/_stcore/stream"
+        with connect(stream, subprotocols=["streamlit"], additional_headers=headers, proxy=None) as ws:
+            set_cookies = ws.response.headers.get_all("Set-Cookie")
         named = [c.split(";", 1)[0] for c in set_cookies if c.startswith("optviz_replica=")]
         assert named in (["optviz_replica=0"], ["optviz_replica=1"]), (junk, set_cookies)
     assert [deployment.replica_for(str(i)) for i in range(deployment.replicas)] == list(
@@ -244,7 +254,9 @@ def test_a_replica_restart_costs_the_student_a_reconnect(browser, deployment):
     # nginx logs a websocket when it closes, so the last one may reach the log a moment after the others.
     deadline = time.monotonic() + 15
     while True:
-        streams = [r for r, req in replicas_seen(deployment, browser_id, 2) if "/_stcore/stream" in req]
+        streams = [
+            r.replica for r in replicas_seen(deployment, browser_id, 2) if "/_stcore/stream" in r.request
+        ]
         if str(streams[-1]) == final or time.monotonic() > deadline:
             break
         time.sleep(0.5)
