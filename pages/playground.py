@@ -285,6 +285,8 @@ warnings = load_url()
 st.title(t("playground.title", lang))
 ui.show_warnings(warnings, lang)
 early = early_first_screen()
+if early is not None:
+    ui.head_start()  # the path and loss charts are drawn before the rest arrives
 
 c, run_box = problem_controls(draw=True)
 base_key, modifiers, typed, hparams = c.base_key, c.modifiers, c.typed, c.hparams

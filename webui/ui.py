@@ -17,6 +17,7 @@ import hashlib
 import math
 import pickle
 import re
+import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -68,6 +69,21 @@ def clear_values(prefix: str) -> None:
 #: False while a page reads its controls without drawing them (``values_only``). A context variable: each
 #: session's script runs in its own thread.
 _DRAWING: ContextVar[bool] = ContextVar("optviz_drawing", default=True)
+
+
+#: How long a page waits after sending its first screen before it builds the rest (seconds).
+HEAD_START_S = 0.025
+
+
+def head_start() -> None:
+    """Let what the page sent so far reach the browser and be drawn before the rest follows.
+
+    Streamlit's browser draws every element that has arrived in one batch: with the sidebar's ~30
+    widgets, the numbers and the charts below arriving right behind the first screen, a slider notch
+    redrew the path chart only once all of them were drawn. A short pause splits the batch (notch p50
+    237 -> 181 ms, ``benchmarks/bench_browser.py``). It costs no CPU: the script's thread sleeps,
+    and the rest of the page follows about as soon as before."""
+    time.sleep(HEAD_START_S)
 
 
 @contextlib.contextmanager
