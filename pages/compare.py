@@ -46,6 +46,7 @@ from optviz.optimizers.modifiers import CHAIN_MARK
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from webui import ui
 from webui.click import start_on_click
+from webui.memo import Memo
 from webui.shell import current_language, presenting, route_through_app
 
 P = "cmp."  # prefix of every control key on this page
@@ -58,16 +59,41 @@ lang = current_language()
 present = presenting()
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+# The runs and scans are shared by every session (read-only, no copy per rerun: st.cache_data unpickled
+# a copy of every run on every rerun), so their views can be shared too (ui.of_run).
+_RUNS = Memo(None, CACHE_ENTRIES, name="pages.compare:runs")
+_SCANS = Memo(None, CACHE_ENTRIES, name="pages.compare:scans")
+
+
 def _compare(setups: tuple, args: tuple) -> dict:
-    problem = ui.cached_problem(args[0], dict(args[1]))
-    return compare({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
+    def compute() -> dict:
+        problem = ui.cached_problem(args[0], dict(args[1]))
+        runs = compare({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
+        return {name: ui.freeze_run(trace) for name, trace in runs.items()}
+
+    return _RUNS.get((setups, args), compute)
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def _tune(setups: tuple, args: tuple) -> dict:
-    problem = ui.cached_problem(args[0], dict(args[1]))
-    return tune_learning_rates({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
+    def compute() -> dict:
+        problem = ui.cached_problem(args[0], dict(args[1]))
+        return tune_learning_rates({k: dict(hp) for k, hp in setups}, problem, **ui.run_kwargs(args))
+
+    return _SCANS.get((setups, args), compute)
+
+
+def paths_view(traces: dict, presentation: bool, language: str) -> tuple[ui.SpecFigure, tuple]:
+    """The paths chart (clickable) and its window, built once per set of runs (ui.of_run)."""
+    fig = overlay_figure(traces, presentation=presentation, clickable=True, lang=language)
+    return ui.frozen_figure(fig), (tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range))
+
+
+def shared_figure(
+    traces: dict, build: str, presentation: bool, language: str, **options: bool
+) -> ui.SpecFigure:
+    """The figure ``build`` (a name in optviz.plots.compare) of these runs, built once (ui.of_run)."""
+    builders = {"overlay": overlay_figure, "race": race_figure, "loss": loss_curves_figure}
+    return ui.frozen_figure(builders[build](traces, presentation=presentation, lang=language, **options))
 
 
 def _control_values(config: CompareConfig) -> dict:
@@ -237,7 +263,7 @@ if predict:
 
 if hidden:
     ui.chart(
-        overlay_figure(traces, reveal=False, presentation=present, lang=lang),
+        ui.of_run(shared_figure, traces, "overlay", present, lang, reveal=False),
         key=f"{P}predict_chart",
         config=ui.CHART_CONFIG,
     )
@@ -249,16 +275,15 @@ paths_tab, race_tab, loss_tab = st.tabs(
 )
 with paths_tab:
     # a click on the chart sets the shared start
-    paths_fig = overlay_figure(traces, presentation=present, clickable=True, lang=lang)
+    paths_fig, window = ui.of_run(paths_view, traces, present, lang)
     ui.chart(paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG)
-    window = (tuple(paths_fig.layout.xaxis.range), tuple(paths_fig.layout.yaxis.range))
     start_on_click(f"{P}click", f"{P}paths_chart", window, [f"{P}start.{base.problem}.{c}" for c in "xy"])
 with race_tab:
-    race_fig = race_figure(traces, presentation=present, lang=lang)
+    race_fig = ui.of_run(shared_figure, traces, "race", present, lang)
     ui.chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
 with loss_tab:
     ui.chart(
-        loss_curves_figure(traces, presentation=present, lang=lang),
+        ui.of_run(shared_figure, traces, "loss", present, lang),
         key=f"{P}loss_chart",
         config=ui.CHART_CONFIG,
     )

@@ -91,3 +91,20 @@ def test_presentation_charts_are_fitted_once_however_often_the_page_reruns():
         first["margin"],
         first["title"],
     )
+
+
+def test_compare_charts_are_shared_and_the_same_when_a_value_comes_back():
+    """The Compare page's runs are shared read-only (no copy per rerun) and its three charts are built
+    once per set of runs: moving a rate away and back draws exactly the first charts."""
+    from webui import memo
+
+    at = open_page("compare", opts="adam,sgd", problem="booth", steps="50")
+    keys = ("cmp.paths_chart", "cmp.race_chart", "cmp.loss_chart")
+    first = {k: chart(at, k) for k in keys}
+    at.select_slider(key="cmp.sgd.learning_rate").set_value(0.02).run()
+    assert not at.exception and chart(at, "cmp.paths_chart") != first["cmp.paths_chart"]
+    at.select_slider(key="cmp.sgd.learning_rate").set_value(0.01).run()
+    assert not at.exception
+    assert {k: chart(at, k) for k in keys} == first
+    runs = [r for results in memo._STORES["pages.compare:runs"].values() for r in results.values()]
+    assert runs and all(not r.params.flags.writeable and not r.loss.flags.writeable for r in runs)

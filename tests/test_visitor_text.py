@@ -268,9 +268,10 @@ def _assert_error_is_literal(at: AppTest, prefix: str) -> None:
 def test_page_errors_quote_the_error_literally(monkeypatch):
     import optviz
     import optviz.compare
-    from webui import ui
+    from webui import memo, ui
 
     st.cache_data.clear()
+    memo.clear_all()  # the shared runs (the Playground's and the Compare page's) are not in st.cache_data
     monkeypatch.setattr(ui, "cached_run", _raise)
     _assert_error_is_literal(_run(None, {"steps": "6"}), "This run cannot start: ")
     monkeypatch.setattr(optviz.compare, "compare", _raise)

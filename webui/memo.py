@@ -63,6 +63,14 @@ class Memo(Generic[R]):
             self._results.clear()
 
 
+def clear_all() -> None:
+    """Forget every stored result of every function (what ``st.cache_data.clear()`` is to Streamlit's
+    caches): for tests that replace a computation and must not get an earlier result."""
+    with _LOCK:
+        for results in _STORES.values():
+            results.clear()
+
+
 def memo(max_entries: int) -> Callable[[Callable[..., R]], Memo[R]]:
     """Decorator: ``@memo(16) def f(a, b, progress=None)``; call ``f(a, b, progress=callback)``."""
     return lambda func: Memo(func, max_entries)

@@ -747,7 +747,7 @@ def run_kwargs(args: tuple) -> dict[str, Any]:
     return RunSettings.from_key(args[2:]).kwargs()
 
 
-def _freeze(trace: optviz.Trace) -> optviz.Trace:
+def freeze_run(trace: optviz.Trace) -> optviz.Trace:
     """Make a run's arrays read-only: one cached run is shared by every session that asks for it."""
     for value in (trace.start, trace.params, trace.loss, trace.grads, trace.lr, *trace.state.values()):
         value.flags.writeable = False
@@ -796,7 +796,7 @@ def cached_run(
 
     def compute() -> optviz.Trace:
         prob = instance if instance is not None else cached_problem(name, dict(params))
-        return _freeze(optviz.run(
+        return freeze_run(optviz.run(
             optimizer, prob, steps=int(steps), start=start, hparams=dict(hp), schedule=schedule,
             schedule_params=dict(sp), batch_size=batch_size, grad_noise=float(grad_noise), seed=int(seed),
         ))  # fmt: skip
@@ -815,19 +815,33 @@ def cached_problem(key: str, params: Mapping[str, float] | None = None) -> optvi
     return _PROBLEMS.get((key, args), lambda: optviz.PROBLEMS[key](**dict(args)))
 
 
+SpecFigure = style.SpecFigure
+
+
+def frozen_figure(fig: Any) -> style.SpecFigure:
+    """A built figure as the spec Streamlit sends (``to_dict`` once): a figure kept and shared
+    (``of_run``) costs no conversion on later reruns."""
+    return (
+        fig
+        if isinstance(fig, style.SpecFigure) and "_spec" in fig.__dict__
+        else style.SpecFigure(fig.to_dict())
+    )
+
+
 #: Views of recorded runs kept for reuse (figures, windows, worked steps); each entry holds its run.
 RUN_VIEWS_KEPT = 96
 _RUN_VIEWS: Memo[tuple[optviz.Trace, Any]] = Memo(None, RUN_VIEWS_KEPT, name="webui.ui:run_views")
 
 
-def of_run(view: Callable[..., R], trace: optviz.Trace, *args: Hashable, **kwargs: Hashable) -> R:
+def of_run(view: Callable[..., R], trace: Any, *args: Hashable, **kwargs: Hashable) -> R:
     """``view(trace, *args, **kwargs)``, computed once per recorded run and arguments and shared by every
     rerun and session that asks again (a slider moved back, a classmate on the same setting): building a
-    Playground's figures was about an eighth of its rerun's server time.
+    Playground's figures was about an eighth of its rerun's server time, the Compare page's two thirds.
 
-    ``trace`` is a shared run (``cached_run``), ``view`` a module-level function of the run and its
-    hashable arguments only, and callers never change the result. The key holds the run's identity:
-    its entry keeps the run alive, so no other object can take that id while the entry lives."""
+    ``trace`` is a shared run (``cached_run``) or a shared result holding runs (the Compare page's), ``view``
+    a module-level function of it and its hashable arguments only, and callers never change the result.
+    The key holds the run's identity: its entry keeps the run alive, so no other object can take that
+    id while the entry lives."""
     code = view.__code__
     key = (code.co_filename, view.__qualname__, id(trace), args, tuple(sorted(kwargs.items())))
     held, result = _RUN_VIEWS.get(key, lambda: (trace, view(trace, *args, **kwargs)))
