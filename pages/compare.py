@@ -4,6 +4,8 @@ predict-then-reveal mode. The whole state lives in the URL (``optviz.app_state.e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -44,6 +46,7 @@ from optviz.i18n import t, tr
 from optviz.optimizers import MODIFIERS
 from optviz.optimizers.modifiers import CHAIN_MARK
 from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
+from optviz.plots.style import SpecFigure
 from webui import ui
 from webui.click import start_on_click
 from webui.memo import Memo
@@ -82,18 +85,17 @@ def _tune(setups: tuple, args: tuple) -> dict:
     return _SCANS.get((setups, args), compute)
 
 
-def paths_view(traces: dict, presentation: bool, language: str) -> tuple[ui.SpecFigure, tuple]:
+def paths_view(traces: dict, presentation: bool, language: str) -> tuple[SpecFigure, tuple]:
     """The paths chart (clickable) and its window, built once per set of runs (ui.of_run)."""
     fig = overlay_figure(traces, presentation=presentation, clickable=True, lang=language)
     return ui.frozen_figure(fig), (tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range))
 
 
 def shared_figure(
-    traces: dict, build: str, presentation: bool, language: str, **options: bool
-) -> ui.SpecFigure:
-    """The figure ``build`` (a name in optviz.plots.compare) of these runs, built once (ui.of_run)."""
-    builders = {"overlay": overlay_figure, "race": race_figure, "loss": loss_curves_figure}
-    return ui.frozen_figure(builders[build](traces, presentation=presentation, lang=language, **options))
+    traces: dict, build: Callable[..., Any], presentation: bool, language: str, **options: bool
+) -> SpecFigure:
+    """``build(traces, ...)`` (a builder of optviz.plots.compare), built once per set of runs (ui.of_run)."""
+    return ui.frozen_figure(build(traces, presentation=presentation, lang=language, **options))
 
 
 def _control_values(config: CompareConfig) -> dict:
@@ -263,7 +265,7 @@ if predict:
 
 if hidden:
     ui.chart(
-        ui.of_run(shared_figure, traces, "overlay", present, lang, reveal=False),
+        ui.of_run(shared_figure, traces, overlay_figure, present, lang, reveal=False),
         key=f"{P}predict_chart",
         config=ui.CHART_CONFIG,
     )
@@ -279,11 +281,11 @@ with paths_tab:
     ui.chart(paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG)
     start_on_click(f"{P}click", f"{P}paths_chart", window, [f"{P}start.{base.problem}.{c}" for c in "xy"])
 with race_tab:
-    race_fig = ui.of_run(shared_figure, traces, "race", present, lang)
+    race_fig = ui.of_run(shared_figure, traces, race_figure, present, lang)
     ui.chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
 with loss_tab:
     ui.chart(
-        ui.of_run(shared_figure, traces, "loss", present, lang),
+        ui.of_run(shared_figure, traces, loss_curves_figure, present, lang),
         key=f"{P}loss_chart",
         config=ui.CHART_CONFIG,
     )

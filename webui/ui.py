@@ -815,9 +815,6 @@ def cached_problem(key: str, params: Mapping[str, float] | None = None) -> optvi
     return _PROBLEMS.get((key, args), lambda: optviz.PROBLEMS[key](**dict(args)))
 
 
-SpecFigure = style.SpecFigure
-
-
 def frozen_figure(fig: Any) -> style.SpecFigure:
     """A built figure as the spec Streamlit sends (``to_dict`` once): a figure kept and shared
     (``of_run``) costs no conversion on later reruns."""
