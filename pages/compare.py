@@ -4,8 +4,6 @@ predict-then-reveal mode. The whole state lives in the URL (``optviz.app_state.e
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -89,13 +87,6 @@ def paths_view(traces: dict, presentation: bool, language: str) -> tuple[SpecFig
     """The paths chart (clickable) and its window, built once per set of runs (ui.of_run)."""
     fig = overlay_figure(traces, presentation=presentation, clickable=True, lang=language)
     return ui.frozen_figure(fig), (tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range))
-
-
-def shared_figure(
-    traces: dict, build: Callable[..., Any], presentation: bool, language: str, **options: bool
-) -> SpecFigure:
-    """``build(traces, ...)`` (a builder of optviz.plots.compare), built once per set of runs (ui.of_run)."""
-    return ui.frozen_figure(build(traces, presentation=presentation, lang=language, **options))
 
 
 def _control_values(config: CompareConfig) -> dict:
@@ -265,7 +256,7 @@ if predict:
 
 if hidden:
     ui.chart(
-        ui.of_run(shared_figure, traces, overlay_figure, present, lang, reveal=False),
+        ui.shared_figure(overlay_figure, traces, presentation=present, lang=lang, reveal=False),
         key=f"{P}predict_chart",
         config=ui.CHART_CONFIG,
     )
@@ -281,11 +272,11 @@ with paths_tab:
     ui.chart(paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG)
     start_on_click(f"{P}click", f"{P}paths_chart", window, [f"{P}start.{base.problem}.{c}" for c in "xy"])
 with race_tab:
-    race_fig = ui.of_run(shared_figure, traces, race_figure, present, lang)
+    race_fig = ui.shared_figure(race_figure, traces, presentation=present, lang=lang)
     ui.chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
 with loss_tab:
     ui.chart(
-        ui.of_run(shared_figure, traces, loss_curves_figure, present, lang),
+        ui.shared_figure(loss_curves_figure, traces, presentation=present, lang=lang),
         key=f"{P}loss_chart",
         config=ui.CHART_CONFIG,
     )

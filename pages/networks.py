@@ -32,6 +32,7 @@ from optviz.network_state import (
 )
 from optviz.plots import networks as views
 from optviz.plots.cursor import paths_payload
+from optviz.plots.style import SpecFigure
 from optviz.settings import SEED, RunSettings, batch_param
 from webui import ui
 from webui.cursor import step_cursor
@@ -61,6 +62,17 @@ def _landscape(key: tuple, plane: str, lang: str) -> views.Landscape:
     problem = next(iter(traces.values())).problem
     flat = views.pca_plane(traces, lang) if plane == "pca" else views.filter_plane(problem, traces, lang)
     return views.landscape(traces, flat)
+
+
+def landscape_view(
+    traces: dict, key: tuple, plane: str, cursor: int, presentation: bool, language: str
+) -> SpecFigure:
+    """The loss slice with every path, built once per runs, plane and cursor (ui.of_run): a rerun that
+    changes none of them (another chart's control, a classmate on the same link) reuses it."""
+    fig = views.landscape_figure(
+        traces, _landscape(key, plane, language), cursor, presentation=presentation, lang=language
+    )
+    return ui.frozen_figure(fig)
 
 
 def _control_values(config: NetworkConfig) -> dict:
@@ -171,12 +183,12 @@ with first_screen:
     left, right = st.columns(2)
     with left:
         ui.chart(
-            views.landscape_figure(traces, slice_view, cursor, presentation=present, lang=lang),
+            ui.of_run(landscape_view, traces, config.key(), config.plane, cursor, present, lang),
             key=f"{P}chart.landscape", config=ui.CHART_CONFIG,
         )  # fmt: skip
     with right:
         ui.chart(
-            views.caveat_figure(traces, slice_view.plane, cursor, presentation=present, lang=lang),
+            ui.shared_figure(views.caveat_figure, traces, slice_view.plane, cursor, presentation=present, lang=lang),
             key=f"{P}chart.caveat", config=ui.CHART_CONFIG,
         )  # fmt: skip
     st.caption(t("net.caveat_note", lang, dim=problem.dim))
@@ -184,20 +196,22 @@ with first_screen:
 left, right = st.columns(2)
 with left:
     if scene.kind == "classifier":
-        boundary = views.boundary_figure(traces[focus], cursor, presentation=present, lang=lang)
+        boundary = ui.shared_figure(
+            views.boundary_figure, traces[focus], cursor, presentation=present, lang=lang
+        )
         ui.chart(boundary, key=f"{P}chart.boundary", config=ui.chart_config(boundary))
     elif scene.kind == "matrix":
         ui.chart(
-            views.singular_values_figure(traces, cursor, presentation=present, lang=lang),
+            ui.shared_figure(views.singular_values_figure, traces, cursor, presentation=present, lang=lang),
             key=f"{P}chart.sv", config=ui.CHART_CONFIG,
         )  # fmt: skip
 with right if scene.kind != "regression" else left:
     ui.chart(
-        views.curves_figure(traces, cursor, presentation=present, lang=lang),
+        ui.shared_figure(views.curves_figure, traces, cursor, presentation=present, lang=lang),
         key=f"{P}chart.curves", config=ui.CHART_CONFIG,
     )  # fmt: skip
 ui.chart(
-    views.layers_figure(traces[focus], cursor, presentation=present, lang=lang),
+    ui.shared_figure(views.layers_figure, traces[focus], cursor, presentation=present, lang=lang),
     key=f"{P}chart.layers", config=ui.CHART_CONFIG,
 )  # fmt: skip
 

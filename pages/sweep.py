@@ -32,14 +32,15 @@ from optviz.app_state import (
     sweep_budget,
     with_changes,
 )
-from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, learning_rate_scan
+from optviz.compare import MAX_OPTIMIZERS, SCAN_POINTS, LearningRateScan, learning_rate_scan
 from optviz.i18n import t
 from optviz.nets.scenes import SCENES
 from optviz.network_state import networks_url, scene_problem
 from optviz.optimizers.modifiers import composite_key, split_key
+from optviz.plots.style import SpecFigure
 from optviz.plots.sweep import axis_values, best_cell, cell_from_selection, heatmap_figure, sensitivity_figure
 from webui import ui
-from webui.memo import memo
+from webui.memo import Memo, memo
 from webui.shell import current_language, presenting, route_through_app
 
 P = "swp."  # prefix of every control key on this page
@@ -67,10 +68,29 @@ def _sweep(
     )
 
 
-@st.cache_data(max_entries=4 * CACHE_ENTRIES, show_spinner=False)
-def _scan(optimizer: str, args: tuple):
-    return learning_rate_scan(
+@memo(4 * CACHE_ENTRIES)
+def _scan(optimizer: str, args: tuple, progress=None) -> LearningRateScan:
+    scan = learning_rate_scan(
         optimizer, _problem(args), hparams=default_hparams(optimizer), **ui.run_kwargs(args)
+    )
+    for values in (scan.learning_rates, scan.final_loss, scan.steps_to_converge, scan.diverged_at):
+        values.flags.writeable = False  # shared by every session
+    return scan
+
+
+#: The scans of one set of optimizers, as one shared object, so their chart is built once (ui.of_run).
+#: Plain keys and no copies: st.cache_data unpickled a copy of every scan on every rerun.
+_SCAN_SETS: Memo[dict] = Memo(None, CACHE_ENTRIES, name="pages.sweep:scan_sets")
+
+
+def _scans(optimizers: tuple[str, ...], args: tuple) -> dict:
+    return _SCAN_SETS.get((optimizers, args), lambda: {key: _scan(key, args) for key in optimizers})
+
+
+def sensitivity_view(scans: dict, args: tuple, presentation: bool, language: str) -> SpecFigure:
+    """The sensitivity chart of shared scans, built once per set of scans (ui.of_run)."""
+    return ui.frozen_figure(
+        sensitivity_figure(scans, _problem(args), presentation=presentation, lang=language)
     )
 
 
@@ -235,7 +255,7 @@ else:
             )
         )  # fmt: skip
         event = ui.chart(
-            heatmap_figure(result, metric, presentation=present, lang=lang),
+            ui.shared_figure(heatmap_figure, result, metric, presentation=present, lang=lang),
             key=f"{P}heatmap", config=ui.CHART_CONFIG, on_select="rerun", selection_mode="points",
         )  # fmt: skip
         st.caption(t("sweep.click_hint_network" if config.is_network else "sweep.click_hint", lang))
@@ -279,12 +299,12 @@ if not sensitivity:
     st.info(t("sweep.sensitivity_empty", lang))
 else:
     try:
-        scans = {key: _scan(key, args) for key in sensitivity}
+        scans = _scans(tuple(sensitivity), args)
     except ValueError as err:
         st.error(t("sweep.error", lang, message=ui.plain(err)))
     else:
         ui.chart(
-            sensitivity_figure(scans, _problem(args), presentation=present, lang=lang),
+            ui.of_run(sensitivity_view, scans, args, present, lang),
             key=f"{P}sensitivity",
             config=ui.CHART_CONFIG,
         )

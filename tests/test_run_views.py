@@ -108,3 +108,57 @@ def test_compare_charts_are_shared_and_the_same_when_a_value_comes_back():
     assert {k: chart(at, k) for k in keys} == first
     runs = [r for results in memo._STORES["pages.compare:runs"].values() for r in results.values()]
     assert runs and all(not r.params.flags.writeable and not r.loss.flags.writeable for r in runs)
+
+
+def _counted(monkeypatch, module, name: str) -> list:
+    """Replace ``module.name`` (a figure builder) by one that records each build; the list of calls."""
+    calls, build = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_sweep_charts_are_built_once_per_result(monkeypatch):
+    """The heatmap and the sensitivity chart are built once per sweep (and metric) and set of scans:
+    a rerun that changes neither (a click on a cell, a classmate on the link) reuses them, and a metric
+    switched away and back draws exactly the first heatmap. The scans are shared read-only."""
+    from optviz.plots import sweep as plots
+    from webui import memo
+
+    heatmaps = _counted(monkeypatch, plots, "heatmap_figure")
+    sensitivities = _counted(monkeypatch, plots, "sensitivity_figure")
+    at = open_page("sweep")
+    first = {k: chart(at, k) for k in ("swp.heatmap", "swp.sensitivity")}
+    for _ in range(3):
+        at.run()
+        assert not at.exception
+    assert (len(heatmaps), len(sensitivities)) == (1, 1)
+    metrics = at.radio(key="swp.metric").options
+    at.radio(key="swp.metric").set_value(metrics[1]).run()
+    assert not at.exception and chart(at, "swp.heatmap") != first["swp.heatmap"]
+    at.radio(key="swp.metric").set_value(metrics[0]).run()
+    assert not at.exception
+    assert {k: chart(at, k) for k in first} == first
+    assert (len(heatmaps), len(sensitivities)) == (2, 1)  # the second metric's heatmap, once
+    scans = [scan for found in memo._STORES["pages.sweep:scan_sets"].values() for scan in found.values()]
+    assert scans and all(not scan.final_loss.flags.writeable for scan in scans)
+
+
+def test_network_charts_are_built_once_per_runs_and_step(monkeypatch):
+    """The Networks page's charts are built once per runs and cursor step: reruns that change neither
+    reuse them (its curves once evaluated every network's accuracy on every rerun)."""
+    from optviz.plots import networks as plots
+
+    curves = _counted(monkeypatch, plots, "curves_figure")
+    landscapes = _counted(monkeypatch, plots, "landscape_figure")
+    at = open_page("networks")
+    first = chart(at, "net.chart.curves")
+    for _ in range(3):
+        at.run()
+        assert not at.exception
+    assert (len(curves), len(landscapes)) == (1, 1)
+    assert chart(at, "net.chart.curves") == first

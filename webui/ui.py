@@ -846,6 +846,20 @@ def of_run(view: Callable[..., R], trace: Any, *args: Hashable, **kwargs: Hashab
     return result
 
 
+def _frozen_build(
+    trace: Any, build: Callable[..., Any], *args: Hashable, **kwargs: Hashable
+) -> style.SpecFigure:
+    return frozen_figure(build(trace, *args, **kwargs))
+
+
+def shared_figure(
+    build: Callable[..., Any], trace: Any, *args: Hashable, **kwargs: Hashable
+) -> style.SpecFigure:
+    """``build(trace, *args, **kwargs)`` (a figure builder of ``optviz.plots``), built once per shared run
+    or result and arguments (``of_run``) and kept as the spec Streamlit sends (``frozen_figure``)."""
+    return of_run(_frozen_build, trace, build, *args, **kwargs)
+
+
 # --- shared run settings (added for the Compare and Sweep pages) ---------------------------------------
 def run_settings_values(
     prefix: str, base: PlaygroundConfig, scene_values: Mapping[str, Any] | None = None
