@@ -4,6 +4,8 @@ measured side by side in one process:
 - three charts: figures as a spec with pre-typed arrays that Streamlit reads without building plotly.py's
   objects (``optviz.plots.style.SpecFigure``, ``typed_arrays``) against a ``go.Figure`` built from NumPy
   arrays (how every figure was made before);
+- other pages (Compare, Sweep, Networks): a rerun that changes nothing, their charts taken from
+  ``webui.ui.shared_figure``'s store against built on every rerun (the store emptied first);
 - page rerun: the page with the views of a run it has seen before (figures, window, worked step) taken
   from ``webui.ui.of_run``'s shared store, against the same page building them on every rerun (the store
   emptied before each rerun: how every rerun worked before).
@@ -133,6 +135,24 @@ def main() -> None:
             if i >= 6:  # the six rates are cached runs from then on: what is left is the page
                 page[shared_views].append((time.perf_counter() - began) * 1e3)
             assert not at.exception, at.exception
+    for name in ("compare", "sweep", "networks"):  # a rerun that changes nothing: its charts shared or built
+        other = AppTest.from_file(APP, default_timeout=300)
+        other.switch_page(f"pages/{name}.py")
+        other.run()
+        times = {True: [], False: []}
+        for i in range(args.changes // 2 + 3):
+            for shared_views in (False, True):
+                if not shared_views:
+                    ui._RUN_VIEWS.clear()
+                began = time.perf_counter()
+                other.run()
+                if i >= 3:
+                    times[shared_views].append((time.perf_counter() - began) * 1e3)
+                assert not other.exception, other.exception
+        old, new = statistics.median(times[False]), statistics.median(times[True])
+        print(
+            f"{name:8s} unchanged rerun, charts built: {old:6.1f} ms   shared: {new:6.1f} ms   ratio {new / old:.2f}"
+        )
     old, new = statistics.median(charts[False]), statistics.median(charts[True])
     print(
         f"three charts  go.Figure: {old:6.1f} ms   spec, typed arrays: {new:6.1f} ms   ratio {new / old:.2f}"
