@@ -3,7 +3,8 @@
 Starts ``streamlit run app.py`` on a free loopback port, opens the Playground in Debian's Chromium,
 and moves the learning_rate and beta1 sliders in turn, one notch at a time with the keyboard, so no
 run comes from the cache. Each latency is the time from the key press to the first animation frame
-in which the parameter-space chart holds different data.
+in which the parameter-space chart holds different data and is shown: a chart Streamlit has just
+mounted holds its data a frame or more before it is visible (``wait_chart_change(shown=True)``).
 
 Each change starts from a settled page (the script idle, every chart drawn), as a student moves a
 slider one notch and looks; ``--back-to-back`` instead presses the next key as soon as the chart
@@ -113,7 +114,7 @@ def cursor_latency(page, url: str, changes: int, steps: int, page_key: str = "pg
     settle(page)
     began = time.perf_counter()
     page.keyboard.press("ArrowRight")
-    wait_chart_change(page, CHART, before, polling="raf")
+    wait_chart_change(page, CHART, before, polling="raf", shown=True)
     rerun = (time.perf_counter() - began) * 1000
     print(
         f"  one learning-rate notch on the same page (server rerun): {rerun:.0f} ms;"
@@ -143,7 +144,7 @@ def switch_latency(page, url: str, changes: int) -> list[float]:
         began = time.perf_counter()
         page.mouse.down()
         page.mouse.up()
-        wait_chart_change(page, CHART, before, polling="raf")
+        wait_chart_change(page, CHART, before, polling="raf", shown=True)
         latencies.append((time.perf_counter() - began) * 1000)
     return latencies
 
@@ -199,7 +200,7 @@ def main() -> None:
                 settle(page)
             began = time.perf_counter()
             page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
-            wait_chart_change(page, CHART, before, polling="raf")
+            wait_chart_change(page, CHART, before, polling="raf", shown=True)
             latencies.append((time.perf_counter() - began) * 1000)
             values.append(slider.get_attribute("aria-valuetext"))
         browser.close()

@@ -190,15 +190,30 @@ def chart_digest(locator) -> str | None:
     return locator.first.evaluate(_DIGEST_JS)
 
 
+#: True when nothing hides the chart ``gd``: Streamlit mounts a new chart hidden (``visibility: hidden``)
+#: until it knows its width, a frame or more after the chart already holds its data.
+_SHOWN_JS = """(gd) => { for (let e = gd; e; e = e.parentElement) { const s = getComputedStyle(e);
+  if (s.visibility === 'hidden' || s.display === 'none') return false; } return gd.offsetWidth > 0; }"""
+
+
 def wait_chart_change(
-    page, selector: str, before: str | None, timeout: float = TIMEOUT_MS, polling: float | str = 20
+    page,
+    selector: str,
+    before: str | None,
+    timeout: float = TIMEOUT_MS,
+    polling: float | str = 20,
+    shown: bool = False,
 ) -> str:
     """Wait until the chart under ``selector`` holds data different from ``before``; return it.
-    ``polling="raf"`` checks on every animation frame (what a benchmark wants: the first frame that
-    can show the new data)."""
+    ``polling="raf"`` checks on every animation frame; ``shown`` also waits until the chart is visible
+    (what a benchmark wants: the first frame that shows the new data to a person)."""
     js = "([sel, before]) => { const el = document.querySelector(sel); if (!el) return false;" + (
-        " const d = (" + _DIGEST_JS + ")(el); return d !== null && d !== before ? d : false; }"
+        " const d = (" + _DIGEST_JS + ")(el); if (d === null || d === before) return false;"
     )
+    if shown:
+        js += " const gd = el.matches('.js-plotly-plot') ? el : el.querySelector('.js-plotly-plot');"
+        js += " if (!(" + _SHOWN_JS + ")(gd)) return false;"
+    js += " return d; }"
     return page.wait_for_function(js, arg=[selector, before], timeout=timeout, polling=polling).json_value()
 
 
