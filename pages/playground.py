@@ -29,6 +29,7 @@ from optviz.spec import Param
 from webui import ui
 from webui.click import start_on_click
 from webui.cursor import step_cursor, stored_step
+from webui.livechart import live_chart
 from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
 
 P = "pg."
@@ -225,9 +226,9 @@ def first_screen(trace: optviz.Trace, cursor: int, window: Any, config: state.Pl
     left, right = st.columns(2)
     space_fig, loss_fig, space_config = ui.of_run(first_screen_figures, trace, cursor, window, present, lang)
     with left:
-        ui.chart(space_fig, key="pg.chart.space", config=space_config)
+        live_chart(space_fig, key="pg.chart.space", config=space_config)
     with right:
-        ui.chart(loss_fig, key="pg.chart.loss")
+        live_chart(loss_fig, key="pg.chart.loss", config=ui.CHART_CONFIG)
 
 
 def first_screen_figures(
@@ -382,7 +383,7 @@ data_col, rule_col = st.columns(2) if regression and not present else (st.contai
 if regression:
     with data_col:
         true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
-        ui.chart(
+        live_chart(
             ui.of_run(data_view.data_figure, trace, cursor, true_line=true_line, presentation=present, lang=lang),
             key="pg.chart.data", config=ui.CHART_CONFIG,
         )  # fmt: skip
@@ -409,8 +410,8 @@ else:
     st.info(t("playground.no_steps", lang))
 
 if k >= 1:
-    ui.chart(ui.of_run(internals.internals_figure, trace, cursor, presentation=present, lang=lang),
-                    key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
+    live_chart(ui.of_run(internals.internals_figure, trace, cursor, presentation=present, lang=lang),
+               key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
 
 # --- share and export -------------------------------------------------------------------------------
 st.subheader(t("playground.share", lang))

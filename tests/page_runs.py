@@ -21,11 +21,23 @@ def open_page(page: str, **query: str | list[str]) -> AppTest:
     return at
 
 
+def sent_charts(at: AppTest) -> dict[str, dict]:
+    """Every Plotly figure the page sends, by key, in page order: ``st.plotly_chart``'s and the live
+    charts' (``webui.livechart``: a component whose data holds the figure's JSON)."""
+    out = {}
+    for el in at.get("plotly_chart"):
+        out[el.key] = json.loads(el.proto.spec)
+    for el in at.get("bidi_component"):
+        if el.proto.component_name.endswith("optviz_live_chart"):
+            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(json.loads(el.proto.json)["figure"])
+    return out
+
+
 def chart(at: AppTest, key: str) -> dict:
     """The Plotly spec the chart ``key`` sends to the browser."""
-    found = [c for c in at.get("plotly_chart") if c.key == key]
-    assert found, f"no chart {key}"
-    return json.loads(found[0].proto.spec)
+    found = sent_charts(at)
+    assert key in found, f"no chart {key}: {list(found)}"
+    return found[key]
 
 
 def component_data(at: AppTest, key: str) -> dict:

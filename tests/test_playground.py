@@ -1,13 +1,12 @@
 """The Playground page through streamlit's AppTest: defaults, controls, URL state, divergence, by-hand panel."""
 
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from figdata import decode
-from page_runs import component_data
+from page_runs import component_data, sent_charts
 from streamlit.testing.v1 import AppTest
 
 import optviz
@@ -29,8 +28,8 @@ def app(query: dict | None = None) -> AppTest:
 def charts(at: AppTest) -> dict[str, dict]:
     """Every Plotly chart on the page, by its key suffix (space, loss, data, internals, surface)."""
     out = {}
-    for el in at.get("plotly_chart"):
-        spec = decode(json.loads(el.proto.spec))
+    for spec in sent_charts(at).values():
+        spec = decode(spec)
         out[spec["layout"]["title"]["text"]] = spec
     return out
 

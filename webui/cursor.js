@@ -88,8 +88,21 @@ function marks(key, show, paint) {
   if (svg) paint(svg, gd._fullLayout);
 }
 
+// Redraw the marks whenever Plotly redraws a chart (zoom, pan, resize, a new figure). A chart drawn after
+// this component ran (a live chart waits for Plotly to load) is hooked on the next draw.
+function hookCharts(s) {
+  for (const key of Object.values(s.data.charts).flat()) {
+    const gd = chartOf(key);
+    if (gd && gd.on && !gd.__optvizCursorHooked) {
+      gd.__optvizCursorHooked = true;
+      gd.on("plotly_afterplot", () => { const st = s.owner.__optvizCursor; if (st && st.data) draw(st, Number(st.range.value)); });
+    }
+  }
+}
+
 // Draw step n on every chart the page named; the marks show only while n differs from the server's step.
 function draw(s, n) {
+  hookCharts(s);
   const d = s.data, color = d.color, show = n !== d.value, scale = d.scale || 1;
   const path = s.path, loss = s.loss, model = s.model;
   marks(path && d.charts.space, show, (svg, L) => {
@@ -155,6 +168,7 @@ export default function (component) {
   }
   s.data = data;
   s.range = range;
+  s.owner = parentElement;
   root.classList.toggle("present", (data.scale || 1) > 1);  // presentation mode: larger type
   label.textContent = data.label;
   range.setAttribute("aria-label", data.label);
@@ -217,14 +231,6 @@ export default function (component) {
     };
     s.raf = requestAnimationFrame(tick);
   };
-  // redraw the marks whenever Plotly redraws a chart (zoom, pan, resize, a new figure)
-  for (const key of Object.values(data.charts).flat()) {
-    const gd = chartOf(key);
-    if (gd && gd.on && !gd.__optvizCursorHooked) {
-      gd.__optvizCursorHooked = true;
-      gd.on("plotly_afterplot", () => { const st = parentElement.__optvizCursor; if (st && st.data) draw(st, Number(st.range.value)); });
-    }
-  }
   draw(s, Number(range.value));
   return () => { if (s.playing) { cancelAnimationFrame(s.raf); s.playing = false; } };
 }

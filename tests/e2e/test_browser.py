@@ -79,6 +79,52 @@ def test_moving_a_slider_redraws_the_chart_with_new_data(page, server):
     _assert_path_drawn(page, trace)
 
 
+#: Watch the Playground's four charts on every animation frame until ``window.__optvizWatch.stop``: each
+#: chart element seen, and each frame in which a chart was missing, hidden or zero-sized.
+_WATCH_JS = """(keys) => {
+  const w = window.__optvizWatch = {elements: {}, gaps: [], stop: false};
+  const tick = () => {
+    for (const key of keys) {
+      const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+      let shown = !!gd && gd.offsetWidth > 0;
+      for (let e = gd; shown && e; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.visibility === 'hidden' || s.display === 'none') shown = false;
+      }
+      if (!shown) w.gaps.push(key);
+      if (gd) { gd.__optvizId = gd.__optvizId || Math.random(); w.elements[key] = [...new Set([...(w.elements[key] || []), gd.__optvizId])]; }
+    }
+    if (!w.stop) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def test_a_slider_notch_redraws_every_chart_in_place(page, server):
+    """Issue 14: a change that needs a new run redraws the Playground's charts where they are. With
+    st.plotly_chart every notch mounted new charts, hidden for a frame or more (the page flashed blank)."""
+    open_app(page, f"{server}/?")
+    keys = ["pg-chart-space", "pg-chart-loss", "pg-chart-data", "pg-chart-internals"]
+    for key in keys:
+        page.wait_for_selector(f".st-key-{key} .js-plotly-plot .main-svg")
+    wait_idle(page)
+    before = {k: chart_digest(page.locator(f".st-key-{k}")) for k in keys}
+    page.evaluate(_WATCH_JS, keys)
+    slider = page.locator(key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]')
+    slider.focus()
+    for key in ("ArrowRight", "ArrowRight", "ArrowLeft"):  # two new runs, then one from the cache
+        digest = chart_digest(page.locator(SPACE))
+        page.keyboard.press(key)
+        wait_chart_change(page, SPACE, digest, shown=True)
+        wait_idle(page)
+    watch = page.evaluate("() => { window.__optvizWatch.stop = true; return window.__optvizWatch; }")
+    assert watch["gaps"] == [], f"charts missing or hidden in some frame: {sorted(set(watch['gaps']))}"
+    assert all(len(watch["elements"][k]) == 1 for k in keys), watch["elements"]  # the same chart, redrawn
+    after = {k: chart_digest(page.locator(f".st-key-{k}")) for k in keys}
+    assert all(after[k] != before[k] for k in keys)  # every view shows the new run
+    assert page.locator(SPACE + " .js-plotly-plot .main-svg").count() >= 1
+
+
 def _assert_path_drawn(page, trace: optviz.Trace) -> None:
     """Some trace of the space chart ends exactly at the run's final point."""
     end = trace.params[-1]

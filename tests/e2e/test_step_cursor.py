@@ -51,6 +51,8 @@ def test_keys_move_every_view_at_once_where_the_server_draws_that_step(page, ser
                        **app_state.run_kwargs(app_state.default_config()))  # fmt: skip
     wait_idle(page)
     page.locator(CURSOR + "[data-step]").wait_for()  # the component's script has run
+    for chart in (SPACE, LOSS, DATA):  # what the person looks at before moving the cursor
+        page.wait_for_selector(chart + " .main-svg")
     thumb = page.locator(CURSOR + ' input[type="range"]')
     assert thumb.get_attribute("max") == str(trace.k) and thumb.evaluate("e => e.value") == "40"
     thumb.focus()
