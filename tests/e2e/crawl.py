@@ -25,7 +25,10 @@ _SETTLED_JS = """() => {
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
     && !document.querySelector('[data-stale="true"]')
-    && !document.querySelector('[data-testid="stSkeleton"]');
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    // every live chart (webui/livechart.js) drawn with the figure its last run sent
+    && Array.from(document.querySelectorAll('.optviz-chart')).every((gd) =>
+      gd.__optvizLive && gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg'));
   if (!ok) { window.__optvizSettled = null; return false; }
   window.__optvizSettled = window.__optvizSettled || performance.now();
   return performance.now() - window.__optvizSettled >= 250;
