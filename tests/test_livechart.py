@@ -25,8 +25,9 @@ def test_the_plotly_bundle_is_streamlits_own_chart_bundle():
 def test_a_kept_figure_is_encoded_once_with_its_exact_data():
     trace = optviz.run("adam", "rosenbrock", steps=30, hparams={"learning_rate": 0.01})
     fig = curves.loss_figure(trace, 10)
-    text = livechart.figure_json(fig)
-    assert livechart.figure_json(fig) is text  # kept on the figure: a shared figure is encoded once
+    text, height = livechart.figure_data(fig)
+    assert livechart.figure_data(fig)[0] is text  # kept on the figure: a shared figure is encoded once
+    assert height == fig.to_dict()["layout"]["height"]
     loss = decode(json.loads(text))["data"][0]
     assert (loss["x"] == list(range(31))).all() and (loss["y"] == trace.loss).all()
 

@@ -95,7 +95,7 @@ function hookCharts(s) {
     const gd = chartOf(key);
     if (gd && gd.on && !gd.__optvizCursorHooked) {
       gd.__optvizCursorHooked = true;
-      gd.on("plotly_afterplot", () => { const st = s.owner.__optvizCursor; if (st && st.data) draw(st, Number(st.range.value)); });
+      gd.on("plotly_afterplot", () => { if (s.data) draw(s, Number(s.range.value)); });
     }
   }
 }
@@ -168,7 +168,6 @@ export default function (component) {
   }
   s.data = data;
   s.range = range;
-  s.owner = parentElement;
   root.classList.toggle("present", (data.scale || 1) > 1);  // presentation mode: larger type
   label.textContent = data.label;
   range.setAttribute("aria-label", data.label);

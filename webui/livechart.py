@@ -28,7 +28,7 @@ _COMPONENT = st.components.v2.component(
     js=(Path(__file__).with_name("livechart.js")).read_text(encoding="utf-8"),
 )
 
-_JSON = "_optviz_live_json"  # where a kept figure holds its JSON (a shared figure is encoded once)
+_SENT = "_optviz_live_data"  # where a kept figure holds its JSON and height (a shared figure is read once)
 
 
 @functools.cache
@@ -40,13 +40,13 @@ def plotly_bundle() -> str:
     return f"static/js/{found[0].name}" if found else ""
 
 
-def figure_json(fig: Any) -> str:
-    """The figure as plotly.js reads it (``plotly.io.to_json``, as ``st.plotly_chart`` sends it), kept on
-    the figure: a figure shared between reruns (``webui.ui.of_run``) is encoded once."""
-    held = fig.__dict__.get(_JSON)
+def figure_data(fig: Any) -> tuple[str, int | None]:
+    """The figure as plotly.js reads it (``plotly.io.to_json``, as ``st.plotly_chart`` sends it) and its
+    height, kept on the figure: a figure shared between reruns (``webui.ui.of_run``) is read once."""
+    held = fig.__dict__.get(_SENT)
     if held is None:
-        held = pio.to_json(fig, validate=False)
-        fig.__dict__[_JSON] = held
+        held = (pio.to_json(fig, validate=False), (fig.to_dict().get("layout") or {}).get("height"))
+        fig.__dict__[_SENT] = held
     return held
 
 
@@ -56,8 +56,7 @@ def live_chart(fig: Any, key: str, *, config: dict[str, Any]) -> None:
     if not plotly_bundle():
         ui.chart(fig, key=key, config=config)
         return
-    height = (fig.to_dict().get("layout") or {}).get("height")
+    figure, height = figure_data(fig)
     _COMPONENT(
-        key=key,
-        data={"figure": figure_json(fig), "config": config, "plotly": plotly_bundle(), "height": height},
+        key=key, data={"figure": figure, "config": config, "plotly": plotly_bundle(), "height": height}
     )
