@@ -166,17 +166,32 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+#: Every live chart (webui/livechart.js) is drawn with the figure the page's last run sent. plotly.js draws
+#: it after the run has ended (and may still be loading then), where st.plotly_chart's chart came with it.
+LIVE_DRAWN_JS = """Array.from(document.querySelectorAll('.optviz-chart')).every((gd) => gd.__optvizLive
+  && gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg'))"""
+
+
 def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
-    """Wait until the app's script is not running (after a load or a rerun)."""
-    page.wait_for_selector(IDLE, timeout=timeout)
+    """Wait until the app's script is not running (after a load or a rerun) and its charts are drawn."""
+    page.wait_for_function(
+        "(idle) => document.querySelector(idle) !== null && " + LIVE_DRAWN_JS,
+        arg=IDLE,
+        timeout=timeout,
+        polling=50,
+    )
 
 
 #: The app is idle and its page has drawn something: on a fresh server the first run can end with an
 #: empty page just before the real one starts (webui.shell.route_through_app), and a click made then
 #: is lost. Checked in the page rather than with a selector wait, which would demand a *visible* first
 #: element (the first can be an invisible style or component).
-_DRAWN_JS = """(idle) => document.querySelector(idle) !== null
-  && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null"""
+_DRAWN_JS = (
+    """(idle) => document.querySelector(idle) !== null
+  && document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]') !== null
+  && """
+    + LIVE_DRAWN_JS
+)
 
 
 def open_app(page, url: str, timeout: float = TIMEOUT_MS) -> None:

@@ -15,24 +15,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from .browser import CHART, EXCEPTION, TIMEOUT_MS, key_selector
+from .browser import CHART, EXCEPTION, LIVE_DRAWN_JS, TIMEOUT_MS, key_selector
 
 #: The app has connected, its script is idle with the page drawn, no element is still a placeholder or
 #: stale, and all of that has held for 250 ms (a rerun can start just after a run ends).
-_SETTLED_JS = """() => {
+_SETTLED_JS = (
+    """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const ok = !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && !!document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"]')
     && !document.querySelector('[data-stale="true"]')
     && !document.querySelector('[data-testid="stSkeleton"]')
-    // every live chart (webui/livechart.js) drawn with the figure its last run sent
-    && Array.from(document.querySelectorAll('.optviz-chart')).every((gd) =>
-      gd.__optvizLive && gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg'));
+    && """
+    + LIVE_DRAWN_JS
+    + """;
   if (!ok) { window.__optvizSettled = null; return false; }
   window.__optvizSettled = window.__optvizSettled || performance.now();
   return performance.now() - window.__optvizSettled >= 250;
 }"""
+)
 
 #: Every keyed element, its Streamlit kind (the data-testid of the widget inside) and whether a person
 #: can see it (elements inside closed expanders or hidden tabs are not operable); then the expanders
