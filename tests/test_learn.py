@@ -18,7 +18,7 @@ from optviz import i18n
 from optviz.lessons import LESSONS, card_example, lesson_query, modifier_example
 from optviz.plots import compare as compare_plots
 from optviz.plots import curves, data, internals, space
-from webui.shell import PRESENT_CSS
+from webui.shell import APP_CSS, PRESENT_CSS
 from webui.ui import hparam_keys, store_key
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -208,7 +208,7 @@ def fresh_app(**query: str) -> AppTest:
 def test_presentation_mode_is_bound_to_the_url():
     at = fresh_app(present="true")
     assert at.toggle(key="present").value is True
-    assert [h.proto.body for h in at.get("html")] == [PRESENT_CSS]
+    assert [h.proto.body for h in at.get("html")] == [APP_CSS + PRESENT_CSS]
     # A browser rewrites the bound URL parameter when the toggle moves; AppTest does not, so do it here.
     at.query_params["present"] = "false"
     at.toggle(key="present").set_value(False).run()
@@ -216,7 +216,8 @@ def test_presentation_mode_is_bound_to_the_url():
     assert at.session_state["present"] is False
 
     at = fresh_app()
-    assert at.toggle(key="present").value is False and not at.get("html")
+    assert at.toggle(key="present").value is False
+    assert [h.proto.body for h in at.get("html")] == [APP_CSS]
     at.toggle(key="present").set_value(True).run()
     assert not at.exception
     assert at.session_state["present"] is True
@@ -225,9 +226,10 @@ def test_presentation_mode_is_bound_to_the_url():
 
 
 def test_presentation_css_is_fixed_text():
-    """The theme is a constant: nothing from the user or the URL is ever put into it."""
-    assert PRESENT_CSS.startswith("<style>") and PRESENT_CSS.endswith("</style>")
-    assert "<script" not in PRESENT_CSS and "{}" not in PRESENT_CSS.replace(" ", "")
+    """The styles are constants: nothing from the user or the URL is ever put into them."""
+    for css in (APP_CSS, PRESENT_CSS):
+        assert css.startswith("<style>") and css.endswith("</style>")
+        assert "<script" not in css and "{}" not in css.replace(" ", "")
     assert "font-size: 22px" in PRESENT_CSS
 
 
@@ -246,7 +248,7 @@ def test_default_is_english_and_not_presenting():
     at = fresh_app()
     assert at.selectbox(key="lang").value == "en"
     assert at.toggle(key="present").value is False
-    assert not at.get("html")
+    assert [h.proto.body for h in at.get("html")] == [APP_CSS]  # no projector theme
 
 
 def test_language_is_bound_to_the_url():

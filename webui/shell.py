@@ -27,6 +27,16 @@ LANG_STORE = "shell:lang"  # the chosen language, kept apart from the select's o
 APP_RAN_KEY = "shell:app_ran"  # set by app.py's first run in a session
 _PRESENT_APPLIED = "_present_applied"  # presentation mode was already on in the previous run
 
+#: Every page: an element from the previous run is not faded while a rerun draws its replacement.
+#: Streamlit gives each of a page's ~60 elements a delayed opacity transition when a run starts; Chromium
+#: animates every one on the compositor, so each slider notch repainted the whole page (a 20-55 ms paint
+#: before the path chart could be drawn; notch p50 233 -> 191 ms, alternated, benchmarks/bench_browser.py).
+#: Reruns are bounded (optviz.budget), a slow sweep shows its progress bar, and Streamlit's status
+#: indicator still says a run is going on.
+APP_CSS = """<style>
+[data-stale="true"] { opacity: 1 !important; transition: none !important; }
+</style>"""
+
 #: Presentation theme: fixed CSS (no user-supplied content), black on white, large type, bold labels.
 PRESENT_CSS = """<style>
 html { font-size: 22px; }
@@ -86,12 +96,12 @@ def app_params() -> dict[str, str]:
 
 
 def apply_presentation() -> None:
-    """In presentation mode, inject the projector theme and collapse the sidebar once when it turns on."""
+    """Inject the app's style (with the projector theme in presentation mode: one element) and collapse the
+    sidebar once when presentation mode turns on."""
     on = presenting()
-    if on:
-        st.html(PRESENT_CSS)
-        if not st.session_state.get(_PRESENT_APPLIED, False):
-            st.set_page_config(initial_sidebar_state="collapsed", layout="wide")
+    st.html(APP_CSS + PRESENT_CSS if on else APP_CSS)
+    if on and not st.session_state.get(_PRESENT_APPLIED, False):
+        st.set_page_config(initial_sidebar_state="collapsed", layout="wide")
     st.session_state[_PRESENT_APPLIED] = on
 
 
