@@ -112,6 +112,25 @@ def test_path_figure(adam):
     assert [s["label"] for s in d["layout"]["sliders"][0]["steps"]] == [f["name"] for f in frames]
 
 
+def test_loss_contours_are_opaque_viridis_faded_over_white(adam):
+    """The contours look as reversed Viridis at opacity 0.85 over the white plot, drawn with opaque colours
+    (a translucent trace costs the browser a blended layer on every redraw)."""
+    scale = style.LOSS_CONTOUR["colorscale"]
+    viridis = [(0, "#440154"), (16 / 255, "#48186a"), (240 / 255, "#d8e219"), (1, "#fde725")]
+    expected = {  # position in the reversed scale -> 0.85 * colour + 0.15 * white, rounded
+        1 - at: "rgb({},{},{})".format(*(round(0.85 * int(c[j : j + 2], 16) + 0.15 * 255) for j in (1, 3, 5)))
+        for at, c in viridis
+    }
+    assert len(scale) == 17 and [at for at, _ in scale] == sorted(at for at, _ in scale)
+    assert (scale[0][0], scale[-1][0]) == (0, 1)
+    got = {round(at, 12): c for at, c in scale}
+    assert all(got[round(at, 12)] == c for at, c in expected.items())
+    assert scale[0][1] == "rgb(253,235,70)" and scale[-1][1] == "rgb(96,39,110)"  # #fde725 and #440154
+    contour = assert_clean(space.path_figure(adam, cursor=40))["data"][0]
+    assert contour.get("opacity", 1) == 1 and not contour.get("reversescale")
+    assert [list(x) for x in contour["colorscale"]] == [list(x) for x in scale]
+
+
 def test_path_figure_downsamples_long_runs(long_run):
     d = as_dict(space.path_figure(long_run))
     assert len(d["data"][1]["x"]) <= style.MAX_POINTS

@@ -29,6 +29,7 @@ from .space import LogLoss, decade_ticks, log_loss
 from .style import (
     CURSOR_COLOR,
     LINE_WIDTH,
+    LOSS_CONTOUR,
     MARKER_SIZE,
     PALETTE,
     START_COLOR,
@@ -198,9 +199,7 @@ def landscape_figure(
     data: list[dict] = [
         {
             "type": "contour", "x": surface.xs, "y": surface.ys, "z": surface.z.astype(np.float32),
-            "colorscale": "Viridis", "reversescale": True, "ncontours": 24, "opacity": 0.85,
-            "contours": {"coloring": "fill", "showlines": True},
-            "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"}, "name": loss_name, "showlegend": False,
+            **LOSS_CONTOUR, "name": loss_name, "showlegend": False,
             "colorbar": {"title": {"text": loss_name, "side": "right"}, "tickvals": ticks,
                          "ticktext": [f"10<sup>{k}</sup>" for k in ticks]},
             "hovertemplate": f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{z:.2f}}<extra></extra>",

@@ -26,6 +26,7 @@ from ..runner import Trace
 from .style import (
     CURSOR_COLOR,
     LINE_WIDTH,
+    LOSS_CONTOUR,
     MARKER_SIZE,
     MAX_POINTS,
     OPTIMUM_COLOR,
@@ -238,9 +239,7 @@ def path_figure(
     loss_name = t("plot.loss", lang)
     contour = {
         "type": "contour", "x": surface.xs, "y": surface.ys, "z": surface.z.astype(np.float32),
-        "colorscale": "Viridis", "reversescale": True, "ncontours": 24, "opacity": 0.85,
-        "contours": {"coloring": "fill", "showlines": True},
-        "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
+        **LOSS_CONTOUR,
         "colorbar": _colorbar(surface, lang), "name": loss_name,
         "hovertemplate": f"{a}=%{{x:.3g}}, {b}=%{{y:.3g}}<br>log10 {loss_name}=%{{z:.2f}}"
         + (f"<br><i>{t('plot.click_start', lang)}</i>" if clickable else "") + "<extra></extra>",
