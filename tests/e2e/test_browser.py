@@ -82,8 +82,20 @@ def test_moving_a_slider_redraws_the_chart_with_new_data(page, server):
 #: Watch the Playground's four charts on every animation frame until ``window.__optvizWatch.stop``: each
 #: chart element seen, and each frame in which a chart was missing, hidden or zero-sized.
 _WATCH_JS = """(keys) => {
-  const w = window.__optvizWatch = {elements: {}, gaps: [], stop: false};
+  const w = window.__optvizWatch = {elements: {}, gaps: [], stop: false, stale: 0, fades: 0, dimmest: 1};
   const tick = () => {
+    // the previous run's elements while a rerun replaces them: never faded, never animated (APP_CSS)
+    for (const e of document.querySelectorAll('[data-stale="true"]')) {
+      w.stale += 1;
+      w.dimmest = Math.min(w.dimmest, parseFloat(getComputedStyle(e).opacity));
+    }
+    // (the focused slider's own tick bar fades out by design: not a stale element)
+    for (const a of document.getAnimations()) {
+      const target = a.effect && a.effect.target;
+      if (a.transitionProperty !== 'opacity' || !target || target.closest('[data-testid="stSlider"]')) continue;
+      w.fades += 1;
+      w.what = [...(w.what || []), `${target.tagName}.${target.className} in ${target.closest('[data-testid]')?.dataset.testid}`];
+    }
     for (const key of keys) {
       const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
       let shown = !!gd && gd.offsetWidth > 0;
@@ -102,7 +114,9 @@ _WATCH_JS = """(keys) => {
 
 def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     """Issue 14: a change that needs a new run redraws the Playground's charts where they are. With
-    st.plotly_chart every notch mounted new charts, hidden for a frame or more (the page flashed blank)."""
+    st.plotly_chart every notch mounted new charts, hidden for a frame or more (the page flashed blank).
+    Nothing fades meanwhile: Streamlit's delayed fade of the previous run's ~60 elements made Chromium
+    composite and repaint the whole page on every notch."""
     open_app(page, f"{server}/?")
     keys = ["pg-chart-space", "pg-chart-loss", "pg-chart-data", "pg-chart-internals"]
     for key in keys:
@@ -120,6 +134,8 @@ def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     watch = page.evaluate("() => { window.__optvizWatch.stop = true; return window.__optvizWatch; }")
     assert watch["gaps"] == [], f"charts missing or hidden in some frame: {sorted(set(watch['gaps']))}"
     assert all(len(watch["elements"][k]) == 1 for k in keys), watch["elements"]  # the same chart, redrawn
+    assert watch["stale"] > 0  # the frames did see the previous run's elements during the reruns
+    assert watch["fades"] == 0 and watch["dimmest"] == 1, sorted(set(watch.get("what", [])))
     after = {k: chart_digest(page.locator(f".st-key-{k}")) for k in keys}
     assert all(after[k] != before[k] for k in keys)  # every view shows the new run
     assert page.locator(SPACE + " .js-plotly-plot .main-svg").count() >= 1
