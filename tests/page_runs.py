@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from webui.livechart import read_payload
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -23,13 +25,13 @@ def open_page(page: str, **query: str | list[str]) -> AppTest:
 
 def sent_charts(at: AppTest) -> dict[str, dict]:
     """Every Plotly figure the page sends, by key, in page order: ``st.plotly_chart``'s and the live
-    charts' (``webui.livechart``: a component whose data holds the figure's JSON)."""
+    charts' (``webui.livechart``: a component whose data ends with the figure's JSON)."""
     out = {}
     for el in at.get("plotly_chart"):
         out[el.key] = json.loads(el.proto.spec)
     for el in at.get("bidi_component"):
         if el.proto.component_name.endswith("optviz_live_chart"):
-            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(json.loads(el.proto.json)["figure"])
+            out[el.proto.id.rsplit("-", 1)[-1]] = json.loads(read_payload(el.proto.bytes)[1])
     return out
 
 

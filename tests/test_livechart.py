@@ -30,6 +30,13 @@ def test_a_kept_figure_is_encoded_once_with_its_exact_data():
     assert height == fig.to_dict()["layout"]["height"]
     loss = decode(json.loads(text))["data"][0]
     assert (loss["x"] == list(range(31))).all() and (loss["y"] == trace.loss).all()
+    # what the browser gets: a line of settings, then the same figure JSON (sent as it is, not re-escaped)
+    config = {"displaylogo": False, "note": "a\nb"}
+    raw = livechart.payload(fig, config)
+    assert raw.endswith(text) and raw.count(b"\n") == 1
+    head, figure = livechart.read_payload(raw)
+    assert head == {"config": config, "plotly": livechart.plotly_bundle(), "height": height}
+    assert figure == text.decode()
 
 
 def test_the_playground_sends_its_four_views_as_live_charts():

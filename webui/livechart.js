@@ -23,8 +23,16 @@ function draw(s) {
   P.react(s.gd, { data: fig.data, layout, frames: fig.frames || [], config: s.config });
 }
 
+// data: one line of JSON ({config, plotly, height}), then the figure's JSON (webui/livechart.py payload)
+function read(bytes) {
+  const cut = bytes.indexOf(10);
+  const decoder = new TextDecoder();
+  return [JSON.parse(decoder.decode(bytes.subarray(0, cut))), decoder.decode(bytes.subarray(cut + 1))];
+}
+
 export default function (component) {
-  const { parentElement, data } = component;
+  const { parentElement } = component;
+  const [data, figure] = read(component.data);
   let gd = parentElement.querySelector(":scope > .optviz-chart");
   if (!gd) {
     gd = document.createElement("div");
@@ -33,7 +41,7 @@ export default function (component) {
   }
   const s = gd.__optvizLive || (gd.__optvizLive = { gd });
   if (data.height) gd.style.minHeight = `${data.height}px`;  // its room is kept before Plotly draws
-  s.figure = data.figure;
+  s.figure = figure;
   s.config = data.config;
   if (window.Plotly) draw(s);
   else plotly(new URL(data.plotly, document.baseURI).href).then(() => draw(s), () => {});

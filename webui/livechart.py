@@ -11,6 +11,7 @@ redraws it where it is, once.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,32 @@ def plotly_bundle() -> str:
     return f"static/js/{found[0].name}" if found else ""
 
 
-def figure_data(fig: Any) -> tuple[str, int | None]:
-    """The figure as plotly.js reads it (``plotly.io.to_json``, as ``st.plotly_chart`` sends it) and its
-    height, kept on the figure: a figure shared between reruns (``webui.ui.of_run``) is read once."""
+def figure_data(fig: Any) -> tuple[bytes, int | None]:
+    """The figure as plotly.js reads it (``plotly.io.to_json``, as ``st.plotly_chart`` sends it, UTF-8)
+    and its height, kept on the figure: a figure shared between reruns (``webui.ui.of_run``) is read once."""
     held = fig.__dict__.get(_SENT)
     if held is None:
-        held = (pio.to_json(fig, validate=False), (fig.to_dict().get("layout") or {}).get("height"))
+        text = pio.to_json(fig, validate=False)
+        held = (text.encode(), (fig.to_dict().get("layout") or {}).get("height"))
         fig.__dict__[_SENT] = held
     return held
+
+
+def payload(fig: Any, config: dict[str, Any]) -> bytes:
+    """What a live chart sends: one line of JSON (config, plotly.js bundle, height), then the figure's JSON.
+
+    Bytes, not a dict holding the figure as a string: Streamlit would JSON-encode a dict twice per run
+    (for the element's identity and for the message), escaping every quote of a 230 KB figure, and the
+    browser would parse it twice."""
+    figure, height = figure_data(fig)
+    head = json.dumps({"config": config, "plotly": plotly_bundle(), "height": height})  # never a raw newline
+    return head.encode() + b"\n" + figure
+
+
+def read_payload(raw: bytes) -> tuple[dict[str, Any], str]:
+    """``payload`` read back: its head and the figure's JSON (what livechart.js does in the browser)."""
+    head, figure = raw.split(b"\n", 1)
+    return json.loads(head), figure.decode()
 
 
 def live_chart(fig: Any, key: str, *, config: dict[str, Any]) -> None:
@@ -56,7 +75,4 @@ def live_chart(fig: Any, key: str, *, config: dict[str, Any]) -> None:
     if not plotly_bundle():
         ui.chart(fig, key=key, config=config)
         return
-    figure, height = figure_data(fig)
-    _COMPONENT(
-        key=key, data={"figure": figure, "config": config, "plotly": plotly_bundle(), "height": height}
-    )
+    _COMPONENT(key=key, data=payload(fig, config))
