@@ -217,6 +217,17 @@ def test_internals_panels_follow_the_registry(opt):
     assert d["layout"]["shapes"][0]["x0"] == 10
 
 
+def test_internals_are_sent_as_float32_unless_a_value_would_be_lost(adam):
+    """Half the bytes of the chart that follows every slider notch, each value the run's to float32's 7
+    digits; a series with a value float32 cannot hold (beyond 1e30, below 1e-30) keeps float64."""
+    grad = internals.internals_figure(adam).to_dict()["data"][0]
+    assert grad["y"]["dtype"] == "f4"
+    np.testing.assert_array_equal(decode(grad)["y"], adam.grads[:, 0].astype(np.float32))
+    tiny, huge = np.array([1e-40, 0.5, 2.0]), np.array([-1e31, 1.0])
+    assert style.screen_floats(tiny) is tiny and style.screen_floats(huge) is huge
+    assert style.screen_floats(np.array([0.0, -3e-7, 4e12])).dtype == np.float32
+
+
 def test_internals_log_axis_for_positive_wide_series(adam):
     d = as_dict(internals.internals_figure(adam))
     series = [s.name for s in internals.internal_series(adam)]

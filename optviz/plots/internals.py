@@ -15,7 +15,15 @@ import plotly.graph_objects as go
 from ..i18n import t, tr
 from ..optimizers import OPTIMIZERS
 from ..runner import Trace
-from .style import CURSOR_COLOR, LINE_WIDTH, display_indices, figure, log_ticks, optimizer_color
+from .style import (
+    CURSOR_COLOR,
+    LINE_WIDTH,
+    display_indices,
+    figure,
+    log_ticks,
+    optimizer_color,
+    screen_floats,
+)
 
 PANEL_HEIGHT = 150
 PANEL_TICKS = 4  # at most this many labels on a panel's y axis (a panel is about 100 pixels tall)
@@ -102,7 +110,7 @@ def internals_figure(
             ok = np.isfinite(y)
             data.append(
                 {
-                    "type": "scatter", "x": steps[idx][ok], "y": y[ok], "mode": "lines",
+                    "type": "scatter", "x": steps[idx][ok], "y": screen_floats(y[ok]), "mode": "lines",
                     "xaxis": axis_x, "yaxis": axis_y, "name": f"{s.name} ({cname})" if cname else s.name,
                     "showlegend": False,
                     "line": {"color": color, "width": LINE_WIDTH * 0.75, "dash": dash},

@@ -354,6 +354,16 @@ def _scale_traces(traces) -> None:
             marker["size"] = size * PRESENT_SCALE if np.isscalar(size) else np.asarray(size) * PRESENT_SCALE
 
 
+def screen_floats(y: np.ndarray) -> np.ndarray:
+    """Finite ``y`` as float32 (7 significant digits, finer than a chart or its 6-digit hover shows, and
+    half the JSON of float64) unless a value lies outside 1e-30..1e30 in magnitude, where float32 would
+    turn it into 0 or inf: then unchanged."""
+    nonzero = np.abs(y[y != 0])
+    if nonzero.size and (nonzero.max() > 1e30 or nonzero.min() < 1e-30):
+        return y
+    return y.astype(np.float32)
+
+
 def display_indices(k: int, max_points: int = MAX_POINTS, include: tuple[int, ...] = ()) -> np.ndarray:
     """Indices 0..k to draw: all of them if few, else about ``max_points`` spread half evenly, half
     geometrically (early steps move most), always keeping 0, k and every index in ``include``."""
