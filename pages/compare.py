@@ -47,6 +47,7 @@ from optviz.plots.compare import loss_curves_figure, overlay_figure, race_figure
 from optviz.plots.style import SpecFigure
 from webui import ui
 from webui.click import start_on_click
+from webui.livechart import live_chart
 from webui.memo import Memo
 from webui.shell import current_language, presenting, route_through_app
 
@@ -255,7 +256,7 @@ if predict:
         st.rerun()
 
 if hidden:
-    ui.chart(
+    live_chart(
         ui.shared_figure(overlay_figure, traces, presentation=present, lang=lang, reveal=False),
         key=f"{P}predict_chart",
         config=ui.CHART_CONFIG,
@@ -269,13 +270,13 @@ paths_tab, race_tab, loss_tab = st.tabs(
 with paths_tab:
     # a click on the chart sets the shared start
     paths_fig, window = ui.of_run(paths_view, traces, present, lang)
-    ui.chart(paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG)
+    live_chart(paths_fig, key=f"{P}paths_chart", config=ui.CHART_CONFIG)
     start_on_click(f"{P}click", f"{P}paths_chart", window, [f"{P}start.{base.problem}.{c}" for c in "xy"])
 with race_tab:
     race_fig = ui.shared_figure(race_figure, traces, presentation=present, lang=lang)
-    ui.chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
+    live_chart(race_fig, key=f"{P}race_chart", config=ui.chart_config(race_fig))
 with loss_tab:
-    ui.chart(
+    live_chart(
         ui.shared_figure(loss_curves_figure, traces, presentation=present, lang=lang),
         key=f"{P}loss_chart",
         config=ui.CHART_CONFIG,

@@ -36,6 +36,7 @@ from optviz.plots.style import SpecFigure
 from optviz.settings import SEED, RunSettings, batch_param
 from webui import ui
 from webui.cursor import step_cursor
+from webui.livechart import live_chart
 from webui.shell import current_language, presenting, route_through_app
 
 P = "net."  # prefix of every control key on this page
@@ -182,12 +183,12 @@ ui.sync_query_params(encoded, is_networks_key)
 with first_screen:
     left, right = st.columns(2)
     with left:
-        ui.chart(
+        live_chart(
             ui.of_run(landscape_view, traces, config.key(), config.plane, cursor, present, lang),
             key=f"{P}chart.landscape", config=ui.CHART_CONFIG,
         )  # fmt: skip
     with right:
-        ui.chart(
+        live_chart(
             ui.shared_figure(views.caveat_figure, traces, slice_view.plane, cursor, presentation=present, lang=lang),
             key=f"{P}chart.caveat", config=ui.CHART_CONFIG,
         )  # fmt: skip
@@ -199,18 +200,18 @@ with left:
         boundary = ui.shared_figure(
             views.boundary_figure, traces[focus], cursor, presentation=present, lang=lang
         )
-        ui.chart(boundary, key=f"{P}chart.boundary", config=ui.chart_config(boundary))
+        live_chart(boundary, key=f"{P}chart.boundary", config=ui.chart_config(boundary))
     elif scene.kind == "matrix":
-        ui.chart(
+        live_chart(
             ui.shared_figure(views.singular_values_figure, traces, cursor, presentation=present, lang=lang),
             key=f"{P}chart.sv", config=ui.CHART_CONFIG,
         )  # fmt: skip
 with right if scene.kind != "regression" else left:
-    ui.chart(
+    live_chart(
         ui.shared_figure(views.curves_figure, traces, cursor, presentation=present, lang=lang),
         key=f"{P}chart.curves", config=ui.CHART_CONFIG,
     )  # fmt: skip
-ui.chart(
+live_chart(
     ui.shared_figure(views.layers_figure, traces[focus], cursor, presentation=present, lang=lang),
     key=f"{P}chart.layers", config=ui.CHART_CONFIG,
 )  # fmt: skip

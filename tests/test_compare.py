@@ -226,16 +226,15 @@ def test_sweep_url_round_trips_and_fixes_bad_values():
 
 
 # --- the Compare page through AppTest -----------------------------------------------------------------
-import json  # noqa: E402
 
-from page_runs import open_page  # noqa: E402
+from page_runs import open_page, sent_charts  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 open_compare = partial(open_page, "compare")
 
 
 def charts(at: AppTest) -> dict[str, dict]:
-    return {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    return sent_charts(at)
 
 
 def test_compare_page_defaults():
@@ -268,7 +267,7 @@ def test_adding_and_removing_optimizers():
     at.multiselect(key="cmp.opts").set_value(["adam"]).run()
     assert not at.exception
     assert any("at least two" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    assert not charts(at)
 
 
 def test_hyperparameters_per_optimizer_come_from_the_url_and_go_back_to_it():

@@ -8,7 +8,7 @@ from functools import partial
 
 import numpy as np
 from figdata import decode
-from page_runs import chart, component_data, open_page
+from page_runs import chart, component_data, open_page, sent_charts
 from streamlit.testing.v1 import AppTest
 
 from optviz import network_state as ns
@@ -18,7 +18,7 @@ open_networks = partial(open_page, "networks")
 
 
 def charts(at: AppTest) -> list[str]:
-    return [c.key for c in at.get("plotly_chart")]
+    return list(sent_charts(at))
 
 
 def query(at: AppTest) -> dict[str, str]:

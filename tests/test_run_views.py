@@ -129,6 +129,7 @@ def test_sweep_charts_are_built_once_per_result(monkeypatch):
     from optviz.plots import sweep as plots
     from webui import memo
 
+    ui._RUN_VIEWS.clear()  # no figure an earlier test of this worker built for the same results
     heatmaps = _counted(monkeypatch, plots, "heatmap_figure")
     sensitivities = _counted(monkeypatch, plots, "sensitivity_figure")
     at = open_page("sweep")
@@ -153,6 +154,7 @@ def test_network_charts_are_built_once_per_runs_and_step(monkeypatch):
     reuse them (its curves once evaluated every network's accuracy on every rerun)."""
     from optviz.plots import networks as plots
 
+    ui._RUN_VIEWS.clear()  # no figure an earlier test of this worker built for the same runs
     curves = _counted(monkeypatch, plots, "curves_figure")
     landscapes = _counted(monkeypatch, plots, "landscape_figure")
     at = open_page("networks")

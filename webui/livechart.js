@@ -12,15 +12,28 @@ function plotly(url) {
   return window.__optvizPlotly;
 }
 
+// A chart in a hidden tab (no width) is drawn when it is first shown: Plotly would lay it out at a made-up
+// width, and a page with three tabs would draw three charts on every run where one is seen.
+function hidden(s) {
+  return !s.gd.isConnected || s.gd.parentElement.clientWidth === 0;
+}
+
 function draw(s) {
   const P = window.Plotly;
-  if (!P || s.drawn === s.figure) return;
+  if (!P || s.drawn === s.figure || hidden(s)) return;
   s.drawn = s.figure;
   const fig = JSON.parse(s.figure);
   // the chart takes its container's width; its height is the figure's own
   const layout = Object.assign({}, fig.layout, { autosize: true });
   delete layout.width;
-  P.react(s.gd, { data: fig.data, layout, frames: fig.frames || [], config: s.config });
+  const frames = fig.frames || [];
+  const drawn = P.react(s.gd, { data: fig.data, layout, frames, config: s.config });
+  // plotly.js drops the frames when the config changed (it then redraws from scratch without them): a
+  // chart whose Play appears with a new run (Networks' boundary after step 0) would play nothing
+  Promise.resolve(drawn).then(() => {
+    const held = s.gd._transitionData && s.gd._transitionData._frames;
+    if (frames.length && s.drawn === s.figure && held && held.length === 0) P.addFrames(s.gd, frames);
+  });
 }
 
 // data: one line of JSON ({config, plotly, height}), then the figure's JSON (webui/livechart.py payload)
@@ -49,7 +62,10 @@ export default function (component) {
     let width = 0;
     s.observer = new ResizeObserver(() => {
       const now = parentElement.clientWidth;
-      if (now !== width && window.Plotly && gd._fullLayout) window.Plotly.Plots.resize(gd);
+      if (now !== width && window.Plotly) {
+        if (s.drawn !== s.figure) draw(s);  // shown for the first time since its figure came
+        else if (gd._fullLayout) window.Plotly.Plots.resize(gd);
+      }
       width = now;
     });
     s.observer.observe(parentElement);

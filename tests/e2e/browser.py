@@ -166,10 +166,12 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-#: Every live chart (webui/livechart.js) is drawn with the figure the page's last run sent. plotly.js draws
-#: it after the run has ended (and may still be loading then), where st.plotly_chart's chart came with it.
+#: Every live chart (webui/livechart.js) that can be seen is drawn with the figure the page's last run sent.
+#: plotly.js draws it after the run has ended (and may still be loading then), where st.plotly_chart's chart
+#: came with it; a chart in a hidden tab (no width) is drawn when its tab is shown.
 LIVE_DRAWN_JS = """Array.from(document.querySelectorAll('.optviz-chart')).every((gd) => gd.__optvizLive
-  && gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg'))"""
+  && (gd.parentElement.clientWidth === 0
+      || gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg')))"""
 
 
 def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:

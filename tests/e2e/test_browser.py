@@ -15,6 +15,7 @@ import pytest
 
 import optviz
 from optviz import app_state
+from optviz.i18n import t as translate
 from webui.ui import format_value as ui_format
 
 from .browser import CHART, chart_digest, key_selector, open_app, wait_chart_change, wait_idle
@@ -139,6 +140,42 @@ def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     after = {k: chart_digest(page.locator(f".st-key-{k}")) for k in keys}
     assert all(after[k] != before[k] for k in keys)  # every view shows the new run
     assert page.locator(SPACE + " .js-plotly-plot .main-svg").count() >= 1
+
+
+def test_compare_redraws_its_paths_in_place_and_a_hidden_tab_when_it_is_shown(page, server):
+    """Compare's charts are live charts too: a slider notch redraws the paths where they are (never hidden,
+    one element throughout); the charts in the tabs not shown are drawn when their tab is opened, with
+    the newest run."""
+    open_app(page, f"{server}/compare?opts=sgd,adam&problem=rosenbrock&steps=300")
+    paths = key_selector("cmp.paths_chart")
+    page.wait_for_selector(paths + " .js-plotly-plot .main-svg")
+    wait_idle(page)
+    loss = page.locator(key_selector("cmp.loss_chart") + " .optviz-chart")
+    assert loss.evaluate("gd => gd.parentElement.clientWidth") == 0  # in a tab not shown: not drawn yet
+    assert loss.locator(".main-svg").count() == 0
+    sent_first = loss.evaluate("gd => gd.__optvizLive.figure")
+    page.evaluate(_WATCH_JS, ["cmp-paths_chart"])
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam").first.click()
+    slider = page.locator(key_selector("cmp.adam.learning_rate") + ' input[type="range"]')
+    slider.focus()
+    for key in ("ArrowRight", "ArrowRight"):
+        digest = chart_digest(page.locator(paths))
+        page.keyboard.press(key)
+        wait_chart_change(page, paths, digest, shown=True)
+        wait_idle(page)
+    watch = page.evaluate("() => { window.__optvizWatch.stop = true; return window.__optvizWatch; }")
+    assert watch["gaps"] == [] and len(watch["elements"]["cmp-paths_chart"]) == 1, watch
+    assert watch["fades"] == 0 and watch["dimmest"] == 1
+    page.get_by_role("tab", name=translate("compare.tab.loss", "en")).click()
+    page.wait_for_function(
+        "gd => !!gd.querySelector('.main-svg') && gd.parentElement.clientWidth > 0", arg=loss.element_handle()
+    )
+    wait_idle(page)
+    live = loss.evaluate(
+        "gd => [gd.__optvizLive.drawn, gd.__optvizLive.figure, gd._fullData.map((t) => t.name)]"
+    )
+    assert live[0] == live[1] != sent_first  # drawn once shown, with the newest run's figure
+    assert any(name.startswith("Adam") for name in live[2]) and loss.evaluate("gd => gd.offsetWidth") > 300
 
 
 def _assert_path_drawn(page, trace: optviz.Trace) -> None:

@@ -38,5 +38,5 @@ def test_the_path_chart_is_sent_before_the_sidebar(server):
         # the rerun ran the new rate: its address says so (the slider is not ordered back to what the
         # browser already shows, test_no_orders), and the path chart differs from before
         assert f"learning_rate={moved}&" in written + "&", written
-        before_chart = opened[_position(opened, "pg.chart.space")].proto.json  # a live chart's figure
-        assert changed[_position(changed, "pg.chart.space")].proto.json != before_chart
+        before_chart = opened[_position(opened, "pg.chart.space")].proto.bytes  # a live chart's figure
+        assert changed[_position(changed, "pg.chart.space")].proto.bytes != before_chart
