@@ -165,7 +165,7 @@ def test_compare_redraws_its_paths_in_place_and_a_hidden_tab_when_it_is_shown(pa
         wait_idle(page)
     watch = page.evaluate("() => { window.__optvizWatch.stop = true; return window.__optvizWatch; }")
     assert watch["gaps"] == [] and len(watch["elements"]["cmp-paths_chart"]) == 1, watch
-    assert watch["fades"] == 0 and watch["dimmest"] == 1
+    assert watch["fades"] == 0 and watch["dimmest"] == 1, sorted(set(watch.get("what", [])))
     page.get_by_role("tab", name=translate("compare.tab.loss", "en")).click()
     page.wait_for_function(
         "gd => !!gd.querySelector('.main-svg') && gd.parentElement.clientWidth > 0", arg=loss.element_handle()
