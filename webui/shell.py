@@ -90,7 +90,7 @@ def render_globals() -> None:
         )
     if st.query_params.get(LANG_KEY) != current_language():
         st.query_params[LANG_KEY] = current_language()
-    apply_presentation()
+    apply_style()
 
 
 def app_params() -> dict[str, str]:
@@ -98,7 +98,7 @@ def app_params() -> dict[str, str]:
     return {LANG_KEY: current_language()} | ({PRESENT_KEY: "true"} if presenting() else {})
 
 
-def apply_presentation() -> None:
+def apply_style() -> None:
     """Inject the app's style (with the projector theme in presentation mode: one element) and collapse the
     sidebar once when presentation mode turns on."""
     on = presenting()

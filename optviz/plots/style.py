@@ -36,8 +36,7 @@ PALETTE = (
     "#9c9ede", "#b5cf6b", "#e7ba52", "#de9ed6", "#6baed6", "#fdae6b", "#a1d99b", "#756bb1", "#9e9ac8",
     "#969696", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2",
 )  # fmt: skip
-FALLBACK_COLOR = "#7f7f7f"
-# anything not in the registry (a custom run, a reference line)
+FALLBACK_COLOR = "#7f7f7f"  # anything not in the registry (a custom run, a reference line)
 
 FONT_FAMILY = "Inter, 'Segoe UI', 'Noto Sans SC', 'PingFang SC', sans-serif"
 FONT_SIZE = 13
