@@ -147,17 +147,33 @@ def start_query(index: int) -> tuple[str, str]:
     return opt, f"opt={opt}&learning_rate={low:g}&problem=rosenbrock&steps=200"
 
 
-async def ws_rerun(ws, query: str, widgets: list | None, wanted: str) -> dict:
+#: How a run the load test asked for ends well: the whole page, or the fragment the widget is in.
+FINISHED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+
+
+async def ws_rerun(ws, query: str, widgets: list | None, wanted: str, fragment: str = "") -> dict:
     """Ask for a rerun (with ``widgets``' new values) and read the answer up to the end of the run:
-    the element whose id ends with ``wanted``, the ms to the space chart and to the end, the new URL
-    query, exception messages and the finish status."""
+    the element whose id ends with ``wanted`` and the fragment it was drawn by, the ms to the space
+    chart and to the end, the new URL query, exception messages and the finish status.
+
+    With ``fragment`` (a fragment id) only that fragment reruns, as the browser asks when the changed
+    widget was drawn by a fragment (the Playground's body)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ClientState_pb2 import ClientState
     from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
-    state = ClientState(query_string=query, widget_states=WidgetStates(widgets=widgets or []))
+    state = ClientState(
+        query_string=query, widget_states=WidgetStates(widgets=widgets or []), fragment_id=fragment
+    )
     began = time.perf_counter()
-    out: dict = {"element": None, "chart_ms": None, "query": query, "exceptions": [], "began": began}
+    out: dict = {
+        "element": None,
+        "fragment": "",
+        "chart_ms": None,
+        "query": query,
+        "exceptions": [],
+        "began": began,
+    }
     await ws.send(BackMsg(rerun_script=state).SerializeToString())
     while True:
         msg = ForwardMsg.FromString(await asyncio.wait_for(ws.recv(), WS_TIMEOUT_S))
@@ -167,7 +183,7 @@ async def ws_rerun(ws, query: str, widgets: list | None, wanted: str) -> dict:
             inner = getattr(element, element.WhichOneof("type"))
             element_id = getattr(inner, "id", "")
             if element_id.endswith(wanted):
-                out["element"] = inner
+                out["element"], out["fragment"] = inner, msg.delta.fragment_id
             if element_id.endswith("pg.chart.space") and out["chart_ms"] is None:
                 out["chart_ms"] = (time.perf_counter() - began) * 1000
             if element.WhichOneof("type") == "exception":
@@ -210,24 +226,20 @@ async def ws_session(base: str, index: int, changes: int, latencies: list[float]
         ) as ws:  # fmt: skip
             answer = await ws_rerun(ws, query, None, key)
             slider = answer["element"]
-            if slider is None or answer["status"] != ForwardMsg.FINISHED_SUCCESSFULLY or answer["exceptions"]:
+            if slider is None or answer["status"] not in FINISHED or answer["exceptions"]:
                 errors.append(
                     f"session {index}: first run: status {answer['status']}, {answer['exceptions'][:1]}"
                 )
                 return
-            options = list(slider.options)
+            options, fragment = list(slider.options), answer["fragment"]
             at = options.index(f"{optviz.OPTIMIZERS[opt].param('learning_rate').low:g}")
             for _ in range(changes):
                 if think is not None:
                     await asyncio.sleep(think())
                 at = at + 1 if at + 1 < len(options) else at - 1
                 value = WidgetState(id=slider.id, string_array_value={"data": [options[at]]})
-                answer = await ws_rerun(ws, answer["query"], [value], key)
-                if (
-                    answer["status"] != ForwardMsg.FINISHED_SUCCESSFULLY
-                    or answer["exceptions"]
-                    or answer["chart_ms"] is None
-                ):
+                answer = await ws_rerun(ws, answer["query"], [value], key, fragment)
+                if answer["status"] not in FINISHED or answer["exceptions"] or answer["chart_ms"] is None:
                     errors.append(
                         f"session {index}: status {answer['status']}, chart "
                         f"{'missing' if answer['chart_ms'] is None else 'sent'}, {answer['exceptions'][:1]}"

@@ -7,7 +7,6 @@ run, so a copied link reproduces the exact run.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from typing import Any
@@ -30,7 +29,7 @@ from webui import ui
 from webui.click import start_on_click
 from webui.cursor import step_cursor, stored_step
 from webui.livechart import live_chart
-from webui.shell import LANG_KEY, PRESENT_KEY, current_language, presenting, route_through_app
+from webui.shell import LANG_KEY, PRESENT_KEY, current_language, page_guard, presenting, route_through_app
 
 P = "pg."
 LOADED = "pg:loaded"
@@ -99,59 +98,80 @@ def custom_problem(kind: str) -> optviz.Problem | None:
 
 
 # --- sidebar: every control generated from the registries ----------------------------------------
-def problem_controls(draw: bool) -> tuple[ui.PlaygroundControls, Any]:
-    """The optimizer and problem controls (and the run section's box, filled by run_controls).
+# The sidebar is four boxes. The optimizer and problem boxes are drawn by the full run (a change there
+# reruns the page); the hyperparameter and run boxes by the page body, a fragment (``body``), so that a
+# slider notch, a new start or a step-cursor stop reruns only what they change (issue 15: the other
+# controls were a fifth of a rerun's server time, and the browser redrew them every notch).
+def optimizer_controls() -> tuple[str, tuple[str, ...], bool]:
+    """The optimizer select, its modifiers and the typed-entry switch (values only in ``values_only``)."""
+    draw = ui.drawing()
+    if draw:
+        st.header(t("playground.controls", lang))
+    scene = ui.get_value(P + "problem", state.DEFAULT_PROBLEM)
+    base_key = ui.optimizer_select(
+        P + "opt", lang, default=state.DEFAULT_OPTIMIZER,
+        after=lambda old, new: ui.carry_learning_rate(P, old, new, scene),
+    )  # fmt: skip
+    if draw:
+        st.caption(tr(optviz.OPTIMIZERS[base_key].summary, lang))
+        # modifiers wrap the chosen optimizer: the run's key is the chain ('lookahead-adam')
+        st.markdown(t("playground.modifiers", lang), help=t("playground.modifiers_help", lang))
+    modifiers = ui.modifier_toggles(P, lang)
+    typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
+    return base_key, modifiers, bool(typed)
 
-    With ``draw=False`` nothing is drawn and every control returns its stored value, as its widget will
-    show it (``ui.values_only``): the page's first pass, which draws the charts before the sidebar."""
-    with st.sidebar if draw else contextlib.nullcontext():
-        if draw:
-            st.header(t("playground.controls", lang))
-        scene = ui.get_value(P + "problem", state.DEFAULT_PROBLEM)
-        base_key = ui.optimizer_select(
-            P + "opt", lang, default=state.DEFAULT_OPTIMIZER,
-            after=lambda old, new: ui.carry_learning_rate(P, old, new, scene),
+
+def problem_section(base_key: str, typed: bool) -> tuple[str, dict[str, Any]]:
+    """The problem select and its parameters (values only in ``values_only``)."""
+    with ui.section(t("playground.problem_section", lang)):
+        problem_key = ui.choice_select(
+            P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
+            format_func=problem_label,
+            after=lambda old, new: ui.follow_scene_defaults(P + "hp.", base_key, old, new),
         )  # fmt: skip
-        if draw:
-            st.caption(tr(optviz.OPTIMIZERS[base_key].summary, lang))
-            # modifiers wrap the chosen optimizer: the run's key is the chain ('lookahead-adam')
-            st.markdown(t("playground.modifiers", lang), help=t("playground.modifiers_help", lang))
-        modifiers = ui.modifier_toggles(P, lang)
-        opt = optviz.OPTIMIZERS[composite_key(base_key, modifiers)]
-        typed = ui.toggle(P + "typed", t("playground.typed", lang), help=t("playground.typed_help", lang))
-        with ui.section(t("playground.hparams", lang, name=tr(opt.name, lang))):
-            hparams = ui.hparam_controls(
-                base_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(base_key, scene)
-            )
-            for key in modifiers:
-                if draw:
-                    st.caption(tr(optviz.MODIFIERS[key].name, lang))
-                hparams.update(ui.modifier_controls([key], lang, P + "hp.", typed=typed))
-        with ui.section(t("playground.problem_section", lang)):
-            problem_key = ui.choice_select(
-                P + "problem", state.problem_choices(), state.DEFAULT_PROBLEM, t("playground.problem", lang),
-                format_func=problem_label,
-                after=lambda old, new: ui.follow_scene_defaults(P + "hp.", base_key, old, new),
-            )  # fmt: skip
-            spec = optviz.PROBLEMS.get(problem_key)
-            problem_params = (
-                ui.params_controls(spec.params, f"{P}pp.{problem_key}.", lang, typed=typed) if spec else {}
-            )
-        run_box = ui.section(t("playground.run_section", lang))
-        if draw:
-            st.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
-    return ui.PlaygroundControls(
-        base_key, modifiers, bool(typed), hparams, problem_key, problem_params
-    ), run_box
+        spec = optviz.PROBLEMS.get(problem_key)
+        params = ui.params_controls(spec.params, f"{P}pp.{problem_key}.", lang, typed=typed) if spec else {}
+    return problem_key, params
 
 
-def run_controls(c: ui.PlaygroundControls, problem: optviz.Problem, run_box: Any) -> state.PlaygroundConfig:
-    """The run section's controls (steps, start, schedule, batch, noise, seed) and the configuration."""
-    typed = c.typed
-    with run_box:
+def problem_controls(hp_box: Any = None, known: ui.PlaygroundControls | None = None) -> ui.PlaygroundControls:
+    """Every optimizer and problem control's value; the hyperparameters drawn into ``hp_box`` (values only
+    without a box, and always for the boxes the full run draws). ``known``: those values, read before in
+    this run (the first screen's pass), not read again."""
+    if known is None:
+        with ui.values_only():
+            base_key, modifiers, typed = optimizer_controls()
+            problem_key, problem_params = problem_section(base_key, typed)
+    else:
+        base_key, modifiers, typed = known.base_key, known.modifiers, known.typed
+        problem_key, problem_params = known.problem_key, known.problem_params
+    opt = optviz.OPTIMIZERS[composite_key(base_key, modifiers)]
+    with ui.drawn_in(hp_box), ui.section(t("playground.hparams", lang, name=tr(opt.name, lang))):
+        hparams = ui.hparam_controls(
+            base_key, lang, P + "hp.", typed=typed, defaults=state.default_hparams(base_key, problem_key)
+        )
+        for key in modifiers:
+            if ui.drawing():
+                st.caption(tr(optviz.MODIFIERS[key].name, lang))
+            hparams.update(ui.modifier_controls([key], lang, P + "hp.", typed=typed))
+    return ui.PlaygroundControls(base_key, modifiers, typed, hparams, problem_key, problem_params)
+
+
+#: The run section's three boxes: the start is the body's (a click on the chart sets it), the rest the page's.
+RUN_GROUPS = ("steps", "start", "rest")
+
+
+def run_controls(
+    c: ui.PlaygroundControls, problem: optviz.Problem, boxes: dict[str, Any] | None = None
+) -> state.PlaygroundConfig:
+    """The run section's controls (steps; the start; schedule, batch, noise, seed), each group drawn into
+    its box of ``boxes`` (``RUN_GROUPS``; values only for a group without one), and the configuration."""
+    typed, boxes = c.typed, boxes or {}
+    with ui.drawn_in(boxes.get("steps")):
         steps = ui.param_control(
             STEPS_PARAM, P + "steps", lang, typed=typed, label=t("playground.steps", lang)
         )
+    with ui.drawn_in(boxes.get("start")):
         starts = []
         for i, name in enumerate(problem.param_names):
             default = float(min(max(problem.start[i], -state.START_LIMIT), state.START_LIMIT))
@@ -162,7 +182,8 @@ def run_controls(c: ui.PlaygroundControls, problem: optviz.Problem, run_box: Any
                 ui.param_control(param, f"{P}start.{c.problem_key}.{i}", lang, typed=True,
                                  label=t("playground.start", lang, name=name))
             )  # fmt: skip
-        start = None if tuple(starts) == tuple(float(v) for v in problem.start) else (starts[0], starts[1])
+    start = None if tuple(starts) == tuple(float(v) for v in problem.start) else (starts[0], starts[1])
+    with ui.drawn_in(boxes.get("rest")):
         schedule = ui.choice_select(
             P + "schedule", list(optviz.SCHEDULES), "constant", t("playground.schedule", lang),
             format_func=lambda k: tr(optviz.SCHEDULES[k].name, lang),
@@ -254,7 +275,7 @@ def run_window(trace: optviz.Trace, problem: optviz.Problem) -> tuple[Any, bool]
     return window, space.log_loss(problem, window, 40).shift
 
 
-def early_first_screen() -> tuple[state.PlaygroundConfig, int] | None:
+def early_first_screen() -> tuple[ui.PlaygroundControls, state.PlaygroundConfig, int] | None:
     """Draw the first screen before the sidebar, from the controls' stored values, and return what it
     showed (None when it could not: a custom problem's controls, a bad problem or run).
 
@@ -262,19 +283,19 @@ def early_first_screen() -> tuple[state.PlaygroundConfig, int] | None:
     made the path chart wait for them (25-55 ms of a slider notch, 75 ms of an optimizer switch, measured
     with benchmarks/bench_browser.py)."""
     with ui.values_only():
-        c, run_box = problem_controls(draw=False)
+        c = problem_controls()
         spec = optviz.PROBLEMS.get(c.problem_key)
         if spec is None:
             return None
         try:
             problem = ui.cached_problem(c.problem_key, c.problem_params)
-            config, _ = within_budget(run_controls(c, problem, run_box), problem)
+            config, _ = within_budget(run_controls(c, problem), problem)
             trace = run(config, problem, custom=False)
         except ValueError:
             return None  # said where the page draws it
         cursor = step_cursor_value(trace)
     first_screen(trace, cursor, ui.of_run(run_window, trace, problem)[0], config)
-    return config, cursor
+    return c, config, cursor
 
 
 def step_cursor_value(trace: optviz.Trace) -> int:
@@ -282,155 +303,181 @@ def step_cursor_value(trace: optviz.Trace) -> int:
     return trace.k if trace.k < 1 else stored_step(P + "cursor", trace.k)
 
 
+@st.fragment
+def body(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
+    """Everything a hyperparameter, the start or the step cursor changes: the main page and the sidebar's
+    hyperparameter and start boxes. A fragment: a change inside it reruns only it. Puts the problem it
+    ran on in ``built`` (the page's run settings need it)."""
+    with page_guard():
+        page(hp_box, start_box, built)
+
+
+def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
+    """The page body (``body``)."""
+    early = early_first_screen()
+    if early is not None:
+        ui.head_start()  # the path and loss charts are drawn before the rest arrives
+
+    c = problem_controls(hp_box, known=None if early is None else early[0])
+    base_key, modifiers, typed = c.base_key, c.modifiers, c.typed
+    problem_key, problem_params = c.problem_key, c.problem_params
+    spec = optviz.PROBLEMS.get(problem_key)
+    opt_key = composite_key(base_key, modifiers)
+    opt = optviz.OPTIMIZERS[opt_key]
+    if spec is None:
+        with st.expander(t("playground.custom_section", lang), expanded=True):
+            problem = custom_problem(state.CUSTOM_PROBLEMS[problem_key])
+        if problem is None:
+            st.info(t("playground.custom_waiting", lang))
+            return
+    else:
+        try:
+            problem = ui.cached_problem(problem_key, problem_params)
+        except ValueError as error:
+            st.error(t("playground.bad_problem", lang, error=ui.plain(error)))
+            return
+
+    built["problem"] = problem
+    regression = isinstance(problem, optviz.LinearRegression)
+    config, over = within_budget(run_controls(c, problem, {"start": start_box}), problem)
+    if over is not None:  # no view may cost more than optviz.budget allows
+        st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
+    try:
+        trace = run(config, problem, custom=spec is None)
+    except ValueError as error:
+        st.error(t("playground.bad_run", lang, error=ui.plain(error)))
+        return
+    k = trace.k
+    cursor = k
+    window, shifted = ui.of_run(run_window, trace, problem)
+    # the first screen comes before the step cursor (and the numbers); drawn above unless it could not be
+    first_box = st.container() if early is None else None
+    if k >= 1:
+        # scrubbed and played in the browser (marks drawn over the charts); the step comes back when the person stops
+        stored = step_cursor(
+            P + "cursor", ui.of_run(cursor_payload, trace),
+            {"space": "pg.chart.space", "loss": "pg.chart.loss", "data": "pg.chart.data", "internals": "pg.chart.internals"},
+            lang, presentation=present,
+        )  # fmt: skip
+        cursor = k if stored is None else min(int(stored), k)
+    if first_box is not None:
+        with first_box:
+            first_screen(trace, cursor, window, config)
+    elif early[1:] != (config, cursor):  # the same stores read twice: never, unless a control reads otherwise
+        logging.getLogger(FIRST_SCREEN_LOG).log(
+            logging.ERROR, "first screen drawn from %s, page from %s", early[1:], (config, cursor)
+        )
+    config = state.with_changes(
+        config,
+        cursor=None if cursor >= k else cursor,
+        typed=bool(typed),
+        coord=int(ui.get_value(P + "by_hand_coord", 0) or 0),
+    )
+    url = state.playground_url(config)
+    encoded = state.encode_playground(config)
+    ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
+
+    # --- summary and explanations ---------------------------------------------------------------------
+    # one row of four (a horizontal container is one element: four columns were five, and every element
+    # costs the server and the browser on every rerun); it wraps on a phone
+    numbers = st.container(horizontal=True)
+    numbers.metric(t("playground.metric_loss", lang, step=k), f"{trace.final_loss:.4g}")
+    numbers.metric(t("playground.metric_steps", lang), f"{k} / {trace.steps}")
+    distance = trace.optimum_distance
+    numbers.metric(t("playground.metric_distance", lang), "—" if distance is None else f"{distance:.3g}")
+    status = (
+        t("playground.status_diverged", lang, step=trace.diverged_at) if trace.diverged_at is not None
+        else t("playground.status_converged", lang, step=trace.converged_at) if trace.converged_at is not None
+        else t("playground.status_running", lang)
+    )  # fmt: skip
+    numbers.metric(t("playground.metric_status", lang), status)
+    for finding in ui.of_run(diagnose, trace):
+        show = {"error": st.error, "warning": st.warning, "success": st.success}.get(finding.level, st.info)
+        show(t(f"explain.{finding.code}", lang, **finding.fields))
+
+    # --- the five views -------------------------------------------------------------------------------
+    if shifted:
+        st.caption(t("playground.shift_note", lang))
+    show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
+    if show_surface:
+        ui.chart(
+            ui.of_run(space.surface_figure, trace, cursor, window=window, presentation=present, lang=lang),
+            key="pg.chart.surface", config=ui.CHART_CONFIG,
+        )  # fmt: skip
+
+    # The data view sits beside the update rule; the worked step gets the full width (its lines are long).
+    data_col, rule_col = st.columns(2) if regression and not present else (st.container(), st.container())
+    if regression:
+        with data_col:
+            true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
+            live_chart(
+                ui.of_run(data_view.data_figure, trace, cursor, true_line=true_line, presentation=present, lang=lang),
+                key="pg.chart.data", config=ui.CHART_CONFIG,
+            )  # fmt: skip
+
+    with rule_col:
+        st.subheader(t("playground.by_hand", lang))
+        st.latex(opt.latex)
+    if k >= 1:
+        step = max(cursor, 1)
+        if cursor == 0:
+            st.caption(t("playground.by_hand_step0", lang))
+        working = ui.of_run(by_hand, trace, step)
+        st.caption(t("playground.by_hand_caption", lang, step=step))
+        # One coordinate at a time: typesetting both doubled the redraw time after a slider change.
+        names = problem.param_names
+        coord = ui.bound(
+            st.segmented_control, P + "by_hand_coord", 0, valid=lambda v: v in (0, 1),
+            coerce=lambda v: 0 if v is None else int(v),
+            label=t("playground.coordinate_pick", lang), options=[0, 1], format_func=names.__getitem__,
+        )  # fmt: skip
+        st.markdown(t("playground.coordinate", lang, name=names[coord]))
+        st.latex(working.latex(coord))
+    else:
+        st.info(t("playground.no_steps", lang))
+
+    if k >= 1:
+        live_chart(ui.of_run(internals.internals_figure, trace, cursor, presentation=present, lang=lang),
+                   key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
+
+    # --- share and export -----------------------------------------------------------------------------
+    st.subheader(t("playground.share", lang))
+    ui.share_link(url, lang, custom_query(state.CUSTOM_PROBLEMS[problem_key]) if spec is None else None)
+    export = st.container(horizontal=True)  # one element, not four
+    stem = f"optviz-{opt_key}-{problem_key}"
+    export.download_button(
+        t("playground.csv", lang), data=trace.to_csv, file_name=f"{stem}.csv", mime="text/csv",
+        key="pg.dl.csv", on_click="ignore",
+    )  # fmt: skip
+    export.download_button(
+        t("playground.json", lang),
+        data=lambda: json.dumps({"playground": config.to_dict(), "run": trace.config(), "url": url}, indent=2),
+        file_name=f"{stem}.json", mime="application/json", key="pg.dl.json", on_click="ignore",
+    )  # fmt: skip
+    export.download_button(
+        t("playground.html", lang),
+        data=lambda: standalone_html(space.path_figure(trace, lang=lang), title=f"optviz: {opt.name}"),
+        file_name=f"{stem}.html", mime="text/html", key="pg.dl.html", on_click="ignore",
+    )  # fmt: skip
+    st.caption(t("playground.png_hint", lang))
+    start_on_click(P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)])
+
+
 warnings = load_url()
 st.title(t("playground.title", lang))
 ui.show_warnings(warnings, lang)
-early = early_first_screen()
-if early is not None:
-    ui.head_start()  # the path and loss charts are drawn before the rest arrives
-
-c, run_box = problem_controls(draw=True)
-base_key, modifiers, typed, hparams = c.base_key, c.modifiers, c.typed, c.hparams
-problem_key, problem_params = c.problem_key, c.problem_params
-spec = optviz.PROBLEMS.get(problem_key)
-opt_key = composite_key(base_key, modifiers)
-opt = optviz.OPTIMIZERS[opt_key]
-if spec is None:
-    with st.expander(t("playground.custom_section", lang), expanded=True):
-        problem = custom_problem(state.CUSTOM_PROBLEMS[problem_key])
-    if problem is None:
-        st.info(t("playground.custom_waiting", lang))
-        st.stop()
-else:
-    try:
-        problem = ui.cached_problem(problem_key, problem_params)
-    except ValueError as error:
-        st.error(t("playground.bad_problem", lang, error=ui.plain(error)))
-        st.stop()
-
-regression = isinstance(problem, optviz.LinearRegression)
-config, over = within_budget(run_controls(c, problem, run_box), problem)
-if over is not None:  # no view may cost more than optviz.budget allows
-    st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
-try:
-    trace = run(config, problem, custom=spec is None)
-except ValueError as error:
-    st.error(t("playground.bad_run", lang, error=ui.plain(error)))
-    st.stop()
-
-k = trace.k
-cursor = k
-window, shifted = ui.of_run(run_window, trace, problem)
-# the first screen comes before the step cursor (and the numbers); drawn above unless it could not be
-first_box = st.container() if early is None else None
-if k >= 1:
-    # scrubbed and played in the browser (marks drawn over the charts); the step comes back when the person stops
-    stored = step_cursor(
-        P + "cursor", ui.of_run(cursor_payload, trace),
-        {"space": "pg.chart.space", "loss": "pg.chart.loss", "data": "pg.chart.data", "internals": "pg.chart.internals"},
-        lang, presentation=present,
-    )  # fmt: skip
-    cursor = k if stored is None else min(int(stored), k)
-if first_box is not None:
-    with first_box:
-        first_screen(trace, cursor, window, config)
-elif early != (config, cursor):  # the same stores read twice: never, unless a control reads otherwise
-    logging.getLogger(FIRST_SCREEN_LOG).log(
-        logging.ERROR, "first screen drawn from %s, page from %s", early, (config, cursor)
+with st.sidebar:  # filled in this order; the body's boxes by the fragment, the others after it
+    opt_box, hp_box, problem_box = (st.container() for _ in range(3))
+    with ui.section(t("playground.run_section", lang)):
+        run_boxes = {group: st.container() for group in RUN_GROUPS}
+built: dict[str, Any] = {}
+body(hp_box, run_boxes["start"], built)
+with opt_box:
+    base_key, _, typed = optimizer_controls()
+with problem_box:
+    problem_section(base_key, typed)
+if "problem" in built:  # (none when the body could not build it: it says why)
+    run_controls(
+        problem_controls(), built["problem"], {"steps": run_boxes["steps"], "rest": run_boxes["rest"]}
     )
-config = state.with_changes(
-    config,
-    cursor=None if cursor >= k else cursor,
-    typed=bool(typed),
-    coord=int(ui.get_value(P + "by_hand_coord", 0) or 0),
-)
-url = state.playground_url(config)
-encoded = state.encode_playground(config)
-
-
-ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
-
-# --- summary and explanations ---------------------------------------------------------------------
-# one row of four (a horizontal container is one element: four columns were five, and every element
-# costs the server and the browser on every rerun); it wraps on a phone
-numbers = st.container(horizontal=True)
-numbers.metric(t("playground.metric_loss", lang, step=k), f"{trace.final_loss:.4g}")
-numbers.metric(t("playground.metric_steps", lang), f"{k} / {trace.steps}")
-distance = trace.optimum_distance
-numbers.metric(t("playground.metric_distance", lang), "—" if distance is None else f"{distance:.3g}")
-status = (
-    t("playground.status_diverged", lang, step=trace.diverged_at) if trace.diverged_at is not None
-    else t("playground.status_converged", lang, step=trace.converged_at) if trace.converged_at is not None
-    else t("playground.status_running", lang)
-)  # fmt: skip
-numbers.metric(t("playground.metric_status", lang), status)
-for finding in ui.of_run(diagnose, trace):
-    show = {"error": st.error, "warning": st.warning, "success": st.success}.get(finding.level, st.info)
-    show(t(f"explain.{finding.code}", lang, **finding.fields))
-
-# --- the five views ---------------------------------------------------------------------------------
-if shifted:
-    st.caption(t("playground.shift_note", lang))
-show_surface = ui.toggle(P + "surface", t("playground.surface", lang))
-if show_surface:
-    ui.chart(
-        ui.of_run(space.surface_figure, trace, cursor, window=window, presentation=present, lang=lang),
-        key="pg.chart.surface", config=ui.CHART_CONFIG,
-    )  # fmt: skip
-
-# The data view sits beside the update rule; the worked step gets the full width (its lines are long).
-data_col, rule_col = st.columns(2) if regression and not present else (st.container(), st.container())
-if regression:
-    with data_col:
-        true_line = (problem_params["w_true"], problem_params["b_true"]) if spec else None
-        live_chart(
-            ui.of_run(data_view.data_figure, trace, cursor, true_line=true_line, presentation=present, lang=lang),
-            key="pg.chart.data", config=ui.CHART_CONFIG,
-        )  # fmt: skip
-
-with rule_col:
-    st.subheader(t("playground.by_hand", lang))
-    st.latex(opt.latex)
-if k >= 1:
-    step = max(cursor, 1)
-    if cursor == 0:
-        st.caption(t("playground.by_hand_step0", lang))
-    working = ui.of_run(by_hand, trace, step)
-    st.caption(t("playground.by_hand_caption", lang, step=step))
-    # One coordinate at a time: typesetting both doubled the redraw time after a slider change.
-    names = problem.param_names
-    coord = ui.bound(
-        st.segmented_control, P + "by_hand_coord", 0, valid=lambda v: v in (0, 1),
-        coerce=lambda v: 0 if v is None else int(v),
-        label=t("playground.coordinate_pick", lang), options=[0, 1], format_func=names.__getitem__,
-    )  # fmt: skip
-    st.markdown(t("playground.coordinate", lang, name=names[coord]))
-    st.latex(working.latex(coord))
-else:
-    st.info(t("playground.no_steps", lang))
-
-if k >= 1:
-    live_chart(ui.of_run(internals.internals_figure, trace, cursor, presentation=present, lang=lang),
-               key="pg.chart.internals", config=ui.CHART_CONFIG)  # fmt: skip
-
-# --- share and export -------------------------------------------------------------------------------
-st.subheader(t("playground.share", lang))
-ui.share_link(url, lang, custom_query(state.CUSTOM_PROBLEMS[problem_key]) if spec is None else None)
-export = st.container(horizontal=True)  # one element, not four
-stem = f"optviz-{opt_key}-{problem_key}"
-export.download_button(
-    t("playground.csv", lang), data=trace.to_csv, file_name=f"{stem}.csv", mime="text/csv",
-    key="pg.dl.csv", on_click="ignore",
-)  # fmt: skip
-export.download_button(
-    t("playground.json", lang),
-    data=lambda: json.dumps({"playground": config.to_dict(), "run": trace.config(), "url": url}, indent=2),
-    file_name=f"{stem}.json", mime="application/json", key="pg.dl.json", on_click="ignore",
-)  # fmt: skip
-export.download_button(
-    t("playground.html", lang),
-    data=lambda: standalone_html(space.path_figure(trace, lang=lang), title=f"optviz: {opt.name}"),
-    file_name=f"{stem}.html", mime="text/html", key="pg.dl.html", on_click="ignore",
-)  # fmt: skip
-st.caption(t("playground.png_hint", lang))
-start_on_click(P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)])
+st.sidebar.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")

@@ -97,6 +97,16 @@ def values_only() -> Iterator[None]:
         _DRAWING.reset(token)
 
 
+def drawing() -> bool:
+    """Whether controls are drawn (False inside ``values_only``)."""
+    return _DRAWING.get()
+
+
+def drawn_in(box: Any) -> Any:
+    """Draw into ``box`` (a container), or, without one, read the controls' values only."""
+    return values_only() if box is None else box
+
+
 def section(label: str, *, expanded: bool = True) -> Any:
     """An expander for a group of controls (nothing while ``values_only``)."""
     return st.expander(label, expanded=expanded) if _DRAWING.get() else contextlib.nullcontext()

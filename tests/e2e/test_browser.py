@@ -83,12 +83,14 @@ def test_moving_a_slider_redraws_the_chart_with_new_data(page, server):
 #: Watch the Playground's four charts on every animation frame until ``window.__optvizWatch.stop``: each
 #: chart element seen, and each frame in which a chart was missing, hidden or zero-sized.
 _WATCH_JS = """(keys) => {
-  const w = window.__optvizWatch = {elements: {}, gaps: [], stop: false, stale: 0, fades: 0, dimmest: 1};
+  const w = window.__optvizWatch = {elements: {}, gaps: [], stop: false, stale: 0, fades: 0, dimmest: 1, staleKeys: []};
   const tick = () => {
     // the previous run's elements while a rerun replaces them: never faded, never animated (APP_CSS)
     for (const e of document.querySelectorAll('[data-stale="true"]')) {
       w.stale += 1;
       w.dimmest = Math.min(w.dimmest, parseFloat(getComputedStyle(e).opacity));
+      const keyed = [...e.classList].find((c) => c.startsWith('st-key-'));
+      if (keyed && !w.staleKeys.includes(keyed)) w.staleKeys.push(keyed);
     }
     // (the focused slider's own tick bar fades out by design: not a stale element)
     for (const a of document.getAnimations()) {
@@ -117,7 +119,8 @@ def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     """Issue 14: a change that needs a new run redraws the Playground's charts where they are. With
     st.plotly_chart every notch mounted new charts, hidden for a frame or more (the page flashed blank).
     Nothing fades meanwhile: Streamlit's delayed fade of the previous run's ~60 elements made Chromium
-    composite and repaint the whole page on every notch."""
+    composite and repaint the whole page on every notch. Only the page body reruns (a fragment): the
+    optimizer and problem controls are never replaced by a notch (issue 15)."""
     open_app(page, f"{server}/?")
     keys = ["pg-chart-space", "pg-chart-loss", "pg-chart-data", "pg-chart-internals"]
     for key in keys:
@@ -137,6 +140,16 @@ def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     assert all(len(watch["elements"][k]) == 1 for k in keys), watch["elements"]  # the same chart, redrawn
     assert watch["stale"] > 0  # the frames did see the previous run's elements during the reruns
     assert watch["fades"] == 0 and watch["dimmest"] == 1, sorted(set(watch.get("what", [])))
+    rerun = set(watch["staleKeys"])
+    assert {"st-key-pg-hp-adam-learning_rate", "st-key-pg-chart-space"} <= rerun, rerun  # the body reran
+    outside = {
+        "st-key-pg-opt",
+        "st-key-pg-typed",
+        "st-key-pg-problem",
+        "st-key-pg-pp-linear_regression-noise",
+    }
+    assert not outside & rerun, rerun  # the optimizer and problem controls did not
+    assert page.locator(".st-key-pg-opt").count() == page.locator(".st-key-pg-reset").count() == 1
     after = {k: chart_digest(page.locator(f".st-key-{k}")) for k in keys}
     assert all(after[k] != before[k] for k in keys)  # every view shows the new run
     assert page.locator(SPACE + " .js-plotly-plot .main-svg").count() >= 1
