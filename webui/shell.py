@@ -28,7 +28,7 @@ APP_RAN_KEY = "shell:app_ran"  # set by app.py's first run in a session
 _PRESENT_APPLIED = "_present_applied"  # presentation mode was already on in the previous run
 
 #: Every page: an element from the previous run is not faded while a rerun draws its replacement.
-#: Streamlit gives each of a page's ~60 elements (and each expander's header and tab list) a delayed
+#: Streamlit gives each of a page's ~60 elements (and each expander's header, tab list and tab) a delayed
 #: opacity transition when a run starts; Chromium animates every one on the compositor, so each slider
 #: notch repainted the whole page (a 20-55 ms paint before the path chart could be drawn; notch p50
 #: 215 -> 149 ms, alternated with the page before, benchmarks/bench_browser.py's criterion).
@@ -37,7 +37,7 @@ _PRESENT_APPLIED = "_present_applied"  # presentation mode was already on in the
 APP_CSS = """<style>
 [data-stale="true"] { opacity: 1 !important; transition: none !important; }
 [data-testid="stExpander"] summary { opacity: 1 !important; transition-property: border-radius, background-color !important; }
-[data-testid="stTabs"] [role="tablist"] { opacity: 1 !important; transition: none !important; }
+[data-testid="stTabs"] [role="tablist"], [data-testid="stTabs"] [role="tab"] { opacity: 1 !important; transition: none !important; }
 </style>"""
 
 #: Presentation theme: fixed CSS (no user-supplied content), black on white, large type, bold labels.
