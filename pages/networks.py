@@ -9,6 +9,7 @@ The page reads controls, calls optviz and shows figures; its state lives in the 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -73,6 +74,18 @@ def landscape_view(
     fig = views.landscape_figure(
         traces, _landscape(key, plane, language), cursor, presentation=presentation, lang=language
     )
+    if presentation:  # the slice and its caveat side by side above the fold of a 1280 x 720 projector
+        ui.fit_height(fig, ui.PRESENT_FIRST_SCREEN_HEIGHT, legend_above=True)
+    return ui.frozen_figure(fig)
+
+
+def caveat_view(traces: dict, plane: Any, cursor: int, presentation: bool, language: str) -> SpecFigure:
+    """The caveat beside the slice, built once per runs, plane and cursor (ui.of_run). On a projector it
+    fits the first screen without its legend: the slice's legend names the colours and the caption
+    under both says what the dashed lines are."""
+    fig = views.caveat_figure(traces, plane, cursor, presentation=presentation, lang=language)
+    if presentation:
+        ui.fit_height(fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
     return ui.frozen_figure(fig)
 
 
@@ -189,7 +202,7 @@ with first_screen:
         )  # fmt: skip
     with right:
         live_chart(
-            ui.shared_figure(views.caveat_figure, traces, slice_view.plane, cursor, presentation=present, lang=lang),
+            ui.of_run(caveat_view, traces, slice_view.plane, cursor, present, lang),
             key=f"{P}chart.caveat", config=ui.CHART_CONFIG,
         )  # fmt: skip
     st.caption(t("net.caveat_note", lang, dim=problem.dim))

@@ -509,9 +509,34 @@ TITLE_CLEARANCE = 16
 FIT_COLORBAR_LABELS = 4
 
 
-def fit_height(fig: Any, height: int) -> None:
-    """Set a figure's height in place (its fonts stay). A legend placed below the plot is hidden and the
-    bottom margin kept to the tick labels' needs, so the shorter figure still has a readable plot."""
+#: Room for one row of legend above a fitted plot (pixels, presentation type), and the width of a row
+#: on a half-width chart of a 1280 px projector (Chromium wrapped the Networks slice's legend after
+#: 360-390 px: Plotly wraps a horizontal legend at the plot's width, less than the chart's).
+LEGEND_ROW, LEGEND_ROW_WIDTH = 34, 360
+#: Width of a legend entry's line sample and gaps, in font sizes.
+LEGEND_SAMPLE = 2.5
+
+
+def legend_rows(fig: Any, width: int = LEGEND_ROW_WIDTH) -> int:
+    """How many rows a horizontal legend of ``fig`` takes in ``width`` pixels (an estimate: half an em a
+    Latin character, one em a Chinese one, the line sample and gaps beside each entry)."""
+    size = fig.layout.font.size or style.font_size(True)
+    rows, used = 1, 0.0
+    for trace in fig.data:
+        if trace.showlegend is False or not trace.name:
+            continue
+        ems = sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in trace.name) + LEGEND_SAMPLE
+        if used and used + ems * size > width:
+            rows, used = rows + 1, 0.0
+        used += ems * size
+    return rows
+
+
+def fit_height(fig: Any, height: int, *, legend_above: bool = False) -> None:
+    """Set a figure's height in place (its fonts stay). A legend placed below the plot is hidden (or, with
+    ``legend_above``, put in one row between the title and the plot: the chart that says which colour is
+    which optimizer) and the bottom margin kept to the tick labels' needs, so the shorter figure still
+    has a readable plot."""
     fig.layout["height"] = int(height)
     title = fig.layout.title
     if title.text and title.pad.t is not None:
@@ -521,7 +546,11 @@ def fit_height(fig: Any, height: int) -> None:
     legend = fig.layout.legend
     if legend.y is not None and legend.y < 0:
         # a projector's first screen has no room for a legend under the plot: the plot gets its rows
-        fig.layout.showlegend = False
+        if legend_above:
+            legend.update(y=1.0, yanchor="bottom", x=0, xanchor="left")
+            fig.layout.margin.t = (fig.layout.margin.t or 0) + LEGEND_ROW * legend_rows(fig)
+        else:
+            fig.layout.showlegend = False
         fig.layout.margin.b = min(fig.layout.margin.b or 0, 70)
     if fig.layout.updatemenus:
         # Play/Pause and the frame slider above the plot take rows a short chart cannot spare (an equal-scale

@@ -7,10 +7,7 @@ STRINGS = {
     "net.pc": ("PC{i} ({share}% of the paths' spread)", "主成分 {i}（占路径变化的 {share}%）"),
     "net.dir": ("random direction {i} (filter-normalised)", "随机方向 {i}（按滤波器归一化）"),
     "net.landscape_title": ("Loss on a slice through the paths", "穿过路径的损失切面"),
-    "net.caveat_title": (
-        "The path's loss against the slice's loss under it",
-        "路径上的真实损失与其投影点处切面上的损失",
-    ),
+    "net.caveat_title": ("Loss on the path vs. on the slice", "路径上与切面上的损失"),
     "net.caveat.path": ("{name}: loss on the path", "{name}：路径上的损失"),
     "net.caveat.slice": ("{name}: slice under the projected point", "{name}：投影点处切面上的损失"),
     "net.boundary.p1": ("P(class 1)", "P(类别 1)"),

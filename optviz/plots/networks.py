@@ -11,6 +11,7 @@ the slice's loss under the projected point: ``caveat_figure`` shows both, step b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -179,6 +180,20 @@ def landscape(traces: Mapping[str, Trace], plane: Plane, resolution: int = SLICE
     return Landscape(plane, window, log_loss(problem, window, resolution, plane))
 
 
+_NOTE = re.compile(r"(\s*)([(（])([^)）]*)([)）])$")
+
+
+def short_axis_title(text: str) -> str:
+    """A slice axis's title without its note in brackets, keeping a percentage: 'PC2 (24%)' for
+    'PC2 (24% of the paths' spread)', '主成分 2（24%）', 'random direction 1'."""
+
+    def keep(m: re.Match) -> str:
+        share = re.search(r"\d+%", m[3])
+        return f"{m[1]}{m[2]}{share[0]}{m[4]}" if share else ""
+
+    return _NOTE.sub(keep, text)
+
+
 def landscape_figure(
     traces: Mapping[str, Trace],
     plane: Plane | Landscape,
@@ -194,6 +209,8 @@ def landscape_figure(
     plane, window, surface = view.plane, view.window, view.surface
     projected = {key: plane.project(tr.params) for key, tr in traces.items()}
     a, b = plane.labels
+    if presentation:  # a projector's plot is shorter than the vertical title: only its percentage stays
+        a, b = short_axis_title(a), short_axis_title(b)
     ticks = decade_ticks(surface)
     loss_name = t("plot.loss", lang)
     data: list[dict] = [

@@ -281,6 +281,8 @@ def style_spec(spec: dict, presentation: bool = False, height: int | None = None
                   "linecolor": AXIS_COLOR}  # fmt: skip
     if presentation:  # read from the back row: black axis titles and tick labels, not the theme's grey
         axis_style["title"]["font"]["color"] = axis_style["tickfont"]["color"] = PRESENT_INK
+        # the large tick labels push the margins out rather than run under the axis titles
+        axis_style["automargin"] = True
     axes = {"xaxis", "yaxis"} | {k for k in layout if _AXIS_KEY.fullmatch(k)}
     for key in sorted(axes):
         _merge(layout.setdefault(key, {}), axis_style)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 from optviz import app_state
 from optviz.i18n import t
 
@@ -147,6 +149,46 @@ def test_projector_shows_both_charts_side_by_side_above_the_fold(browser, server
         page.wait_for_function(  # from the last step, Play starts over at 0 and moves on
             "el => Number(el.dataset.step) < Number(el.querySelector('input').max)", arg=step.element_handle()
         )
+    finally:
+        context.close()
+
+
+_OVERLAPS_JS = """gd => {
+  const box = (e) => e && e.getBoundingClientRect();
+  // boxes meet by more than 4 px (a text's box has a few empty pixels round its glyphs)
+  const meet = (a, b) => !!a && !!b && a.left < b.right - 4 && b.left < a.right - 4 && a.top < b.bottom - 4 && b.top < a.bottom - 4;
+  const chart = box(gd), title = box(gd.querySelector('.gtitle'));
+  const items = [...gd.querySelectorAll('.legend .traces')].map(box), any = (b) => items.some((i) => meet(i, b));
+  const plot = box(gd.querySelector('.nsewdrag')), ytitle = box(gd.querySelector('.g-ytitle'));
+  const yticks = [...gd.querySelectorAll('.yaxislayer-above .ytick text')].map(box);
+  return {inside: title.left >= chart.left && title.right <= chart.right + 1,
+          legend_title: any(title), legend_plot: any(plot), legend_ytitle: any(ytitle), legend_items: items.length,
+          ytitle_ticks: yticks.some((t) => meet(t, ytitle)), plot_h: plot.height};
+}"""
+
+
+@pytest.mark.parametrize("query", ["", "&lang=zh&opts=sgd,adam,muon"])
+def test_projector_shows_the_network_slice_and_its_caveat_above_the_fold(browser, server, query):
+    """Networks in presentation mode at 1280 x 720: the slice and its caveat side by side above the fold,
+    the slice's legend (which colour is which optimizer) between its title and its plot, overlapping
+    neither, in Chinese with three optimizers too; no title runs out of its chart and no axis title
+    runs over its tick labels."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        open_app(page, f"{server}/networks?present=true{query}")
+        slice_box, caveat = _chart_box(page, "net.chart.landscape"), _chart_box(page, "net.chart.caveat")
+        for box in (slice_box, caveat):
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (slice_box, caveat)
+        assert slice_box["x"] + slice_box["width"] <= caveat["x"] and abs(slice_box["y"] - caveat["y"]) < 5
+        wait_idle(page)
+        for key in ("net.chart.landscape", "net.chart.caveat"):
+            seen = page.locator(key_selector(key) + " " + CHART).evaluate(_OVERLAPS_JS)
+            assert seen["inside"] and not seen["ytitle_ticks"], (key, seen)
+            if key == "net.chart.landscape":
+                assert seen["legend_items"] >= 3, seen  # the optimizers and the start, named
+                assert not (seen["legend_title"] or seen["legend_plot"] or seen["legend_ytitle"]), seen
+                assert seen["plot_h"] >= 140, seen
     finally:
         context.close()
 
