@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pytest
@@ -336,3 +337,44 @@ def test_a_link_never_raises_on_garbage():
     for junk in [None, 3, [], {"scene": None}, {1: "x"}, {"opts": ""}, {"batch": "full"}, {"cursor": "end"}]:
         config, _ = ns.parse_networks(junk)
         assert isinstance(config, ns.NetworkConfig) and config.optimizers
+
+
+# --- presentation mode ------------------------------------------------------------------------------
+def test_a_projector_slice_keeps_only_the_percentage_of_its_axis_titles():
+    """The vertical title of a projector's short slice ran over the legend and ticks: only its share stays."""
+    assert views.short_axis_title(optviz.i18n.t("net.pc", "en", i=2, share="24")) == "PC2 (24%)"
+    assert views.short_axis_title(optviz.i18n.t("net.pc", "zh", i=2, share="24")) == "主成分 2（24%）"
+    assert views.short_axis_title(optviz.i18n.t("net.dir", "en", i=1)) == "random direction 1"
+    assert views.short_axis_title(optviz.i18n.t("net.dir", "zh", i=1)) == "随机方向 1"
+    assert views.short_axis_title("w[1] - c") == "w[1] - c"
+    fig = views.landscape_figure(classifier_runs(), views.pca_plane(classifier_runs()), presentation=True)
+    normal = views.landscape_figure(classifier_runs(), views.pca_plane(classifier_runs()))
+    for axis in ("xaxis", "yaxis"):
+        assert fig.layout[axis].title.text == views.short_axis_title(normal.layout[axis].title.text)
+        assert fig.layout[axis].title.text.endswith("%)") and "spread" in normal.layout[axis].title.text
+
+
+def test_a_fitted_legend_above_the_plot_gets_the_rows_it_needs():
+    """ui.fit_height(legend_above=True): the legend moves from under the plot to above it, and the top
+    margin grows by one row per row of entries (two optimizers and the start fit one row in English;
+    Chinese names, or a third optimizer, take two)."""
+    from webui import ui
+
+    def fitted(names: list[str]) -> tuple[Any, int]:
+        fig = views.landscape_figure(classifier_runs(), views.pca_plane(classifier_runs()), presentation=True)
+        for trace, name in zip(
+            [t for t in fig.data if t.showlegend is not False and t.name], names, strict=False
+        ):
+            trace.name = name
+        before = fig.layout.margin.t
+        ui.fit_height(fig, ui.PRESENT_FIRST_SCREEN_HEIGHT, legend_above=True)
+        return fig, fig.layout.margin.t - before
+
+    for names, rows in ((["SGD", "Adam", "start"], 1), (["SGD（随机梯度下降）", "Adam", "起点"], 2)):
+        fig, grown = fitted(names)
+        assert fig.layout.showlegend is not False and fig.layout.legend.y == 1.0
+        assert fig.layout.legend.yanchor == "bottom" and fig.layout.height == ui.PRESENT_FIRST_SCREEN_HEIGHT
+        assert grown == ui.TITLE_CLEARANCE + rows * ui.LEGEND_ROW, (names, grown)
+    fig = views.caveat_figure(classifier_runs(), views.pca_plane(classifier_runs()), presentation=True)
+    ui.fit_height(fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+    assert fig.layout.showlegend is False  # without legend_above a legend under the plot goes
