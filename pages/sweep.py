@@ -218,7 +218,6 @@ config = SweepConfig(
 )  # fmt: skip
 encoded = encode_sweep(config)
 ui.sync_query_params(encoded, is_sweep_key)
-ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)
 
 # --- heatmap -----------------------------------------------------------------------------------------
 # the grid and the sensitivity scans together stay within optviz.budget (a network's grid first)
@@ -308,3 +307,6 @@ else:
             key=f"{P}sensitivity",
             config=ui.CHART_CONFIG,
         )
+
+# --- share: at the end, as on the other pages (above the heatmap it pushed it out of a projector's first screen)
+ui.share_link("/sweep?" + urlencode(encoded, safe=","), lang)

@@ -193,6 +193,21 @@ def test_projector_shows_the_network_slice_and_its_caveat_above_the_fold(browser
         context.close()
 
 
+def test_projector_shows_the_sweep_heatmap_before_its_share_link(browser, server):
+    """Sweep in presentation mode at 1280 x 720: the heatmap starts in the first screen; the share link,
+    which pushed it below the fold, comes at the end of the page as on the other pages."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        open_app(page, f"{server}/sweep?present=true")
+        heat = _chart_box(page, "swp.heatmap")
+        assert 0 <= heat["y"] < 720 - 200, heat  # most of the plot on the first screen, not its title only
+        link = page.locator('[data-testid="stCode"]').filter(has_text="/sweep?").first.bounding_box()
+        assert link["y"] > heat["y"] + heat["height"], (heat, link)
+    finally:
+        context.close()
+
+
 def test_phone_shows_the_path_chart_on_the_first_screen(browser, server):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
