@@ -28,14 +28,19 @@ replica with the fewest open sessions).
 
 ``--classroom`` is the classroom profile: 40 sessions (unless ``--concurrent`` says otherwise), each
 waiting a think time drawn uniformly from 1-3 s (``--think``) before every slider change, seeded
-(``--seed``), so two runs make the same requests at the same moments. Without it there is no think
-time: every session changes the slider as soon as the previous rerun finished (the throughput load).
+(``--seed``), so two runs make the same requests at the same moments. ``--same-link`` puts every
+session on the app's default page (a class on one link: Adam, learning rate 0.01, on the seed's data),
+each moving the learning rate one notch up or down at random (seeded by the session's number). The
+server's CPU per change is printed twice: over the whole phase (page openings included), and from the
+moment the last page opened. Without ``--classroom`` there is no think time: every session changes
+the slider as soon as the previous rerun finished (the throughput load).
 Throughput is slider changes answered per second of the phase's wall time. The machine's load
 average is printed before and after each phase: on a shared machine the numbers are pessimistic.
 
 Every request goes to 127.0.0.1 (or ``--base``); every wait has a timeout; the script stops by
 itself. Usage: ``python benchmarks/load_test.py [--client ws|browser] [--concurrent 30]
-[--changes 10] [--sequential 300] [--classroom] [--think 1:3] [--seed 0] [--replicas 1,2 | --base URL]``.
+[--changes 10] [--sequential 300] [--classroom] [--think 1:3] [--seed 0] [--same-link]
+[--replicas 1,2 | --base URL]``.
 """
 
 from __future__ import annotations
@@ -139,8 +144,15 @@ async def session(
 WS_TIMEOUT_S = TIMEOUT_MS / 1000
 
 
-def start_query(index: int) -> tuple[str, str]:
-    """Session ``index``'s optimizer and start URL query: every optimizer in turn, at its lowest rate."""
+#: The app's default page (``--same-link``): Adam at its default learning rate on the seed's data.
+SAME_LINK = ("adam", "")
+
+
+def start_query(index: int, same_link: bool = False) -> tuple[str, str]:
+    """Session ``index``'s optimizer and start URL query: every optimizer in turn, at its lowest rate
+    (or, ``same_link``, every session on the app's default page: ``SAME_LINK``)."""
+    if same_link:
+        return SAME_LINK
     optimizers = list(optviz.OPTIMIZERS)
     opt = optimizers[index % len(optimizers)]
     low = optviz.OPTIMIZERS[opt].param("learning_rate").low
@@ -209,14 +221,20 @@ def page_cookie(base: str) -> str | None:
     return None
 
 
+#: Called by a websocket session once its page has opened (``phases`` counts openings with it).
+ON_OPENED = [lambda: None]
+
+
 async def ws_session(base: str, index: int, changes: int, latencies: list[float], errors: list[str],
-                     chart_latencies: list[float], think=None) -> None:  # fmt: skip
+                     chart_latencies: list[float], think=None, same_link: bool = False) -> None:  # fmt: skip
     """One visitor over a websocket: load the page (and keep an affinity cookie if it set one), open the Playground,
-    move the learning-rate slider ``changes`` times, after ``think()`` seconds before each change."""
+    move the learning-rate slider ``changes`` times, after ``think()`` seconds before each change: up from
+    its lowest notch, or (``same_link``) one notch up or down at random from the default page's rate."""
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    opt, query = start_query(index)
+    opt, query = start_query(index, same_link)
+    walk = random.Random(index)
     key = f"pg.hp.{opt}.learning_rate"
     try:
         cookie = await asyncio.to_thread(page_cookie, base)
@@ -231,12 +249,17 @@ async def ws_session(base: str, index: int, changes: int, latencies: list[float]
                     f"session {index}: first run: status {answer['status']}, {answer['exceptions'][:1]}"
                 )
                 return
+            ON_OPENED[0]()
             options, fragment = list(slider.options), answer["fragment"]
-            at = options.index(f"{optviz.OPTIMIZERS[opt].param('learning_rate').low:g}")
+            param = optviz.OPTIMIZERS[opt].param("learning_rate")
+            at = options.index(f"{param.default if same_link else param.low:g}")
             for _ in range(changes):
                 if think is not None:
                     await asyncio.sleep(think())
-                at = at + 1 if at + 1 < len(options) else at - 1
+                if same_link:
+                    at = min(max(at + walk.choice((-1, 1)), 0), len(options) - 1)
+                else:
+                    at = at + 1 if at + 1 < len(options) else at - 1
                 value = WidgetState(id=slider.id, string_array_value={"data": [options[at]]})
                 answer = await ws_rerun(ws, answer["query"], [value], key, fragment)
                 if answer["status"] not in FINISHED or answer["exceptions"] or answer["chart_ms"] is None:
@@ -309,6 +332,14 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
                 thinks[i] = lambda rng=rng: rng.uniform(*args.think)
         print(f"\n[{target.label}] before: {load()}")
         ANSWERED.clear()
+        opened: dict = {"sessions": 0}
+
+        def on_opened() -> None:  # the server's CPU once every page has opened: changes only from then on
+            opened["sessions"] += 1
+            if opened["sessions"] == args.concurrent and target.pids:
+                opened.update(cpu=target.cpu(), answered=len(ANSWERED))
+
+        ON_OPENED[0] = on_opened
         server_cpu, client_cpu = target.cpu(), time.process_time()
         began = time.perf_counter()
         await asyncio.gather(
@@ -353,6 +384,13 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
                 f" {server_cpu / wall:.2f} cores busy on average);"
                 f" this load generator used {client_cpu:.1f} s of CPU on the same machine"
             )
+        if "cpu" in opened and len(ANSWERED) > opened["answered"]:
+            changes = len(ANSWERED) - opened["answered"]
+            spent = target.cpu() - opened["cpu"]
+            print(
+                f"  server CPU after the last page opened: {1000 * spent / changes:.1f} ms per change"
+                f" ({changes} changes)"
+            )
         print(f"  server RSS after: {target.rss()}")
         if target.deployment is not None:
             print(target.spread())
@@ -384,7 +422,7 @@ async def drive(args, target: Target) -> float | None:
     if args.client == "ws":
 
         async def open_ws(i, changes, latencies, errors, charts, think):
-            await ws_session(target.base, i, changes, latencies, errors, charts, think)
+            await ws_session(target.base, i, changes, latencies, errors, charts, think, args.same_link)
 
         return await phases(args, target, open_ws, "websocket sessions", chart_too=True)
     from playwright.async_api import async_playwright
@@ -445,6 +483,10 @@ def main() -> None:
     parser.add_argument("--classroom", action="store_true", help="40 sessions, think time 1-3 s")
     parser.add_argument("--think", type=think_range, default=None, help="think time MIN:MAX s (0:0)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--same-link", action="store_true",
+        help="every session on the app's default page, moving Adam's learning rate a notch at random",
+    )  # fmt: skip
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
         "--replicas", type=lambda text: [int(n) for n in text.split(",")], default=None,
