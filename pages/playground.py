@@ -98,10 +98,11 @@ def custom_problem(kind: str) -> optviz.Problem | None:
 
 
 # --- sidebar: every control generated from the registries ----------------------------------------
-# The sidebar is four boxes. The optimizer and problem boxes are drawn by the full run (a change there
-# reruns the page); the hyperparameter and run boxes by the page body, a fragment (``body``), so that a
-# slider notch, a new start or a step-cursor stop reruns only what they change (issue 15: the other
-# controls were a fifth of a rerun's server time, and the browser redrew them every notch).
+# The sidebar's boxes: the hyperparameters and the start are drawn by the page body, a fragment (``body``),
+# so that a slider notch, a click that sets the start or a step-cursor stop reruns only the body; the
+# optimizer and problem controls and the other run settings are drawn by the full run, after the body (a
+# change to one of them reruns the page). Those other controls were about a fifth of a notch's server
+# time (py-spy), and the browser redrew them on every notch.
 def optimizer_controls() -> tuple[str, tuple[str, ...], bool]:
     """The optimizer select, its modifiers and the typed-entry switch (values only in ``values_only``)."""
     draw = ui.drawing()
@@ -159,6 +160,19 @@ def problem_controls(hp_box: Any = None, known: ui.PlaygroundControls | None = N
 
 #: The run section's three boxes: the start is the body's (a click on the chart sets it), the rest the page's.
 RUN_GROUPS = ("steps", "start", "rest")
+
+
+def settings_shape(problem: optviz.Problem | None) -> tuple[bool, int | None] | None:
+    """What the run settings drawn by the full run show of a problem (None: none drawn): whether it has a
+    batch size, and of how many terms."""
+    return None if problem is None else (isinstance(problem, FiniteSum), getattr(problem, "n", None))
+
+
+def follow_settings(built: dict[str, Any], problem: optviz.Problem | None) -> None:
+    """Rerun the whole page when a rerun of the body alone built a problem the page's run settings do not
+    show (a new CSV or formula of the custom problem, in the body): the full run redraws them for it."""
+    if not built["full run"] and built.get("settings") != settings_shape(problem):
+        st.rerun()
 
 
 def run_controls(
@@ -328,6 +342,7 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
         with st.expander(t("playground.custom_section", lang), expanded=True):
             problem = custom_problem(state.CUSTOM_PROBLEMS[problem_key])
         if problem is None:
+            follow_settings(built, None)
             st.info(t("playground.custom_waiting", lang))
             return
     else:
@@ -338,6 +353,7 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
             return
 
     built["problem"] = problem
+    follow_settings(built, problem)
     regression = isinstance(problem, optviz.LinearRegression)
     config, over = within_budget(run_controls(c, problem, {"start": start_box}), problem)
     if over is not None:  # no view may cost more than optviz.budget allows
@@ -470,7 +486,7 @@ with st.sidebar:  # filled in this order; the body's boxes by the fragment, the 
     opt_box, hp_box, problem_box = (st.container() for _ in range(3))
     with ui.section(t("playground.run_section", lang)):
         run_boxes = {group: st.container() for group in RUN_GROUPS}
-built: dict[str, Any] = {}
+built: dict[str, Any] = {"full run": True}  # what the body built; the body's own reruns see it too
 body(hp_box, run_boxes["start"], built)
 with opt_box:
     base_key, _, typed = optimizer_controls()
@@ -481,3 +497,4 @@ if "problem" in built:  # (none when the body could not build it: it says why)
         problem_controls(), built["problem"], {"steps": run_boxes["steps"], "rest": run_boxes["rest"]}
     )
 st.sidebar.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
+built.update({"full run": False, "settings": settings_shape(built.get("problem"))})

@@ -155,6 +155,27 @@ def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     assert page.locator(SPACE + " .js-plotly-plot .main-svg").count() >= 1
 
 
+def test_a_new_csv_redraws_the_run_settings_the_page_draws(page, server):
+    """The CSV box is in the page's body (a fragment) and the batch size in the run settings the full run
+    draws: a new file with another number of points reruns the whole page, so the batch size says the
+    new n and the path chart shows a run on the new points."""
+    open_app(page, f"{server}/?problem=custom_csv")
+    upload = page.locator(key_selector("custom_csv") + ' input[type="file"]')
+    for rows in ([(0, 1), (1, 3), (2, 5)], [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4)]):
+        digest = chart_digest(page.locator(SPACE)) if page.locator(SPACE + " " + CHART).count() else None
+        data = "x,y\n" + "".join(f"{x},{y}\n" for x, y in rows)
+        upload.set_input_files(
+            files=[{"name": "points.csv", "mimeType": "text/csv", "buffer": data.encode()}]
+        )
+        page.get_by_text(f"{len(rows)} points loaded").wait_for()
+        if digest is not None:
+            wait_chart_change(page, SPACE, digest, shown=True)
+        wait_idle(page)
+        batch = translate("playground.batch", "en", n=len(rows))
+        assert page.get_by_text(batch, exact=True).count() == 1, batch  # the sidebar's batch size, for this n
+        assert page.locator('[data-testid="stException"]').count() == 0
+
+
 def test_compare_redraws_its_paths_in_place_and_a_hidden_tab_when_it_is_shown(page, server):
     """Compare's charts are live charts too: a slider notch redraws the paths where they are (never hidden,
     one element throughout); the charts in the tabs not shown are drawn when their tab is opened, with
