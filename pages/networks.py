@@ -9,7 +9,6 @@ The page reads controls, calls optviz and shows figures; its state lives in the 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -18,6 +17,7 @@ import optviz
 from optviz.app_state import optimizers_by_family
 from optviz.export import standalone_html
 from optviz.i18n import t, tr
+from optviz.layout import Plane
 from optviz.nets.scenes import MAX_NET_OPTIMIZERS, SCENES, train
 from optviz.network_state import (
     DEFAULT_SCENE,
@@ -79,7 +79,7 @@ def landscape_view(
     return ui.frozen_figure(fig)
 
 
-def caveat_view(traces: dict, plane: Any, cursor: int, presentation: bool, language: str) -> SpecFigure:
+def caveat_view(traces: dict, plane: Plane, cursor: int, presentation: bool, language: str) -> SpecFigure:
     """The caveat beside the slice, built once per runs, plane and cursor (ui.of_run). On a projector it
     fits the first screen without its legend: the slice's legend names the colours and the caption
     under both says what the dashed lines are."""

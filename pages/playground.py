@@ -352,7 +352,7 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
             st.error(t("playground.bad_problem", lang, error=ui.plain(error)))
             return
 
-    built["problem"] = problem
+    built.update(problem=problem, controls=c)
     follow_settings(built, problem)
     regression = isinstance(problem, optviz.LinearRegression)
     config, over = within_budget(run_controls(c, problem, {"start": start_box}), problem)
@@ -486,7 +486,8 @@ with st.sidebar:  # filled in this order; the body's boxes by the fragment, the 
     opt_box, hp_box, problem_box = (st.container() for _ in range(3))
     with ui.section(t("playground.run_section", lang)):
         run_boxes = {group: st.container() for group in RUN_GROUPS}
-built: dict[str, Any] = {"full run": True}  # what the body built; the body's own reruns see it too
+# what the body built (its problem and the controls it read); the body's own reruns see this dict too
+built: dict[str, Any] = {"full run": True}
 body(hp_box, run_boxes["start"], built)
 with opt_box:
     base_key, _, typed = optimizer_controls()
@@ -494,7 +495,7 @@ with problem_box:
     problem_section(base_key, typed)
 if "problem" in built:  # (none when the body could not build it: it says why)
     run_controls(
-        problem_controls(), built["problem"], {"steps": run_boxes["steps"], "rest": run_boxes["rest"]}
+        built["controls"], built["problem"], {"steps": run_boxes["steps"], "rest": run_boxes["rest"]}
     )
 st.sidebar.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
 built.update({"full run": False, "settings": settings_shape(built.get("problem"))})

@@ -534,9 +534,9 @@ def legend_rows(fig: Any, width: int = LEGEND_ROW_WIDTH) -> int:
 
 def fit_height(fig: Any, height: int, *, legend_above: bool = False) -> None:
     """Set a figure's height in place (its fonts stay). A legend placed below the plot is hidden (or, with
-    ``legend_above``, put in one row between the title and the plot: the chart that says which colour is
-    which optimizer) and the bottom margin kept to the tick labels' needs, so the shorter figure still
-    has a readable plot."""
+    ``legend_above``, put between the title and the plot, the top margin grown by the rows it takes: the
+    chart that says which colour is which optimizer) and the bottom margin kept to the tick labels'
+    needs, so the shorter figure still has a readable plot."""
     fig.layout["height"] = int(height)
     title = fig.layout.title
     if title.text and title.pad.t is not None:
