@@ -15,7 +15,7 @@ import pytest
 
 from optviz.lessons import LESSONS
 
-from .browser import CHART, key_selector, open_app
+from .browser import CHART, key_selector, open_app, wait_idle
 
 #: Every visible chart's boxes (page coordinates): title, toolbar, legend, annotations, play buttons.
 _BOXES_JS = """els => els.filter(gd => gd.offsetParent !== null).map(gd => {
@@ -43,6 +43,9 @@ PAGES = ["/", "/?lang=zh", "/sweep", "/sweep?lang=zh", "/compare", "/?present=tr
 def test_no_chart_title_is_covered_by_the_toolbar_or_its_legend(page, server, path):
     open_app(page, server + path)
     page.wait_for_selector(CHART)
+    wait_idle(
+        page
+    )  # every chart drawn: one still being drawn was skipped as hidden, then counted (CI, loaded)
     checked = 0
     for i in range(page.locator(CHART).count()):
         chart = page.locator(CHART).nth(i)
