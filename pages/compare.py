@@ -87,6 +87,8 @@ def _tune(setups: tuple, args: tuple) -> dict:
 def paths_view(traces: dict, presentation: bool, language: str) -> tuple[SpecFigure, tuple]:
     """The paths chart (clickable) and its window, built once per set of runs (ui.of_run)."""
     fig = overlay_figure(traces, presentation=presentation, clickable=True, lang=language)
+    if presentation:  # above the fold of a 1280 x 720 projector, the legend's names above the plot
+        ui.fit_height(fig, ui.PRESENT_UNDER_TABS_HEIGHT, legend_above=True, legend_width=ui.LEGEND_FULL_WIDTH)
     return ui.frozen_figure(fig), (tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range))
 
 

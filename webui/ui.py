@@ -503,6 +503,10 @@ def chart_config(fig: Any) -> dict[str, Any]:
 #: Chart height in presentation mode for the charts of a page's first screen: with the title and the
 #: one-line caption, two of them side by side fit above the fold of a 1280 x 720 projector.
 PRESENT_FIRST_SCREEN_HEIGHT = 430
+#: The same for a full-width chart under a row of tabs (Compare's paths): the tabs take 40 px of it.
+PRESENT_UNDER_TABS_HEIGHT = PRESENT_FIRST_SCREEN_HEIGHT - 40
+#: Width of a legend row on a full-width chart of a 1280 px projector (the plot's width, less margins).
+LEGEND_FULL_WIDTH = 1100
 #: Extra room above a presentation chart's title (pixels): its 27 px type overlaps the toolbar otherwise.
 TITLE_CLEARANCE = 16
 #: Labels on a shortened colour bar of a first-screen chart in presentation mode.
@@ -532,11 +536,14 @@ def legend_rows(fig: Any, width: int = LEGEND_ROW_WIDTH) -> int:
     return rows
 
 
-def fit_height(fig: Any, height: int, *, legend_above: bool = False) -> None:
+def fit_height(
+    fig: Any, height: int, *, legend_above: bool = False, legend_width: int = LEGEND_ROW_WIDTH
+) -> None:
     """Set a figure's height in place (its fonts stay). A legend placed below the plot is hidden (or, with
     ``legend_above``, put between the title and the plot, the top margin grown by the rows it takes: the
     chart that says which colour is which optimizer) and the bottom margin kept to the tick labels'
-    needs, so the shorter figure still has a readable plot."""
+    needs, so the shorter figure still has a readable plot. ``legend_width``: the width a legend row may
+    take (a half-width chart's by default)."""
     fig.layout["height"] = int(height)
     title = fig.layout.title
     if title.text and title.pad.t is not None:
@@ -548,7 +555,7 @@ def fit_height(fig: Any, height: int, *, legend_above: bool = False) -> None:
         # a projector's first screen has no room for a legend under the plot: the plot gets its rows
         if legend_above:
             legend.update(y=1.0, yanchor="bottom", x=0, xanchor="left")
-            fig.layout.margin.t = (fig.layout.margin.t or 0) + LEGEND_ROW * legend_rows(fig)
+            fig.layout.margin.t = (fig.layout.margin.t or 0) + LEGEND_ROW * legend_rows(fig, legend_width)
         else:
             fig.layout.showlegend = False
         fig.layout.margin.b = min(fig.layout.margin.b or 0, 70)

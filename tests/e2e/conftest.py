@@ -55,6 +55,26 @@ def warm_context(browser):
 
 
 @pytest.fixture
+def sized_page(warm_context):
+    """A page of the warm context at a given viewport: ``sized_page(1280, 720)``."""
+    pages = []
+
+    def make(width: int, height: int):
+        p = warm_context.new_page()
+        p.set_viewport_size({"width": width, "height": height})
+        pages.append(p)
+        return p
+
+    try:
+        yield make
+        for p in pages:
+            assert exception_texts(p) == [], "an element shows an exception"
+    finally:
+        for p in pages:
+            p.close()
+
+
+@pytest.fixture
 def page(warm_context):
     p = warm_context.new_page()
     try:

@@ -193,6 +193,23 @@ def test_projector_shows_the_network_slice_and_its_caveat_above_the_fold(browser
         context.close()
 
 
+@pytest.mark.parametrize("query", ["", "&lang=zh&opts=sgd,momentum,nesterov,rmsprop,adam,adamw,lion,adagrad"])
+def test_projector_shows_the_compare_paths_above_the_fold(sized_page, server, query):
+    """Compare in presentation mode at 1280 x 720: the paths chart lies whole in the first screen, its
+    legend (which colour is which optimizer) between its title and its plot, overlapping neither, with
+    eight optimizers in Chinese too (two rows of names)."""
+    page = sized_page(1280, 720)
+    open_app(page, f"{server}/compare?present=true{query}")
+    box = _chart_box(page, "cmp.paths_chart")
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 720, box
+    wait_idle(page)
+    seen = page.locator(key_selector("cmp.paths_chart") + " " + CHART).evaluate(_OVERLAPS_JS)
+    assert seen["inside"] and not seen["ytitle_ticks"], seen
+    assert seen["legend_items"] >= (10 if query else 6), seen  # the optimizers, the start and the minimum
+    assert not (seen["legend_title"] or seen["legend_plot"] or seen["legend_ytitle"]), seen
+    assert seen["plot_h"] >= 120, seen
+
+
 def test_projector_shows_the_sweep_heatmap_before_its_share_link(browser, server):
     """Sweep in presentation mode at 1280 x 720: the heatmap starts in the first screen; the share link,
     which pushed it below the fold, comes at the end of the page as on the other pages."""
