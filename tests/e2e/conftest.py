@@ -54,6 +54,21 @@ def warm_context(browser):
     context.close()
 
 
+#: What a page leaves in its origin's storage for the next test's page: Streamlit keeps the sidebar's
+#: state (collapsed or expanded) and width in localStorage.
+_FORGET_JS = "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+
+
+def leave(p) -> None:
+    """Close a page of the warm context, and clear the storage it wrote, so the next test starts as a
+    new visitor does (a test that expanded the sidebar left it expanded for the next)."""
+    try:
+        if not p.is_closed():
+            p.evaluate(_FORGET_JS)
+    finally:
+        p.close()
+
+
 @pytest.fixture
 def sized_page(warm_context):
     """A page of the warm context at a given viewport: ``sized_page(1280, 720)``."""
@@ -71,7 +86,7 @@ def sized_page(warm_context):
             assert exception_texts(p) == [], "an element shows an exception"
     finally:
         for p in pages:
-            p.close()
+            leave(p)
 
 
 @pytest.fixture
@@ -81,4 +96,4 @@ def page(warm_context):
         yield p
         assert exception_texts(p) == [], "an element shows an exception"
     finally:
-        p.close()
+        leave(p)
