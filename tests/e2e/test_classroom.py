@@ -123,34 +123,30 @@ def _chart_box(page, key: str) -> dict:
     return page.locator(key_selector(key) + " " + CHART).first.bounding_box()
 
 
-def test_projector_shows_both_charts_side_by_side_above_the_fold(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    try:
-        page = context.new_page()
-        open_app(page, server + "/?present=true")
-        space, loss = _chart_box(page, "pg.chart.space"), _chart_box(page, "pg.chart.loss")
-        for box in (space, loss):
-            assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (space, loss)
-        assert space["x"] + space["width"] <= loss["x"]  # side by side, the map on the left
-        assert abs(space["y"] - loss["y"]) < 5
-        # the equal-scale map keeps a plot a class can read (it was 145 px tall with Play/Pause above it),
-        # and Play (the step cursor's) animates the path
-        chart = page.locator(SPACE + " " + CHART)
-        plot = chart.evaluate(
-            """gd => { const L = gd._fullLayout, r = gd.getBoundingClientRect();
-                 return {right: r.left + L.xaxis._offset + L.xaxis._length, h: L._size.h,
-                         points: gd.calcdata[1].length}; }"""
-        )
-        assert plot["h"] >= 200, plot
-        # no buttons on the plot: the step cursor below the charts plays every view
-        assert chart.locator(".updatemenu-button").count() == 0
-        step = page.locator(key_selector("pg.cursor") + " .optviz-step")
-        step.locator("button").click()
-        page.wait_for_function(  # from the last step, Play starts over at 0 and moves on
-            "el => Number(el.dataset.step) < Number(el.querySelector('input').max)", arg=step.element_handle()
-        )
-    finally:
-        context.close()
+def test_projector_shows_both_charts_side_by_side_above_the_fold(sized_page, server):
+    page = sized_page(1280, 720)
+    open_app(page, server + "/?present=true")
+    space, loss = _chart_box(page, "pg.chart.space"), _chart_box(page, "pg.chart.loss")
+    for box in (space, loss):
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (space, loss)
+    assert space["x"] + space["width"] <= loss["x"]  # side by side, the map on the left
+    assert abs(space["y"] - loss["y"]) < 5
+    # the equal-scale map keeps a plot a class can read (it was 145 px tall with Play/Pause above it),
+    # and Play (the step cursor's) animates the path
+    chart = page.locator(SPACE + " " + CHART)
+    plot = chart.evaluate(
+        """gd => { const L = gd._fullLayout, r = gd.getBoundingClientRect();
+             return {right: r.left + L.xaxis._offset + L.xaxis._length, h: L._size.h,
+                     points: gd.calcdata[1].length}; }"""
+    )
+    assert plot["h"] >= 200, plot
+    # no buttons on the plot: the step cursor below the charts plays every view
+    assert chart.locator(".updatemenu-button").count() == 0
+    step = page.locator(key_selector("pg.cursor") + " .optviz-step")
+    step.locator("button").click()
+    page.wait_for_function(  # from the last step, Play starts over at 0 and moves on
+        "el => Number(el.dataset.step) < Number(el.querySelector('input').max)", arg=step.element_handle()
+    )
 
 
 _OVERLAPS_JS = """gd => {
@@ -168,29 +164,25 @@ _OVERLAPS_JS = """gd => {
 
 
 @pytest.mark.parametrize("query", ["", "&lang=zh&opts=sgd,adam,muon"])
-def test_projector_shows_the_network_slice_and_its_caveat_above_the_fold(browser, server, query):
+def test_projector_shows_the_network_slice_and_its_caveat_above_the_fold(sized_page, server, query):
     """Networks in presentation mode at 1280 x 720: the slice and its caveat side by side above the fold,
     the slice's legend (which colour is which optimizer) between its title and its plot, overlapping
     neither, in Chinese with three optimizers too; no title runs out of its chart and no axis title
     runs over its tick labels."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    try:
-        page = context.new_page()
-        open_app(page, f"{server}/networks?present=true{query}")
-        slice_box, caveat = _chart_box(page, "net.chart.landscape"), _chart_box(page, "net.chart.caveat")
-        for box in (slice_box, caveat):
-            assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (slice_box, caveat)
-        assert slice_box["x"] + slice_box["width"] <= caveat["x"] and abs(slice_box["y"] - caveat["y"]) < 5
-        wait_idle(page)
-        for key in ("net.chart.landscape", "net.chart.caveat"):
-            seen = page.locator(key_selector(key) + " " + CHART).evaluate(_OVERLAPS_JS)
-            assert seen["inside"] and not seen["ytitle_ticks"], (key, seen)
-            if key == "net.chart.landscape":
-                assert seen["legend_items"] >= 3, seen  # the optimizers and the start, named
-                assert not (seen["legend_title"] or seen["legend_plot"] or seen["legend_ytitle"]), seen
-                assert seen["plot_h"] >= 140, seen
-    finally:
-        context.close()
+    page = sized_page(1280, 720)
+    open_app(page, f"{server}/networks?present=true{query}")
+    slice_box, caveat = _chart_box(page, "net.chart.landscape"), _chart_box(page, "net.chart.caveat")
+    for box in (slice_box, caveat):
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (slice_box, caveat)
+    assert slice_box["x"] + slice_box["width"] <= caveat["x"] and abs(slice_box["y"] - caveat["y"]) < 5
+    wait_idle(page)
+    for key in ("net.chart.landscape", "net.chart.caveat"):
+        seen = page.locator(key_selector(key) + " " + CHART).evaluate(_OVERLAPS_JS)
+        assert seen["inside"] and not seen["ytitle_ticks"], (key, seen)
+        if key == "net.chart.landscape":
+            assert seen["legend_items"] >= 3, seen  # the optimizers and the start, named
+            assert not (seen["legend_title"] or seen["legend_plot"] or seen["legend_ytitle"]), seen
+            assert seen["plot_h"] >= 140, seen
 
 
 @pytest.mark.parametrize("query", ["", "&lang=zh&opts=sgd,momentum,nesterov,rmsprop,adam,adamw,lion,adagrad"])
@@ -210,47 +202,35 @@ def test_projector_shows_the_compare_paths_above_the_fold(sized_page, server, qu
     assert seen["plot_h"] >= 120, seen
 
 
-def test_projector_shows_the_sweep_heatmap_before_its_share_link(browser, server):
+def test_projector_shows_the_sweep_heatmap_before_its_share_link(sized_page, server):
     """Sweep in presentation mode at 1280 x 720: the heatmap starts in the first screen; the share link,
     which pushed it below the fold, comes at the end of the page as on the other pages."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    try:
-        page = context.new_page()
-        open_app(page, f"{server}/sweep?present=true")
-        heat = _chart_box(page, "swp.heatmap")
-        assert 0 <= heat["y"] < 720 - 200, heat  # most of the plot on the first screen, not its title only
-        link = page.locator('[data-testid="stCode"]').filter(has_text="/sweep?").first.bounding_box()
-        assert link["y"] > heat["y"] + heat["height"], (heat, link)
-    finally:
-        context.close()
+    page = sized_page(1280, 720)
+    open_app(page, f"{server}/sweep?present=true")
+    heat = _chart_box(page, "swp.heatmap")
+    assert 0 <= heat["y"] < 720 - 200, heat  # most of the plot on the first screen, not its title only
+    link = page.locator('[data-testid="stCode"]').filter(has_text="/sweep?").first.bounding_box()
+    assert link["y"] > heat["y"] + heat["height"], (heat, link)
 
 
-def test_phone_shows_the_path_chart_on_the_first_screen(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        open_app(page, server + "/")
-        space = _chart_box(page, "pg.chart.space")
-        assert 0 <= space["y"] < 844 and space["width"] <= 390
-    finally:
-        context.close()
+def test_phone_shows_the_path_chart_on_the_first_screen(sized_page, server):
+    page = sized_page(390, 844)
+    open_app(page, server + "/")
+    space = _chart_box(page, "pg.chart.space")
+    assert 0 <= space["y"] < 844 and space["width"] <= 390
 
 
-def test_a_wide_equation_scrolls_inside_the_phone_screen(browser, server):
+def test_a_wide_equation_scrolls_inside_the_phone_screen(sized_page, server):
     """Adan's update rule is wider than a 390 px screen: it stays inside the screen and scrolls sideways."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    try:
-        page = context.new_page()
-        open_app(page, server + "/?opt=adan&problem=rosenbrock")
-        page.wait_for_selector(".katex-display")
-        boxes = page.eval_on_selector_all(
-            ".katex-display",
-            """els => els.map(k => ({right: k.getBoundingClientRect().right, scroll: k.scrollWidth,
-                 client: k.clientWidth, overflow: getComputedStyle(k).overflowX}))""",
-        )
-        assert any(b["scroll"] > b["client"] for b in boxes), boxes  # there is a wide one
-        for b in boxes:
-            assert b["right"] <= 390, boxes
-            assert b["scroll"] <= b["client"] or b["overflow"] in ("auto", "scroll"), boxes
-    finally:
-        context.close()
+    page = sized_page(390, 844)
+    open_app(page, server + "/?opt=adan&problem=rosenbrock")
+    page.wait_for_selector(".katex-display")
+    boxes = page.eval_on_selector_all(
+        ".katex-display",
+        """els => els.map(k => ({right: k.getBoundingClientRect().right, scroll: k.scrollWidth,
+             client: k.clientWidth, overflow: getComputedStyle(k).overflowX}))""",
+    )
+    assert any(b["scroll"] > b["client"] for b in boxes), boxes  # there is a wide one
+    for b in boxes:
+        assert b["right"] <= 390, boxes
+        assert b["scroll"] <= b["client"] or b["overflow"] in ("auto", "scroll"), boxes

@@ -330,6 +330,7 @@ def test_by_hand_coordinate_and_typed_values_round_trip(page, fresh, server):
     other = fresh()
     open_app(other, _share(page))
     other.wait_for_selector(SPACE)
+    wait_idle(other)  # the first screen comes first: the sidebar's controls follow it
     assert other.locator(key_selector("pg.typed")).get_by_role("switch").is_checked()
     assert other.locator(key_selector("pg.hp.sgd.learning_rate:typed") + " input").count() == 1
     pressed = other.locator(key_selector("pg.by_hand_coord") + ' [role="radio"][aria-checked="true"]')
