@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -67,10 +68,11 @@ def charts_ms(trace) -> float:
     return (time.perf_counter() - began) * 1e3
 
 
-def server_ms(changes: int, fresh: bool) -> tuple[float, float]:
+def server_ms(changes: int, fresh: bool) -> tuple[float, float, float]:
     """A real server, one websocket session moving the learning rate over six values in turn (``fresh``:
     up the slider, one value never chosen before per change): the median ms from a change to its rerun's
-    end, and the server's CPU ms per change."""
+    end, the server's CPU ms per change (/proc, a mean), and the median CPU ms per change (each change's
+    script run, timed by benchmarks/timed_server.py, plus the other threads' mean share)."""
     import asyncio
 
     import websockets
@@ -87,8 +89,10 @@ def server_ms(changes: int, fresh: bool) -> tuple[float, float]:
             slider, fragment = answer["element"], answer["fragment"]
             options = list(slider.options)
             start = options.index("0.01")
-            walls, cpu = [], 0.0
+            walls, cpu, counted = [], 0.0, 0
             for i in range(changes + 6):
+                if i == 6:
+                    counted = len(runs_log.read_text().split())
                 pick = options[(start - 6 + i) % len(options)] if fresh else options[start + (i % 6) - 3]
                 value = WidgetState(id=slider.id, string_array_value={"data": [pick]})
                 before = cpu_s(pid)
@@ -98,10 +102,19 @@ def server_ms(changes: int, fresh: bool) -> tuple[float, float]:
                 if i >= 6:
                     walls.append(answer["finished_ms"])
                     cpu += cpu_s(pid) - before
-            return statistics.median(walls), cpu / changes * 1e3
+            runs = [float(x) for x in runs_log.read_text().split()[counted:]]
+            assert len(runs) == changes, (len(runs), changes)  # one run per change, in sequence
+            rest = (cpu * 1e3 - sum(runs)) / changes
+            return statistics.median(walls), cpu / changes * 1e3, statistics.median(runs) + rest
 
-    with running_server() as (base, proc):
-        return asyncio.run(session(base, proc.pid))
+    with tempfile.TemporaryDirectory() as folder:
+        runs_log = Path(folder) / "runs.txt"
+        timed = {
+            "launcher": Path(__file__).with_name("timed_server.py"),
+            "env": {"OPTVIZ_RUN_CPU_LOG": str(runs_log)},
+        }
+        with running_server(**timed) as (base, proc):
+            return asyncio.run(session(base, proc.pid))
 
 
 def main() -> None:
@@ -159,17 +172,17 @@ def main() -> None:
     )
     old, new = statistics.median(page[False]), statistics.median(page[True])
     print(f"page rerun    views built: {old:6.1f} ms   views shared: {new:6.1f} ms   ratio {new / old:.2f}")
-    cpus = {}
+    cpus, medians = {}, {}
     for fresh in (False, True):
-        wall, cpus[fresh] = server_ms(args.changes, fresh)
+        wall, cpus[fresh], medians[fresh] = server_ms(args.changes, fresh)
         print(
             f"real server   {'new rates ' if fresh else 'six rates '} change -> end of rerun: {wall:6.1f} ms"
-            f" median   server CPU: {cpus[fresh]:6.1f} ms per change"
+            f" median   server CPU: {cpus[fresh]:6.1f} ms per change (mean), {medians[fresh]:6.1f} ms (median)"
         )
     print(
         f"goal: page rerun median <= 20 ms: {'met' if new <= 20 else 'NOT met'} (AppTest),"
-        f" {'met' if cpus[False] <= 20 else 'NOT met'} (real server CPU, six rates),"
-        f" {'met' if cpus[True] <= 20 else 'NOT met'} (real server CPU, new rates)"
+        f" {'met' if medians[False] <= 20 else 'NOT met'} (real server CPU, six rates),"
+        f" {'met' if medians[True] <= 20 else 'NOT met'} (real server CPU, new rates)"
     )
 
 
