@@ -65,6 +65,8 @@ def leave(p) -> None:
     try:
         if not p.is_closed():
             p.evaluate(_FORGET_JS)
+    except Exception:  # noqa: BLE001 - a page that is navigating away has nothing left to run it in
+        pass
     finally:
         p.close()
 
