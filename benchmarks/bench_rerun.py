@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -76,13 +75,10 @@ def server_ms(changes: int, fresh: bool) -> tuple[float, float, float]:
     import asyncio
 
     import websockets
-    from load_test import FINISHED, cpu_s, ws_rerun
+    from load_test import FINISHED, cpu_s, other_threads_ms, read_runs, timed_server, ws_rerun
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from e2e.browser import running_server
-
-    async def session(base: str, pid: int) -> tuple[float, float]:
+    async def session(base: str, pid: int) -> tuple[float, float, float]:
         url = base.replace("http", "ws", 1) + "/_stcore/stream"
         async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, proxy=None) as ws:
             answer = await ws_rerun(ws, "", None, KEY)
@@ -92,7 +88,7 @@ def server_ms(changes: int, fresh: bool) -> tuple[float, float, float]:
             walls, cpu, counted = [], 0.0, 0
             for i in range(changes + 6):
                 if i == 6:
-                    counted = len(runs_log.read_text().split())
+                    counted = len(read_runs(runs_log))
                 pick = options[(start - 6 + i) % len(options)] if fresh else options[start + (i % 6) - 3]
                 value = WidgetState(id=slider.id, string_array_value={"data": [pick]})
                 before = cpu_s(pid)
@@ -102,19 +98,13 @@ def server_ms(changes: int, fresh: bool) -> tuple[float, float, float]:
                 if i >= 6:
                     walls.append(answer["finished_ms"])
                     cpu += cpu_s(pid) - before
-            runs = [float(x) for x in runs_log.read_text().split()[counted:]]
+            runs = read_runs(runs_log)[counted:]
             assert len(runs) == changes, (len(runs), changes)  # one run per change, in sequence
-            rest = (cpu * 1e3 - sum(runs)) / changes
+            rest = other_threads_ms(runs, cpu, changes)
             return statistics.median(walls), cpu / changes * 1e3, statistics.median(runs) + rest
 
-    with tempfile.TemporaryDirectory() as folder:
-        runs_log = Path(folder) / "runs.txt"
-        timed = {
-            "launcher": Path(__file__).with_name("timed_server.py"),
-            "env": {"OPTVIZ_RUN_CPU_LOG": str(runs_log)},
-        }
-        with running_server(**timed) as (base, proc):
-            return asyncio.run(session(base, proc.pid))
+    with timed_server() as (base, proc, runs_log):
+        return asyncio.run(session(base, proc.pid))
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -291,9 +292,7 @@ class Target:
 
     def runs(self) -> list[float]:
         """CPU ms of every script run so far, in order (none without ``runs_log``)."""
-        if self.runs_log is None or not self.runs_log.exists():
-            return []
-        return [float(line) for line in self.runs_log.read_text().split()]
+        return [] if self.runs_log is None else read_runs(self.runs_log)
 
     def rss(self) -> str:
         if not self.pids:
@@ -315,6 +314,27 @@ class Target:
                 if route.replica is not None and "/_stcore/stream" in route.request:
                     counts[route.replica] += 1
         return "  websockets per replica so far: " + ", ".join(f"#{i}: {n}" for i, n in enumerate(counts))
+
+
+@contextlib.contextmanager
+def timed_server():
+    """``running_server`` started by benchmarks/timed_server.py: yields ``(base, process, runs_log)``, the
+    log holding each script run's CPU ms (``read_runs``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        runs_log = Path(folder) / "runs.txt"
+        with running_server(launcher=TIMED_SERVER, env={"OPTVIZ_RUN_CPU_LOG": str(runs_log)}) as (base, proc):
+            yield base, proc, runs_log
+
+
+def read_runs(runs_log: Path) -> list[float]:
+    """CPU ms of every script run written to ``runs_log`` so far, in order."""
+    return [float(line) for line in runs_log.read_text().split()] if runs_log.exists() else []
+
+
+def other_threads_ms(runs: list[float], spent_s: float, changes: int) -> float:
+    """The server's CPU per change outside its script runs (event loop, websocket): what /proc counted over
+    ``changes`` changes (``spent_s``) less the runs' own time."""
+    return (1000 * spent_s - sum(runs)) / changes
 
 
 def cpu_s(pid: int) -> float:
@@ -404,7 +424,7 @@ async def phases(args, target: Target, open_session, what: str, chart_too: bool)
             )
             runs = target.runs()[opened["runs"] :]
             if runs:  # per run: a median, which /proc's 10 ms ticks cannot give
-                rest = (1000 * spent - sum(runs)) / changes
+                rest = other_threads_ms(runs, spent, changes)
                 print(
                     f"  script runs after the last page opened: {len(runs)}, CPU per run median"
                     f" {statistics.median(runs):.1f} ms, mean {statistics.mean(runs):.1f} ms;"
@@ -464,12 +484,9 @@ async def run(args) -> None:
         await drive(args, Target(args.base.rstrip("/"), label=args.base))
         return
     if not args.replicas:
-        with tempfile.TemporaryDirectory() as folder:
-            runs_log = Path(folder) / "runs.txt"
-            timed = {"launcher": TIMED_SERVER, "env": {"OPTVIZ_RUN_CPU_LOG": str(runs_log)}}
-            with running_server(**timed) as (base, proc):
-                print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB (one server, no proxy)")
-                await drive(args, Target(base, [proc.pid], label="1 server, no proxy", runs_log=runs_log))
+        with timed_server() as (base, proc, runs_log):
+            print(f"server pid {proc.pid}, RSS at start {rss_mb(proc.pid):.0f} MB (one server, no proxy)")
+            await drive(args, Target(base, [proc.pid], label="1 server, no proxy", runs_log=runs_log))
         return
     results = {}
     for n in args.replicas:

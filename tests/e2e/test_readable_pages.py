@@ -43,9 +43,8 @@ PAGES = ["/", "/?lang=zh", "/sweep", "/sweep?lang=zh", "/compare", "/?present=tr
 def test_no_chart_title_is_covered_by_the_toolbar_or_its_legend(page, server, path):
     open_app(page, server + path)
     page.wait_for_selector(CHART)
-    wait_idle(
-        page
-    )  # every chart drawn: one still being drawn was skipped as hidden, then counted (CI, loaded)
+    # every chart drawn: under load, one still being drawn was skipped as hidden and then counted
+    wait_idle(page)
     checked = 0
     for i in range(page.locator(CHART).count()):
         chart = page.locator(CHART).nth(i)
