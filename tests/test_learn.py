@@ -19,7 +19,7 @@ from optviz.lessons import LESSONS, card_example, lesson_query, modifier_example
 from optviz.plots import compare as compare_plots
 from optviz.plots import curves, data, internals, space
 from webui.shell import APP_CSS, PRESENT_CSS
-from webui.ui import hparam_keys, store_key
+from webui.ui import STORES, hparam_keys
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LANGS = ["en", "zh"]
@@ -133,7 +133,7 @@ def test_card_example_button_opens_the_playground_on_that_run():
     scene = card_example("adam")
     assert _query(at).items() >= lesson_query(scene).items()
     assert (
-        at.session_state[store_key(hparam_keys("adam", "pg.hp.")["learning_rate"])]
+        at.session_state[STORES][hparam_keys("adam", "pg.hp.")["learning_rate"]]
         == (scene.setups["adam"]["learning_rate"])
     )
 
@@ -160,10 +160,10 @@ def test_every_lesson_opens_from_the_learn_page(key, lang):
         for name, value in hp.items():
             if lesson.page == "networks":  # one learning-rate control per scene and optimizer
                 assert name == "learning_rate"
-                assert at.session_state[store_key(f"net.lr.{lesson.problem}.{opt}")] == value
+                assert at.session_state[STORES][f"net.lr.{lesson.problem}.{opt}"] == value
                 continue
             prefix = "pg.hp." if lesson.page == "playground" else "cmp."
-            assert at.session_state[store_key(hparam_keys(opt, prefix)[name])] == value
+            assert at.session_state[STORES][hparam_keys(opt, prefix)[name]] == value
 
 
 @pytest.mark.parametrize("key", [k for k, v in LESSONS.items() if v.page == "compare"])

@@ -46,7 +46,7 @@ def test_moving_the_cursor_redraws_the_boundary_and_writes_the_url():
     at = open_networks()
     before = chart(at, "net.chart.boundary")
     # the browser's cursor stores the step when the person stops on it (webui/cursor.py)
-    at.session_state[ui.store_key("net.cursor")] = 40
+    at.session_state[ui.STORES]["net.cursor"] = 40
     at.run()
     assert not at.exception
     after = chart(at, "net.chart.boundary")

@@ -199,7 +199,7 @@ def test_equation_panel_numbers_equal_the_trace_at_the_cursor():
         assert fmt(abs(trace.grads[6][coord])) in block
         assert fmt(trace.state["m"][6][coord]).lstrip("-") in block
         assert fmt(trace.state["v_hat"][6][coord]) in block
-    at.session_state[ui.store_key("pg.cursor")] = 30  # what the cursor stores when a person stops at 30
+    at.session_state[ui.STORES]["pg.cursor"] = 30  # what the cursor stores when a person stops at 30
     at.run()
     assert by_hand(trace, 30).latex(1) in at.latex[-1].value
     assert at.query_params["cursor"] == "30"

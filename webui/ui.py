@@ -1,11 +1,11 @@
 """Streamlit helpers shared by the pages: registry-generated controls, URL sync, share link, cached runs.
 
-Controls keep their value in a plain session-state entry ``<key>:value`` (the *store*); the widget
-with key ``<key>`` is drawn from the store on every run and copies itself back on change. So a value
-survives page switches and optimizer switches, can be set before the widget exists (from a URL, a
-lesson, the reset button) with ``set_values``, and one control can swap between a slider and a typed
-entry (``<key>:typed``) without losing its value. Every widget has a stable key; a page renders
-controls for several optimizers at once by giving each its own ``prefix``.
+Controls keep their value in the session's *store* (``stores()``, one plain dict in session state, by
+control key); the widget with key ``<key>`` is drawn from the store on every run and copies itself back
+on change. So a value survives page switches and optimizer switches, can be set before the widget exists
+(from a URL, a lesson, the reset button) with ``set_values``, and one control can swap between a slider
+and a typed entry (``<key>:typed``) without losing its value. Every widget has a stable key; a page
+renders controls for several optimizers at once by giving each its own ``prefix``.
 """
 
 from __future__ import annotations
@@ -37,33 +37,40 @@ from .memo import Memo
 
 R = TypeVar("R")
 
-STORE = ":value"
+STORES = "optviz:stores"
 TYPED = ":typed"
 RUN_CACHE_ENTRIES = 64
 
 
 # --- the value store -------------------------------------------------------------------------------
-def store_key(key: str) -> str:
-    """Session-state name holding the value of the control ``key``."""
-    return key + STORE
+def stores() -> dict[str, Any]:
+    """This session's control values by control key: one plain dict, one session-state entry.
+
+    One entry, not one per control: each keyed ``st.number_input`` copies the whole session state
+    (``filtered_state``) and each session-state read takes a lock and looks through widget ids, so
+    the Playground's ~40 stores cost a slider notch about 3 ms of server time as entries of their own."""
+    state = st.session_state
+    held = state.get(STORES)
+    if held is None:
+        held = state[STORES] = {}
+    return held
 
 
 def get_value(key: str, default: Any = None) -> Any:
     """Current value of the control ``key`` (``default`` if it was never set)."""
-    return st.session_state.get(store_key(key), default)
+    return stores().get(key, default)
 
 
 def set_values(values: Mapping[str, Any]) -> None:
     """Set controls by key before they are drawn (from a URL, a lesson, a reset)."""
-    for key, value in values.items():
-        st.session_state[store_key(key)] = value
+    stores().update(values)
 
 
 def clear_values(prefix: str) -> None:
     """Forget every control whose key starts with ``prefix`` (so they return to their defaults)."""
-    for name in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        if name.endswith(STORE):
-            del st.session_state[name]
+    held = stores()
+    for key in [k for k in held if k.startswith(prefix)]:
+        del held[key]
 
 
 #: False while a page reads its controls without drawing them (``values_only``). A context variable: each
@@ -114,15 +121,16 @@ def section(label: str, *, expanded: bool = True) -> Any:
 
 def _copy_back(
     widget_key: str,
-    store: str,
+    key: str,
     coerce: Callable[[Any], Any] | None,
     after: Callable[[Any, Any], None] | None = None,
 ) -> None:
-    before = st.session_state.get(store)
+    held = stores()
+    before = held.get(key)
     value = st.session_state[widget_key]
-    st.session_state[store] = coerce(value) if coerce else value
+    held[key] = coerce(value) if coerce else value
     if after is not None:
-        after(before, st.session_state[store])
+        after(before, held[key])
 
 
 #: Widgets whose value the browser keeps as a number or a switch, not as a translated label.
@@ -139,6 +147,7 @@ def bound(
     shown: Callable[[Any], Any] | None = None,
     coerce: Callable[[Any], Any] | None = None,
     after: Callable[[Any, Any], None] | None = None,
+    held: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Draw ``widget`` for the control ``key`` from its store and return the stored value.
@@ -146,16 +155,17 @@ def bound(
     ``valid`` rejects a stale stored value (it falls back to ``default``), ``shown`` maps the stored
     value to what the widget displays, ``coerce`` cleans what the widget returns (e.g. float noise).
     ``after(old, new)`` runs when a person changes the widget (not when a URL or lesson sets it).
-    Inside ``values_only`` nothing is drawn (``widget`` may then be None).
+    Inside ``values_only`` nothing is drawn (``widget`` may then be None). ``held``: ``stores()``, when
+    the caller has it already.
     """
-    store = store_key(key)
-    state = st.session_state
-    if store not in state or not _safe(valid, state[store]):
-        state[store] = default
+    held = stores() if held is None else held
+    if key not in held or not _safe(valid, held[key]):
+        held[key] = default
     if not _DRAWING.get():
-        return state[store]
+        return held[key]
+    state = st.session_state
     wkey = widget_key or key
-    value = shown(state[store]) if shown else state[store]
+    value = shown(held[key]) if shown else held[key]
     # A number or a switch is set only when it shows something else (a URL, a lesson or a reset
     # changed the store, or the widget is new): setting it sends the run's value to the browser as
     # an order, and a key pressed while the run was going would be undone. A choice is set on every
@@ -166,8 +176,8 @@ def bound(
         # the value it shows anyway: without one, st.slider reads the whole session state to guess
         # whether it is a range slider (about 0.1 ms a slider and rerun)
         kwargs["value"] = value
-    widget(key=wkey, on_change=_copy_back, args=(wkey, store, coerce, after), **kwargs)
-    return state[store]
+    widget(key=wkey, on_change=_copy_back, args=(wkey, key, coerce, after), **kwargs)
+    return held[key]
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -186,8 +196,10 @@ def _safe(check: Callable[[Any], bool], value: Any) -> bool:
 
 
 # --- one control per declared Param ---------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
 def format_value(x: float) -> str:
-    """A number as a control shows it: 0.01, 0.999, 1e-08, 5000."""
+    """A number as a control shows it: 0.01, 0.999, 1e-08, 5000. Cached: a select slider formats
+    every one of its options on every rerun."""
     x = float(x)
     if x.is_integer() and abs(x) < 1e7:
         return str(int(x))
@@ -271,11 +283,11 @@ def param_control(
     def in_range(v: Any) -> Any:
         return clamp(param, v)
 
-    store = store_key(key)
-    if store in st.session_state and valid(st.session_state[store]):
-        st.session_state[store] = in_range(st.session_state[store])
+    held = stores()
+    if key in held and valid(held[key]):
+        held[key] = in_range(held[key])
     if not _DRAWING.get():
-        return bound(None, key, default, valid=valid)  # the value only: no label, help or options
+        return bound(None, key, default, valid=valid, held=held)  # the value only: no label, help or options
     label = label or (f"{param.name} (${param.symbol}$)" if param.symbol else param.name)
     help_text = _param_help(param, lang, default) + help_extra
     common = {"label": label, "help": help_text}
@@ -286,28 +298,28 @@ def param_control(
             st.number_input, key, default, valid=valid, widget_key=key + TYPED,
             shown=number, coerce=number,
             min_value=number(param.low), max_value=number(param.high),
-            step=1 if param.integer else None, format=None if param.integer else "%g", **common,
+            step=1 if param.integer else None, format=None if param.integer else "%g", held=held, **common,
         )  # fmt: skip
     if param.log:
-        current = st.session_state.get(store, default)
+        current = held.get(key, default)
         options = log_options(param)
         if valid(current) and current not in options:
             options = tuple(sorted({*options, float(current)}))
         return bound(
             st.select_slider, key, default, valid=valid, options=options, format_func=format_value,
-            shown=float, coerce=(lambda v: int(v)) if param.integer else float, **common,
+            shown=float, coerce=(lambda v: int(v)) if param.integer else float, held=held, **common,
         )  # fmt: skip
     step = linear_step(param)
     if param.integer:
         return bound(
             st.slider, key, default, valid=valid, shown=int, coerce=int,
-            min_value=int(param.low), max_value=int(param.high), step=1, **common,
+            min_value=int(param.low), max_value=int(param.high), step=1, held=held, **common,
         )  # fmt: skip
     digits = _decimals(step)
     return bound(
         st.slider, key, default, valid=valid, shown=float,
         coerce=lambda v: round(float(v), digits + 2),
-        min_value=float(param.low), max_value=float(param.high), step=step, **common,
+        min_value=float(param.low), max_value=float(param.high), step=step, held=held, **common,
     )  # fmt: skip
 
 
