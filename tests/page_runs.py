@@ -46,5 +46,7 @@ def component_data(at: AppTest, key: str) -> dict:
     """The data the custom component ``key`` (``webui.cursor``) sends to the browser."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith("-" + key)]
     assert found, f"no component {key}"
-    data = json.loads(found[0].proto.json)
-    return json.loads(data) if isinstance(data, str) else data  # the cursor sends one JSON string
+    proto = found[0].proto
+    if proto.WhichOneof("data") == "bytes":  # the cursor sends UTF-8 JSON bytes
+        return json.loads(proto.bytes)
+    return json.loads(proto.json)

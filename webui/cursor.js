@@ -150,7 +150,7 @@ function draw(s, n) {
 
 export default function (component) {
   const {parentElement, setStateValue} = component;
-  const data = JSON.parse(component.data);  // sent as one JSON string (see cursor.py)
+  const data = JSON.parse(new TextDecoder().decode(component.data));  // sent as UTF-8 JSON bytes (cursor.py)
   const root = parentElement.querySelector(".optviz-step");
   if (!root) return;
   const range = root.querySelector("input[type=range]");

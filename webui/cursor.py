@@ -20,6 +20,7 @@ import streamlit as st
 from optviz.i18n import t
 
 from . import ui
+from .memo import Memo
 
 _COMPONENT = st.components.v2.component(
     "optviz_step_cursor",
@@ -54,13 +55,29 @@ PRESENTATION_SCALE = 1.6
 def stored_step(key: str, k: int) -> int:
     """The step the cursor ``key`` stands on in a run of ``k`` steps (its store cleaned: None for the last
     step, else 0..k-1)."""
-    store = ui.store_key(key)
-    stored = st.session_state.get(store)
+    held = ui.stores()
+    stored = held.get(key)
     if not (stored is None or (isinstance(stored, int) and stored >= 0)):
         stored = None
     value = k if stored is None else min(int(stored), k)
-    st.session_state[store] = None if value >= k else value
+    held[key] = None if value >= k else value
     return value
+
+
+#: A run's payload as the cursor sends it, serialized once per payload (the object ``ui.of_run`` shares).
+_RUN_JSON: Memo[tuple[dict[str, Any], bytes]] = Memo(None, ui.RUN_VIEWS_KEPT, name="webui.cursor:run_json")
+
+
+def run_json(payload: dict[str, Any]) -> bytes:
+    """``payload`` as UTF-8 JSON without its closing brace, for the per-rerun settings to follow.
+
+    Bytes, not a JSON string or a dict: Streamlit hashes a component's bytes once for its identity, but
+    escapes a string into JSON again (and scans a dict for data frames) on every rerun, and the run's
+    arrays are most of the 40 KB a Playground cursor sends."""
+    held, text = _RUN_JSON.get(id(payload), lambda: (payload, json.dumps(payload).encode()[:-1] + b","))
+    if held is not payload:  # an id reused after its payload was dropped: never served stale
+        text = json.dumps(payload).encode()[:-1] + b","
+    return text
 
 
 def step_cursor(
@@ -79,7 +96,6 @@ def step_cursor(
     line on every panel), ``paths`` (a star on each run of ``optviz.plots.cursor.paths_payload``).
     In ``presentation`` mode its marks are drawn larger, like the charts' own markers."""
     k = int(payload["k"])
-    store = ui.store_key(key)
     state = st.session_state
     value = stored_step(key, k)
 
@@ -90,27 +106,22 @@ def step_cursor(
         except (KeyError, TypeError, ValueError):
             return
         n = min(max(n, 0), k)
-        state[store] = None if n >= k else n
+        ui.stores()[key] = None if n >= k else n
 
-    # one JSON string: Streamlit scans a dict's values for data frames (about 1 ms a rerun), not a string
-    _COMPONENT(
-        key=key,
-        data=json.dumps(
-            {
-                **payload,
-                "value": value,
-                "scale": PRESENTATION_SCALE if presentation else 1.0,
-                "charts": {
-                    role: [ui.key_class(n) for n in name] if isinstance(name, list) else ui.key_class(name)
-                    for role, name in charts.items()
-                },
-                "label": t(label_key, lang),
-                "help": t(help_key, lang),
-                "play": "▶ " + t("plot.play", lang),
-                "pause": "❚❚ " + t("plot.pause", lang),
-                "readout": t("playground.cursor_readout", lang),
-            }
-        ),
+    settings = {
+        "value": value,
+        "scale": PRESENTATION_SCALE if presentation else 1.0,
+        "charts": {
+            role: [ui.key_class(n) for n in name] if isinstance(name, list) else ui.key_class(name)
+            for role, name in charts.items()
+        },
+        "label": t(label_key, lang),
+        "help": t(help_key, lang),
+        "play": "▶ " + t("plot.play", lang),
+        "pause": "❚❚ " + t("plot.pause", lang),
+        "readout": t("playground.cursor_readout", lang),
+    }
+    _COMPONENT(key=key, data=run_json(payload) + json.dumps(settings).encode()[1:],
         on_step_change=changed,
-    )
-    return state[store]
+    )  # fmt: skip
+    return ui.stores()[key]
