@@ -317,12 +317,13 @@ class Target:
 
 
 @contextlib.contextmanager
-def timed_server():
+def timed_server(root: Path | None = None):
     """``running_server`` started by benchmarks/timed_server.py: yields ``(base, process, runs_log)``, the
-    log holding each script run's CPU ms (``read_runs``)."""
+    log holding each script run's CPU ms (``read_runs``). ``root``: the tree whose app it serves."""
     with tempfile.TemporaryDirectory() as folder:
         runs_log = Path(folder) / "runs.txt"
-        with running_server(launcher=TIMED_SERVER, env={"OPTVIZ_RUN_CPU_LOG": str(runs_log)}) as (base, proc):
+        env = {"OPTVIZ_RUN_CPU_LOG": str(runs_log)}
+        with running_server(launcher=TIMED_SERVER, env=env, root=root) as (base, proc):
             yield base, proc, runs_log
 
 

@@ -35,10 +35,16 @@ def free_port() -> int:
 
 
 def start_server(
-    port: int, log_path: Path | None = None, *, launcher: Path | None = None, env: dict | None = None
+    port: int,
+    log_path: Path | None = None,
+    *,
+    launcher: Path | None = None,
+    env: dict | None = None,
+    root: Path | None = None,
 ) -> subprocess.Popen:
     """``streamlit run app.py`` on 127.0.0.1:port, headless, no file watcher, no telemetry.
-    ``launcher``: a script that starts streamlit itself (``python launcher run app.py ...``)."""
+    ``launcher``: a script that starts streamlit itself (``python launcher run app.py ...``); ``root``: the
+    tree whose app.py it runs (this checkout's by default)."""
     cmd = [
         sys.executable, *([str(launcher)] if launcher else ["-m", "streamlit"]), "run", "app.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -47,7 +53,7 @@ def start_server(
     ]  # fmt: skip
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    return subprocess.Popen(cmd, cwd=root or ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
 def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT_S) -> None:
@@ -76,11 +82,15 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def running_server(
-    log_path: Path | None = None, *, launcher: Path | None = None, env: dict | None = None
+    log_path: Path | None = None,
+    *,
+    launcher: Path | None = None,
+    env: dict | None = None,
+    root: Path | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """A started, healthy app server on a free port: yields ``(base_url, process)`` and stops it after.
     A server that never gets healthy raises with the end of its log (what a failing test should show)."""
-    proc = start_server(port := free_port(), log_path, launcher=launcher, env=env)
+    proc = start_server(port := free_port(), log_path, launcher=launcher, env=env, root=root)
     base = f"http://127.0.0.1:{port}"
     try:
         try:
