@@ -21,27 +21,15 @@ import argparse
 import asyncio
 import contextlib
 import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 
 import websockets
-from load_test import FINISHED, ROOT, cpu_s, read_runs, timed_server, ws_rerun
+from load_test import FINISHED, ROOT, cpu_s, read_runs, timed_server, unpack, ws_rerun
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 KEY = "pg.hp.adam.learning_rate"
 WARM_UP = 8
-
-
-def unpack(ref: str, folder: Path) -> Path:
-    """The tree of commit ``ref`` written into ``folder`` (``git archive``: files only, no repository)."""
-    archive = subprocess.Popen(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", ref], stdout=subprocess.PIPE
-    )
-    subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
-    if archive.wait() != 0:
-        raise SystemExit(f"git archive {ref} failed")
-    return folder
 
 
 class Session:

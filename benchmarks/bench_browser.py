@@ -21,7 +21,12 @@ for runs of 300 and 10,000 steps, beside one learning-rate notch on the same pag
 so the ratio of the two is measured in one process; then the Networks page's cursor (its stars on the
 loss slice) for runs of 300 and 2,000 steps.
 
-Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY] [--switch] [--cursor]``; the
+``--against REF`` measures slider notches on this checkout and on commit REF side by side (two servers,
+``--rounds`` rounds of ``--changes`` notches on each in turn): this machine's speed drifts by a fifth
+within an hour, more than most changes it is meant to show.
+
+Usage: ``python benchmarks/bench_browser.py [--changes N] [--back-to-back] [--url QUERY] [--switch] [--cursor]
+[--against REF [--rounds R]]``; the
 default page is Adam on Rosenbrock for 300 steps, from lr 1e-5 (``--url ""`` is the app's own
 default page: Adam on the linear regression, 1,000 steps, with the data chart as a fourth view).
 """
@@ -149,6 +154,64 @@ def switch_latency(page, url: str, changes: int) -> list[float]:
     return latencies
 
 
+def notch_latencies(
+    page, url: str, changes: int, back_to_back: bool = False
+) -> tuple[list[float], list[str]]:
+    """Open ``url`` and move the learning_rate and beta1 sliders in turn, one notch each: the ms from each key
+    press to the first frame that shows the redrawn path chart, and the values set."""
+    open_app(page, url)
+    page.wait_for_selector(CHART + " .js-plotly-plot")
+    latencies, values = [], []
+    for i in range(changes):
+        slider = page.locator(SLIDERS[i % len(SLIDERS)])
+        at_end = slider.get_attribute("value") == slider.get_attribute("max")
+        before = chart_digest(page.locator(CHART))
+        slider.focus()
+        if not back_to_back:
+            settle(page)
+        began = time.perf_counter()
+        page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+        wait_chart_change(page, CHART, before, polling="raf", shown=True)
+        latencies.append((time.perf_counter() - began) * 1000)
+        values.append(slider.get_attribute("aria-valuetext"))
+    return latencies, values
+
+
+def against(args) -> None:
+    """Slider notches on this checkout and on commit ``args.against`` side by side: two servers at once,
+    one browser, ``args.rounds`` rounds of ``args.changes`` notches on each in turn (a fresh page each
+    round), so both see the machine's same drift."""
+    import tempfile
+    from contextlib import ExitStack
+
+    from load_test import unpack
+    from playwright.sync_api import sync_playwright
+
+    with ExitStack() as stack:
+        other = unpack(args.against, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        bases = {}
+        for name, root in ((args.against, other), ("this checkout", ROOT)):
+            bases[name] = stack.enter_context(running_server(root=root))[0]
+        pw = stack.enter_context(sync_playwright())
+        browser = launch(pw)
+        seen = {name: [] for name in bases}
+        for _ in range(args.rounds):
+            for name, base in bases.items():
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                seen[name] += notch_latencies(page, f"{base}/?{args.url}", args.changes, args.back_to_back)[0]
+                page.close()
+        browser.close()
+    print(
+        f"slider change -> redrawn chart, {args.rounds} rounds of {args.changes} changes per tree, in turn:"
+    )
+    for name, latencies in seen.items():
+        print(
+            f"  {name:>14}: p50 {statistics.median(latencies):4.0f} ms   p95 {percentile(latencies, 0.95):4.0f} ms"
+        )
+    before, after = (statistics.median(v) for v in seen.values())
+    print(f"  ratio of p50s, this checkout / {args.against}: {after / before:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
@@ -156,6 +219,8 @@ def main() -> None:
     parser.add_argument("--url", default=URL, help="query string of the Playground page to measure")
     parser.add_argument("--cursor", action="store_true", help="measure the step cursor (browser only)")
     parser.add_argument("--switch", action="store_true", help="measure an optimizer switch")
+    parser.add_argument("--against", help="a commit to measure slider notches against, side by side")
+    parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds per tree")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -185,24 +250,14 @@ def main() -> None:
             browser.close()
         return
 
+    if args.against:
+        against(args)
+        return
+
     with running_server() as (base, _), sync_playwright() as pw:
         browser = launch(pw)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        open_app(page, f"{base}/?{args.url}")
-        page.wait_for_selector(CHART + " .js-plotly-plot")
-        latencies, values = [], []
-        for i in range(args.changes):
-            slider = page.locator(SLIDERS[i % len(SLIDERS)])
-            at_end = slider.get_attribute("value") == slider.get_attribute("max")
-            before = chart_digest(page.locator(CHART))
-            slider.focus()
-            if not args.back_to_back:
-                settle(page)
-            began = time.perf_counter()
-            page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
-            wait_chart_change(page, CHART, before, polling="raf", shown=True)
-            latencies.append((time.perf_counter() - began) * 1000)
-            values.append(slider.get_attribute("aria-valuetext"))
+        latencies, values = notch_latencies(page, f"{base}/?{args.url}", args.changes, args.back_to_back)
         browser.close()
     p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     print(f"values set (learning_rate and beta1 in turn): {', '.join(values)}")

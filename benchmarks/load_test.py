@@ -51,6 +51,7 @@ import contextlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -325,6 +326,17 @@ def timed_server(root: Path | None = None):
         env = {"OPTVIZ_RUN_CPU_LOG": str(runs_log)}
         with running_server(launcher=TIMED_SERVER, env=env, root=root) as (base, proc):
             yield base, proc, runs_log
+
+
+def unpack(ref: str, folder: Path) -> Path:
+    """The tree of commit ``ref`` written into ``folder`` (``git archive``: files only, no repository)."""
+    archive = subprocess.Popen(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref], stdout=subprocess.PIPE
+    )
+    subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout, check=True)
+    if archive.wait() != 0:
+        raise SystemExit(f"git archive {ref} failed")
+    return folder
 
 
 def read_runs(runs_log: Path) -> list[float]:
