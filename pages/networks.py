@@ -183,7 +183,7 @@ if k >= 1:
     # scrubbed and played in the browser (a star on every path, a line on every chart over the steps);
     # the decision boundary and the singular values follow when the person stops
     stored = step_cursor(
-        f"{P}cursor", paths_payload(traces, slice_view.plane),
+        f"{P}cursor", ui.of_run(paths_payload, traces, slice_view.plane),
         {"paths": f"{P}chart.landscape", "steps": [f"{P}chart.caveat", f"{P}chart.curves", f"{P}chart.layers"]},
         lang, presentation=present, label_key="net.cursor", help_key="net.cursor_help",
     )  # fmt: skip

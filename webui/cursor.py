@@ -20,7 +20,6 @@ import streamlit as st
 from optviz.i18n import t
 
 from . import ui
-from .memo import Memo
 
 _COMPONENT = st.components.v2.component(
     "optviz_step_cursor",
@@ -64,20 +63,14 @@ def stored_step(key: str, k: int) -> int:
     return value
 
 
-#: A run's payload as the cursor sends it, serialized once per payload (the object ``ui.of_run`` shares).
-_RUN_JSON: Memo[tuple[dict[str, Any], bytes]] = Memo(None, ui.RUN_VIEWS_KEPT, name="webui.cursor:run_json")
-
-
 def run_json(payload: dict[str, Any]) -> bytes:
     """``payload`` as UTF-8 JSON without its closing brace, for the per-rerun settings to follow.
 
     Bytes, not a JSON string or a dict: Streamlit hashes a component's bytes once for its identity, but
     escapes a string into JSON again (and scans a dict for data frames) on every rerun, and the run's
-    arrays are most of the 40 KB a Playground cursor sends."""
-    held, text = _RUN_JSON.get(id(payload), lambda: (payload, json.dumps(payload).encode()[:-1] + b","))
-    if held is not payload:  # an id reused after its payload was dropped: never served stale
-        text = json.dumps(payload).encode()[:-1] + b","
-    return text
+    arrays are most of the 40 KB a Playground cursor sends. Serialized once per payload: ``step_cursor``
+    takes it through ``ui.of_run``, so a page hands it a payload shared the same way."""
+    return json.dumps(payload).encode()[:-1] + b","
 
 
 def step_cursor(
@@ -90,8 +83,8 @@ def step_cursor(
     label_key: str = "playground.cursor",
     help_key: str = "playground.cursor_help",
 ) -> int | None:
-    """Draw the cursor for the run ``payload`` over the charts keyed in ``charts`` and return the stored
-    step: None for the last step, else 0..k-1. Roles: ``space`` (a path with its star), ``loss`` (a line
+    """Draw the cursor for the run ``payload`` (shared between reruns: ``ui.of_run``) over the charts keyed
+    in ``charts`` and return the stored step: None for the last step, else 0..k-1. Roles: ``space`` (a path with its star), ``loss`` (a line
     and a star on the curve), ``data`` (the fitted line), ``internals`` and ``steps`` (a list of charts: a
     line on every panel), ``paths`` (a star on each run of ``optviz.plots.cursor.paths_payload``).
     In ``presentation`` mode its marks are drawn larger, like the charts' own markers."""
@@ -121,7 +114,7 @@ def step_cursor(
         "pause": "❚❚ " + t("plot.pause", lang),
         "readout": t("playground.cursor_readout", lang),
     }
-    _COMPONENT(key=key, data=run_json(payload) + json.dumps(settings).encode()[1:],
+    _COMPONENT(key=key, data=ui.of_run(run_json, payload) + json.dumps(settings).encode()[1:],
         on_step_change=changed,
     )  # fmt: skip
     return ui.stores()[key]
