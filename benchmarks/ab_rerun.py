@@ -24,60 +24,21 @@ import statistics
 import tempfile
 from pathlib import Path
 
-import websockets
-from load_test import FINISHED, ROOT, cpu_s, read_runs, timed_server, unpack, ws_rerun
-from streamlit.proto.WidgetStates_pb2 import WidgetState
+from load_test import ROOT, RateSession, timed_server, unpack
 
-KEY = "pg.hp.adam.learning_rate"
 WARM_UP = 8
 
 
-class Session:
-    """One websocket session on one server, moving the learning rate a change at a time."""
-
-    def __init__(self, base: str, pid: int, runs_log: Path) -> None:
-        self.base, self.pid, self.runs_log = base, pid, runs_log
-        self.runs: list[float] = []
-        self.per_change: list[float] = []
-
-    async def open(self) -> None:
-        url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
-        self.ws = await websockets.connect(url, subprotocols=["streamlit"], max_size=None, proxy=None)
-        self.answer = await ws_rerun(self.ws, "", None, KEY)
-        self.options = list(self.answer["element"].options)
-        self.start = self.options.index("0.01")
-
-    async def change(self, pick: str) -> None:
-        value = WidgetState(id=self.answer["element"].id, string_array_value={"data": [pick]})
-        self.answer = await ws_rerun(self.ws, self.answer["query"], [value], KEY, self.answer["fragment"])
-        assert self.answer["status"] in FINISHED and not self.answer["exceptions"], self.answer
-        await asyncio.sleep(0.02)  # the server's last sends after the run's end
-
-    async def block(self, picks: list[str]) -> None:
-        counted, before = len(read_runs(self.runs_log)), cpu_s(self.pid)
-        for pick in picks:
-            await self.change(pick)
-        self.per_change.append((cpu_s(self.pid) - before) * 1e3 / len(picks))
-        self.runs += read_runs(self.runs_log)[counted:]
-
-
-async def measure(sessions: dict[str, Session], rounds: int, changes: int, new: bool) -> None:
+async def measure(sessions: dict[str, RateSession], rounds: int, changes: int) -> None:
+    """Warm every server up, then ``rounds`` blocks of ``changes`` changes on each in turn: each session
+    moves through the same values, so both trees answer the same changes."""
     for s in sessions.values():
         await s.open()
-        for i in range(WARM_UP):
-            await s.change(s.options[s.start + (i % 6) - 3])
-    step = 0
+        for _ in range(WARM_UP):
+            await s.change()
     for _ in range(rounds):
         for s in sessions.values():
-            picks = []
-            for i in range(changes):
-                step += 1
-                picks.append(
-                    s.options[(s.start - 40 + step) % len(s.options)]
-                    if new
-                    else s.options[s.start + (i % 6) - 3]
-                )
-            await s.block(picks)
+            await s.block(changes)
     for s in sessions.values():
         await s.ws.close()
 
@@ -94,8 +55,8 @@ def main() -> None:
         sessions = {}
         for name, root in ((args.against, other), ("this checkout", ROOT)):
             base, proc, runs_log = stack.enter_context(timed_server(root))
-            sessions[name] = Session(base, proc.pid, runs_log)
-        asyncio.run(measure(sessions, args.rounds, args.changes, args.values == "new"))
+            sessions[name] = RateSession(base, proc.pid, runs_log, new=args.values == "new")
+        asyncio.run(measure(sessions, args.rounds, args.changes))
     print(f"{args.rounds} blocks of {args.changes} learning-rate changes per server, values: {args.values}")
     for name, s in sessions.items():
         print(

@@ -74,37 +74,21 @@ def server_ms(changes: int, fresh: bool) -> tuple[float, float, float]:
     script run, timed by benchmarks/timed_server.py, plus the other threads' mean share)."""
     import asyncio
 
-    import websockets
-    from load_test import FINISHED, cpu_s, other_threads_ms, read_runs, timed_server, ws_rerun
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from load_test import RateSession, other_threads_ms, timed_server
 
-    async def session(base: str, pid: int) -> tuple[float, float, float]:
-        url = base.replace("http", "ws", 1) + "/_stcore/stream"
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, proxy=None) as ws:
-            answer = await ws_rerun(ws, "", None, KEY)
-            slider, fragment = answer["element"], answer["fragment"]
-            options = list(slider.options)
-            start = options.index("0.01")
-            walls, cpu, counted = [], 0.0, 0
-            for i in range(changes + 6):
-                if i == 6:
-                    counted = len(read_runs(runs_log))
-                pick = options[(start - 6 + i) % len(options)] if fresh else options[start + (i % 6) - 3]
-                value = WidgetState(id=slider.id, string_array_value={"data": [pick]})
-                before = cpu_s(pid)
-                answer = await ws_rerun(ws, answer["query"], [value], KEY, fragment)
-                await asyncio.sleep(0.02)  # the server's last sends after the run's end
-                assert answer["status"] in FINISHED and not answer["exceptions"], answer
-                if i >= 6:
-                    walls.append(answer["finished_ms"])
-                    cpu += cpu_s(pid) - before
-            runs = read_runs(runs_log)[counted:]
-            assert len(runs) == changes, (len(runs), changes)  # one run per change, in sequence
-            rest = other_threads_ms(runs, cpu, changes)
-            return statistics.median(walls), cpu / changes * 1e3, statistics.median(runs) + rest
+    async def session(s: RateSession) -> None:
+        await s.open()
+        for _ in range(6):  # warm-up
+            await s.change()
+        await s.block(changes)
+        await s.ws.close()
 
     with timed_server() as (base, proc, runs_log):
-        return asyncio.run(session(base, proc.pid))
+        s = RateSession(base, proc.pid, runs_log, new=fresh)
+        asyncio.run(session(s))
+    cpu = s.per_change[0]
+    rest = other_threads_ms(s.runs, cpu * changes / 1e3, changes)
+    return statistics.median(s.walls), cpu, statistics.median(s.runs) + rest
 
 
 def main() -> None:

@@ -339,6 +339,58 @@ def unpack(ref: str, folder: Path) -> Path:
     return folder
 
 
+class RateSession:
+    """One websocket session on a timed server (``timed_server``) moving Adam's learning rate on the app's
+    default page, a change at a time, asking like the browser for a rerun of the fragment that drew the
+    slider: over six values in turn (a value chosen before: the run and its views come from the shared
+    stores) or, ``new``, up the slider, a value never chosen before per change. What ``block`` measures
+    is kept: each change's ms to the end of its rerun, each script run's CPU ms, and the server's CPU ms
+    per change over each block (/proc)."""
+
+    KEY = "pg.hp.adam.learning_rate"
+
+    def __init__(self, base: str, pid: int, runs_log: Path, *, new: bool) -> None:
+        self.base, self.pid, self.runs_log, self.new = base, pid, runs_log, new
+        self.changes = 0
+        self.walls: list[float] = []
+        self.runs: list[float] = []
+        self.per_change: list[float] = []
+
+    async def open(self) -> None:
+        import websockets
+
+        url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
+        self.ws = await websockets.connect(url, subprotocols=["streamlit"], max_size=None, proxy=None)
+        self.answer = await ws_rerun(self.ws, "", None, self.KEY)
+        self.options = list(self.answer["element"].options)
+        self.start = self.options.index("0.01")
+
+    async def change(self) -> None:
+        """The next value's change, up to the end of its rerun and the server's last sends."""
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        i, options = self.changes, self.options
+        pick = options[(self.start - 6 + i) % len(options)] if self.new else options[self.start + (i % 6) - 3]
+        value = WidgetState(id=self.answer["element"].id, string_array_value={"data": [pick]})
+        self.answer = await ws_rerun(
+            self.ws, self.answer["query"], [value], self.KEY, self.answer["fragment"]
+        )
+        assert self.answer["status"] in FINISHED and not self.answer["exceptions"], self.answer
+        self.changes += 1
+        await asyncio.sleep(0.02)  # the server's last sends after the run's end
+
+    async def block(self, changes: int) -> None:
+        """``changes`` changes, measured."""
+        counted, before = len(read_runs(self.runs_log)), cpu_s(self.pid)
+        for _ in range(changes):
+            await self.change()
+            self.walls.append(self.answer["finished_ms"])
+        self.per_change.append((cpu_s(self.pid) - before) * 1e3 / changes)
+        runs = read_runs(self.runs_log)[counted:]
+        assert len(runs) == changes, (len(runs), changes)  # one run per change, in sequence
+        self.runs += runs
+
+
 def read_runs(runs_log: Path) -> list[float]:
     """CPU ms of every script run written to ``runs_log`` so far, in order."""
     return [float(line) for line in runs_log.read_text().split()] if runs_log.exists() else []
