@@ -345,14 +345,18 @@ def _copy(value: Any) -> Any:
 
 
 def _scale_traces(traces) -> None:
+    """Thicker lines and bigger markers for a projector. Each trace gets new ``line`` and ``marker``
+    dicts: a builder may share one between figures (``LOSS_CONTOUR``'s line), and scaling it in place
+    doubled every later figure's width, in every session."""
     for trace in traces:
         line = trace.get("line")
         if isinstance(line, dict) and line.get("width") is not None:
-            line["width"] = line["width"] * PRESENT_SCALE
+            trace["line"] = {**line, "width": line["width"] * PRESENT_SCALE}
         marker = trace.get("marker")
         if isinstance(marker, dict) and marker.get("size") is not None:
             size = marker["size"]
-            marker["size"] = size * PRESENT_SCALE if np.isscalar(size) else np.asarray(size) * PRESENT_SCALE
+            size = size * PRESENT_SCALE if np.isscalar(size) else np.asarray(size) * PRESENT_SCALE
+            trace["marker"] = {**marker, "size": size}
 
 
 def screen_floats(y: np.ndarray) -> np.ndarray:
