@@ -8,6 +8,9 @@ must not change them.
 
 Streamlit runs a page's script afresh on every rerun, so the decorated function is a new object each
 time; the results live here, in one store per function (file and name), and survive reruns and sessions.
+
+A key is computed once even when several threads ask for it at the same time (a class on one link moving
+to the same setting, a slider's preview and its rerun): the later callers wait for the first one's result.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, Generic, TypeVar
 R = TypeVar("R")
 
 _STORES: dict[str, OrderedDict[Hashable, Any]] = {}
+_COMPUTING: dict[str, dict[Hashable, threading.Event]] = {}  # per store: the keys being computed now
 _LOCK = threading.Lock()
 
 
@@ -33,6 +37,7 @@ class Memo(Generic[R]):
         name = name or f"{func.__code__.co_filename}:{func.__qualname__}"  # type: ignore[union-attr]
         with _LOCK:
             self._results = _STORES.setdefault(name, OrderedDict())
+            self._computing = _COMPUTING.setdefault(name, {})
 
     def __call__(self, *key: Hashable, progress: Callable[[float], None] | None = None) -> R:
         """The cached result for ``key``; on a miss, computed with ``progress`` (never part of the key)."""
@@ -41,17 +46,28 @@ class Memo(Generic[R]):
 
     def get(self, key: Hashable, compute: Callable[[], R]) -> R:
         """The cached result for ``key``; on a miss, ``compute()`` (for arguments that are not part of
-        the key, such as an object whose fingerprint is)."""
-        with _LOCK:
-            if key in self._results:
+        the key, such as an object whose fingerprint is). While another thread computes the same key,
+        wait for its result (if it fails, compute it here)."""
+        while True:
+            with _LOCK:
+                if key in self._results:
+                    self._results.move_to_end(key)
+                    return self._results[key]
+                other = self._computing.get(key)
+                if other is None:
+                    self._computing[key] = threading.Event()
+                    break
+            other.wait()
+        try:
+            result = compute()  # outside the lock: other sessions keep going
+            with _LOCK:
+                self._results[key] = result
                 self._results.move_to_end(key)
-                return self._results[key]
-        result = compute()  # outside the lock: other sessions keep going
-        with _LOCK:
-            self._results[key] = result
-            self._results.move_to_end(key)
-            while len(self._results) > self.max_entries:
-                self._results.popitem(last=False)
+                while len(self._results) > self.max_entries:
+                    self._results.popitem(last=False)
+        finally:
+            with _LOCK:
+                self._computing.pop(key).set()
         return result
 
     def __contains__(self, key: tuple) -> bool:
