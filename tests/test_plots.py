@@ -59,7 +59,9 @@ def test_optimizer_colours_are_distinct_and_stable():
 def test_presentation_mode_leaves_the_shared_styles_alone(adam):
     """Scaling a projector figure's lines once per figure: the contour style is shared by every path
     figure, and scaling it in place doubled every later figure's contour lines, in every session."""
-    widths = [as_dict(space.path_figure(adam, presentation=True))["data"][0]["line"]["width"] for _ in range(3)]
+    widths = [
+        as_dict(space.path_figure(adam, presentation=True))["data"][0]["line"]["width"] for _ in range(3)
+    ]
     normal = as_dict(space.path_figure(adam))["data"][0]["line"]["width"]
     assert widths == [normal * style.PRESENT_SCALE] * 3
     assert normal == style.LOSS_CONTOUR["line"]["width"] == 0.5
