@@ -4,7 +4,7 @@
 context manager for tests and ``benchmarks/load_test.py``.
 
 Why replicas: one Streamlit server runs every session's script in one Python process, so one core
-does the work of a whole class. Each replica is ``streamlit run app.py`` on its own loopback port;
+does the work of a whole class. Each replica is ``streamlit run serve.py`` on its own loopback port;
 nginx (Debian's package, installed with apt-get when missing) listens on the public port, proxies
 the websocket, and keeps each browser on one replica with a cookie it sets itself (see
 ``nginx.conf.template``). A replica that exits is started again on the same port; its browsers
@@ -149,7 +149,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 
 def replica_command(port: int) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", "serve.py",
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.fileWatcherType", "none", "--server.runOnSave", "false",
         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",

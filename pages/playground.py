@@ -20,8 +20,8 @@ from optviz.explain import by_hand, diagnose
 from optviz.export import standalone_html
 from optviz.i18n import t, tr
 from optviz.optimizers.modifiers import composite_key
-from optviz.plots import curves, internals, space
 from optviz.plots import data as data_view
+from optviz.plots import internals, space
 from optviz.plots.cursor import cursor_payload
 from optviz.problems import FiniteSum
 from optviz.spec import Param
@@ -29,7 +29,16 @@ from webui import ui
 from webui.click import start_on_click
 from webui.cursor import step_cursor, stored_step
 from webui.livechart import live_chart
-from webui.shell import LANG_KEY, PRESENT_KEY, current_language, page_guard, presenting, route_through_app
+from webui.preview import first_screen_figures, preview_sliders, run_window, within_budget
+from webui.shell import (
+    LANG_KEY,
+    PRESENT_KEY,
+    app_params,
+    current_language,
+    page_guard,
+    presenting,
+    route_through_app,
+)
 
 P = "pg."
 LOADED = "pg:loaded"
@@ -229,20 +238,6 @@ def run_controls(
     )  # fmt: skip
 
 
-def within_budget(
-    config: state.PlaygroundConfig, problem: optviz.Problem
-) -> tuple[state.PlaygroundConfig, Any]:
-    """``config`` with no more steps than optviz.budget allows for it, and the budget's message (or None)."""
-    steps, over = state.budget_steps(
-        config.steps,
-        getattr(problem, "n", None),
-        config.batch_size,
-        formula_nodes=getattr(problem, "nodes", 0),
-        optimizers=[config.optimizer],
-    )
-    return (config if over is None else state.with_changes(config, steps=steps)), over
-
-
 def run(config: state.PlaygroundConfig, problem: optviz.Problem, custom: bool) -> optviz.Trace:
     """The recorded run of ``config`` (shared between sessions). Raises ValueError on a bad run."""
     return ui.cached_run(
@@ -266,29 +261,6 @@ def first_screen(trace: optviz.Trace, cursor: int, window: Any, config: state.Pl
         live_chart(loss_fig, key="pg.chart.loss", config=ui.CHART_CONFIG)
 
 
-def first_screen_figures(
-    trace: optviz.Trace, cursor: int, window: Any, presentation: bool, language: str
-) -> tuple[Any, Any, dict[str, Any]]:
-    """The first screen's path and loss figures and the path chart's toolbar (built once: ui.of_run)."""
-    # a click on the chart sets the start (start_on_click, at the end of the page)
-    # no in-chart Play or frame slider: the step cursor below plays every view at once
-    space_fig = space.path_figure(
-        trace, cursor, window=window, frames=0, presentation=presentation, clickable=True, lang=language
-    )
-    loss_fig = curves.loss_figure(trace, cursor, presentation=presentation, lang=language)
-    if presentation:  # both charts above the fold of a 1280 x 720 projector
-        ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
-        ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
-    return space_fig, loss_fig, ui.chart_config(space_fig)
-
-
-def run_window(trace: optviz.Trace, problem: optviz.Problem) -> tuple[Any, bool]:
-    """The parameter-space window that shows the run's path, and whether the contours' log loss had to be
-    shifted to be drawn (the loss reaches 0 or below in it)."""
-    window = space.plot_window(problem, trace.params)
-    return window, space.log_loss(problem, window, 40).shift
-
-
 def early_first_screen() -> tuple[ui.PlaygroundControls, state.PlaygroundConfig, int] | None:
     """Draw the first screen before the sidebar, from the controls' stored values, and return what it
     showed (None when it could not: a custom problem's controls, a bad problem or run).
@@ -310,6 +282,17 @@ def early_first_screen() -> tuple[ui.PlaygroundControls, state.PlaygroundConfig,
         cursor = step_cursor_value(trace)
     first_screen(trace, cursor, ui.of_run(run_window, trace, problem)[0], config)
     return c, config, cursor
+
+
+def preview_controls(c: ui.PlaygroundControls, spec: Any) -> dict[str, tuple[str, Any]]:
+    """The sliders whose move the preview draws: widget key -> (link parameter, ``ui.slider_spec``); the
+    optimizer's and its modifiers' hyperparameters and the problem's parameters."""
+    params = [(f"{P}hp.{c.base_key}.{p.name}", p.name, p) for p in optviz.OPTIMIZERS[c.base_key].hparams]
+    for key in c.modifiers:
+        m = optviz.MODIFIERS[key]
+        params += [(f"{P}hp.{m.hparam(p.name)}", m.hparam(p.name), p) for p in m.hparams]
+    params += [(f"{P}pp.{c.problem_key}.{p.name}", f"problem.{p.name}", p) for p in spec.params]
+    return {key: (name, ui.slider_spec(param, key)) for key, name, param in params}
 
 
 def step_cursor_value(trace: optviz.Trace) -> int:
@@ -392,6 +375,8 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     url = state.playground_url(config)
     encoded = state.encode_playground(config)
     ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
+    if spec is not None and not typed:  # a slider's move redraws the first screen at once (webui/preview.py)
+        preview_sliders(P + "preview", {**encoded, **app_params()}, preview_controls(c, spec))
 
     # --- summary and explanations ---------------------------------------------------------------------
     # one row of four (a horizontal container is one element: four columns were five, and every element

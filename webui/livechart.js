@@ -56,6 +56,13 @@ export default function (component) {
   if (data.height) gd.style.minHeight = `${data.height}px`;  // its room is kept before Plotly draws
   s.figure = figure;
   s.config = data.config;
+  s.receivedAt = performance.now();
+  // the preview (webui/preview.js) hands a figure over before the rerun brings the same one
+  s.redraw = (next, config) => {
+    s.figure = next;
+    s.config = config;
+    if (window.Plotly) draw(s);
+  };
   if (window.Plotly) draw(s);
   else plotly(new URL(data.plotly, document.baseURI).href).then(() => draw(s), () => {});
   if (!s.observer) {

@@ -301,10 +301,7 @@ def param_control(
             step=1 if param.integer else None, format=None if param.integer else "%g", held=held, **common,
         )  # fmt: skip
     if param.log:
-        current = held.get(key, default)
-        options = log_options(param)
-        if valid(current) and current not in options:
-            options = tuple(sorted({*options, float(current)}))
+        options = slider_options(param, held.get(key, default))
         return bound(
             st.select_slider, key, default, valid=valid, options=options, format_func=format_value,
             shown=float, coerce=(lambda v: int(v)) if param.integer else float, held=held, **common,
@@ -321,6 +318,27 @@ def param_control(
         coerce=lambda v: round(float(v), digits + 2),
         min_value=float(param.low), max_value=float(param.high), step=step, held=held, **common,
     )  # fmt: skip
+
+
+def slider_spec(param: Param, key: str, *, typed: bool = False) -> dict[str, Any] | None:
+    """How the browser reads the value of ``param_control(param, key, typed=typed)``'s slider from its
+    position (``webui.preview``): ``{"options": [...]}``, the values of a select slider's positions, or
+    ``{"digits": d}``, a slider's own value rounded as the control rounds it; None for a number entry."""
+    if typed or (param.integer and param.high - param.low > 10_000 and not param.log):
+        return None
+    if param.log:
+        return {"options": list(slider_options(param, stores().get(key, param.default)))}
+    return {"digits": 0 if param.integer else _decimals(linear_step(param)) + 2}
+
+
+def slider_options(param: Param, current: Any) -> tuple[float, ...]:
+    """The options of a log parameter's select slider: ``log_options`` plus the current value (a typed or
+    linked value between two notches stays on the slider)."""
+    options = log_options(param)
+    number = isinstance(current, (int, float)) and not isinstance(current, bool)
+    if number and math.isfinite(current) and current not in options:
+        options = tuple(sorted({*options, float(current)}))
+    return options
 
 
 @functools.lru_cache(maxsize=1024)

@@ -42,18 +42,20 @@ def start_server(
     env: dict | None = None,
     root: Path | None = None,
 ) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:port, headless, no file watcher, no telemetry.
-    ``launcher``: a script that starts streamlit itself (``python launcher run app.py ...``); ``root``: the
-    tree whose app.py it runs (this checkout's by default)."""
+    """``streamlit run serve.py`` (the README's command) on 127.0.0.1:port, headless, no file watcher, no
+    telemetry. ``launcher``: a script that starts streamlit itself (``python launcher run serve.py ...``);
+    ``root``: the tree it runs (this checkout's by default; an older tree without serve.py runs app.py)."""
+    root = root or ROOT
+    entry = "serve.py" if (root / "serve.py").exists() else "app.py"
     cmd = [
-        sys.executable, *([str(launcher)] if launcher else ["-m", "streamlit"]), "run", "app.py",
+        sys.executable, *([str(launcher)] if launcher else ["-m", "streamlit"]), "run", entry,
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
         "--global.developmentMode", "false", "--server.runOnSave", "false",
     ]  # fmt: skip
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
-    return subprocess.Popen(cmd, cwd=root or ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    return subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
 def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT_S) -> None:

@@ -1,0 +1,127 @@
+"""The Playground's preview in Chromium: a slider's key press or drag redraws the path and loss charts from
+``/optviz/preview`` while Streamlit's rerun is still on its way (here: held back), with exactly the figures
+the rerun then brings; without the route, the rerun alone redraws them."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+
+import optviz
+from optviz import app_state
+
+from .browser import chart_digest, key_selector, open_app, wait_chart_change, wait_idle
+
+SPACE, LOSS = (key_selector(f"pg.chart.{name}") for name in ("space", "loss"))
+LR = key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]'
+FIGURE_JS = "el => el.querySelector('.optviz-chart').__optvizLive.figure"
+PATH_END_JS = (
+    "el => { const d = el.querySelector('.js-plotly-plot')._fullData[1]; return [d.x.at(-1), d.y.at(-1)]; }"
+)
+STREAM = re.compile(r"/_stcore/stream")
+
+
+class HeldStream:
+    """Streamlit's websocket, relayed by Playwright: while ``held``, the server's messages wait here, so
+    the page sees no rerun until ``release``."""
+
+    def __init__(self, page) -> None:
+        self.held, self.waiting, self.routes = False, [], []
+        page.route_web_socket(STREAM, self._route)
+
+    def _route(self, ws) -> None:
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: server.send(message))
+        server.on_message(
+            lambda message: self.waiting.append((ws, message)) if self.held else ws.send(message)
+        )
+        self.routes.append(ws)
+
+    def release(self) -> None:
+        self.held = False
+        while self.waiting:
+            ws, message = self.waiting.pop(0)
+            ws.send(message)
+
+
+def _lr(page) -> str:
+    return parse_qs(urlparse(page.url).query)["learning_rate"][0]
+
+
+def _path_end(lr: float) -> np.ndarray:
+    config = app_state.default_config()
+    config = app_state.with_changes(config, hparams={**config.hparams, "learning_rate": lr})
+    trace = optviz.run(config.optimizer, app_state.build_problem(config), **app_state.run_kwargs(config))
+    return trace.params[-1].astype(np.float32)
+
+
+def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_figures(page, server):
+    stream = HeldStream(page)
+    open_app(page, server + "/")
+    wait_idle(page)
+    before = {chart: chart_digest(page.locator(chart)) for chart in (SPACE, LOSS)}
+    assert _lr(page) == "0.01"
+    stream.held = True
+    page.locator(LR).focus()
+    with page.expect_response(lambda r: "/optviz/preview?" in r.url and r.status == 200):
+        page.keyboard.press("ArrowRight")
+    for chart in (SPACE, LOSS):  # redrawn with no rerun: the server's messages are all held
+        wait_chart_change(page, chart, before[chart], shown=True)
+    assert stream.waiting, "the rerun was on its way"
+    lr = float(page.locator(LR).get_attribute("aria-valuetext"))
+    assert lr > 0.01
+    assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))  # the new run's end
+    previewed = {chart: page.locator(chart).evaluate(FIGURE_JS) for chart in (SPACE, LOSS)}
+    stream.release()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('learning_rate') === '{lr:g}'")
+    wait_idle(page)
+    for chart in (SPACE, LOSS):  # the rerun brought the very figures the preview drew
+        assert page.locator(chart).evaluate(FIGURE_JS) == previewed[chart]
+
+
+def test_a_drag_redraws_the_path_while_the_slider_is_held(page, server):
+    """Streamlit sends a dragged slider's value when it is let go; the preview follows the drag."""
+    stream = HeldStream(page)
+    open_app(page, server + "/")
+    wait_idle(page)
+    before = chart_digest(page.locator(SPACE))
+    thumb = page.locator(LR).locator("xpath=../..")  # react-aria: the thumb holds a hidden range input
+    thumb.scroll_into_view_if_needed()
+    track, at = thumb.locator("xpath=..").bounding_box(), thumb.bounding_box()
+    x0, y = at["x"] + at["width"] / 2, at["y"] + at["height"] / 2
+    stream.held = True
+    page.mouse.move(x0, y)
+    page.mouse.down()
+    page.mouse.move(x0 - track["width"] * 0.15, y, steps=6)  # to a smaller learning rate, button held
+    wait_chart_change(page, SPACE, before, shown=True)
+    lr = float(page.locator(LR).get_attribute("aria-valuetext"))
+    assert lr < 0.01
+    page.wait_for_function(  # the last position's run, drawn while the button is still down
+        "([el, end]) => { const d = el.querySelector('.js-plotly-plot')._fullData[1];"
+        " return Math.abs(d.x.at(-1) - end[0]) < 1e-6 && Math.abs(d.y.at(-1) - end[1]) < 1e-6; }",
+        arg=[page.locator(SPACE).element_handle(), _path_end(lr).tolist()],
+    )
+    page.mouse.up()
+    stream.release()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('learning_rate') === '{lr:g}'")
+    wait_idle(page)
+    assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))
+
+
+def test_without_the_route_the_rerun_redraws_the_charts(page, server):
+    """A server without the route (``streamlit run app.py``), or a request that fails: nothing changes for
+    the person but the wait."""
+    page.route("**/optviz/preview?**", lambda route: route.abort())
+    open_app(page, server + "/")
+    wait_idle(page)
+    before = chart_digest(page.locator(SPACE))
+    page.locator(LR).focus()
+    page.keyboard.press("ArrowLeft")
+    wait_chart_change(page, SPACE, before, shown=True)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('learning_rate') !== '0.01'")
+    wait_idle(page)
+    lr = float(_lr(page))
+    assert lr < 0.01
+    assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))

@@ -1,0 +1,163 @@
+"""webui.preview: the route that redraws the Playground's first screen as a slider moves draws exactly what
+the page's rerun then sends (byte for byte), within the same budget, and never fails a visitor."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from urllib.parse import urlencode
+
+import pytest
+from page_runs import component_data, open_page
+from starlette.requests import Request
+
+from optviz import app_state as state
+from webui import memo, preview, ui
+from webui.livechart import figure_data, read_payload
+
+LINKS = {
+    "the seed's example": {},
+    "presentation, in Chinese": {"present": "true", "lang": "zh"},
+    "a scrubbed cursor": {"cursor": "40"},
+    "a modifier, a start and a schedule": {
+        "opt": "lookahead-adam",
+        "learning_rate": "0.02",
+        "lookahead.k": "7",
+        "problem": "rosenbrock",
+        "start": "-1.5,2",
+        "steps": "200",
+        "schedule": "cosine",
+    },  # fmt: skip
+}
+
+
+def page_charts(at) -> dict[str, tuple[dict, str]]:
+    """The first screen's live charts as the page sent them: key -> (head, figure JSON)."""
+    out = {}
+    for el in at.get("bidi_component"):
+        key = el.proto.id.rsplit("-", 1)[-1]
+        if key in preview.CHARTS:
+            out[key] = read_payload(el.proto.bytes)
+    return out
+
+
+@pytest.mark.parametrize("link", LINKS.values(), ids=list(LINKS))
+def test_the_preview_draws_the_figures_the_page_sends(link):
+    at = open_page("playground", **link)
+    sent = page_charts(at)
+    query = component_data(at, "pg.preview")["query"]  # the link the browser starts from
+    memo.clear_all()  # built again from the link alone, not found in the page's cache
+    raw = preview.first_screen_payload(query)
+    assert raw is not None
+    head, figures = preview.read_payload(raw)
+    for i, key in enumerate(preview.CHARTS):
+        page_head, page_figure = sent[key]
+        assert figures[i] == page_figure, key  # the rerun finds the same figure drawn and leaves it
+        assert head["configs"][i] == page_head["config"] and head["heights"][i] == page_head["height"]
+
+
+def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
+    """The component's data: the link the page writes (plus the app-wide parameters), and each slider's
+    values exactly as its select slider offers them."""
+    at = open_page("playground", opt="adamw", lang="zh")
+    data = component_data(at, "pg.preview")
+    assert data["route"] == preview.ROUTE and data["charts"] == [preview.css_class(k) for k in preview.CHARTS]
+    query = data["query"]
+    assert query["opt"] == "adamw" and query["lang"] == "zh"
+    assert state.parse_playground(query)[0].optimizer == "adamw"
+    names = {spec["name"] for spec in data["sliders"].values()}
+    assert {"learning_rate", "beta1", "beta2", "epsilon", "weight_decay"} <= names
+    assert {f"problem.{p}" for p in ("noise", "w_true", "b_true")} <= names
+    for name in ("learning_rate", "beta1", "beta2", "epsilon"):
+        spec = data["sliders"][preview.css_class(f"pg.hp.adamw.{name}")]
+        slider = at.select_slider(key=f"pg.hp.adamw.{name}")
+        assert slider.options == [ui.format_value(x) for x in spec["options"]], name
+        assert (
+            float(query[name])
+            == slider.value
+            == spec["options"][slider.options.index(ui.format_value(slider.value))]
+        )
+    linear = data["sliders"][preview.css_class("pg.hp.adamw.weight_decay")]
+    assert set(linear) == {"name", "digits"}
+
+
+def test_typed_entry_has_no_sliders_to_preview():
+    at = open_page("playground", typed="1")
+    assert all(not c.proto.id.endswith("-pg.preview") for c in at.get("bidi_component"))
+
+
+def test_a_visitors_own_problem_is_left_to_the_page():
+    for problem in state.CUSTOM_PROBLEMS:  # a formula or an uploaded CSV: built by the page's controls
+        assert preview.first_screen_payload({"problem": [problem], "formula": ["x**2 + y**2"]}) is None
+
+
+def test_a_link_over_the_budget_runs_no_more_steps_than_the_page():
+    query = {"opt": ["lbfgs"], "problem": ["rosenbrock"], "steps": ["100000000"]}
+    config, _ = state.parse_playground(query)
+    budgeted, _ = preview.within_budget(config, ui.cached_problem(config.problem, config.problem_params))
+    assert budgeted.steps < 100_000_000
+    allowed = preview.first_screen_payload({**query, "steps": [str(budgeted.steps)]})
+    assert preview.first_screen_payload(query) == allowed  # the same run: the budget's number of steps
+
+
+def get(params) -> tuple[int, dict[str, str], bytes]:
+    """``GET /optviz/preview?<params>`` answered by the app's route: status, headers, body."""
+    (route,) = preview.routes()
+    assert route.path == "/" + preview.ROUTE and route.methods >= {"GET"}
+    scope = {"type": "http", "method": "GET", "path": route.path, "headers": [],
+             "query_string": urlencode(params).encode()}  # fmt: skip
+    response = asyncio.run(route.endpoint(Request(scope)))
+    return response.status_code, dict(response.headers), bytes(response.body)
+
+
+def test_the_route_answers_a_link_with_its_payload():
+    status, headers, body = get({"opt": "sgd", "learning_rate": "0.05"})
+    assert status == 200 and headers["cache-control"] == "no-store"
+    head, figures = preview.read_payload(body)
+    assert len(figures) == len(preview.CHARTS) == len(head["configs"])
+    assert json.loads(figures[0])["data"][0]["type"] == "contour"
+
+
+def test_the_route_never_fails_a_visitor(caplog):
+    """Hostile and broken links get the payload or 204, never an error page; an unexpected failure is
+    logged and answered 204 (the rerun then draws the page, with its own message)."""
+    rng = random.Random(7)
+    junk = [
+        "",
+        "nan",
+        "inf",
+        "-1e999",
+        "<script>alert(1)</script>",
+        "1" * 5000,
+        "0x10",
+        "\u202e",
+        "%00",
+        ",,,",
+    ]
+    keys = ["opt", "learning_rate", "problem", "steps", "start", "cursor", "lang", "present", "problem.noise"]
+    for _ in range(60):
+        params = [(rng.choice(keys), rng.choice(junk)) for _ in range(rng.randint(1, 5))]
+        status, _, body = get(params)
+        assert status in (200, 204), params
+        assert b"Traceback" not in body
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(preview, "first_screen_payload", lambda query: 1 / 0)
+        with caplog.at_level(logging.ERROR, logger=preview.LOGGER.name):
+            status, _, body = get({})
+    assert status == 204 and body == b""
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_a_payload_figure_is_the_live_charts_bytes():
+    """The route hands over the very bytes a live chart sends (``figure_data``), so a figure kept in the
+    run cache is serialized once for both."""
+    query = {"opt": ["adam"], "learning_rate": ["0.003"]}
+    raw = preview.first_screen_payload(query)
+    config, _ = state.parse_playground(query)
+    problem = ui.cached_problem(config.problem, config.problem_params)
+    trace = ui.cached_run(config.optimizer, config.problem, config.problem_params, **state.run_kwargs(config))
+    window = ui.of_run(preview.run_window, trace, problem)[0]
+    space_fig, loss_fig, _ = ui.of_run(preview.first_screen_figures, trace, trace.k, window, False, "en")
+    assert raw.split(b"\n")[1:] == [figure_data(space_fig)[0], figure_data(loss_fig)[0]]

@@ -1,0 +1,93 @@
+// optviz preview: a slider's new position redraws the first screen's charts straight from the server's
+// /optviz/preview route, before Streamlit's rerun (which then finds them drawn: webui/preview.py).
+// One request in flight per page; positions passed over while it runs are skipped, the latest is sent next.
+function state() {
+  return window.__optvizPreview || (window.__optvizPreview = { data: null, busy: false, next: null, asked: {} });
+}
+
+// the value a slider's position stands for, as the page's control reads it (ui.slider_spec)
+function valueOf(spec, input) {
+  const x = Number(input.value);
+  if (spec.options) return spec.options[x];
+  return Number(x.toFixed(spec.digits));
+}
+
+function sliderOf(s, input) {
+  for (const cls in s.data.sliders) {
+    if (input.closest("." + cls)) return s.data.sliders[cls];
+  }
+  return null;
+}
+
+function send(s, query) {
+  if (s.busy) {
+    s.next = query;
+    return;
+  }
+  s.busy = true;
+  const asked = performance.now();
+  const url = new URL(s.data.route, document.baseURI);
+  url.search = new URLSearchParams(query).toString();
+  fetch(url, { cache: "no-store" })
+    .then((r) => (r.status === 200 ? r.arrayBuffer() : null))
+    .then((buffer) => buffer && show(s, new Uint8Array(buffer), asked))
+    .catch(() => {})  // no route (a plain `streamlit run app.py`), a network error: the rerun draws
+    .finally(() => {
+      s.busy = false;
+      const next = s.next;
+      s.next = null;
+      if (next) send(s, next);
+    });
+}
+
+// payload: one line of JSON ({configs, heights}), then one figure per line (webui/preview.py)
+function show(s, bytes, asked) {
+  const decoder = new TextDecoder();
+  const lines = [];
+  for (let at = 0; at <= bytes.length; ) {
+    let cut = bytes.indexOf(10, at);
+    if (cut < 0) cut = bytes.length;
+    lines.push(decoder.decode(bytes.subarray(at, cut)));
+    at = cut + 1;
+  }
+  const head = JSON.parse(lines[0]);
+  s.data.charts.forEach((cls, i) => {
+    const gd = document.querySelector(`.${cls}:not([data-stale="true"]) .optviz-chart`);
+    const live = gd && gd.__optvizLive;
+    // a rerun's figure that came after this request was sent is newer than this answer: keep it
+    if (!live || !live.redraw || live.receivedAt > asked) return;
+    live.redraw(lines[i + 1], head.configs[i]);
+  });
+}
+
+// Streamlit's sliders (react-aria) move on key presses and drags without a native input event; their
+// aria-valuetext attribute follows every position
+function onMoves(records) {
+  const s = state();
+  if (!s.data) return;
+  for (const r of records) {
+    const input = r.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "range") continue;
+    const spec = sliderOf(s, input);
+    if (!spec) continue;
+    const value = valueOf(spec, input);
+    if (typeof value !== "number" || !Number.isFinite(value)) continue;
+    // a rerun sets the slider again to what it shows: not a move
+    const shown = spec.name in s.asked ? s.asked[spec.name] : Number(s.data.query[spec.name]);
+    if (shown === value) continue;
+    s.asked[spec.name] = value;
+    send(s, Object.assign({}, s.data.query, { [spec.name]: String(value) }));
+  }
+}
+
+export default function (component) {
+  const s = state();
+  const query = JSON.stringify(component.data.query);
+  if (query !== s.query) s.asked = {};  // the page now shows a newer link
+  s.query = query;
+  s.data = component.data;
+  if (!s.observer) {
+    s.observer = new MutationObserver(onMoves);
+    s.observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
+  }
+}

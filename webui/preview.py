@@ -1,0 +1,179 @@
+"""The Playground's first screen redrawn from a slider's new position before the page's rerun.
+
+A slider notch reruns the page through Streamlit: the browser then handles a new session message, a
+status change and the elements that come before the charts, and the charts follow the whole script's
+start. The same two charts can come sooner. The browser asks ``GET /optviz/preview?<the page's link
+with the slider's new value>`` (one request, no session) and redraws the path and loss charts in place.
+The rerun follows and finds them drawn: both build the figures through one shared cache
+(``ui.cached_run``, ``ui.of_run``), so the rerun's figure is the same bytes and the live chart leaves it.
+
+The route is served by ``serve.py`` (``st.App``). Under a plain ``streamlit run app.py`` it does not
+exist: the request fails and the page works as before, on its rerun alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import optviz
+from optviz import app_state as state
+from optviz.i18n import normalise
+
+from . import ui
+
+#: The route, under the app's own path (the browser resolves it against the page's base URL).
+ROUTE = "optviz/preview"
+#: The live charts the payload redraws, in its order (the Playground's first screen).
+CHARTS = ("pg.chart.space", "pg.chart.loss")
+LOGGER = logging.getLogger("optviz.preview")
+
+
+# --- what the first screen shows (the page and the route build it the same way) -----------------------
+def within_budget(
+    config: state.PlaygroundConfig, problem: optviz.Problem
+) -> tuple[state.PlaygroundConfig, Any]:
+    """``config`` with no more steps than optviz.budget allows for it, and the budget's message (or None)."""
+    steps, over = state.budget_steps(
+        config.steps,
+        getattr(problem, "n", None),
+        config.batch_size,
+        formula_nodes=getattr(problem, "nodes", 0),
+        optimizers=[config.optimizer],
+    )
+    return (config if over is None else state.with_changes(config, steps=steps)), over
+
+
+def run_window(trace: optviz.Trace, problem: optviz.Problem) -> tuple[Any, bool]:
+    """The parameter-space window that shows the run's path, and whether the contours' log loss had to be
+    shifted to be drawn (the loss reaches 0 or below in it)."""
+    from optviz.plots import space
+
+    window = space.plot_window(problem, trace.params)
+    return window, space.log_loss(problem, window, 40).shift
+
+
+def first_screen_figures(
+    trace: optviz.Trace, cursor: int, window: Any, presentation: bool, language: str
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The first screen's path and loss figures and the path chart's toolbar (built once: ui.of_run)."""
+    from optviz.plots import curves, space
+
+    # a click on the chart sets the start (the page's start_on_click)
+    # no in-chart Play or frame slider: the step cursor below plays every view at once
+    space_fig = space.path_figure(
+        trace, cursor, window=window, frames=0, presentation=presentation, clickable=True, lang=language
+    )
+    loss_fig = curves.loss_figure(trace, cursor, presentation=presentation, lang=language)
+    if presentation:  # both charts above the fold of a 1280 x 720 projector
+        ui.fit_height(space_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+        ui.fit_height(loss_fig, ui.PRESENT_FIRST_SCREEN_HEIGHT)
+    return space_fig, loss_fig, ui.chart_config(space_fig)
+
+
+def first_screen_payload(query: Mapping[str, str | list[str]]) -> bytes | None:
+    """The first screen's charts for the Playground link ``query`` (with its ``lang`` and ``present``), as
+    the live charts take them: one line of JSON (each chart's toolbar and height), then one line per
+    figure (``CHARTS``' order). None where only the page can draw it: a visitor's own problem, or a
+    problem or run the page reports as bad. Costs what the link's page run costs, no more (the budget)."""
+    lang = normalise(_last(query.get("lang")))
+    present = _last(query.get("present")) == "true"
+    config, _ = state.parse_playground(query)
+    if config.problem not in optviz.PROBLEMS:
+        return None
+    try:
+        problem = ui.cached_problem(config.problem, config.problem_params)
+        config, _ = within_budget(config, problem)
+        trace = ui.cached_run(
+            config.optimizer, config.problem, config.problem_params, **state.run_kwargs(config)
+        )
+    except ValueError:
+        return None
+    cursor = trace.k if config.cursor is None else min(int(config.cursor), trace.k)
+    window = ui.of_run(run_window, trace, problem)[0]
+    space_fig, loss_fig, space_config = ui.of_run(first_screen_figures, trace, cursor, window, present, lang)
+    from .livechart import figure_data
+
+    figures = [figure_data(space_fig), figure_data(loss_fig)]
+    head = {"configs": [space_config, ui.CHART_CONFIG], "heights": [height for _, height in figures]}
+    return b"\n".join([json.dumps(head).encode(), *(figure for figure, _ in figures)])
+
+
+def read_payload(raw: bytes) -> tuple[dict[str, Any], list[str]]:
+    """``first_screen_payload`` read back: its head and the figures' JSON (what preview.js does)."""
+    head, *figures = raw.split(b"\n")
+    return json.loads(head), [f.decode() for f in figures]
+
+
+def _last(value: str | list[str] | None) -> str | None:
+    if isinstance(value, list):
+        return value[-1] if value else None
+    return value
+
+
+# --- the route ----------------------------------------------------------------------------------------
+async def endpoint(request: Any) -> Any:
+    """``GET /optviz/preview``: 200 with the payload, or 204 (nothing to draw: the rerun will). Never a
+    traceback: an unexpected error is logged and answered 204."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import Response
+
+    query: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        query.setdefault(key, []).append(value)
+    try:
+        body = await run_in_threadpool(first_screen_payload, query)  # the event loop keeps serving
+    except Exception:
+        LOGGER.exception("preview failed for %s", request.url.path)
+        body = None
+    if body is None:
+        return Response(status_code=204, headers={"Cache-Control": "no-store"})
+    return Response(body, media_type="application/octet-stream", headers={"Cache-Control": "no-store"})
+
+
+def routes() -> list[Any]:
+    """The app's own routes, for ``st.App(..., routes=routes())``."""
+    from starlette.routing import Route
+
+    return [Route("/" + ROUTE, endpoint, methods=["GET"])]
+
+
+# --- the browser's side -------------------------------------------------------------------------------
+_COMPONENT: Any = None
+
+
+def css_class(key: str) -> str:
+    """The class Streamlit gives the element of ``key``: 'st-key-' and the key, [^a-zA-Z0-9_-] as '-'."""
+    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def preview_sliders(
+    key: str,
+    query: Mapping[str, str],
+    sliders: Mapping[str, tuple[str, dict[str, Any] | None]],
+    charts: Sequence[str] = CHARTS,
+) -> None:
+    """Let every slider of ``sliders`` (widget key -> (its link parameter, ``ui.slider_spec``)) redraw
+    ``charts`` through the route as soon as it moves: ``query`` is the page's link (with the app-wide
+    parameters), to which the browser adds the slider's new value."""
+    global _COMPONENT
+    import streamlit as st
+
+    if _COMPONENT is None:
+        _COMPONENT = st.components.v2.component(
+            "optviz_preview",
+            html="",
+            isolate_styles=False,  # in the page's DOM: it finds the sliders and charts by their key's class
+            js=(Path(__file__).with_name("preview.js")).read_text(encoding="utf-8"),
+        )
+    data = {
+        "route": ROUTE,
+        "query": dict(query),
+        "sliders": {css_class(k): {"name": name, **spec} for k, (name, spec) in sliders.items() if spec},
+        "charts": [css_class(k) for k in charts],
+    }
+    _COMPONENT(key=key, data=data)
