@@ -1,6 +1,6 @@
 """Slider change -> redrawn chart, in a real browser: p50/p95 over 20 changes (goal: p50 <= 150 ms).
 
-Starts ``streamlit run app.py`` on a free loopback port, opens the Playground in Debian's Chromium,
+Starts ``streamlit run serve.py`` on a free loopback port, opens the Playground in Debian's Chromium,
 and moves the learning_rate and beta1 sliders in turn, one notch at a time with the keyboard, so no
 run comes from the cache. Each latency is the time from the key press to the first animation frame
 in which the parameter-space chart holds different data and is shown: a chart Streamlit has just

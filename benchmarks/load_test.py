@@ -17,7 +17,7 @@ run that did not finish successfully, a timeout or a dropped connection. This me
 redrawn chart, errors are exception boxes and timeouts), where 30 tabs drawing charts on two cores
 dominate the numbers.
 
-Targets: by default one plain ``streamlit run app.py`` (no proxy). ``--replicas N`` starts the
+Targets: by default one plain ``streamlit run serve.py`` (no proxy). ``--replicas N`` starts the
 deployment of ``deploy/`` instead (nginx in front of N replicas, on free loopback ports) and reports
 the RSS of every replica and how many websockets each one served; ``--replicas 1,2`` runs the same
 load against 1 and then 2 replicas and prints the throughput ratio. ``--base URL`` targets a server

@@ -1,4 +1,4 @@
-"""Start the app exactly like ``python -m streamlit run app.py ...``, with two test instruments inside the
+"""Start the app exactly like ``python -m streamlit run serve.py ...``, with two test instruments inside the
 server process (used only by tests/e2e/test_hardening.py, never by the app):
 
 - an audit hook (``sys.addaudithook``) that appends to ``$OPTVIZ_AUDIT_LOG`` one line per file the
@@ -8,7 +8,7 @@ server process (used only by tests/e2e/test_hardening.py, never by the app):
 - a crash switch: a run of exactly ``CRASH_STEPS`` steps makes ``optviz.explain.diagnose`` raise, so a
   test can open a page that fails inside its body without depending on any real bug.
 
-Usage: ``python tests/e2e/audited_server.py run app.py --server.port ...``.
+Usage: ``python tests/e2e/audited_server.py run serve.py --server.port ...``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: ``streamlit run app.py`` on a free loopback port, and Debian's Chromium.
+"""Real-browser fixtures: ``streamlit run serve.py`` on a free loopback port, and Debian's Chromium.
 
 The server starts once per session and is waited for on ``/_stcore/health``. Browsers are never
 downloaded: Playwright drives ``/usr/bin/chromium`` (``.ci/run`` installs it with apt-get); without
