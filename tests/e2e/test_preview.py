@@ -125,3 +125,32 @@ def test_without_the_route_the_rerun_redraws_the_charts(page, server):
     lr = float(_lr(page))
     assert lr < 0.01
     assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))
+
+
+#: Each live chart's Plotly.react (start, end) and every animation frame, from the page's clock.
+DRAWS_JS = """() => { window.__draws = []; window.__frames = [];
+  const P = window.Plotly, react = P.react;
+  P.react = function (gd, ...rest) {
+    const key = (gd.closest('[class*="st-key-pg-chart-"]').className.match(/st-key-(pg-chart-\\w+)/) || [])[1];
+    const began = performance.now(), drawn = react.call(this, gd, ...rest);
+    window.__draws.push([key, began, performance.now()]); return drawn; };
+  const tick = (t) => { window.__frames.push(performance.now()); requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); }"""
+
+
+def test_a_notch_shows_the_path_chart_before_the_other_charts_are_drawn(page, server):
+    """One chart redrawn per frame, the path chart first: drawn in one task, the charts after it kept it
+    off the screen until the last was done."""
+    open_app(page, server + "/")
+    wait_idle(page)
+    page.evaluate(DRAWS_JS)
+    before = chart_digest(page.locator(SPACE))
+    page.locator(LR).focus()
+    page.keyboard.press("ArrowRight")
+    wait_chart_change(page, SPACE, before, shown=True)
+    wait_idle(page)
+    draws, frames = page.evaluate("() => [window.__draws, window.__frames]")
+    keys = [key for key, _, _ in draws]
+    assert keys[0] == "pg-chart-space" and "pg-chart-loss" in keys, keys
+    for (_, _, done), (_, began, _) in zip(draws, draws[1:]):
+        assert any(done <= f <= began for f in frames), "a frame between two charts' redraws"
