@@ -29,7 +29,7 @@ from webui import ui
 from webui.click import start_on_click
 from webui.cursor import step_cursor, stored_step
 from webui.livechart import live_chart
-from webui.preview import first_screen_figures, preview_sliders, run_window, within_budget
+from webui.preview import first_screen_figures, preview_sliders, run_window, within_budget, yield_to_previews
 from webui.shell import (
     LANG_KEY,
     PRESENT_KEY,
@@ -311,6 +311,7 @@ def body(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
 
 def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     """The page body (``body``)."""
+    yield_to_previews()  # the browser is waiting for the preview of this very change, if any
     early = early_first_screen()
     if early is not None:
         ui.head_start()  # the path and loss charts are drawn before the rest arrives

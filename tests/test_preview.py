@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -108,7 +109,9 @@ def get(params) -> tuple[int, dict[str, str], bytes]:
     assert route.path == "/" + preview.ROUTE and route.methods >= {"GET"}
     scope = {"type": "http", "method": "GET", "path": route.path, "headers": [],
              "query_string": urlencode(params).encode()}  # fmt: skip
-    response = asyncio.run(route.endpoint(Request(scope)))
+    # on a thread of its own: a test process that drove Playwright's sync API has an event loop running
+    with ThreadPoolExecutor(1) as pool:
+        response = pool.submit(asyncio.run, route.endpoint(Request(scope))).result()
     return response.status_code, dict(response.headers), bytes(response.body)
 
 
@@ -161,3 +164,45 @@ def test_a_payload_figure_is_the_live_charts_bytes():
     window = ui.of_run(preview.run_window, trace, problem)[0]
     space_fig, loss_fig, _ = ui.of_run(preview.first_screen_figures, trace, trace.k, window, False, "en")
     assert raw.split(b"\n")[1:] == [figure_data(space_fig)[0], figure_data(loss_fig)[0]]
+
+
+def test_a_rerun_waits_for_the_previews_already_being_computed(monkeypatch):
+    """A slider's preview and its rerun start together; the rerun lets the preview (which the browser is
+    waiting for) finish first, for at most YIELD_S, and never waits for a preview asked after it."""
+    import threading
+    import time
+
+    gates: dict[str, threading.Event] = {}
+    monkeypatch.setattr(preview, "first_screen_payload", lambda query: gates[query["id"]].wait(5) and None)
+
+    def start(name: str) -> threading.Thread:
+        gates[name] = threading.Event()
+        before = len(preview._RUNNING)
+        thread = threading.Thread(target=preview._computed, args=({"id": name},))
+        thread.start()
+        while len(preview._RUNNING) == before:
+            time.sleep(0.001)
+        return thread
+
+    def timed_yield() -> float:
+        began = time.perf_counter()
+        preview.yield_to_previews()
+        return time.perf_counter() - began
+
+    assert timed_yield() < 0.01  # none running: no wait
+    earlier = start("earlier")
+    waited: list[float] = []
+    rerun = threading.Thread(target=lambda: waited.append(timed_yield()))
+    rerun.start()
+    time.sleep(0.01)
+    later = start("later")  # asked after the rerun began to wait: it must not hold it
+    time.sleep(0.02)
+    gates["earlier"].set()
+    rerun.join(5)
+    assert 0.025 <= waited[0] < preview.YIELD_S  # until the earlier preview was done
+    assert (
+        timed_yield() >= 0.9 * preview.YIELD_S
+    )  # "later" still runs: a new rerun waits, but no longer than this
+    gates["later"].set()
+    earlier.join(5), later.join(5)
+    assert not preview._RUNNING

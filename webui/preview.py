@@ -13,9 +13,12 @@ exist: the request fails and the page works as before, on its rerun alone.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -116,23 +119,59 @@ def _last(value: str | list[str] | None) -> str | None:
 
 
 # --- the route ----------------------------------------------------------------------------------------
+#: Previews being computed now (ids), and the condition a rerun waits on (``yield_to_previews``).
+_RUNNING: set[int] = set()
+_CHANGED = threading.Condition()
+_NEXT_ID = itertools.count()
+#: How long a Playground rerun waits at most for the previews already being computed (seconds).
+YIELD_S = 0.1
+
+
+def yield_to_previews() -> None:
+    """Wait (at most ``YIELD_S``) for the previews being computed when this is called: a slider's preview
+    and its rerun start within ~20 ms of each other, and sharing the GIL both finish late, the preview
+    that the browser is waiting for included. Previews asked later do not hold the caller."""
+    with _CHANGED:
+        earlier = set(_RUNNING)
+        _CHANGED.wait_for(lambda: not (earlier & _RUNNING), timeout=YIELD_S)
+
+
+def _computed(query: Mapping[str, str | list[str]]) -> bytes | None:
+    """``first_screen_payload(query)``, counted among the previews being computed."""
+    me = next(_NEXT_ID)
+    with _CHANGED:
+        _RUNNING.add(me)
+    try:
+        return first_screen_payload(query)
+    finally:
+        with _CHANGED:
+            _RUNNING.discard(me)
+            _CHANGED.notify_all()
+
+
 async def endpoint(request: Any) -> Any:
     """``GET /optviz/preview``: 200 with the payload, or 204 (nothing to draw: the rerun will). Never a
     traceback: an unexpected error is logged and answered 204."""
     from starlette.concurrency import run_in_threadpool
     from starlette.responses import Response
 
+    began = time.perf_counter()
     query: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         query.setdefault(key, []).append(value)
     try:
-        body = await run_in_threadpool(first_screen_payload, query)  # the event loop keeps serving
+        body = await run_in_threadpool(_computed, query)  # the event loop keeps serving
     except Exception:
         LOGGER.exception("preview failed for %s", request.url.path)
         body = None
+    # the server's part of the wait, for the browser's timing tools (Server-Timing)
+    headers = {
+        "Cache-Control": "no-store",
+        "Server-Timing": f"preview;dur={(time.perf_counter() - began) * 1e3:.1f}",
+    }
     if body is None:
-        return Response(status_code=204, headers={"Cache-Control": "no-store"})
-    return Response(body, media_type="application/octet-stream", headers={"Cache-Control": "no-store"})
+        return Response(status_code=204, headers=headers)
+    return Response(body, media_type="application/octet-stream", headers=headers)
 
 
 def routes() -> list[Any]:
