@@ -21,7 +21,8 @@ for runs of 300 and 10,000 steps, beside one learning-rate notch on the same pag
 so the ratio of the two is measured in one process; then the Networks page's cursor (its stars on the
 loss slice) for runs of 300 and 2,000 steps.
 
-``--against REF`` measures slider notches on this checkout and on commit REF side by side (two servers,
+``--against REF`` measures slider notches (with ``--switch``: optimizer switches) on this checkout and on
+commit REF side by side (two servers,
 ``--rounds`` rounds of ``--changes`` notches on each in turn): this machine's speed drifts by a fifth
 within an hour, more than most changes it is meant to show.
 
@@ -178,7 +179,8 @@ def notch_latencies(
 
 
 def against(args) -> None:
-    """Slider notches on this checkout and on commit ``args.against`` side by side: two servers at once,
+    """Slider notches (or, with ``--switch``, optimizer switches) on this checkout and on commit
+    ``args.against`` side by side: two servers at once,
     one browser, ``args.rounds`` rounds of ``args.changes`` notches on each in turn (a fresh page each
     round), so both see the machine's same drift."""
     import tempfile
@@ -198,12 +200,15 @@ def against(args) -> None:
         for _ in range(args.rounds):
             for name, base in bases.items():
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                seen[name] += notch_latencies(page, f"{base}/?{args.url}", args.changes, args.back_to_back)[0]
+                url = f"{base}/?{args.url}"
+                if args.switch:
+                    seen[name] += switch_latency(page, url, args.changes)
+                else:
+                    seen[name] += notch_latencies(page, url, args.changes, args.back_to_back)[0]
                 page.close()
         browser.close()
-    print(
-        f"slider change -> redrawn chart, {args.rounds} rounds of {args.changes} changes per tree, in turn:"
-    )
+    what = "optimizer switch -> redrawn path chart" if args.switch else "slider change -> redrawn chart"
+    print(f"{what}, {args.rounds} rounds of {args.changes} changes per tree, in turn:")
     for name, latencies in seen.items():
         print(
             f"  {name:>14}: p50 {statistics.median(latencies):4.0f} ms   p95 {percentile(latencies, 0.95):4.0f} ms"
@@ -223,6 +228,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="with --against: rounds per tree")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    if args.against:
+        against(args)
+        return
 
     if args.switch:
         with running_server() as (base, _), sync_playwright() as pw:
@@ -248,10 +257,6 @@ def main() -> None:
             for steps in (300, 2_000):
                 cursor_latency(page, f"{base}/networks?steps={steps}", args.changes, steps, page_key="net")
             browser.close()
-        return
-
-    if args.against:
-        against(args)
         return
 
     with running_server() as (base, _), sync_playwright() as pw:
