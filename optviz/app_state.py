@@ -224,6 +224,21 @@ def default_hparams(optimizer: str, problem: str | None = None) -> dict[str, flo
     return values
 
 
+def carried_learning_rate(old: str, new: str, value: Any, problem: str | None = None) -> float | None:
+    """The learning rate an optimizer switch from ``old`` (set to ``value``) to ``new`` gives ``new``, or
+    None when ``new`` keeps its own: comparing two optimizers changes one thing at a time, but an
+    untouched page default is not a choice (Adam's 0.01 would make SGD diverge on Rosenbrock), and a
+    rate outside ``new``'s range is not carried."""
+    if old not in OPTIMIZERS or new not in OPTIMIZERS or old == new:
+        return None
+    param = {p.name: p for p in OPTIMIZERS[new].hparams}.get("learning_rate")
+    if param is None or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if value == default_hparams(old, problem).get("learning_rate") or not param.low <= value <= param.high:
+        return None
+    return float(value)
+
+
 def hparam_names() -> set[str]:
     """Every hyperparameter name a link may carry: the optimizers' and the modifiers' ('lookahead.k')."""
     return {p.name for o in OPTIMIZERS.values() for p in o.hparams} | {

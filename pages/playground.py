@@ -295,6 +295,20 @@ def preview_controls(c: ui.PlaygroundControls, spec: Any) -> dict[str, tuple[str
     return {key: (name, ui.slider_spec(param, key)) for key, name, param in params}
 
 
+def kept_hparams(problem_key: str) -> dict[str, dict[str, float]]:
+    """For each optimizer, the hyperparameters this page keeps at something other than their defaults
+    for ``problem_key`` (what a switch to it shows: ``webui.preview.switched_query``)."""
+    held, out = ui.stores(), {}
+    for key in optviz.OPTIMIZERS:
+        if "-" in key:  # a modifier chain: the select offers optimizers, its toggles the modifiers
+            continue
+        for name, default in state.default_hparams(key, problem_key).items():
+            value = held.get(f"{P}hp.{key}.{name}")
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value != default:
+                out.setdefault(key, {})[name] = value
+    return out
+
+
 def step_cursor_value(trace: optviz.Trace) -> int:
     """The step the cursor stands on (the last step unless the person moved it)."""
     return trace.k if trace.k < 1 else stored_step(P + "cursor", trace.k)
@@ -377,7 +391,10 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     encoded = state.encode_playground(config)
     ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
     if spec is not None and not typed:  # a slider's move redraws the first screen at once (webui/preview.py)
-        preview_sliders(P + "preview", {**encoded, **app_params()}, preview_controls(c, spec))
+        preview_sliders(
+            P + "preview", {**encoded, **app_params()}, preview_controls(c, spec),
+            switch=(P + "opt", ui.optimizer_labels(lang), kept_hparams(problem_key)),
+        )  # fmt: skip
 
     # --- summary and explanations ---------------------------------------------------------------------
     # one row of four (a horizontal container is one element: four columns were five, and every element

@@ -206,3 +206,39 @@ def test_a_rerun_waits_for_the_previews_already_being_computed(monkeypatch):
     gates["later"].set()
     earlier.join(5), later.join(5)
     assert not preview._RUNNING
+
+
+def _switch_query(data: dict, optimizer: str) -> dict[str, str]:
+    """What preview.js asks on a click on ``optimizer`` in the select (its data from the page)."""
+    query = {**data["query"], preview.SWITCH: optimizer}
+    query.update({preview.KEPT + k: str(v) for k, v in data["switch"]["kept"].get(optimizer, {}).items()})
+    return query
+
+
+@pytest.mark.parametrize(
+    "link, visit, to",
+    [
+        ({}, None, "sgd"),  # the page default's learning rate is not carried
+        ({"learning_rate": "0.02"}, None, "sgd"),  # a chosen one is
+        ({"opt": "lookahead-adam", "learning_rate": "0.02", "lookahead.k": "7"}, None, "adamw"),
+        ({"problem": "rosenbrock"}, ("adamw", "beta2", 0.99), "adamw"),  # kept from an earlier visit
+        ({"learning_rate": "7"}, None, "sgd"),  # outside SGD's range: not carried
+    ],
+)
+def test_a_switch_previews_the_settings_the_page_then_shows(link, visit, to):
+    at = open_page("playground", **link)
+    if visit is not None:  # the person set one of another optimizer's values, then came back
+        optimizer, name, value = visit
+        back = at.selectbox(key="pg.opt").value
+        at.selectbox(key="pg.opt").set_value(optimizer).run()
+        at.select_slider(key=f"pg.hp.{optimizer}.{name}").set_value(value).run()
+        at.selectbox(key="pg.opt").set_value(back).run()
+    data = component_data(at, "pg.preview")
+    assert set(data["switch"]["labels"]) == set(at.selectbox(key="pg.opt").options)  # the labels it shows
+    asked = preview.switched_query(_switch_query(data, to))
+    at.selectbox(key="pg.opt").set_value(to).run()
+    assert not at.exception
+    shown = component_data(at, "pg.preview")["query"]
+    assert state.parse_playground(asked)[0] == state.parse_playground(shown)[0]
+    memo.clear_all()
+    assert preview.first_screen_payload(_switch_query(data, to)) == preview.first_screen_payload(shown)

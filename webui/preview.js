@@ -1,6 +1,7 @@
 // optviz preview: a slider's new position redraws the first screen's charts straight from the server's
 // /optviz/preview route, before Streamlit's rerun (which then finds them drawn: webui/preview.py).
 // One request in flight per page; positions passed over while it runs are skipped, the latest is sent next.
+// A click on an optimizer in the select does the same for the switch (webui/preview.py switched_query).
 function state() {
   return window.__optvizPreview || (window.__optvizPreview = { data: null, busy: false, next: null, asked: {} });
 }
@@ -80,12 +81,29 @@ function onMoves(records) {
   }
 }
 
+// A click on an option of the optimizer select (its list opens in a popover, outside the widget)
+function onClick(event) {
+  const s = state();
+  const sw = s.data && s.data.switch;
+  const option = event.target instanceof Element && event.target.closest('[role="option"]');
+  if (!sw || !option || !document.querySelector(`.${sw.select} [aria-expanded="true"]`)) return;
+  const key = sw.labels[option.textContent.trim()];
+  if (!key) return;
+  const query = Object.assign({}, s.data.query, { switch: key });
+  for (const [name, value] of Object.entries(sw.kept[key] || {})) query["kept." + name] = String(value);
+  send(s, query);
+}
+
 export default function (component) {
   const s = state();
   const query = JSON.stringify(component.data.query);
   if (query !== s.query) s.asked = {};  // the page now shows a newer link
   s.query = query;
   s.data = component.data;
+  if (!s.clicks) {
+    s.clicks = true;
+    document.addEventListener("click", onClick, true);
+  }
   if (!s.observer) {
     s.observer = new MutationObserver(onMoves);
     s.observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });

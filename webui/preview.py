@@ -26,6 +26,7 @@ from typing import Any
 import optviz
 from optviz import app_state as state
 from optviz.i18n import normalise
+from optviz.optimizers.modifiers import composite_key, is_composite, split_key
 
 from . import ui
 
@@ -78,11 +79,42 @@ def first_screen_figures(
     return space_fig, loss_fig, ui.chart_config(space_fig)
 
 
+#: An optimizer switch asked of the route: ``switch=<optimizer>`` and, for each of its hyperparameters the
+#: page keeps at something other than its default, ``kept.<name>=<value>``.
+SWITCH, KEPT = "switch", "kept."
+
+
+def switched_query(query: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
+    """The link the Playground shows after its optimizer select switches ``query``'s optimizer to
+    ``query["switch"]`` (``query`` itself without a switch): the new optimizer's hyperparameters are its
+    defaults for the problem or the values the page kept for it, and the learning rate carried as the
+    page's switch carries it (``carried_learning_rate``); its modifiers and everything else stay."""
+    out = {k: list(v) if isinstance(v, list) else [v] for k, v in query.items()}
+    new = _last(out.pop(SWITCH, None))
+    kept = {k[len(KEPT) :]: _last(out.pop(k)) for k in list(out) if k.startswith(KEPT)}
+    if new not in optviz.OPTIMIZERS or is_composite(new):
+        return out
+    config, _ = state.parse_playground(out)
+    modifiers, old = split_key(config.optimizer)
+    hparams: dict[str, Any] = state.default_hparams(new, config.problem)
+    hparams.update({name: kept[name] for name in hparams if kept.get(name) is not None})
+    carried = state.carried_learning_rate(old, new, config.hparams.get("learning_rate"), config.problem)
+    if carried is not None and "learning_rate" in hparams:
+        hparams["learning_rate"] = carried
+    for name in optviz.OPTIMIZERS[old].hparam_names:
+        out.pop(name, None)
+    out["opt"] = [composite_key(new, modifiers)]
+    out.update({name: [str(value)] for name, value in hparams.items()})  # parse_playground checks them
+    return out
+
+
 def first_screen_payload(query: Mapping[str, str | list[str]]) -> bytes | None:
-    """The first screen's charts for the Playground link ``query`` (with its ``lang`` and ``present``), as
-    the live charts take them: one line of JSON (each chart's toolbar and height), then one line per
-    figure (``CHARTS``' order). None where only the page can draw it: a visitor's own problem, or a
-    problem or run the page reports as bad. Costs what the link's page run costs, no more (the budget)."""
+    """The first screen's charts for the Playground link ``query`` (with its ``lang`` and ``present``; an
+    optimizer switch: ``switched_query``), as the live charts take them: one line of JSON (each chart's
+    toolbar and height), then one line per figure (``CHARTS``' order). None where only the page can draw
+    it: a visitor's own problem, or a problem or run the page reports as bad. Costs what the link's page
+    run costs, no more (the budget)."""
+    query = switched_query(query)
     lang = normalise(_last(query.get("lang")))
     present = _last(query.get("present")) == "true"
     config, _ = state.parse_playground(query)
@@ -195,10 +227,13 @@ def preview_sliders(
     query: Mapping[str, str],
     sliders: Mapping[str, tuple[str, dict[str, Any] | None]],
     charts: Sequence[str] = CHARTS,
+    switch: tuple[str, Mapping[str, str], Mapping[str, Mapping[str, float]]] | None = None,
 ) -> None:
     """Let every slider of ``sliders`` (widget key -> (its link parameter, ``ui.slider_spec``)) redraw
     ``charts`` through the route as soon as it moves: ``query`` is the page's link (with the app-wide
-    parameters), to which the browser adds the slider's new value."""
+    parameters), to which the browser adds the slider's new value. ``switch``: the optimizer select's
+    widget key, its options' labels (label -> optimizer) and the hyperparameters the page keeps for
+    each optimizer (``KEPT``): a click on an option redraws the charts of the switch."""
     global _COMPONENT
     import streamlit as st
 
@@ -215,4 +250,7 @@ def preview_sliders(
         "sliders": {css_class(k): {"name": name, **spec} for k, (name, spec) in sliders.items() if spec},
         "charts": [css_class(k) for k in charts],
     }
+    if switch is not None:
+        select, labels, kept = switch
+        data["switch"] = {"select": css_class(select), "labels": dict(labels), "kept": dict(kept)}
     _COMPONENT(key=key, data=data)

@@ -26,7 +26,13 @@ from urllib.parse import urlencode, urljoin
 import streamlit as st
 
 import optviz
-from optviz.app_state import ParseWarning, PlaygroundConfig, default_hparams, optimizers_by_family
+from optviz.app_state import (
+    ParseWarning,
+    PlaygroundConfig,
+    carried_learning_rate,
+    default_hparams,
+    optimizers_by_family,
+)
 from optviz.i18n import t, tr
 from optviz.optimizers.modifiers import split_key
 from optviz.plots import style
@@ -457,6 +463,12 @@ def optimizer_label(key: str, lang: str) -> str:
     return f"{family_label(opt.family, lang)} · {tr(opt.name, lang)}"
 
 
+@functools.lru_cache(maxsize=8)
+def optimizer_labels(lang: str) -> dict[str, str]:
+    """The optimizer select's options by label (label -> optimizer), as ``optimizer_select`` shows them."""
+    return {optimizer_label(k, lang): k for k in optimizers_by_family()}
+
+
 def optimizer_select(
     key: str,
     lang: str,
@@ -615,14 +627,10 @@ def carry_learning_rate(prefix: str, old: str, new: str, problem: str) -> None:
     not a choice: then ``new`` keeps its own (Adam's 0.01 would make SGD diverge on Rosenbrock)."""
     if old not in optviz.OPTIMIZERS or new not in optviz.OPTIMIZERS or old == new:
         return
-    old_default = default_hparams(old, problem).get("learning_rate")
-    value = get_value(f"{prefix}hp.{old}.learning_rate", old_default)
-    param = {p.name: p for p in optviz.OPTIMIZERS[new].hparams}.get("learning_rate")
-    if param is None or not isinstance(value, (int, float)) or value == old_default:
-        return
-    if not param.low <= value <= param.high:
-        return
-    set_values({f"{prefix}hp.{new}.learning_rate": float(value)})
+    value = get_value(f"{prefix}hp.{old}.learning_rate", default_hparams(old, problem).get("learning_rate"))
+    carried = carried_learning_rate(old, new, value, problem)  # the preview's switch reads the same rule
+    if carried is not None:
+        set_values({f"{prefix}hp.{new}.learning_rate": carried})
 
 
 def follow_scene_defaults(prefix: str, optimizer: str, old: str, new: str, slot: str | None = None) -> None:

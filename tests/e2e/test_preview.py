@@ -12,7 +12,7 @@ import numpy as np
 import optviz
 from optviz import app_state
 
-from .browser import chart_digest, key_selector, open_app, wait_chart_change, wait_idle
+from .browser import chart_digest, key_selector, open_app, open_select, wait_chart_change, wait_idle
 
 SPACE, LOSS = (key_selector(f"pg.chart.{name}") for name in ("space", "loss"))
 LR = key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]'
@@ -154,3 +154,35 @@ def test_a_notch_shows_the_path_chart_before_the_other_charts_are_drawn(page, se
     assert keys[0] == "pg-chart-space" and "pg-chart-loss" in keys, keys
     for (_, _, done), (_, began, _) in zip(draws, draws[1:]):
         assert any(done <= f <= began for f in frames), "a frame between two charts' redraws"
+
+
+def test_a_click_on_another_optimizer_redraws_the_first_screen_before_the_rerun(page, server):
+    """The optimizer select: the switch's run (SGD, carrying the learning rate the person chose) is drawn
+    from the route while the rerun is held back, and the rerun brings the same figures."""
+    stream = HeldStream(page)
+    open_app(page, server + "/?learning_rate=0.05")
+    wait_idle(page)
+    before = {chart: chart_digest(page.locator(chart)) for chart in (SPACE, LOSS)}
+    options = open_select(page, "pg.opt")
+    page.keyboard.type("SGD")
+    option = options.filter(has_text=re.compile(r"(^|· )SGD$")).first
+    option.wait_for()
+    stream.held = True
+    with page.expect_response(
+        lambda r: "/optviz/preview?" in r.url and "switch=sgd" in r.url and r.status == 200
+    ):
+        option.click()
+    for chart in (SPACE, LOSS):
+        wait_chart_change(page, chart, before[chart], shown=True)
+    assert stream.waiting, "the rerun was on its way"
+    config = app_state.with_changes(app_state.default_config(), optimizer="sgd",
+                                    hparams={**app_state.default_hparams("sgd", "linear_regression"), "learning_rate": 0.05})  # fmt: skip
+    trace = optviz.run("sgd", app_state.build_problem(config), **app_state.run_kwargs(config))
+    assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), trace.params[-1].astype(np.float32))
+    previewed = {chart: page.locator(chart).evaluate(FIGURE_JS) for chart in (SPACE, LOSS)}
+    stream.release()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('opt') === 'sgd'")
+    wait_idle(page)
+    assert _lr(page) == "0.05"  # carried: the person's choice, not Adam's page default
+    for chart in (SPACE, LOSS):
+        assert page.locator(chart).evaluate(FIGURE_JS) == previewed[chart]
