@@ -12,7 +12,10 @@ before per change (``--values new``).
 Prints, per tree, the median of the script runs' CPU and the median over blocks of the server process's
 CPU per change (/proc: the runs plus the event loop's serialization and websocket sends), and the ratios.
 
-    python benchmarks/ab_rerun.py --against 3082c50 [--rounds 6] [--changes 20] [--values six|new]
+With ``--preview`` each change also asks the Playground's preview route for the new value first, as the
+browser does (a tree without the route answers 404): /proc then counts everything a browser's change costs.
+
+    python benchmarks/ab_rerun.py --against 3082c50 [--rounds 6] [--changes 20] [--values six|new] [--preview]
 """
 
 from __future__ import annotations
@@ -49,13 +52,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--changes", type=int, default=20, help="changes per block")
     parser.add_argument("--values", choices=("six", "new"), default="six")
+    parser.add_argument(
+        "--preview", action="store_true", help="each change also asks the preview route, as a browser does"
+    )
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         other = unpack(args.against, Path(stack.enter_context(tempfile.TemporaryDirectory())))
         sessions = {}
         for name, root in ((args.against, other), ("this checkout", ROOT)):
             base, proc, runs_log = stack.enter_context(timed_server(root))
-            sessions[name] = RateSession(base, proc.pid, runs_log, new=args.values == "new")
+            sessions[name] = RateSession(
+                base, proc.pid, runs_log, new=args.values == "new", preview=args.preview
+            )
         asyncio.run(measure(sessions, args.rounds, args.changes))
     print(f"{args.rounds} blocks of {args.changes} learning-rate changes per server, values: {args.values}")
     for name, s in sessions.items():

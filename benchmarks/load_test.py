@@ -348,9 +348,12 @@ class RateSession:
     per change over each block (/proc)."""
 
     KEY = "pg.hp.adam.learning_rate"
+    #: ``preview``: also ask, as the browser does ~15 ms before its rerun, the Playground's preview route
+    #: for the new value (a tree without the route answers 404), so /proc counts what a browser costs.
+    PREVIEW_LEAD_S = 0.015
 
-    def __init__(self, base: str, pid: int, runs_log: Path, *, new: bool) -> None:
-        self.base, self.pid, self.runs_log, self.new = base, pid, runs_log, new
+    def __init__(self, base: str, pid: int, runs_log: Path, *, new: bool, preview: bool = False) -> None:
+        self.base, self.pid, self.runs_log, self.new, self.preview = base, pid, runs_log, new, preview
         self.changes = 0
         self.walls: list[float] = []
         self.runs: list[float] = []
@@ -372,12 +375,35 @@ class RateSession:
         i, options = self.changes, self.options
         pick = options[(self.start - 6 + i) % len(options)] if self.new else options[self.start + (i % 6) - 3]
         value = WidgetState(id=self.answer["element"].id, string_array_value={"data": [pick]})
+        asked = None
+        if self.preview:
+            asked = asyncio.create_task(asyncio.to_thread(self._preview, float(pick)))
+            await asyncio.sleep(self.PREVIEW_LEAD_S)
         self.answer = await ws_rerun(
             self.ws, self.answer["query"], [value], self.KEY, self.answer["fragment"]
         )
         assert self.answer["status"] in FINISHED and not self.answer["exceptions"], self.answer
+        if asked is not None:
+            assert await asked in (200, 404)
         self.changes += 1
         await asyncio.sleep(0.02)  # the server's last sends after the run's end
+
+    def _preview(self, learning_rate: float) -> int:
+        """GET the preview of the default page with ``learning_rate``: its HTTP status."""
+        import urllib.error
+        import urllib.request
+        from urllib.parse import urlencode
+
+        from optviz import app_state
+
+        query = {**app_state.encode_playground(app_state.default_config()), "lang": "en"}
+        query["learning_rate"] = repr(learning_rate)
+        try:
+            with urllib.request.urlopen(f"{self.base}/optviz/preview?{urlencode(query)}", timeout=30) as r:
+                r.read()
+                return r.status
+        except urllib.error.HTTPError as error:
+            return error.code
 
     async def block(self, changes: int) -> None:
         """``changes`` changes, measured."""
