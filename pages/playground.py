@@ -390,12 +390,6 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     url = state.playground_url(config)
     encoded = state.encode_playground(config)
     ui.sync_query_params(encoded, state.is_managed_key, remember=remember_written)
-    if spec is not None and not typed:  # a slider's move redraws the first screen at once (webui/preview.py)
-        preview_sliders(
-            P + "preview", {**encoded, **app_params()}, preview_controls(c, spec),
-            switch=(P + "opt", ui.optimizer_labels(lang), kept_hparams(problem_key)),
-        )  # fmt: skip
-
     # --- summary and explanations ---------------------------------------------------------------------
     # one row of four (a horizontal container is one element: four columns were five, and every element
     # costs the server and the browser on every rerun); it wraps on a phone
@@ -480,6 +474,12 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     )  # fmt: skip
     st.caption(t("playground.png_hint", lang))
     start_on_click(P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)])
+    # a slider's move or a switch redraws the first screen at once (webui/preview.py)
+    if spec is not None and not typed:
+        preview_sliders(
+            P + "preview", {**encoded, **app_params()}, preview_controls(c, spec),
+            switch=(P + "opt", ui.optimizer_labels(lang), kept_hparams(problem_key)),
+        )  # fmt: skip
 
 
 warnings = load_url()

@@ -81,7 +81,8 @@ def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
             == spec["options"][slider.options.index(ui.format_value(slider.value))]
         )
     linear = data["sliders"][preview.css_class("pg.hp.adamw.weight_decay")]
-    assert set(linear) == {"name", "digits"}
+    assert set(linear) == {"name", "digits", "value"}
+    assert linear["value"] == float(query["weight_decay"]) == state.default_hparams("adamw")["weight_decay"]
 
 
 def test_typed_entry_has_no_sliders_to_preview():

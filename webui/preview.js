@@ -61,20 +61,38 @@ function show(s, bytes, asked) {
   });
 }
 
+// Only the slider a person is moving: a rerun redraws the sidebar's sliders too (their attributes set
+// again, or a new optimizer's sliders drawn), and those are not moves.
+function onKey(event) {
+  const t = event.target;
+  if (t instanceof HTMLInputElement && t.type === "range") state().user = { input: t, until: performance.now() + 1000 };
+}
+
+function onPointer(event) {
+  const s = state();
+  if (event.type === "pointerdown") {
+    const slider = event.target instanceof Element && event.target.closest('[data-testid="stSlider"]');
+    const input = slider && slider.querySelector('input[type="range"]');
+    s.user = input ? { input, until: Infinity } : null;
+  } else if (s.user && s.user.until === Infinity) {
+    s.user.until = performance.now() + 1000;  // the last position of a drag comes as it ends
+  }
+}
+
 // Streamlit's sliders (react-aria) move on key presses and drags without a native input event; their
 // aria-valuetext attribute follows every position
 function onMoves(records) {
   const s = state();
-  if (!s.data) return;
+  if (!s.data || !s.user || performance.now() > s.user.until) return;
   for (const r of records) {
     const input = r.target;
-    if (!(input instanceof HTMLInputElement) || input.type !== "range") continue;
+    if (input !== s.user.input) continue;
     const spec = sliderOf(s, input);
     if (!spec) continue;
     const value = valueOf(spec, input);
     if (typeof value !== "number" || !Number.isFinite(value)) continue;
     // a rerun sets the slider again to what it shows: not a move
-    const shown = spec.name in s.asked ? s.asked[spec.name] : Number(s.data.query[spec.name]);
+    const shown = spec.name in s.asked ? s.asked[spec.name] : spec.value;
     if (shown === value) continue;
     s.asked[spec.name] = value;
     send(s, Object.assign({}, s.data.query, { [spec.name]: String(value) }));
@@ -100,9 +118,13 @@ export default function (component) {
   if (query !== s.query) s.asked = {};  // the page now shows a newer link
   s.query = query;
   s.data = component.data;
-  if (!s.clicks) {
-    s.clicks = true;
+  if (!s.listening) {
+    s.listening = true;
     document.addEventListener("click", onClick, true);
+    document.addEventListener("keydown", onKey, true);
+    document.addEventListener("pointerdown", onPointer, true);
+    document.addEventListener("pointerup", onPointer, true);
+    document.addEventListener("pointercancel", onPointer, true);
   }
   if (!s.observer) {
     s.observer = new MutationObserver(onMoves);

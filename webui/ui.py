@@ -329,12 +329,14 @@ def param_control(
 def slider_spec(param: Param, key: str, *, typed: bool = False) -> dict[str, Any] | None:
     """How the browser reads the value of ``param_control(param, key, typed=typed)``'s slider from its
     position (``webui.preview``): ``{"options": [...]}``, the values of a select slider's positions, or
-    ``{"digits": d}``, a slider's own value rounded as the control rounds it; None for a number entry."""
+    ``{"digits": d}``, a slider's own value rounded as the control rounds it; with its ``value`` now. None
+    for a number entry."""
     if typed or (param.integer and param.high - param.low > 10_000 and not param.log):
         return None
+    value = stores().get(key, param.default)
     if param.log:
-        return {"options": list(slider_options(param, stores().get(key, param.default)))}
-    return {"digits": 0 if param.integer else _decimals(linear_step(param)) + 2}
+        return {"options": list(slider_options(param, value)), "value": value}
+    return {"digits": 0 if param.integer else _decimals(linear_step(param)) + 2, "value": value}
 
 
 def slider_options(param: Param, current: Any) -> tuple[float, ...]:
