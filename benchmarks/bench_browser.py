@@ -178,6 +178,11 @@ def notch_latencies(
     return latencies, values
 
 
+#: The learning rate each round of ``--against`` starts from (the first: the page's own): every notch of
+#: every round is a run not made before.
+ROUND_STARTS = ("", "0.005", "0.002", "0.001", "0.0005", "0.0002", "0.0001", "5e-05")
+
+
 def against(args) -> None:
     """Slider notches (or, with ``--switch``, optimizer switches) on this checkout and on commit
     ``args.against`` side by side: two servers at once,
@@ -197,10 +202,13 @@ def against(args) -> None:
         pw = stack.enter_context(sync_playwright())
         browser = launch(pw)
         seen = {name: [] for name in bases}
-        for _ in range(args.rounds):
+        for r in range(args.rounds):
+            # each round from its own learning rate: a round that repeated the first one's values would
+            # find every run in the server's cache
+            start = f"&learning_rate={ROUND_STARTS[r % len(ROUND_STARTS)]}" if r % len(ROUND_STARTS) else ""
             for name, base in bases.items():
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                url = f"{base}/?{args.url}"
+                url = f"{base}/?{args.url}{start}"
                 if args.switch:
                     seen[name] += switch_latency(page, url, args.changes)
                 else:
