@@ -287,7 +287,8 @@ def early_first_screen() -> tuple[ui.PlaygroundControls, state.PlaygroundConfig,
 def preview_controls(c: ui.PlaygroundControls, spec: Any) -> dict[str, tuple[str, Any]]:
     """The sliders whose move the preview draws: widget key -> (link parameter, ``ui.slider_spec``); the
     optimizer's and its modifiers' hyperparameters and the problem's parameters."""
-    params = [(f"{P}hp.{c.base_key}.{p.name}", p.name, p) for p in optviz.OPTIMIZERS[c.base_key].hparams]
+    keys = ui.hparam_keys(c.base_key, P + "hp.")
+    params = [(keys[p.name], p.name, p) for p in optviz.OPTIMIZERS[c.base_key].hparams]
     for key in c.modifiers:
         m = optviz.MODIFIERS[key]
         params += [(f"{P}hp.{m.hparam(p.name)}", m.hparam(p.name), p) for p in m.hparams]
@@ -299,11 +300,10 @@ def kept_hparams(problem_key: str) -> dict[str, dict[str, float]]:
     """For each optimizer, the hyperparameters this page keeps at something other than their defaults
     for ``problem_key`` (what a switch to it shows: ``webui.preview.switched_query``)."""
     held, out = ui.stores(), {}
-    for key in optviz.OPTIMIZERS:
-        if "-" in key:  # a modifier chain: the select offers optimizers, its toggles the modifiers
-            continue
+    for key in state.optimizers_by_family():  # the select's options (its toggles add the modifiers)
+        keys = ui.hparam_keys(key, P + "hp.")
         for name, default in state.default_hparams(key, problem_key).items():
-            value = held.get(f"{P}hp.{key}.{name}")
+            value = held.get(keys[name])
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value != default:
                 out.setdefault(key, {})[name] = value
     return out

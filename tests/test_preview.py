@@ -64,7 +64,7 @@ def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
     values exactly as its select slider offers them."""
     at = open_page("playground", opt="adamw", lang="zh")
     data = component_data(at, "pg.preview")
-    assert data["route"] == preview.ROUTE and data["charts"] == [preview.css_class(k) for k in preview.CHARTS]
+    assert data["route"] == preview.ROUTE and data["charts"] == [ui.key_class(k) for k in preview.CHARTS]
     query = data["query"]
     assert query["opt"] == "adamw" and query["lang"] == "zh"
     assert state.parse_playground(query)[0].optimizer == "adamw"
@@ -72,7 +72,7 @@ def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
     assert {"learning_rate", "beta1", "beta2", "epsilon", "weight_decay"} <= names
     assert {f"problem.{p}" for p in ("noise", "w_true", "b_true")} <= names
     for name in ("learning_rate", "beta1", "beta2", "epsilon"):
-        spec = data["sliders"][preview.css_class(f"pg.hp.adamw.{name}")]
+        spec = data["sliders"][ui.key_class(f"pg.hp.adamw.{name}")]
         slider = at.select_slider(key=f"pg.hp.adamw.{name}")
         assert slider.options == [ui.format_value(x) for x in spec["options"]], name
         assert (
@@ -80,7 +80,7 @@ def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
             == slider.value
             == spec["options"][slider.options.index(ui.format_value(slider.value))]
         )
-    linear = data["sliders"][preview.css_class("pg.hp.adamw.weight_decay")]
+    linear = data["sliders"][ui.key_class("pg.hp.adamw.weight_decay")]
     assert set(linear) == {"name", "digits", "value"}
     assert linear["value"] == float(query["weight_decay"]) == state.default_hparams("adamw")["weight_decay"]
 

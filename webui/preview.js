@@ -15,7 +15,7 @@ function valueOf(spec, input) {
 
 function sliderOf(s, input) {
   for (const cls in s.data.sliders) {
-    if (input.closest("." + cls)) return s.data.sliders[cls];
+    if (input.closest(".st-key-" + cls)) return s.data.sliders[cls];
   }
   return null;
 }
@@ -53,7 +53,7 @@ function show(s, bytes, asked) {
   }
   const head = JSON.parse(lines[0]);
   s.data.charts.forEach((cls, i) => {
-    const gd = document.querySelector(`.${cls}:not([data-stale="true"]) .optviz-chart`);
+    const gd = document.querySelector(`.st-key-${cls}:not([data-stale="true"]) .optviz-chart`);
     const live = gd && gd.__optvizLive;
     // a rerun's figure that came after this request was sent is newer than this answer: keep it
     if (!live || !live.redraw || live.receivedAt > asked) return;
@@ -104,7 +104,7 @@ function onClick(event) {
   const s = state();
   const sw = s.data && s.data.switch;
   const option = event.target instanceof Element && event.target.closest('[role="option"]');
-  if (!sw || !option || !document.querySelector(`.${sw.select} [aria-expanded="true"]`)) return;
+  if (!sw || !option || !document.querySelector(`.st-key-${sw.select} [aria-expanded="true"]`)) return;
   const key = sw.labels[option.textContent.trim()];
   if (!key) return;
   const query = Object.assign({}, s.data.query, { switch: key });

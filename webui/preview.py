@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -27,8 +26,10 @@ import optviz
 from optviz import app_state as state
 from optviz.i18n import normalise
 from optviz.optimizers.modifiers import composite_key, is_composite, split_key
+from optviz.plots import curves, space
 
 from . import ui
+from .livechart import figure_data
 
 #: The route, under the app's own path (the browser resolves it against the page's base URL).
 ROUTE = "optviz/preview"
@@ -55,8 +56,6 @@ def within_budget(
 def run_window(trace: optviz.Trace, problem: optviz.Problem) -> tuple[Any, bool]:
     """The parameter-space window that shows the run's path, and whether the contours' log loss had to be
     shifted to be drawn (the loss reaches 0 or below in it)."""
-    from optviz.plots import space
-
     window = space.plot_window(problem, trace.params)
     return window, space.log_loss(problem, window, 40).shift
 
@@ -65,8 +64,6 @@ def first_screen_figures(
     trace: optviz.Trace, cursor: int, window: Any, presentation: bool, language: str
 ) -> tuple[Any, Any, dict[str, Any]]:
     """The first screen's path and loss figures and the path chart's toolbar (built once: ui.of_run)."""
-    from optviz.plots import curves, space
-
     # a click on the chart sets the start (the page's start_on_click)
     # no in-chart Play or frame slider: the step cursor below plays every view at once
     space_fig = space.path_figure(
@@ -131,8 +128,6 @@ def first_screen_payload(query: Mapping[str, str | list[str]]) -> bytes | None:
     cursor = trace.k if config.cursor is None else min(int(config.cursor), trace.k)
     window = ui.of_run(run_window, trace, problem)[0]
     space_fig, loss_fig, space_config = ui.of_run(first_screen_figures, trace, cursor, window, present, lang)
-    from .livechart import figure_data
-
     figures = [figure_data(space_fig), figure_data(loss_fig)]
     head = {"configs": [space_config, ui.CHART_CONFIG], "heights": [height for _, height in figures]}
     return b"\n".join([json.dumps(head).encode(), *(figure for figure, _ in figures)])
@@ -217,11 +212,6 @@ def routes() -> list[Any]:
 _COMPONENT: Any = None
 
 
-def css_class(key: str) -> str:
-    """The class Streamlit gives the element of ``key``: 'st-key-' and the key, [^a-zA-Z0-9_-] as '-'."""
-    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
-
-
 def preview_sliders(
     key: str,
     query: Mapping[str, str],
@@ -247,10 +237,10 @@ def preview_sliders(
     data = {
         "route": ROUTE,
         "query": dict(query),
-        "sliders": {css_class(k): {"name": name, **spec} for k, (name, spec) in sliders.items() if spec},
-        "charts": [css_class(k) for k in charts],
+        "sliders": {ui.key_class(k): {"name": name, **spec} for k, (name, spec) in sliders.items() if spec},
+        "charts": [ui.key_class(k) for k in charts],
     }
     if switch is not None:
         select, labels, kept = switch
-        data["switch"] = {"select": css_class(select), "labels": dict(labels), "kept": dict(kept)}
+        data["switch"] = {"select": ui.key_class(select), "labels": dict(labels), "kept": dict(kept)}
     _COMPONENT(key=key, data=data)

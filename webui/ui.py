@@ -297,8 +297,7 @@ def param_control(
     label = label or (f"{param.name} (${param.symbol}$)" if param.symbol else param.name)
     help_text = _param_help(param, lang, default) + help_extra
     common = {"label": label, "help": help_text}
-    huge_integer = param.integer and param.high - param.low > 10_000 and not param.log
-    if typed or huge_integer:
+    if typed or _entry_only(param):
         number = int if param.integer else float
         return bound(
             st.number_input, key, default, valid=valid, widget_key=key + TYPED,
@@ -318,10 +317,10 @@ def param_control(
             st.slider, key, default, valid=valid, shown=int, coerce=int,
             min_value=int(param.low), max_value=int(param.high), step=1, held=held, **common,
         )  # fmt: skip
-    digits = _decimals(step)
+    digits = _slider_digits(step)
     return bound(
         st.slider, key, default, valid=valid, shown=float,
-        coerce=lambda v: round(float(v), digits + 2),
+        coerce=lambda v: round(float(v), digits),
         min_value=float(param.low), max_value=float(param.high), step=step, held=held, **common,
     )  # fmt: skip
 
@@ -331,12 +330,22 @@ def slider_spec(param: Param, key: str, *, typed: bool = False) -> dict[str, Any
     position (``webui.preview``): ``{"options": [...]}``, the values of a select slider's positions, or
     ``{"digits": d}``, a slider's own value rounded as the control rounds it; with its ``value`` now. None
     for a number entry."""
-    if typed or (param.integer and param.high - param.low > 10_000 and not param.log):
+    if typed or _entry_only(param):
         return None
     value = stores().get(key, param.default)
     if param.log:
         return {"options": list(slider_options(param, value)), "value": value}
-    return {"digits": 0 if param.integer else _decimals(linear_step(param)) + 2, "value": value}
+    return {"digits": 0 if param.integer else _slider_digits(linear_step(param)), "value": value}
+
+
+def _entry_only(param: Param) -> bool:
+    """Whole numbers with a huge linear range (seeds) get a number entry, never a slider."""
+    return param.integer and param.high - param.low > 10_000 and not param.log
+
+
+def _slider_digits(step: float) -> int:
+    """The decimals a linear slider of ``step`` rounds its value to (the float noise of its steps)."""
+    return _decimals(step) + 2
 
 
 def slider_options(param: Param, current: Any) -> tuple[float, ...]:
