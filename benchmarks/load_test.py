@@ -67,9 +67,9 @@ TIMED_SERVER = Path(__file__).resolve().with_name("timed_server.py")
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from e2e.browser import (  # noqa: E402
-    _DIGEST_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    DIGEST_JS,
     EXCEPTION,
     IDLE,
     free_port,
@@ -102,14 +102,14 @@ def percentile(values: list[float], q: float) -> float:
 async def wait_change(page, before: str | None) -> None:
     js = (
         "([sel, before]) => { const el = document.querySelector(sel); if (!el) return false; const d = ("
-        + _DIGEST_JS
+        + DIGEST_JS
         + ")(el); return d !== null && d !== before; }"
     )
     await page.wait_for_function(js, arg=[CHART, before], timeout=TIMEOUT_MS, polling=50)
 
 
 async def digest(page) -> str | None:
-    return await page.locator(CHART).first.evaluate(_DIGEST_JS)
+    return await page.locator(CHART).first.evaluate(DIGEST_JS)
 
 
 async def session(

@@ -104,11 +104,11 @@ def test_a_link_over_the_budget_runs_no_more_steps_than_the_page():
     assert preview.first_screen_payload(query) == allowed  # the same run: the budget's number of steps
 
 
-def get(params) -> tuple[int, dict[str, str], bytes]:
+def get(params, headers: tuple[tuple[bytes, bytes], ...] = ()) -> tuple[int, dict[str, str], bytes]:
     """``GET /optviz/preview?<params>`` answered by the app's route: status, headers, body."""
     (route,) = preview.routes()
     assert route.path == "/" + preview.ROUTE and route.methods >= {"GET"}
-    scope = {"type": "http", "method": "GET", "path": route.path, "headers": [],
+    scope = {"type": "http", "method": "GET", "path": route.path, "headers": list(headers),
              "query_string": urlencode(params).encode()}  # fmt: skip
     # on a thread of its own: a test process that drove Playwright's sync API has an event loop running
     with ThreadPoolExecutor(1) as pool:
@@ -207,6 +207,32 @@ def test_a_rerun_waits_for_the_previews_already_being_computed(monkeypatch):
     gates["later"].set()
     earlier.join(5), later.join(5)
     assert not preview._RUNNING
+
+
+def test_a_preview_asked_ahead_never_holds_a_rerun(monkeypatch):
+    """The browser asks the focused slider's neighbouring notches ahead (header ``AHEAD``): same payload,
+    but a rerun that starts meanwhile does not wait for it, as it waits for a move's own preview."""
+    import threading
+
+    query = {"opt": "adam", "learning_rate": "0.003"}
+    (status, _, body), (own_status, _, own_body) = (
+        get(query, ((preview.AHEAD.lower().encode(), b"1"),)),
+        get(query),
+    )
+    assert status == own_status == 200 and body == own_body
+    running, go = threading.Event(), threading.Event()
+
+    def held(query):
+        running.set()
+        go.wait(5)
+
+    monkeypatch.setattr(preview, "first_screen_payload", held)
+    ahead = threading.Thread(target=get, args=(query, ((preview.AHEAD.lower().encode(), b"1"),)))
+    ahead.start()
+    assert running.wait(5)
+    assert not preview._RUNNING  # being computed, yet no rerun waits for it
+    go.set()
+    ahead.join(5)
 
 
 def _switch_query(data: dict, optimizer: str) -> dict[str, str]:

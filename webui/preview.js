@@ -2,15 +2,23 @@
 // /optviz/preview route, before Streamlit's rerun (which then finds them drawn: webui/preview.py).
 // One request in flight per page; positions passed over while it runs are skipped, the latest is sent next.
 // A click on an optimizer in the select does the same for the switch (webui/preview.py switched_query).
+// The slider that has the focus gets its two neighbouring notches asked ahead (at most one such request
+// at a time, none while a move's own request runs), so its next key press is drawn from the answer in hand.
 function state() {
-  return window.__optvizPreview || (window.__optvizPreview = { data: null, busy: false, next: null, asked: {} });
+  return (
+    window.__optvizPreview ||
+    (window.__optvizPreview = { data: null, busy: false, next: null, asked: {}, ahead: new Map(), queue: [] })
+  );
 }
 
 // the value a slider's position stands for, as the page's control reads it (ui.slider_spec)
-function valueOf(spec, input) {
-  const x = Number(input.value);
+function valueAt(spec, x) {
   if (spec.options) return spec.options[x];
   return Number(x.toFixed(spec.digits));
+}
+
+function valueOf(spec, input) {
+  return valueAt(spec, Number(input.value));
 }
 
 function sliderOf(s, input) {
@@ -20,25 +28,74 @@ function sliderOf(s, input) {
   return null;
 }
 
+//: How many answers asked ahead a page keeps (the newest): a notch either way of the focused slider.
+const AHEAD_KEPT = 6;
+
+function keyOf(query) {
+  return new URLSearchParams(query).toString();
+}
+
+// the route's answer (the payload's bytes, or null: nothing to draw) for ``query``
+function ask(s, query, ahead) {
+  const url = new URL(s.data.route, document.baseURI);
+  url.search = keyOf(query);
+  // a request asked ahead says so: a rerun never waits for it (webui/preview.py AHEAD)
+  const headers = ahead ? { "X-Optviz-Ahead": "1" } : {};
+  return fetch(url, { cache: "no-store", headers })
+    .then((r) => (r.status === 200 ? r.arrayBuffer() : null))
+    .then((buffer) => buffer && new Uint8Array(buffer))
+    .catch(() => null);  // no route (a plain `streamlit run app.py`), a network error: the rerun draws
+}
+
 function send(s, query) {
   if (s.busy) {
     s.next = query;
     return;
   }
-  s.busy = true;
   const asked = performance.now();
-  const url = new URL(s.data.route, document.baseURI);
-  url.search = new URLSearchParams(query).toString();
-  fetch(url, { cache: "no-store" })
-    .then((r) => (r.status === 200 ? r.arrayBuffer() : null))
-    .then((buffer) => buffer && show(s, new Uint8Array(buffer), asked))
-    .catch(() => {})  // no route (a plain `streamlit run app.py`), a network error: the rerun draws
+  const held = s.ahead.get(keyOf(query));  // asked ahead: drawn as soon as it is in hand
+  s.busy = true;
+  (held ? held.then((bytes) => bytes || ask(s, query, false)) : ask(s, query, false))
+    .then((bytes) => bytes && show(s, bytes, asked))
     .finally(() => {
       s.busy = false;
       const next = s.next;
       s.next = null;
       if (next) send(s, next);
+      else pump(s);
     });
+}
+
+// Ask ahead the focused slider's neighbouring notches, for the link the page shows now.
+function lookAhead(s) {
+  const input = document.activeElement;
+  if (!s.data || !(input instanceof HTMLInputElement) || input.type !== "range") return;
+  const spec = sliderOf(s, input);
+  if (!spec) return;
+  const x = Number(input.value), step = Number(input.step) || 1;
+  for (const to of [x + step, x - step]) {
+    if (to > Number(input.max) + 1e-9 || to < Number(input.min) - 1e-9) continue;
+    const value = valueAt(spec, to);
+    if (typeof value !== "number" || !Number.isFinite(value)) continue;
+    const query = Object.assign({}, s.data.query, { [spec.name]: String(value) });
+    const key = keyOf(query);
+    if (!s.ahead.has(key) && !s.queue.some((q) => keyOf(q) === key)) s.queue.push(query);
+  }
+  pump(s);
+}
+
+function pump(s) {
+  if (s.busy || s.aheadBusy || !s.queue.length) return;
+  const query = s.queue.shift();
+  const key = keyOf(query);
+  s.aheadBusy = true;
+  const answer = ask(s, query, true);
+  s.ahead.set(key, answer);
+  while (s.ahead.size > AHEAD_KEPT) s.ahead.delete(s.ahead.keys().next().value);
+  answer.finally(() => {
+    s.aheadBusy = false;
+    pump(s);
+  });
 }
 
 // payload: one line of JSON ({configs, heights}), then one figure per line (webui/preview.py)
@@ -115,9 +172,13 @@ function onClick(event) {
 export default function (component) {
   const s = state();
   const query = JSON.stringify(component.data.query);
-  if (query !== s.query) s.asked = {};  // the page now shows a newer link
+  if (query !== s.query) {  // the page now shows a newer link: what was asked ahead is for the old one
+    s.asked = {};
+    s.queue = [];
+  }
   s.query = query;
   s.data = component.data;
+  lookAhead(s);
   if (!s.listening) {
     s.listening = true;
     document.addEventListener("click", onClick, true);
@@ -125,6 +186,7 @@ export default function (component) {
     document.addEventListener("pointerdown", onPointer, true);
     document.addEventListener("pointerup", onPointer, true);
     document.addEventListener("pointercancel", onPointer, true);
+    document.addEventListener("focusin", () => lookAhead(state()), true);
   }
   if (!s.observer) {
     s.observer = new MutationObserver(onMoves);

@@ -163,8 +163,15 @@ def yield_to_previews() -> None:
         _CHANGED.wait_for(lambda: not (earlier & _RUNNING), timeout=YIELD_S)
 
 
-def _computed(query: Mapping[str, str | list[str]]) -> bytes | None:
-    """``first_screen_payload(query)``, counted among the previews being computed."""
+#: The request header of a preview the browser asks ahead (a notch beside the focused slider's, not a move):
+#: a rerun does not wait for it.
+AHEAD = "X-Optviz-Ahead"
+
+
+def _computed(query: Mapping[str, str | list[str]], ahead: bool = False) -> bytes | None:
+    """``first_screen_payload(query)``, counted among the previews being computed unless asked ``ahead``."""
+    if ahead:
+        return first_screen_payload(query)
     me = next(_NEXT_ID)
     with _CHANGED:
         _RUNNING.add(me)
@@ -187,7 +194,8 @@ async def endpoint(request: Any) -> Any:
     for key, value in request.query_params.multi_items():
         query.setdefault(key, []).append(value)
     try:
-        body = await run_in_threadpool(_computed, query)  # the event loop keeps serving
+        ahead = request.headers.get(AHEAD) == "1"
+        body = await run_in_threadpool(_computed, query, ahead)  # the event loop keeps serving
     except Exception:
         LOGGER.exception("preview failed for %s", request.url.path)
         body = None

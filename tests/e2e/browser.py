@@ -111,7 +111,7 @@ EXCEPTION = '[data-testid="stException"]'
 CHART = ".js-plotly-plot"
 
 #: Digest of a chart's drawn data (trace kinds and x/y values; contour z left out for speed).
-_DIGEST_JS = """(root) => {
+DIGEST_JS = """(root) => {
   const gd = root.matches('.js-plotly-plot') ? root : root.querySelector('.js-plotly-plot');
   if (!gd || !gd.data) return null;
   const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
@@ -196,6 +196,17 @@ def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
     )
 
 
+#: The Playground's preview component (webui/preview.js) has its data: its script is loaded after the
+#: page's last element, up to a second after the charts are drawn on a busy machine, and a move made
+#: before then waits for its rerun alone (as it does without the route).
+PREVIEW_READY_JS = "() => !!(window.__optvizPreview && window.__optvizPreview.data)"
+
+
+def wait_preview_ready(page, timeout: float = TIMEOUT_MS) -> None:
+    """Wait until the Playground's preview listens: its slider moves and option clicks ask the route."""
+    page.wait_for_function(PREVIEW_READY_JS, timeout=timeout, polling=50)
+
+
 #: The app is idle and its page has drawn something: on a fresh server the first run can end with an
 #: empty page just before the real one starts (webui.shell.route_through_app), and a click made then
 #: is lost. Checked in the page rather than with a selector wait, which would demand a *visible* first
@@ -216,12 +227,12 @@ def open_app(page, url: str, timeout: float = TIMEOUT_MS) -> None:
 
 def chart_digest(locator) -> str | None:
     """A string that changes whenever the chart inside ``locator`` is drawn with new data."""
-    return locator.first.evaluate(_DIGEST_JS)
+    return locator.first.evaluate(DIGEST_JS)
 
 
 #: True when nothing hides the chart ``gd``: Streamlit mounts a new chart hidden (``visibility: hidden``)
 #: until it knows its width, a frame or more after the chart already holds its data.
-_SHOWN_JS = """(gd) => { for (let e = gd; e; e = e.parentElement) { const s = getComputedStyle(e);
+SHOWN_JS = """(gd) => { for (let e = gd; e; e = e.parentElement) { const s = getComputedStyle(e);
   if (s.visibility === 'hidden' || s.display === 'none') return false; } return gd.offsetWidth > 0; }"""
 
 
@@ -237,11 +248,11 @@ def wait_chart_change(
     ``polling="raf"`` checks on every animation frame; ``shown`` also waits until the chart is visible
     (what a benchmark wants: the first frame that shows the new data to a person)."""
     js = "([sel, before]) => { const el = document.querySelector(sel); if (!el) return false;" + (
-        " const d = (" + _DIGEST_JS + ")(el); if (d === null || d === before) return false;"
+        " const d = (" + DIGEST_JS + ")(el); if (d === null || d === before) return false;"
     )
     if shown:
         js += " const gd = el.matches('.js-plotly-plot') ? el : el.querySelector('.js-plotly-plot');"
-        js += " if (!(" + _SHOWN_JS + ")(gd)) return false;"
+        js += " if (!(" + SHOWN_JS + ")(gd)) return false;"
     js += " return d; }"
     return page.wait_for_function(js, arg=[selector, before], timeout=timeout, polling=polling).json_value()
 

@@ -141,7 +141,10 @@ def test_a_slider_notch_redraws_every_chart_in_place(page, server):
     assert watch["stale"] > 0  # the frames did see the previous run's elements during the reruns
     assert watch["fades"] == 0 and watch["dimmest"] == 1, sorted(set(watch.get("what", [])))
     rerun = set(watch["staleKeys"])
-    assert {"st-key-pg-hp-adam-learning_rate", "st-key-pg-chart-space"} <= rerun, rerun  # the body reran
+    # the body reran (which of its elements a frame catches stale depends on the rerun's speed: a run
+    # asked ahead by the preview is in the cache, and the first elements are replaced within a frame)
+    body = {f"st-key-{k}" for k in keys} | {"st-key-pg-hp-adam-learning_rate", "st-key-pg-by_hand_coord"}
+    assert body & rerun, rerun
     outside = {
         "st-key-pg-opt",
         "st-key-pg-typed",

@@ -12,7 +12,15 @@ import numpy as np
 import optviz
 from optviz import app_state
 
-from .browser import chart_digest, key_selector, open_app, open_select, wait_chart_change, wait_idle
+from .browser import (
+    chart_digest,
+    key_selector,
+    open_app,
+    open_select,
+    wait_chart_change,
+    wait_idle,
+    wait_preview_ready,
+)
 
 SPACE, LOSS = (key_selector(f"pg.chart.{name}") for name in ("space", "loss"))
 LR = key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]'
@@ -57,24 +65,44 @@ def _path_end(lr: float) -> np.ndarray:
     return trace.params[-1].astype(np.float32)
 
 
+def _asked(page) -> list[tuple[str, bool]]:
+    """Every preview request the page makes: (its link's learning rate, asked ahead)."""
+    asked: list[tuple[str, bool]] = []
+
+    def seen(r) -> None:
+        if "/optviz/preview?" in r.url:
+            lr = parse_qs(urlparse(r.url).query)["learning_rate"][0]
+            asked.append((lr, r.headers.get("x-optviz-ahead") == "1"))
+
+    page.on("request", seen)
+    return asked
+
+
 def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_figures(page, server):
+    """Focus on the learning-rate slider asks its two neighbouring notches ahead; the key press then draws
+    the one it moves to at once, with the rerun held back, and the rerun brings the very same figures."""
     stream = HeldStream(page)
-    asked: list[str] = []
-    page.on("request", lambda r: asked.append(r.url) if "/optviz/preview" in r.url else None)
+    asked = _asked(page)
     open_app(page, server + "/")
     wait_idle(page)
+    wait_preview_ready(page)
     assert asked == []  # drawing the sliders is not moving them
     before = {chart: chart_digest(page.locator(chart)) for chart in (SPACE, LOSS)}
     assert _lr(page) == "0.01"
-    stream.held = True
     page.locator(LR).focus()
-    with page.expect_response(lambda r: "/optviz/preview?" in r.url and r.status == 200):
-        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => window.__optvizPreview.ahead.size === 2 && !window.__optvizPreview.aheadBusy"
+    )
+    assert len(asked) == 2 and all(ahead for _, ahead in asked), asked
+    up, down = sorted((float(lr) for lr, _ in asked), reverse=True)
+    assert down < 0.01 < up
+    stream.held = True
+    page.keyboard.press("ArrowRight")
     for chart in (SPACE, LOSS):  # redrawn with no rerun: the server's messages are all held
         wait_chart_change(page, chart, before[chart], shown=True)
     assert stream.waiting, "the rerun was on its way"
     lr = float(page.locator(LR).get_attribute("aria-valuetext"))
-    assert lr > 0.01
+    assert lr == up and len(asked) == 2  # drawn from the answer asked ahead: no request of its own
     assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))  # the new run's end
     previewed = {chart: page.locator(chart).evaluate(FIGURE_JS) for chart in (SPACE, LOSS)}
     stream.release()
@@ -82,7 +110,39 @@ def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_f
     wait_idle(page)
     for chart in (SPACE, LOSS):  # the rerun brought the very figures the preview drew
         assert page.locator(chart).evaluate(FIGURE_JS) == previewed[chart]
-    assert len(asked) == 1 and f"learning_rate={lr:g}" in asked[0]  # the rerun's redraw asked nothing
+    # the new link's neighbours are asked ahead in turn: the next notch up, and 0.01 back down
+    page.wait_for_function(
+        "() => window.__optvizPreview.ahead.size === 4 && !window.__optvizPreview.aheadBusy"
+    )
+    later = sorted(float(v) for v, _ in asked[2:])
+    assert len(asked) == 4 and later[0] == 0.01 and later[1] > lr, asked
+
+
+def test_a_notch_past_those_asked_ahead_asks_the_route_itself(page, server):
+    """Two notches with the rerun held back: the first is drawn from the answer asked ahead; the second,
+    which nobody asked ahead (the page still shows the old link), asks the route itself."""
+    stream = HeldStream(page)
+    asked = _asked(page)
+    open_app(page, server + "/")
+    wait_idle(page)
+    wait_preview_ready(page)
+    page.locator(LR).focus()
+    page.wait_for_function(
+        "() => window.__optvizPreview.ahead.size === 2 && !window.__optvizPreview.aheadBusy"
+    )
+    stream.held = True
+    before = chart_digest(page.locator(SPACE))
+    page.keyboard.press("ArrowRight")
+    before = wait_chart_change(page, SPACE, before, shown=True)
+    with page.expect_response(lambda r: "/optviz/preview?" in r.url and r.status == 200):
+        page.keyboard.press("ArrowRight")
+    wait_chart_change(page, SPACE, before, shown=True)
+    lr = float(page.locator(LR).get_attribute("aria-valuetext"))
+    assert len(asked) == 3 and asked[2] == (f"{lr:g}", False), asked  # its own request
+    assert lr > max(float(v) for v, _ in asked[:2])
+    assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))
+    stream.release()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('learning_rate') === '{lr:g}'")
 
 
 def test_a_drag_redraws_the_path_while_the_slider_is_held(page, server):
@@ -90,6 +150,7 @@ def test_a_drag_redraws_the_path_while_the_slider_is_held(page, server):
     stream = HeldStream(page)
     open_app(page, server + "/")
     wait_idle(page)
+    wait_preview_ready(page)
     before = chart_digest(page.locator(SPACE))
     thumb = page.locator(LR).locator("xpath=../..")  # react-aria: the thumb holds a hidden range input
     thumb.scroll_into_view_if_needed()
@@ -120,6 +181,7 @@ def test_without_the_route_the_rerun_redraws_the_charts(page, server):
     page.route("**/optviz/preview?**", lambda route: route.abort())
     open_app(page, server + "/")
     wait_idle(page)
+    wait_preview_ready(page)
     before = chart_digest(page.locator(SPACE))
     page.locator(LR).focus()
     page.keyboard.press("ArrowLeft")
@@ -147,6 +209,7 @@ def test_a_notch_shows_the_path_chart_before_the_other_charts_are_drawn(page, se
     chart kept it off the screen until the last was done."""
     open_app(page, server + "/")
     wait_idle(page)
+    wait_preview_ready(page)
     page.wait_for_function(
         "() => window.Plotly && document.querySelectorAll('.optviz-chart .main-svg').length >= 4"
     )
@@ -171,6 +234,7 @@ def test_a_click_on_another_optimizer_redraws_the_first_screen_before_the_rerun(
     stream = HeldStream(page)
     open_app(page, server + "/?learning_rate=0.05")
     wait_idle(page)
+    wait_preview_ready(page)
     before = {chart: chart_digest(page.locator(chart)) for chart in (SPACE, LOSS)}
     options = open_select(page, "pg.opt")
     page.keyboard.type("SGD")
