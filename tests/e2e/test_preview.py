@@ -47,6 +47,15 @@ class HeldStream:
         )
         self.routes.append(ws)
 
+    def wait_held(self, page, timeout_s: float = 20) -> None:
+        """Until the server has sent something the page has not seen (the rerun is on its way): a move
+        drawn from an answer asked ahead is redrawn before the server has answered anything."""
+        for _ in range(int(timeout_s / 0.05)):
+            if self.waiting:
+                return
+            page.wait_for_timeout(50)  # Playwright's callbacks (the relay) run while it waits
+        raise AssertionError("the rerun never came")
+
     def release(self) -> None:
         self.held = False
         while self.waiting:
@@ -100,7 +109,7 @@ def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_f
     page.keyboard.press("ArrowRight")
     for chart in (SPACE, LOSS):  # redrawn with no rerun: the server's messages are all held
         wait_chart_change(page, chart, before[chart], shown=True)
-    assert stream.waiting, "the rerun was on its way"
+    stream.wait_held(page)  # the rerun was on its way
     lr = float(page.locator(LR).get_attribute("aria-valuetext"))
     assert lr == up and len(asked) == 2  # drawn from the answer asked ahead: no request of its own
     assert np.allclose(page.locator(SPACE).evaluate(PATH_END_JS), _path_end(lr))  # the new run's end
@@ -247,7 +256,7 @@ def test_a_click_on_another_optimizer_redraws_the_first_screen_before_the_rerun(
         option.click()
     for chart in (SPACE, LOSS):
         wait_chart_change(page, chart, before[chart], shown=True)
-    assert stream.waiting, "the rerun was on its way"
+    stream.wait_held(page)  # the rerun was on its way
     config = app_state.with_changes(app_state.default_config(), optimizer="sgd",
                                     hparams={**app_state.default_hparams("sgd", "linear_regression"), "learning_rate": 0.05})  # fmt: skip
     trace = optviz.run("sgd", app_state.build_problem(config), **app_state.run_kwargs(config))
