@@ -7,6 +7,9 @@ with the slider's new value>`` (one request, no session) and redraws the path an
 The rerun follows and finds them drawn: both build the figures through one shared cache
 (``ui.cached_run``, ``ui.of_run``), so the rerun's figure is the same bytes and the live chart leaves it.
 
+The browser also asks ahead, for the slider that has the focus, the notch either side of its position
+(header ``AHEAD``), so a key press usually finds its answer in hand; a rerun never waits for those.
+
 The route is served by ``serve.py`` (``st.App``). Under a plain ``streamlit run app.py`` it does not
 exist: the request fails and the page works as before, on its rerun alone.
 """
