@@ -181,9 +181,15 @@ def launch(playwright):
 #: Every live chart (webui/livechart.js) that can be seen is drawn with the figure the page's last run sent.
 #: plotly.js draws it after the run has ended (and may still be loading then), where st.plotly_chart's chart
 #: came with it; a chart in a hidden tab (no width) is drawn when its tab is shown.
+#: Every element whose key names a chart (the app's charts all do: "pg.chart.space", "cmp.paths_chart") and
+#: that can be seen holds a drawn chart: a live chart's component is loaded after the run has ended, so
+#: on a fresh page its element is still empty when the script is idle (no chart to check above yet).
 LIVE_DRAWN_JS = """Array.from(document.querySelectorAll('.optviz-chart')).every((gd) => gd.__optvizLive
   && (gd.parentElement.clientWidth === 0
-      || gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg')))"""
+      || gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg')))
+  && Array.from(document.querySelectorAll('[data-testid="stElementContainer"][class*="chart"]:not([data-stale="true"])'))
+    .filter((c) => /(^| )st-key-\\S*chart/.test(c.className))
+    .every((c) => c.clientWidth === 0 || !!c.querySelector('.main-svg'))"""
 
 
 def wait_idle(page, timeout: float = TIMEOUT_MS) -> None:
