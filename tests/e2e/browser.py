@@ -274,6 +274,29 @@ def key_selector(key: str) -> str:
     return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip()) + ':not([data-stale="true"])'
 
 
+#: True once the expander around ``summary`` is open and its height held still for 5 frames (its opening
+#: animation has ended).
+_OPENED_JS = """(summary) => new Promise((done) => {
+  const box = summary.closest('[data-testid="stExpander"]');
+  let last = -1, still = 0;
+  const tick = () => {
+    const h = box.getBoundingClientRect().height;
+    still = h === last && summary.closest('details').open ? still + 1 : 0;
+    last = h;
+    if (still >= 5) done(true); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})"""
+
+
+def open_expander(summary) -> None:
+    """Open the expander of ``summary`` (a locator) as a person does, and wait for its opening animation to
+    end: a click on a button inside it while it still grows can be lost (mouse down on the button, the
+    content laid out again, mouse up elsewhere), which no person does who reads the button first."""
+    summary.click()
+    summary.evaluate(_OPENED_JS)
+
+
 OPTIONS = '[role="listbox"] [role="option"]'
 
 

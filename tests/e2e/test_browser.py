@@ -18,7 +18,7 @@ from optviz import app_state
 from optviz.i18n import t as translate
 from webui.ui import format_value as ui_format
 
-from .browser import CHART, chart_digest, key_selector, open_app, wait_chart_change, wait_idle
+from .browser import CHART, chart_digest, key_selector, open_app, open_expander, wait_chart_change, wait_idle
 
 # url path of each page in app.py's navigation (the Playground is the default page, at "/")
 PAGES = ["", "compare", "sweep", "learn"]
@@ -192,7 +192,7 @@ def test_compare_redraws_its_paths_in_place_and_a_hidden_tab_when_it_is_shown(pa
     assert loss.locator(".main-svg").count() == 0
     sent_first = loss.evaluate("gd => gd.__optvizLive.figure")
     page.evaluate(_WATCH_JS, ["cmp-paths_chart"])
-    page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam").first.click()
+    open_expander(page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam").first)
     slider = page.locator(key_selector("cmp.adam.learning_rate") + ' input[type="range"]')
     slider.focus()
     for key in ("ArrowRight", "ArrowRight"):

@@ -11,7 +11,7 @@ import pytest
 from optviz import app_state
 from optviz.i18n import t
 
-from .browser import CHART, choose, key_selector, open_app, wait_idle
+from .browser import CHART, choose, key_selector, open_app, open_expander, wait_idle
 
 SPACE = key_selector("pg.chart.space")
 
@@ -75,7 +75,7 @@ def test_compare_moves_untouched_rates_to_the_problems_defaults(page, server):
 def test_compare_runs_adam_twice_with_a_different_beta2(page, server):
     """The classic question (Adam's beta2 = 0.9 against 0.999): a copy of Adam, one setting changed."""
     open_app(page, server + "/compare?opts=sgd,adam&problem=rosenbrock")
-    page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam").first.click()
+    open_expander(page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam").first)
     page.locator(key_selector("cmp.copy.adam")).get_by_role(
         "button", name=t("compare.add_copy", "en")
     ).click()
@@ -83,7 +83,7 @@ def test_compare_runs_adam_twice_with_a_different_beta2(page, server):
     wait_idle(page)
     assert "Adam #2" in page.locator(key_selector("cmp.opts")).inner_text()
     # the copy's beta2 slider: three notches down from 0.999
-    page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam #2").first.click()
+    open_expander(page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam #2").first)
     slider = page.locator(key_selector("cmp.adam~2.beta2") + ' input[type="range"]')
     slider.focus()
     for _ in range(3):

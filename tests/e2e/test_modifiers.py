@@ -11,7 +11,7 @@ import numpy as np
 import optviz
 from optviz import app_state
 
-from .browser import CHART, chart_digest, key_selector, open_app, wait_chart_change, wait_idle
+from .browser import CHART, chart_digest, key_selector, open_app, open_expander, wait_chart_change, wait_idle
 
 SPACE = key_selector("pg.chart.space")
 LOOKAHEAD = key_selector("pg.mod.lookahead")
@@ -83,7 +83,7 @@ def test_compare_adds_cautious_adamw_beside_adamw_from_its_expander(page, server
     its chip in the optimizer list, its line in the legend, its key in the address bar, and its path is
     optviz.run's for the chain at AdamW's settings."""
     open_app(page, server + "/compare?opts=sgd,adamw&problem=rosenbrock&adamw.learning_rate=0.05")
-    page.locator('[data-testid="stExpander"] summary').filter(has_text="AdamW").first.click()
+    open_expander(page.locator('[data-testid="stExpander"] summary').filter(has_text="AdamW").first)
     page.locator(key_selector("cmp.wrap.adamw.cautious-adamw")).get_by_role(
         "button", name="Add Cautious AdamW"
     ).click()
