@@ -31,14 +31,15 @@ function sliderOf(s, input) {
 //: How many answers asked ahead a page keeps (the newest): a notch either way of the focused slider.
 const AHEAD_KEPT = 6;
 
-function keyOf(query) {
+// a link's query string: what the route is asked, and the key of its answer asked ahead
+function searchOf(query) {
   return new URLSearchParams(query).toString();
 }
 
-// the route's answer (the payload's bytes, or null: nothing to draw) for ``query``
-function ask(s, query, ahead) {
+// the route's answer (the payload's bytes, or null: nothing to draw) for the query string ``search``
+function ask(s, search, ahead) {
   const url = new URL(s.data.route, document.baseURI);
-  url.search = keyOf(query);
+  url.search = search;
   // a request asked ahead says so: a rerun never waits for it (webui/preview.py AHEAD)
   const headers = ahead ? { "X-Optviz-Ahead": "1" } : {};
   return fetch(url, { cache: "no-store", headers })
@@ -53,9 +54,10 @@ function send(s, query) {
     return;
   }
   const asked = performance.now();
-  const held = s.ahead.get(keyOf(query));  // asked ahead: drawn as soon as it is in hand
+  const search = searchOf(query);
+  const held = s.ahead.get(search);  // asked ahead: drawn as soon as it is in hand
   s.busy = true;
-  (held ? held.then((bytes) => bytes || ask(s, query, false)) : ask(s, query, false))
+  (held ? held.then((bytes) => bytes || ask(s, search, false)) : ask(s, search, false))
     .then((bytes) => bytes && show(s, bytes, asked))
     .finally(() => {
       s.busy = false;
@@ -77,20 +79,18 @@ function lookAhead(s) {
     if (to > Number(input.max) + 1e-9 || to < Number(input.min) - 1e-9) continue;
     const value = valueAt(spec, to);
     if (typeof value !== "number" || !Number.isFinite(value)) continue;
-    const query = Object.assign({}, s.data.query, { [spec.name]: String(value) });
-    const key = keyOf(query);
-    if (!s.ahead.has(key) && !s.queue.some((q) => keyOf(q) === key)) s.queue.push(query);
+    const search = searchOf(Object.assign({}, s.data.query, { [spec.name]: String(value) }));
+    if (!s.ahead.has(search) && !s.queue.includes(search)) s.queue.push(search);
   }
   pump(s);
 }
 
 function pump(s) {
   if (s.busy || s.aheadBusy || !s.queue.length) return;
-  const query = s.queue.shift();
-  const key = keyOf(query);
+  const search = s.queue.shift();
   s.aheadBusy = true;
-  const answer = ask(s, query, true);
-  s.ahead.set(key, answer);
+  const answer = ask(s, search, true);
+  s.ahead.set(search, answer);
   while (s.ahead.size > AHEAD_KEPT) s.ahead.delete(s.ahead.keys().next().value);
   answer.finally(() => {
     s.aheadBusy = false;

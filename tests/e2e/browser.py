@@ -178,12 +178,12 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-#: Every live chart (webui/livechart.js) that can be seen is drawn with the figure the page's last run sent.
+#: Every live chart (webui/livechart.js) that can be seen is drawn with the figure the page's last run sent:
 #: plotly.js draws it after the run has ended (and may still be loading then), where st.plotly_chart's chart
-#: came with it; a chart in a hidden tab (no width) is drawn when its tab is shown.
-#: Every element whose key names a chart (the app's charts all do: "pg.chart.space", "cmp.paths_chart") and
-#: that can be seen holds a drawn chart: a live chart's component is loaded after the run has ended, so
-#: on a fresh page its element is still empty when the script is idle (no chart to check above yet).
+#: came with it; a chart in a hidden tab (no width) is drawn when its tab is shown. And every element whose
+#: key names a chart (the app's charts all do: "pg.chart.space", "cmp.paths_chart") and can be seen holds a
+#: drawn chart: on a fresh page the live charts' component is loaded after the run has ended, so their
+#: elements are still empty when the script is idle (with no live chart yet, the first check holds).
 LIVE_DRAWN_JS = """Array.from(document.querySelectorAll('.optviz-chart')).every((gd) => gd.__optvizLive
   && (gd.parentElement.clientWidth === 0
       || gd.__optvizLive.drawn === gd.__optvizLive.figure && !!gd.querySelector('.main-svg')))

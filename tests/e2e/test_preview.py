@@ -87,6 +87,13 @@ def _asked(page) -> list[tuple[str, bool]]:
     return asked
 
 
+def _wait_asked_ahead(page, answers: int) -> None:
+    """Until the page holds ``answers`` answers asked ahead and none is on its way."""
+    page.wait_for_function(
+        "(n) => window.__optvizPreview.ahead.size === n && !window.__optvizPreview.aheadBusy", arg=answers
+    )
+
+
 def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_figures(page, server):
     """Focus on the learning-rate slider asks its two neighbouring notches ahead; the key press then draws
     the one it moves to at once, with the rerun held back, and the rerun brings the very same figures."""
@@ -99,9 +106,7 @@ def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_f
     before = {chart: chart_digest(page.locator(chart)) for chart in (SPACE, LOSS)}
     assert _lr(page) == "0.01"
     page.locator(LR).focus()
-    page.wait_for_function(
-        "() => window.__optvizPreview.ahead.size === 2 && !window.__optvizPreview.aheadBusy"
-    )
+    _wait_asked_ahead(page, 2)
     assert len(asked) == 2 and all(ahead for _, ahead in asked), asked
     up, down = sorted((float(lr) for lr, _ in asked), reverse=True)
     assert down < 0.01 < up
@@ -120,9 +125,7 @@ def test_a_key_press_redraws_the_first_screen_before_the_rerun_with_the_reruns_f
     for chart in (SPACE, LOSS):  # the rerun brought the very figures the preview drew
         assert page.locator(chart).evaluate(FIGURE_JS) == previewed[chart]
     # the new link's neighbours are asked ahead in turn: the next notch up, and 0.01 back down
-    page.wait_for_function(
-        "() => window.__optvizPreview.ahead.size === 4 && !window.__optvizPreview.aheadBusy"
-    )
+    _wait_asked_ahead(page, 4)
     later = sorted(float(v) for v, _ in asked[2:])
     assert len(asked) == 4 and later[0] == 0.01 and later[1] > lr, asked
 
@@ -136,9 +139,7 @@ def test_a_notch_past_those_asked_ahead_asks_the_route_itself(page, server):
     wait_idle(page)
     wait_preview_ready(page)
     page.locator(LR).focus()
-    page.wait_for_function(
-        "() => window.__optvizPreview.ahead.size === 2 && !window.__optvizPreview.aheadBusy"
-    )
+    _wait_asked_ahead(page, 2)
     stream.held = True
     before = chart_digest(page.locator(SPACE))
     page.keyboard.press("ArrowRight")
