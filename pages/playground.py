@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 import streamlit as st
 
@@ -23,7 +23,7 @@ from optviz.optimizers.modifiers import composite_key
 from optviz.plots import data as data_view
 from optviz.plots import internals, space
 from optviz.plots.cursor import cursor_payload
-from optviz.problems import FiniteSum
+from optviz.problems import FiniteSum, Window
 from optviz.spec import Param
 from webui import ui
 from webui.click import start_on_click
@@ -107,11 +107,12 @@ def custom_problem(kind: str) -> optviz.Problem | None:
 
 
 # --- sidebar: every control generated from the registries ----------------------------------------
-# The sidebar's boxes: the hyperparameters and the start are drawn by the page body, a fragment (``body``),
-# so that a slider notch, a click that sets the start or a step-cursor stop reruns only the body; the
-# optimizer and problem controls and the other run settings are drawn by the full run, after the body (a
-# change to one of them reruns the page). Those other controls were about a fifth of a notch's server
-# time (py-spy), and the browser redrew them on every notch.
+# The sidebar's boxes: the hyperparameters are drawn by the page body, a fragment (``body``), so that a
+# slider notch or a step-cursor stop reruns only the body; the optimizer and problem controls and the run
+# settings (the start included) are drawn by the full run, after the body (a change to one of them reruns
+# the page). Those other controls were about a fifth of a notch's server time (py-spy), and the browser
+# redrew them on every notch. The start's two number entries were another tenth (``st.number_input``
+# copies the whole session state): a click on the chart that sets the start reruns the whole page.
 def optimizer_controls() -> tuple[str, tuple[str, ...], bool]:
     """The optimizer select, its modifiers and the typed-entry switch (values only in ``values_only``)."""
     draw = ui.drawing()
@@ -167,14 +168,17 @@ def problem_controls(hp_box: Any = None, known: ui.PlaygroundControls | None = N
     return ui.PlaygroundControls(base_key, modifiers, typed, hparams, problem_key, problem_params)
 
 
-#: The run section's three boxes: the start is the body's (a click on the chart sets it), the rest the page's.
+#: The run section's three boxes.
 RUN_GROUPS = ("steps", "start", "rest")
 
 
-def settings_shape(problem: optviz.Problem | None) -> tuple[bool, int | None] | None:
+def settings_shape(problem: optviz.Problem | None) -> tuple[Any, ...] | None:
     """What the run settings drawn by the full run show of a problem (None: none drawn): whether it has a
-    batch size, and of how many terms."""
-    return None if problem is None else (isinstance(problem, FiniteSum), getattr(problem, "n", None))
+    batch size, and of how many terms; its parameters' names and its own start."""
+    if problem is None:
+        return None
+    start = tuple(float(v) for v in problem.start)
+    return isinstance(problem, FiniteSum), getattr(problem, "n", None), tuple(problem.param_names), start
 
 
 def follow_settings(built: dict[str, Any], problem: optviz.Problem | None) -> None:
@@ -314,16 +318,87 @@ def step_cursor_value(trace: optviz.Trace) -> int:
     return trace.k if trace.k < 1 else stored_step(P + "cursor", trace.k)
 
 
+class Shown(NamedTuple):
+    """The run the page shows, as its body built it: what the exports write, and the window a click on
+    the path chart is read in."""
+
+    trace: optviz.Trace
+    config: state.PlaygroundConfig
+    url: str
+    opt_key: str
+    problem_key: str
+    window: Window
+
+
+def exports(built: dict[str, Any]) -> None:
+    """The CSV, JSON and HTML downloads of the run shown. Drawn by the full run (three buttons are a
+    tenth of a notch's server time): each file is written when it is asked for, from ``built["shown"]``,
+    which every run of the body sets, so it is the run on the screen, however many notches ago the
+    buttons were drawn. ``body`` reruns the page when a run of its own fails, so they go with it."""
+    shown: Shown = built["shown"]
+    export = st.container(horizontal=True)  # one element, not four
+    stem = f"optviz-{shown.opt_key}-{shown.problem_key}"
+
+    def now() -> Shown:  # (a file asked for while the body reruns gets the run shown until then)
+        return built.get("shown", shown)
+
+    def as_json() -> str:
+        s = now()
+        return json.dumps({"playground": s.config.to_dict(), "run": s.trace.config(), "url": s.url}, indent=2)
+
+    def as_html() -> str:
+        s = now()
+        name = optviz.OPTIMIZERS[s.opt_key].name
+        return standalone_html(space.path_figure(s.trace, lang=lang), title=f"optviz: {name}")
+
+    export.download_button(
+        t("playground.csv", lang), data=lambda: now().trace.to_csv(), file_name=f"{stem}.csv",
+        mime="text/csv", key="pg.dl.csv", on_click="ignore",
+    )  # fmt: skip
+    export.download_button(
+        t("playground.json", lang), data=as_json, file_name=f"{stem}.json", mime="application/json",
+        key="pg.dl.json", on_click="ignore",
+    )  # fmt: skip
+    export.download_button(
+        t("playground.html", lang), data=as_html, file_name=f"{stem}.html", mime="text/html",
+        key="pg.dl.html", on_click="ignore",
+    )  # fmt: skip
+    st.caption(t("playground.png_hint", lang))
+
+
+def helpers(built: dict[str, Any]) -> None:
+    """The path chart's click (it sets the start) and the sliders' preview: drawn by the full run, they
+    read what changes with a notch when they need it (the window of the run shown; the page's link, from
+    the address bar). Both were in the body: two components, a tenth of a notch's server time."""
+    shown: Shown = built["shown"]
+    start_on_click(
+        P + "click", "pg.chart.space", lambda: built.get("shown", shown).window,
+        [f"{P}start.{shown.problem_key}.{i}" for i in (0, 1)],
+    )  # fmt: skip
+    c: ui.PlaygroundControls = built["controls"]
+    spec = optviz.PROBLEMS.get(c.problem_key)
+    # a slider's move or a switch redraws the first screen at once (webui/preview.py)
+    if spec is not None and not c.typed:
+        preview_sliders(
+            P + "preview", app_params(), preview_controls(c, spec),
+            switch=(P + "opt", ui.optimizer_labels(lang), kept_hparams(c.problem_key)),
+        )  # fmt: skip
+
+
 @st.fragment
-def body(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
-    """Everything a hyperparameter, the start or the step cursor changes: the main page and the sidebar's
-    hyperparameter and start boxes. A fragment: a change inside it reruns only it. Puts the problem it
-    ran on in ``built`` (the page's run settings need it)."""
+def body(hp_box: Any, built: dict[str, Any]) -> None:
+    """Everything a hyperparameter or the step cursor changes: the main page and the sidebar's
+    hyperparameter box. A fragment: a change inside it reruns only it. Puts what it built in ``built``:
+    the problem it ran on (the page's run settings need it) and the run it shows (the exports)."""
+    before = built.get("shown")  # a run of the body that shows a run sets a new one
     with page_guard():
-        page(hp_box, start_box, built)
+        page(hp_box, built)
+    if before is not None and built.get("shown") is before and not built["full run"]:
+        del built["shown"]
+        st.rerun()  # no run shown now: the full run draws no exports for it
 
 
-def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
+def page(hp_box: Any, built: dict[str, Any]) -> None:
     """The page body (``body``)."""
     yield_to_previews()  # the browser is waiting for the preview of this very change, if any
     early = early_first_screen()
@@ -353,7 +428,7 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     built.update(problem=problem, controls=c)
     follow_settings(built, problem)
     regression = isinstance(problem, optviz.LinearRegression)
-    config, over = within_budget(run_controls(c, problem, {"start": start_box}), problem)
+    config, over = within_budget(run_controls(c, problem), problem)
     if over is not None:  # no view may cost more than optviz.budget allows
         st.warning(t("state.warn.over_budget", lang, **over.fields))  # numbers only
     try:
@@ -456,30 +531,7 @@ def page(hp_box: Any, start_box: Any, built: dict[str, Any]) -> None:
     # --- share and export -----------------------------------------------------------------------------
     st.subheader(t("playground.share", lang))
     ui.share_link(url, lang, custom_query(state.CUSTOM_PROBLEMS[problem_key]) if spec is None else None)
-    export = st.container(horizontal=True)  # one element, not four
-    stem = f"optviz-{opt_key}-{problem_key}"
-    export.download_button(
-        t("playground.csv", lang), data=trace.to_csv, file_name=f"{stem}.csv", mime="text/csv",
-        key="pg.dl.csv", on_click="ignore",
-    )  # fmt: skip
-    export.download_button(
-        t("playground.json", lang),
-        data=lambda: json.dumps({"playground": config.to_dict(), "run": trace.config(), "url": url}, indent=2),
-        file_name=f"{stem}.json", mime="application/json", key="pg.dl.json", on_click="ignore",
-    )  # fmt: skip
-    export.download_button(
-        t("playground.html", lang),
-        data=lambda: standalone_html(space.path_figure(trace, lang=lang), title=f"optviz: {opt.name}"),
-        file_name=f"{stem}.html", mime="text/html", key="pg.dl.html", on_click="ignore",
-    )  # fmt: skip
-    st.caption(t("playground.png_hint", lang))
-    start_on_click(P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)])
-    # a slider's move or a switch redraws the first screen at once (webui/preview.py)
-    if spec is not None and not typed:
-        preview_sliders(
-            P + "preview", {**encoded, **app_params()}, preview_controls(c, spec),
-            switch=(P + "opt", ui.optimizer_labels(lang), kept_hparams(problem_key)),
-        )  # fmt: skip
+    built["shown"] = Shown(trace, config, url, opt_key, problem_key, window)
 
 
 warnings = load_url()
@@ -489,16 +541,17 @@ with st.sidebar:  # filled in this order; the body's boxes by the fragment, the 
     opt_box, hp_box, problem_box = (st.container() for _ in range(3))
     with ui.section(t("playground.run_section", lang)):
         run_boxes = {group: st.container() for group in RUN_GROUPS}
-# what the body built (its problem and the controls it read); the body's own reruns see this dict too
+# what the body built (its problem, the controls it read, the run shown); the body's own reruns see this dict too
 built: dict[str, Any] = {"full run": True}
-body(hp_box, run_boxes["start"], built)
+body(hp_box, built)
+if "shown" in built:
+    exports(built)
+    helpers(built)
 with opt_box:
     base_key, _, typed = optimizer_controls()
 with problem_box:
     problem_section(base_key, typed)
 if "problem" in built:  # (none when the body could not build it: it says why)
-    run_controls(
-        built["controls"], built["problem"], {"steps": run_boxes["steps"], "rest": run_boxes["rest"]}
-    )
+    run_controls(built["controls"], built["problem"], run_boxes)
 st.sidebar.button(t("playground.reset", lang), key=P + "reset", on_click=reset, width="stretch")
 built.update({"full run": False, "settings": settings_shape(built.get("problem"))})

@@ -34,6 +34,13 @@ LINKS = {
 }
 
 
+def browser_link(at, data: dict) -> dict[str, str]:
+    """The link preview.js starts from: the address bar's parameters as the page wrote them, with the
+    component's app-wide ones (``link`` in preview.js)."""
+    shown = {k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()}
+    return {**shown, **data["app"]}
+
+
 def page_charts(at) -> dict[str, tuple[dict, str]]:
     """The first screen's live charts as the page sent them: key -> (head, figure JSON)."""
     out = {}
@@ -48,7 +55,7 @@ def page_charts(at) -> dict[str, tuple[dict, str]]:
 def test_the_preview_draws_the_figures_the_page_sends(link):
     at = open_page("playground", **link)
     sent = page_charts(at)
-    query = component_data(at, "pg.preview")["query"]  # the link the browser starts from
+    query = browser_link(at, component_data(at, "pg.preview"))  # the link the browser starts from
     memo.clear_all()  # built again from the link alone, not found in the page's cache
     raw = preview.first_screen_payload(query)
     assert raw is not None
@@ -60,12 +67,13 @@ def test_the_preview_draws_the_figures_the_page_sends(link):
 
 
 def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
-    """The component's data: the link the page writes (plus the app-wide parameters), and each slider's
-    values exactly as its select slider offers them."""
+    """The component's data: the app-wide parameters (added to the link the page writes), and each
+    slider's values exactly as its select slider offers them, and its default."""
     at = open_page("playground", opt="adamw", lang="zh")
     data = component_data(at, "pg.preview")
     assert data["route"] == preview.ROUTE and data["charts"] == [ui.key_class(k) for k in preview.CHARTS]
-    query = data["query"]
+    assert data["app"] == {"lang": "zh"}
+    query = browser_link(at, data)
     assert query["opt"] == "adamw" and query["lang"] == "zh"
     assert state.parse_playground(query)[0].optimizer == "adamw"
     names = {spec["name"] for spec in data["sliders"].values()}
@@ -81,8 +89,15 @@ def test_the_browser_starts_from_the_pages_link_and_every_slider_it_shows():
             == spec["options"][slider.options.index(ui.format_value(slider.value))]
         )
     linear = data["sliders"][ui.key_class("pg.hp.adamw.weight_decay")]
-    assert set(linear) == {"name", "digits", "value"}
-    assert linear["value"] == float(query["weight_decay"]) == state.default_hparams("adamw")["weight_decay"]
+    assert set(linear) == {"name", "digits", "default"}
+    assert linear["default"] == float(query["weight_decay"]) == state.default_hparams("adamw")["weight_decay"]
+    noise = data["sliders"][
+        ui.key_class("pg.pp.linear_regression.noise")
+    ]  # left out of a link at its default
+    assert (
+        "problem.noise" not in query
+        and noise["default"] == at.slider(key="pg.pp.linear_regression.noise").value
+    )
 
 
 def test_typed_entry_has_no_sliders_to_preview():
@@ -235,9 +250,9 @@ def test_a_preview_asked_ahead_never_holds_a_rerun(monkeypatch):
     ahead.join(5)
 
 
-def _switch_query(data: dict, optimizer: str) -> dict[str, str]:
+def _switch_query(at, data: dict, optimizer: str) -> dict[str, str]:
     """What preview.js asks on a click on ``optimizer`` in the select (its data from the page)."""
-    query = {**data["query"], preview.SWITCH: optimizer}
+    query = {**browser_link(at, data), preview.SWITCH: optimizer}
     query.update({preview.KEPT + k: str(v) for k, v in data["switch"]["kept"].get(optimizer, {}).items()})
     return query
 
@@ -262,10 +277,11 @@ def test_a_switch_previews_the_settings_the_page_then_shows(link, visit, to):
         at.selectbox(key="pg.opt").set_value(back).run()
     data = component_data(at, "pg.preview")
     assert set(data["switch"]["labels"]) == set(at.selectbox(key="pg.opt").options)  # the labels it shows
-    asked = preview.switched_query(_switch_query(data, to))
+    clicked = _switch_query(at, data, to)
+    asked = preview.switched_query(clicked)
     at.selectbox(key="pg.opt").set_value(to).run()
     assert not at.exception
-    shown = component_data(at, "pg.preview")["query"]
+    shown = browser_link(at, component_data(at, "pg.preview"))
     assert state.parse_playground(asked)[0] == state.parse_playground(shown)[0]
     memo.clear_all()
-    assert preview.first_screen_payload(_switch_query(data, to)) == preview.first_screen_payload(shown)
+    assert preview.first_screen_payload(clicked) == preview.first_screen_payload(shown)

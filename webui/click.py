@@ -9,7 +9,7 @@ controls take it before the page runs again, so the run follows at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -26,13 +26,18 @@ _COMPONENT = st.components.v2.component(
 )
 
 
-def start_on_click(key: str, chart_key: str, window: Window, control_keys: Sequence[str]) -> None:
+def start_on_click(
+    key: str, chart_key: str, window: Window | Callable[[], Window], control_keys: Sequence[str]
+) -> None:
     """Let a click on the chart keyed ``chart_key`` set the start controls ``control_keys`` (x, y) to the
-    clicked point of ``window``. A click is an event: it is applied once, before the next run, and never
-    again on a later rerun (which would undo a typed start). It shows nothing; draw it after the chart."""
+    clicked point of ``window`` (or of the window ``window()`` gives when the click comes: a page that draws
+    this once while its charts are redrawn by a fragment). A click is an event: it is applied once, before
+    the next run, and never again on a later rerun (which would undo a typed start). It shows nothing; draw
+    it after the chart."""
 
     def picked() -> None:
-        point = start_from_click((st.session_state.get(key) or {}).get("point"), window)
+        shown = window() if callable(window) else window
+        point = start_from_click((st.session_state.get(key) or {}).get("point"), shown)
         if point is not None:
             ui.set_values(dict(zip(control_keys, point, strict=True)))
 

@@ -4,6 +4,8 @@
 // A click on an optimizer in the select does the same for the switch (webui/preview.py switched_query).
 // The slider that has the focus gets its two neighbouring notches asked ahead (at most one such request
 // at a time, none while a move's own request runs), so its next key press is drawn from the answer in hand.
+// The page draws this once per full run: the link asked is the one the address bar shows (the page
+// rewrites it on every run), and what is asked ahead is asked again after every run.
 function state() {
   return (
     window.__optvizPreview ||
@@ -21,11 +23,26 @@ function valueOf(spec, input) {
   return valueAt(spec, Number(input.value));
 }
 
+// A select slider whose options are not those this was drawn with (a value typed between two notches
+// joins them until the next full run) is left to the rerun.
 function sliderOf(s, input) {
   for (const cls in s.data.sliders) {
-    if (input.closest(".st-key-" + cls)) return s.data.sliders[cls];
+    if (!input.closest(".st-key-" + cls)) continue;
+    const spec = s.data.sliders[cls];
+    return spec.options && spec.options.length !== Number(input.max) + 1 ? null : spec;
   }
   return null;
+}
+
+// the page's link as the address bar shows it, with the app-wide parameters
+function link(s) {
+  return Object.assign(Object.fromEntries(new URLSearchParams(location.search)), s.data.app);
+}
+
+// the value a slider stands at in the link the page shows
+function linked(s, spec) {
+  const v = new URLSearchParams(location.search).get(spec.name);
+  return v === null ? spec.default : Number(v);
 }
 
 //: How many answers asked ahead a page keeps (the newest): a notch either way of the focused slider.
@@ -79,7 +96,7 @@ function lookAhead(s) {
     if (to > Number(input.max) + 1e-9 || to < Number(input.min) - 1e-9) continue;
     const value = valueAt(spec, to);
     if (typeof value !== "number" || !Number.isFinite(value)) continue;
-    const search = searchOf(Object.assign({}, s.data.query, { [spec.name]: String(value) }));
+    const search = searchOf(Object.assign(link(s), { [spec.name]: String(value) }));
     if (!s.ahead.has(search) && !s.queue.includes(search)) s.queue.push(search);
   }
   pump(s);
@@ -149,10 +166,10 @@ function onMoves(records) {
     const value = valueOf(spec, input);
     if (typeof value !== "number" || !Number.isFinite(value)) continue;
     // a rerun sets the slider again to what it shows: not a move
-    const shown = spec.name in s.asked ? s.asked[spec.name] : spec.value;
+    const shown = spec.name in s.asked ? s.asked[spec.name] : linked(s, spec);
     if (shown === value) continue;
     s.asked[spec.name] = value;
-    send(s, Object.assign({}, s.data.query, { [spec.name]: String(value) }));
+    send(s, Object.assign(link(s), { [spec.name]: String(value) }));
   }
 }
 
@@ -164,21 +181,38 @@ function onClick(event) {
   if (!sw || !option || !document.querySelector(`.st-key-${sw.select} [aria-expanded="true"]`)) return;
   const key = sw.labels[option.textContent.trim()];
   if (!key) return;
-  const query = Object.assign({}, s.data.query, { switch: key });
+  const query = Object.assign(link(s), { switch: key });
   for (const [name, value] of Object.entries(sw.kept[key] || {})) query["kept." + name] = String(value);
   send(s, query);
 }
 
-export default function (component) {
+// After every run: a newer link makes what was asked ahead and the moves asked stale.
+function afterRun() {
   const s = state();
-  const query = JSON.stringify(component.data.query);
-  if (query !== s.query) {  // the page now shows a newer link: what was asked ahead is for the old one
+  if (!s.data) return;
+  if (location.search !== s.search) {
+    s.search = location.search;
     s.asked = {};
     s.queue = [];
   }
-  s.query = query;
-  s.data = component.data;
   lookAhead(s);
+}
+
+function onScriptState(records) {
+  if (records.some((r) => r.target.getAttribute("data-test-script-state") === "notRunning")) afterRun();
+}
+
+export default function (component) {
+  const s = state();
+  s.data = component.data;
+  afterRun();
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (app && s.app !== app) {  // Streamlit says on its app element whether a run is going on
+    if (s.appObserver) s.appObserver.disconnect();
+    s.app = app;
+    s.appObserver = new MutationObserver(onScriptState);
+    s.appObserver.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+  }
   if (!s.listening) {
     s.listening = true;
     document.addEventListener("click", onClick, true);

@@ -328,14 +328,14 @@ def param_control(
 def slider_spec(param: Param, key: str, *, typed: bool = False) -> dict[str, Any] | None:
     """How the browser reads the value of ``param_control(param, key, typed=typed)``'s slider from its
     position (``webui.preview``): ``{"options": [...]}``, the values of a select slider's positions, or
-    ``{"digits": d}``, a slider's own value rounded as the control rounds it; with its ``value`` now. None
-    for a number entry."""
+    ``{"digits": d}``, a slider's own value rounded as the control rounds it; with the parameter's
+    ``default`` (what a link that leaves it out means). None for a number entry."""
     if typed or _entry_only(param):
         return None
-    value = stores().get(key, param.default)
+    default = float(param.default)
     if param.log:
-        return {"options": list(slider_options(param, value)), "value": value}
-    return {"digits": 0 if param.integer else _slider_digits(linear_step(param)), "value": value}
+        return {"options": list(slider_options(param, stores().get(key, default))), "default": default}
+    return {"digits": 0 if param.integer else _slider_digits(linear_step(param)), "default": default}
 
 
 def _entry_only(param: Param) -> bool:

@@ -284,6 +284,64 @@ def test_the_config_download_matches_the_url(page, server):
     assert data["run"]["hparams"]["learning_rate"] == 0.0003
 
 
+def test_the_downloads_follow_the_run_after_slider_notches(page, server):
+    """The download buttons are drawn by the page's full run, not by the body a notch reruns: what they
+    write is the run on the screen two notches later, in every format."""
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.01&problem=rosenbrock&steps=60")
+    wait_idle(page)
+    slider = page.locator(key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]')
+    slider.focus()
+    for _ in range(2):
+        before = chart_digest(page.locator(SPACE))
+        page.keyboard.press("ArrowRight")
+        wait_chart_change(page, SPACE, before)
+    page.wait_for_function("() => new URLSearchParams(location.search).get('learning_rate') !== '0.01'")
+    wait_idle(page)
+    lr = float(parse_qs(urlparse(page.url).query)["learning_rate"][0])
+    assert lr > 0.01 and slider.get_attribute("aria-valuetext") == ui_format(lr)
+    files = {}
+    for kind in ("json", "csv", "html"):
+        with page.expect_download() as info:
+            page.locator(key_selector(f"pg.dl.{kind}") + " button").click()
+        files[kind] = Path(info.value.path()).read_text(encoding="utf-8")
+        assert info.value.suggested_filename == f"optviz-adam-rosenbrock.{kind}"
+    data = json.loads(files["json"])
+    assert data["run"]["hparams"]["learning_rate"] == data["playground"]["hparams"]["learning_rate"] == lr
+    assert f"learning_rate={lr:g}" in data["url"]
+    config, _ = app_state.parse_playground(parse_qs(urlparse(page.url).query))
+    trace = optviz.run(config.optimizer, app_state.build_problem(config), **app_state.run_kwargs(config))
+    assert config.hparams["learning_rate"] == lr
+    rows = files["csv"].strip().splitlines()
+    assert len(rows) == 1 + trace.k + 1  # a header, then steps 0..k
+    last = [float(v) for v in rows[-1].split(",")[1:3]]
+    assert np.allclose(last, trace.params[-1], rtol=1e-6), (last, trace.params[-1])
+    assert "optviz: Adam" in files["html"]
+
+
+def test_a_formula_that_cannot_run_takes_the_downloads_away_and_a_good_one_brings_them_back(page, server):
+    """The formula box is in the page's body, the downloads are drawn by its full run: a body run with no
+    run to show reruns the page, so no button offers a run that is no longer on the screen."""
+    open_app(page, f"{server}/?problem=custom_formula")
+    wait_idle(page)
+    buttons = page.locator(key_selector("pg.dl.json") + " button")
+    assert buttons.count() == 1
+    box = page.locator(key_selector("custom_f") + " input")
+    box.fill("x**2 + z")
+    box.press("Enter")
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    wait_idle(page)
+    assert "unknown name" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    assert buttons.count() == 0
+    box.fill("(x-1)**2 + (y+2)**2")
+    box.press("Enter")
+    buttons.wait_for()
+    wait_idle(page)
+    with page.expect_download() as info:
+        buttons.click()
+    data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert data["playground"]["problem"] == "custom_formula" and "custom_f" in data["url"]
+
+
 def test_a_shared_link_is_the_first_visit_of_a_fresh_server(browser):
     """Streamlit starts in its old multipage mode because pages/ exists; a first visitor arriving on
     /sweep must still get app.py's navigation, language switch and the link's settings."""

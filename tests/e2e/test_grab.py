@@ -99,6 +99,23 @@ def test_a_click_on_the_playground_contour_sets_the_start(page, server):
     _grab_playground(page, 0.7, 0.3)
 
 
+def test_a_click_after_slider_notches_sets_the_start_of_the_run_shown(page, server):
+    """The click is drawn by the page's full run and the start's entries too: after notches that only
+    reran the page's body, a click still sets the start, and the entries show the clicked point."""
+    open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
+    wait_idle(page)
+    slider = page.locator(key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]')
+    slider.focus()
+    for _ in range(2):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('learning_rate') !== '0.05'")
+    wait_idle(page)
+    lr = parse_qs(urlparse(page.url).query)["learning_rate"][0]
+    start = _grab_playground(page, 0.3, 0.7)
+    assert parse_qs(urlparse(page.url).query)["learning_rate"][0] == lr  # the notches are kept
+    assert _grab_playground(page, 0.8, 0.2) != start
+
+
 def test_a_click_still_sets_the_start_after_play(page, server):
     open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
     chart = page.locator(PG_CHART).first
