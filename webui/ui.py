@@ -704,6 +704,12 @@ def playground_values(config: PlaygroundConfig, prefix: str = "pg.") -> dict[str
     return values
 
 
+def display_math(latex: str) -> str:
+    """``latex`` as a markdown block of display math: what ``st.latex`` sends, to follow other markdown in
+    one element."""
+    return f"$$\n{latex}\n$$"
+
+
 # --- URL -----------------------------------------------------------------------------------------------
 def query_params() -> dict[str, list[str]]:
     """The page's query parameters, every value as a list (repeated keys kept)."""
