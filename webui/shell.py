@@ -147,9 +147,12 @@ def page_guard() -> Iterator[None]:
     short translated message at the top of the page and a button that reopens the page from its
     defaults, and its traceback goes to the server log. Streamlit's own control flow (``st.stop``,
     ``st.rerun``, ``st.switch_page``: ScriptControlException, a BaseException) passes through."""
+    from webui.ui import stores_held
+
     slot = st.empty()  # draws nothing unless the page fails
     try:
-        yield
+        with stores_held():
+            yield
     except ScriptControlException:
         raise
     except Exception:

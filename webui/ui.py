@@ -54,12 +54,34 @@ def stores() -> dict[str, Any]:
 
     One entry, not one per control: each keyed ``st.number_input`` copies the whole session state
     (``filtered_state``) and each session-state read takes a lock and looks through widget ids, so
-    the Playground's ~40 stores cost a slider notch about 3 ms of server time as entries of their own."""
+    the Playground's ~40 stores cost a slider notch about 3 ms of server time as entries of their own.
+    Within ``stores_held`` the dict is looked up once per page run, not on each of ~40 calls."""
+    held = _HELD.get()
+    return _looked_up() if held is None else held
+
+
+def _looked_up() -> dict[str, Any]:
     state = st.session_state
     held = state.get(STORES)
     if held is None:
         held = state[STORES] = {}
     return held
+
+
+#: This run's store while a page runs (``stores_held``). A context variable: each session's script runs
+#: in its own thread.
+_HELD: ContextVar[dict[str, Any] | None] = ContextVar("optviz_stores", default=None)
+
+
+@contextlib.contextmanager
+def stores_held() -> Iterator[None]:
+    """Look the store up once for what runs inside (a page's run: its callbacks have run already, and
+    nothing in a run replaces the store's dict)."""
+    token = _HELD.set(_looked_up())
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 def get_value(key: str, default: Any = None) -> Any:
