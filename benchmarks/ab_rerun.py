@@ -13,7 +13,8 @@ Prints, per tree, the median of the script runs' CPU and the median over blocks 
 CPU per change (/proc: the runs plus the event loop's serialization and websocket sends), and the ratios.
 
 With ``--preview`` each change also asks the Playground's preview route for the new value first, as the
-browser does (a tree without the route answers 404): /proc then counts everything a browser's change costs.
+browser does, and with a browser's ``Accept-Encoding`` (a tree without the route answers 404): /proc then
+counts what a browser's change costs (a browser also asks the next notch ahead: one more request).
 
     python benchmarks/ab_rerun.py --against 3082c50 [--rounds 6] [--changes 20] [--values six|new] [--preview]
 """

@@ -388,8 +388,11 @@ class RateSession:
         self.changes += 1
         await asyncio.sleep(0.02)  # the server's last sends after the run's end
 
+    #: What Chromium sends: the server gzips what it answers a browser.
+    BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
+
     def _preview(self, learning_rate: float) -> int:
-        """GET the preview of the default page with ``learning_rate``: its HTTP status."""
+        """GET the preview of the default page with ``learning_rate``, as a browser asks: its HTTP status."""
         import urllib.error
         import urllib.request
         from urllib.parse import urlencode
@@ -399,7 +402,11 @@ class RateSession:
         query = {**app_state.encode_playground(app_state.default_config()), "lang": "en"}
         query["learning_rate"] = repr(learning_rate)
         try:
-            with urllib.request.urlopen(f"{self.base}/optviz/preview?{urlencode(query)}", timeout=30) as r:
+            asked = urllib.request.Request(
+                f"{self.base}/optviz/preview?{urlencode(query)}",
+                headers={"Accept-Encoding": self.BROWSER_ENCODINGS},
+            )
+            with urllib.request.urlopen(asked, timeout=30) as r:
                 r.read()
                 return r.status
         except urllib.error.HTTPError as error:

@@ -4,6 +4,7 @@ the page's rerun then sends (byte for byte), within the same budget, and never f
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 import random
@@ -139,6 +140,29 @@ def test_the_route_answers_a_link_with_its_payload():
     assert json.loads(figures[0])["data"][0]["type"] == "contour"
 
 
+def test_a_browser_gets_the_payload_gzipped_once_for_every_request(monkeypatch):
+    """A browser asks with ``Accept-Encoding: gzip``: the route answers the payload gzipped, made once and
+    kept with the payload, not made again for the next request (Streamlit's middleware would gzip each
+    answer at level 9); a client that takes no gzip gets the bytes as they are."""
+    made = []
+    compress = gzip.compress
+    monkeypatch.setattr(
+        preview.gzip, "compress", lambda data, **kw: made.append(len(data)) or compress(data, **kw)
+    )
+    query = {"opt": "adam", "learning_rate": "0.004"}
+    raw = preview.first_screen_payload({k: [v] for k, v in query.items()})
+    browser = ((b"accept-encoding", b"gzip, deflate, br, zstd"),)
+    answers = [get(query, browser) for _ in range(3)]
+    for status, headers, body in answers:
+        assert (
+            status == 200 and headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Encoding"
+        )
+        assert gzip.decompress(body) == raw and len(body) < 0.7 * len(raw)
+    assert made == [len(raw)]  # once, for three requests
+    status, headers, body = get(query)
+    assert status == 200 and "content-encoding" not in headers and body == raw
+
+
 def test_the_route_never_fails_a_visitor(caplog):
     """Hostile and broken links get the payload or 204, never an error page; an unexpected failure is
     logged and answered 204 (the rerun then draws the page, with its own message)."""
@@ -162,7 +186,7 @@ def test_the_route_never_fails_a_visitor(caplog):
         assert status in (200, 204), params
         assert b"Traceback" not in body
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(preview, "first_screen_payload", lambda query: 1 / 0)
+        mp.setattr(preview, "first_screen", lambda query: 1 / 0)
         with caplog.at_level(logging.ERROR, logger=preview.LOGGER.name):
             status, _, body = get({})
     assert status == 204 and body == b""
@@ -189,7 +213,7 @@ def test_a_rerun_waits_for_the_previews_already_being_computed(monkeypatch):
     import time
 
     gates: dict[str, threading.Event] = {}
-    monkeypatch.setattr(preview, "first_screen_payload", lambda query: gates[query["id"]].wait(5) and None)
+    monkeypatch.setattr(preview, "first_screen", lambda query: gates[query["id"]].wait(5) and None)
 
     def start(name: str) -> threading.Thread:
         gates[name] = threading.Event()
@@ -241,7 +265,7 @@ def test_a_preview_asked_ahead_never_holds_a_rerun(monkeypatch):
         running.set()
         go.wait(5)
 
-    monkeypatch.setattr(preview, "first_screen_payload", held)
+    monkeypatch.setattr(preview, "first_screen", held)
     ahead = threading.Thread(target=get, args=(query, ((preview.AHEAD.lower().encode(), b"1"),)))
     ahead.start()
     assert running.wait(5)
