@@ -23,7 +23,7 @@ from optviz.optimizers.modifiers import composite_key
 from optviz.plots import data as data_view
 from optviz.plots import internals, space
 from optviz.plots.cursor import cursor_payload
-from optviz.problems import FiniteSum, Window
+from optviz.problems import FiniteSum
 from optviz.spec import Param
 from webui import ui
 from webui.click import start_on_click
@@ -42,6 +42,7 @@ from webui.shell import (
 
 P = "pg."
 LOADED = "pg:loaded"
+CLICKED = "pg:clicked"  # a click on the path chart set the start: the body's run is followed by the page's
 WRITTEN = "pg:urls"  # the query parameters this page wrote on its latest runs (small strings)
 WRITTEN_KEPT = 32
 FIRST_SCREEN_LOG = "optviz.playground"  # where a first screen that differs from its page would be logged
@@ -112,7 +113,8 @@ def custom_problem(kind: str) -> optviz.Problem | None:
 # settings (the start included) are drawn by the full run, after the body (a change to one of them reruns
 # the page). Those other controls were about a fifth of a notch's server time (py-spy), and the browser
 # redrew them on every notch. The start's two number entries were another tenth (``st.number_input``
-# copies the whole session state): a click on the chart that sets the start reruns the whole page.
+# copies the whole session state): a click on the chart that sets the start reruns the body, which draws
+# the new run at once, then the whole page, which shows the new start in them.
 def optimizer_controls() -> tuple[str, tuple[str, ...], bool]:
     """The optimizer select, its modifiers and the typed-entry switch (values only in ``values_only``)."""
     draw = ui.drawing()
@@ -319,15 +321,13 @@ def step_cursor_value(trace: optviz.Trace) -> int:
 
 
 class Shown(NamedTuple):
-    """The run the page shows, as its body built it: what the exports write, and the window a click on
-    the path chart is read in."""
+    """The run the page shows, as its body built it (what the exports write)."""
 
     trace: optviz.Trace
     config: state.PlaygroundConfig
     url: str
     opt_key: str
     problem_key: str
-    window: Window
 
 
 def exports(built: dict[str, Any]) -> None:
@@ -366,15 +366,9 @@ def exports(built: dict[str, Any]) -> None:
     st.caption(t("playground.png_hint", lang))
 
 
-def helpers(built: dict[str, Any]) -> None:
-    """The path chart's click (it sets the start) and the sliders' preview: drawn by the full run, they
-    read what changes with a notch when they need it (the window of the run shown; the page's link, from
-    the address bar). Both were in the body: two components, a tenth of a notch's server time."""
-    shown: Shown = built["shown"]
-    start_on_click(
-        P + "click", "pg.chart.space", lambda: built.get("shown", shown).window,
-        [f"{P}start.{shown.problem_key}.{i}" for i in (0, 1)],
-    )  # fmt: skip
+def slider_preview(built: dict[str, Any]) -> None:
+    """The sliders' preview: drawn by the full run, it reads the page's link from the address bar when a
+    slider moves (drawn by the body, it was a component and 12 KB of data on every notch)."""
     c: ui.PlaygroundControls = built["controls"]
     spec = optviz.PROBLEMS.get(c.problem_key)
     # a slider's move or a switch redraws the first screen at once (webui/preview.py)
@@ -393,9 +387,14 @@ def body(hp_box: Any, built: dict[str, Any]) -> None:
     before = built.get("shown")  # a run of the body that shows a run sets a new one
     with page_guard():
         page(hp_box, built)
-    if before is not None and built.get("shown") is before and not built["full run"]:
+    clicked = st.session_state.pop(CLICKED, False)
+    if built["full run"]:
+        return
+    if before is not None and built.get("shown") is before:
         del built["shown"]
         st.rerun()  # no run shown now: the full run draws no exports for it
+    if clicked:
+        st.rerun()  # the new run is drawn; the start's entries, drawn by the full run, follow
 
 
 def page(hp_box: Any, built: dict[str, Any]) -> None:
@@ -531,7 +530,11 @@ def page(hp_box: Any, built: dict[str, Any]) -> None:
     # --- share and export -----------------------------------------------------------------------------
     st.subheader(t("playground.share", lang))
     ui.share_link(url, lang, custom_query(state.CUSTOM_PROBLEMS[problem_key]) if spec is None else None)
-    built["shown"] = Shown(trace, config, url, opt_key, problem_key, window)
+    start_on_click(
+        P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)],
+        then=lambda: st.session_state.update({CLICKED: True}),
+    )  # fmt: skip
+    built["shown"] = Shown(trace, config, url, opt_key, problem_key)
 
 
 warnings = load_url()
@@ -546,7 +549,7 @@ built: dict[str, Any] = {"full run": True}
 body(hp_box, built)
 if "shown" in built:
     exports(built)
-    helpers(built)
+    slider_preview(built)
 with opt_box:
     base_key, _, typed = optimizer_controls()
 with problem_box:

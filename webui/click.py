@@ -27,18 +27,22 @@ _COMPONENT = st.components.v2.component(
 
 
 def start_on_click(
-    key: str, chart_key: str, window: Window | Callable[[], Window], control_keys: Sequence[str]
+    key: str,
+    chart_key: str,
+    window: Window,
+    control_keys: Sequence[str],
+    then: Callable[[], None] | None = None,
 ) -> None:
     """Let a click on the chart keyed ``chart_key`` set the start controls ``control_keys`` (x, y) to the
-    clicked point of ``window`` (or of the window ``window()`` gives when the click comes: a page that draws
-    this once while its charts are redrawn by a fragment). A click is an event: it is applied once, before
-    the next run, and never again on a later rerun (which would undo a typed start). It shows nothing; draw
-    it after the chart."""
+    clicked point of ``window``. A click is an event: it is applied once, before the next run, and never
+    again on a later rerun (which would undo a typed start). It shows nothing; draw it after the chart.
+    ``then``: called when a click has set the start (before the run that follows)."""
 
     def picked() -> None:
-        shown = window() if callable(window) else window
-        point = start_from_click((st.session_state.get(key) or {}).get("point"), shown)
+        point = start_from_click((st.session_state.get(key) or {}).get("point"), window)
         if point is not None:
             ui.set_values(dict(zip(control_keys, point, strict=True)))
+            if then is not None:
+                then()
 
     _COMPONENT(key=key, data={"chart": ui.key_class(chart_key)}, on_point_change=picked)

@@ -29,6 +29,11 @@ def _click(page, chart: str, fx: float, fy: float) -> dict:
     """Click the chart at fractions (fx, fy) of its axes' ranges; return the aimed data point and a cell."""
     gd = page.locator(chart).first
     gd.wait_for()
+    # the click's component is loaded after the page's script has run: a click before it hooked the chart
+    # is lost (a person who clicks again gets it; Playwright can be that early)
+    page.wait_for_function(
+        "sel => { const gd = document.querySelector(sel); return !!(gd && gd.__optvizClick); }", arg=chart
+    )
     gd.scroll_into_view_if_needed()
     aim = page.evaluate(_TO_PIXELS_JS, [chart, fx, fy])
     page.mouse.move(aim["px"], aim["py"])
