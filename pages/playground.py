@@ -326,8 +326,6 @@ class Shown(NamedTuple):
     trace: optviz.Trace
     config: state.PlaygroundConfig
     url: str
-    opt_key: str
-    problem_key: str
 
 
 def exports(built: dict[str, Any]) -> None:
@@ -337,7 +335,7 @@ def exports(built: dict[str, Any]) -> None:
     buttons were drawn. ``body`` reruns the page when a run of its own fails, so they go with it."""
     shown: Shown = built["shown"]
     export = st.container(horizontal=True)  # one element, not four
-    stem = f"optviz-{shown.opt_key}-{shown.problem_key}"
+    stem = f"optviz-{shown.config.optimizer}-{shown.config.problem}"
 
     def now() -> Shown:  # (a file asked for while the body reruns gets the run shown until then)
         return built.get("shown", shown)
@@ -348,7 +346,7 @@ def exports(built: dict[str, Any]) -> None:
 
     def as_html() -> str:
         s = now()
-        name = optviz.OPTIMIZERS[s.opt_key].name
+        name = optviz.OPTIMIZERS[s.config.optimizer].name
         return standalone_html(space.path_figure(s.trace, lang=lang), title=f"optviz: {name}")
 
     export.download_button(
@@ -534,7 +532,7 @@ def page(hp_box: Any, built: dict[str, Any]) -> None:
         P + "click", "pg.chart.space", window, [f"{P}start.{problem_key}.{i}" for i in (0, 1)],
         then=lambda: st.session_state.update({CLICKED: True}),
     )  # fmt: skip
-    built["shown"] = Shown(trace, config, url, opt_key, problem_key)
+    built["shown"] = Shown(trace, config, url)
 
 
 warnings = load_url()

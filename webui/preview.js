@@ -41,8 +41,8 @@ function link(s) {
 
 // the value a slider stands at in the link the page shows
 function linked(s, spec) {
-  const v = new URLSearchParams(location.search).get(spec.name);
-  return v === null ? spec.default : Number(v);
+  const v = link(s)[spec.name];
+  return v === undefined ? spec.default : Number(v);
 }
 
 //: How many answers asked ahead a page keeps (the newest): a notch either way of the focused slider.

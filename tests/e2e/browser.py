@@ -289,6 +289,16 @@ _OPENED_JS = """(summary) => new Promise((done) => {
 })"""
 
 
+def press_slider(page, key: str, arrow: str, times: int = 1):
+    """Focus the slider of the widget ``key`` and press ``arrow`` on it ``times`` times, as a person moves
+    it with the keyboard; returns its range input."""
+    slider = page.locator(key_selector(key) + ' input[type="range"]')
+    slider.focus()
+    for _ in range(times):
+        page.keyboard.press(arrow)
+    return slider
+
+
 def open_expander(summary) -> None:
     """Open the expander of ``summary`` (a locator) as a person does, and wait for its opening animation to
     end: a click on a button inside it while it still grows can be lost (mouse down on the button, the

@@ -11,7 +11,7 @@ import pytest
 from optviz import app_state
 from optviz.i18n import t
 
-from .browser import CHART, choose, key_selector, open_app, open_expander, wait_idle
+from .browser import CHART, choose, key_selector, open_app, open_expander, press_slider, wait_idle
 
 SPACE = key_selector("pg.chart.space")
 
@@ -84,10 +84,7 @@ def test_compare_runs_adam_twice_with_a_different_beta2(page, server):
     assert "Adam #2" in page.locator(key_selector("cmp.opts")).inner_text()
     # the copy's beta2 slider: three notches down from 0.999
     open_expander(page.locator('[data-testid="stExpander"] summary').filter(has_text="Adam #2").first)
-    slider = page.locator(key_selector("cmp.adam~2.beta2") + ' input[type="range"]')
-    slider.focus()
-    for _ in range(3):
-        page.keyboard.press("ArrowLeft")
+    press_slider(page, "cmp.adam~2.beta2", "ArrowLeft", 3)
     page.wait_for_function("() => new URLSearchParams(location.search).has('adam~2.beta2')")
     wait_idle(page)
     beta2 = _query(page)["adam~2.beta2"]

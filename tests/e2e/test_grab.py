@@ -11,7 +11,7 @@ import pytest
 
 from optviz.plots.space import CLICK_STEPS
 
-from .browser import CHART, key_selector, open_app, wait_idle
+from .browser import CHART, key_selector, open_app, press_slider, wait_idle
 
 PG_CHART = key_selector("pg.chart.space") + " " + CHART
 CMP_CHART = key_selector("cmp.paths_chart") + " " + CHART
@@ -105,14 +105,12 @@ def test_a_click_on_the_playground_contour_sets_the_start(page, server):
 
 
 def test_a_click_after_slider_notches_sets_the_start_of_the_run_shown(page, server):
-    """The click is drawn by the page's full run and the start's entries too: after notches that only
-    reran the page's body, a click still sets the start, and the entries show the clicked point."""
+    """The start's entries are drawn by the page's full run: after notches that only reran the page's
+    body, a click still sets the start (the body draws the new run, then the page reruns), and the
+    entries show the clicked point."""
     open_app(page, f"{server}/?opt=adam&learning_rate=0.05&problem=rosenbrock&steps=300")
     wait_idle(page)
-    slider = page.locator(key_selector("pg.hp.adam.learning_rate") + ' input[type="range"]')
-    slider.focus()
-    for _ in range(2):
-        page.keyboard.press("ArrowLeft")
+    press_slider(page, "pg.hp.adam.learning_rate", "ArrowLeft", 2)
     page.wait_for_function("() => new URLSearchParams(location.search).get('learning_rate') !== '0.05'")
     wait_idle(page)
     lr = parse_qs(urlparse(page.url).query)["learning_rate"][0]
